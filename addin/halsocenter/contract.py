@@ -1,0 +1,408 @@
+"""The workbook contract: the single source of truth for every sheet, table, column, list,
+named cell, generated sheet and Rapportdata key.
+
+Every other module takes names, headers and list values from here, so a header is spelled in
+exactly one place. Identifiers (``key``) are English; everything a person sees is Swedish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+TEMPLATE_VERSION = 1
+"""Version of the workbook layout. Bumped when a table or column changes; older versions are
+read through the migrations in ``MIGRATIONS``."""
+
+Kind = Literal["text", "id", "date", "int", "number", "list"]
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class ListDef:
+    """A drop-down list kept as a one-column Excel table on sheet ``Listor``.
+
+    The coach may add values at the bottom; the defined name grows with the table, so the
+    drop-downs pick the new value up and the validator accepts it.
+    """
+
+    key: str
+    header: str
+    values: tuple[str, ...]
+
+    @property
+    def table(self) -> str:
+        return "lst" + "".join(p.capitalize() for p in self.key.split("_"))
+
+    @property
+    def defined_name(self) -> str:
+        return "lista_" + self.key
+
+
+KOMMUNER = (
+    "Aneby", "Eksjö", "Gislaved", "Gnosjö", "Habo", "Jönköping", "Mullsjö",
+    "Nässjö", "Sävsjö", "Tranås", "Vaggeryd", "Vetlanda", "Värnamo",
+)  # fmt: skip
+
+TRANING_MINUTES = {
+    "0 min": 0, "<30 min": 15, "30–59 min": 45, "60–89 min": 75, "90–119 min": 105,
+    "≥120 min": 120,
+}  # fmt: skip
+"""Folkhälsomyndigheten's indicator question on training (pulshöjande träning) per week; the value
+is the minute figure each answer counts as when activity minutes are computed."""
+
+VARDAG_MINUTES = {
+    "0 min": 0, "<30 min": 15, "30–59 min": 45, "60–89 min": 75, "90–149 min": 120,
+    "150–299 min": 225, "≥300 min": 300,
+}  # fmt: skip
+"""Folkhälsomyndigheten's indicator question on everyday activity (vardagsmotion) per week."""
+
+ACTIVITY_MINUTES_THRESHOLD = 150
+"""Activity minutes = 2 × training + everyday; below this a person is insufficiently active."""
+
+LISTS: tuple[ListDef, ...] = (
+    ListDef("kommun", "Kommun", KOMMUNER),
+    ListDef("remisstyp", "Typ", ("FaR", "Annan remiss", "Egen kontakt")),
+    ListDef("remittent", "Remittent", (
+        "Vårdcentral", "Annan vårdgivare", "Kommun", "Förening/civilsamhälle", "Egen kontakt",
+        "Övrigt")),
+    ListDef("kon", "Kön", ("Kvinna", "Man", "Annat", "Uppgift saknas")),
+    ListDef("aldersgrupp", "Åldersgrupp", ("under 18", "18–29", "30–44", "45–64", "65–79", "80+")),
+    ListDef("levnadsvana", "Fokus (levnadsvana)", (
+        "Fysisk aktivitet", "Matvanor", "Sömn", "Stress och återhämtning", "Socialt sammanhang",
+        "Tobak och alkohol", "Flera levnadsvanor")),
+    ListDef("utfall", "Utfall", ("Väntar", "Bokat", "Genomfört", "Uteblev", "Tackade nej",
+                                 "Ej nåbar")),
+    ListDef("traning", "Träning per vecka", tuple(TRANING_MINUTES)),
+    ListDef("vardagsaktivitet", "Vardagsaktivitet per vecka", tuple(VARDAG_MINUTES)),
+    ListDef("slussad", "Slussad till", (
+        "Förening", "Gym/träningsanläggning", "Hälsocenter-grupp", "Bibliotek", "Studieförbund",
+        "Annat")),
+    ListDef("tidpunkt", "Tidpunkt", ("3 mån", "6 mån", "12 mån", "Annan")),
+    ListDef("fokusomrade", "Fokusområde", (
+        "Fysisk aktivitet", "Matvanor", "Stress och återhämtning",
+        "Gemenskap/psykiskt välbefinnande/existentiell hälsa", "Spontana besök", "Föreläsningar")),
+    ListDef("aktivitetstyp", "Aktivitetstyp", (
+        "Träningsgrupp", "Kurs", "Föreläsning", "Samtalsgrupp", "Promenad", "Evenemang",
+        "Spontant besök", "Annat")),
+    ListDef("malgrupp", "Målgrupp", (
+        "Allmänhet", "FaR-deltagare", "LSS", "AME", "Seniorer", "Elever", "Föreningar", "Personal",
+        "Annan")),
+    ListDef("status", "Status", ("Planerad", "Pågår", "Genomförd", "Delvis", "Ej genomförd")),
+    ListDef("janej", "Ja/Nej", ("Ja", "Nej")),
+    ListDef("avsnitt", "Avsnitt", (
+        "Arbetssätt och metoder", "Samverkan i närsamhället", "Vägar in till Hälsocenter",
+        "Målgrupp", "Styrgrupp", "Beskrivning av lokalt Hälsocenter", "Utbildning och kompetens",
+        "Övrigt")),
+)  # fmt: skip
+
+LIST_BY_KEY = {lst.key: lst for lst in LISTS}
+
+# Values the statistics refer to by meaning. Kept here so no module spells them again.
+TYP_FAR = "FaR"
+UTFALL_GENOMFORT = "Genomfört"
+UTFALL_UTEBLEV = "Uteblev"
+UTFALL_TACKADE_NEJ = "Tackade nej"
+UTFALL_EJ_NABAR = "Ej nåbar"
+UTFALL_VANTAR = "Väntar"
+UTFALL_BOKAT = "Bokat"
+AKTIVITETSTYP_FORELASNING = "Föreläsning"
+AKTIVITETSTYP_SPONTANT = "Spontant besök"
+STATUS_PLANERAD = "Planerad"
+JA = "Ja"
+NEJ = "Nej"
+TIDPUNKT_MONTHS = {"3 mån": 3, "6 mån": 6, "12 mån": 12}
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data table.
+
+    ``key`` is the DataFrame column name in code; ``header`` is what the coach sees; ``help`` is
+    the input message Excel shows when the cell is selected (at most 255 characters).
+    """
+
+    key: str
+    header: str
+    kind: Kind = "text"
+    required: bool = False
+    list: str | None = None
+    help: str = ""
+    width: float = 14
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    name: str
+    sheet: str
+    columns: tuple[Column, ...]
+    description: str = ""
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(f"{self.name} has no column {key!r}")
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+
+def _c(key, header, kind="text", required=False, list=None, help="", width=14, unique=False):
+    return Column(key, header, kind, required, list, help, width, unique)
+
+
+REMISSER = Table("remisser", "tblRemisser", "Remisser", (
+    _c("lopnummer", "Löpnummer", "id", True, unique=True, width=12,
+       help="Eget löpnummer, t.ex. 2024-017. Aldrig personnummer eller namn."),
+    _c("inkom", "Inkom", "date", True, width=12, help="Datum då remissen/kontakten kom in."),
+    _c("typ", "Typ", "list", True, "remisstyp", width=14,
+       help="FaR, annan remiss eller egen kontakt."),
+    _c("remittent", "Remittent", "list", True, "remittent", width=20,
+       help="Vem som skickade remissen."),
+    _c("kon", "Kön", "list", False, "kon", width=12),
+    _c("aldersgrupp", "Åldersgrupp", "list", False, "aldersgrupp", width=12),
+    _c("fokus", "Fokus", "list", False, "levnadsvana", width=20,
+       help="Den levnadsvana samtalet främst gäller."),
+    _c("forsta_samtal", "Första samtal", "date", False, width=13,
+       help="Datum för första samtalet (tom om det inte ägt rum)."),
+    _c("utfall", "Utfall", "list", True, "utfall", width=13,
+       help="Läget för remissen: väntar, bokat, genomfört, uteblev, tackade nej, ej nåbar."),
+    _c("retur", "Retur", "date", False, width=12,
+       help="Datum då receptet skickades i retur till förskrivaren."),
+    _c("traning_start", "Träning start", "list", False, "traning", width=13,
+       help="Pulshöjande träning per vecka vid första samtalet (Folkhälsomyndighetens fråga)."),
+    _c("vardag_start", "Vardagsaktivitet start", "list", False, "vardagsaktivitet", width=13,
+       help="Vardagsaktivitet per vecka vid första samtalet (Folkhälsomyndighetens fråga)."),
+    _c("slussad_till", "Slussad till", "list", False, "slussad", width=20,
+       help="Vart personen slussades vidare, om någonstans."),
+    _c("avslutad", "Avslutad", "date", False, width=12, help="Datum då ärendet avslutades."),
+    _c("kommentar", "Kommentar", "text", False, width=30,
+       help="Fri text. Skriv aldrig namn, personnummer eller telefonnummer."),
+), "En rad per inkommen remiss eller kontakt.")  # fmt: skip
+
+UPPFOLJNINGAR = Table("uppfoljningar", "tblUppfoljningar", "Uppföljningar", (
+    _c("lopnummer", "Löpnummer", "id", True, width=12,
+       help="Samma löpnummer som på fliken Remisser."),
+    _c("datum", "Datum", "date", True, width=12, help="Datum för uppföljningen."),
+    _c("tidpunkt", "Tidpunkt", "list", True, "tidpunkt", width=10,
+       help="Ungefär hur lång tid efter första samtalet: 3, 6 eller 12 månader."),
+    _c("traning", "Träning", "list", False, "traning", width=13,
+       help="Pulshöjande träning per vecka vid uppföljningen."),
+    _c("vardag", "Vardagsaktivitet", "list", False, "vardagsaktivitet", width=13,
+       help="Vardagsaktivitet per vecka vid uppföljningen."),
+    _c("slussad_till", "Slussad till", "list", False, "slussad", width=20),
+    _c("kommentar", "Kommentar", "text", False, width=30,
+       help="Fri text. Skriv aldrig namn, personnummer eller telefonnummer."),
+), "En rad per uppföljande samtal.")  # fmt: skip
+
+AKTIVITETER = Table("aktiviteter", "tblAktiviteter", "Aktiviteter", (
+    _c("datum", "Datum", "date", True, width=12),
+    _c("aktivitet", "Aktivitet", "text", True, width=26,
+       help="Gruppens eller aktivitetens namn, samma stavning varje gång (t.ex. FaR träningsgrupp)."),
+    _c("fokusomrade", "Fokusområde", "list", True, "fokusomrade", width=24),
+    _c("typ", "Typ", "list", True, "aktivitetstyp", width=15),
+    _c("deltagare", "Deltagare", "int", True, width=10, help="Antal deltagare vid tillfället."),
+    _c("timmar", "Timmar", "number", False, width=8, help="Tillfällets längd i timmar, t.ex. 1,5."),
+    _c("malgrupp", "Målgrupp", "list", False, "malgrupp", width=14),
+    _c("samarbetspart", "Samarbetspart", "text", False, width=20),
+    _c("kommentar", "Kommentar", "text", False, width=30,
+       help="Fri text. Skriv aldrig namn, personnummer eller telefonnummer."),
+), "En rad per tillfälle: grupp, kurs, föreläsning, evenemang eller spontant besök.")  # fmt: skip
+
+NARVARO = Table("narvaro", "tblNarvaro", "Närvaro", (
+    _c("datum", "Datum", "date", True, width=12),
+    _c("aktivitet", "Aktivitet", "text", True, width=26,
+       help="Samma namn som på fliken Aktiviteter."),
+    _c("deltagar_id", "Deltagar-ID", "id", True, width=14,
+       help="Pseudonym eller löpnummer – aldrig namn eller personnummer."),
+), "Frivillig närvarolista: en rad per deltagare och tillfälle, för unika deltagare.")  # fmt: skip
+
+STYRGRUPP = Table("styrgrupp", "tblStyrgrupp", "Styrgrupp", (
+    _c("datum", "Datum", "date", True, width=12),
+    _c("kommun", "Kommun", "list", False, "janej", width=10, help="Var kommunen representerad?"),
+    _c("vardcentral", "Vårdcentral", "list", False, "janej", width=12),
+    _c("folkhalsa", "Folkhälsa RJL", "list", False, "janej", width=13),
+    _c("invanare", "Invånarrepresentant", "list", False, "janej", width=18),
+    _c("anteckning", "Anteckning", "text", False, width=40),
+), "En rad per styrgruppsmöte.")  # fmt: skip
+
+PLAN = Table("plan", "tblPlan", "Plan", (
+    _c("fokusomrade", "Fokusområde", "list", True, "fokusomrade", width=28),
+    _c("aktivitet", "Aktivitet", "text", True, width=30, help="Vad ska göras?"),
+    _c("status", "Status", "list", True, "status", width=13),
+    _c("uppfoljning", "Uppföljning", "text", False, width=40, help="Hur blev det?"),
+    _c("framtidsplan", "Framtidsplan", "text", False, width=40, help="Hur jobbar vi vidare?"),
+), "Verksamhetsplanen: aktiviteter per fokusområde.")  # fmt: skip
+
+BERATTELSE = Table("berattelse", "tblBerattelse", "Berättelse", (
+    _c("avsnitt", "Avsnitt", "list", True, "avsnitt", width=30),
+    _c("text", "Text", "text", True, width=100,
+       help="Er egen text till verksamhetsberättelsen. Inga namn på deltagare."),
+), "Hälsocentrets egen berättelse per avsnitt i verksamhetsberättelsen.")  # fmt: skip
+
+TIDIGARE_AR = Table("tidigare_ar", "tblTidigareAr", "Tidigare år", (
+    _c("ar", "År", "int", True, width=8),
+    _c("remisser", "Remisser", "int", False, width=10),
+    _c("remisser_far", "FaR", "int", False, width=10),
+    _c("forsta_samtal", "Första samtal", "int", False, width=13),
+), "Tidigare års totaler. Fler nyckeltal kan läggas till som kolumner med Rapportdata-nyckeln "
+   "som rubrik.")  # fmt: skip
+
+TABLES: tuple[Table, ...] = (
+    REMISSER, UPPFOLJNINGAR, AKTIVITETER, NARVARO, STYRGRUPP, PLAN, BERATTELSE, TIDIGARE_AR,
+)
+TABLE_BY_KEY = {t.key: t for t in TABLES}
+
+# Sheets that must exist for a workbook to be ours; Närvaro and Tidigare år are optional inputs,
+# but their sheets are still part of the template.
+REQUIRED_TABLES = ("remisser", "uppfoljningar", "aktiviteter", "styrgrupp", "plan")
+
+
+# --------------------------------------------------------------------------- named cells
+
+START_SHEET = "Start"
+LISTS_SHEET = "Listor"
+
+
+@dataclass(frozen=True)
+class NamedCell:
+    name: str
+    label: str
+    kind: Kind
+    cell: str
+    list: str | None = None
+    help: str = ""
+
+
+NAMED_CELLS: tuple[NamedCell, ...] = (
+    NamedCell("hc_kommun", "Kommun", "list", "B4", "kommun", "Välj kommun i listan."),
+    NamedCell("hc_ar", "Verksamhetsår", "int", "B5", None, "Året som arbetsboken gäller, t.ex. 2024."),
+    NamedCell("hc_startdatum", "Hälsocentret startade", "date", "B6", None,
+              "Datum då hälsocentret öppnade."),
+    NamedCell("hc_kontakt", "Kontaktperson", "text", "B7", None,
+              "Hälsocoach eller ansvarig som regionen kan kontakta."),
+    NamedCell("hc_mallversion", "Mallversion", "int", "B8", None,
+              "Ändra inte. Visar vilken version av mallen arbetsboken följer."),
+)  # fmt: skip
+NAMED_CELL_BY_NAME = {c.name: c for c in NAMED_CELLS}
+
+
+# --------------------------------------------------------------------------- generated sheets
+
+SUMMARY_SHEET = "Årssammanställning"
+CHECK_SHEET = "Kontroll"
+DATA_SHEET = "Rapportdata"
+GENERATED_SHEETS = (SUMMARY_SHEET, CHECK_SHEET, DATA_SHEET)
+
+RAPPORTDATA_TABLE = "tblRapportdata"
+RAPPORTDATA_COLUMNS = ("Kommun", "År", "Nyckel", "Dimension", "Värde")
+"""Columns of the tidy machine interface, one row per figure."""
+
+KONTROLL_COLUMNS = ("Allvarlighet", "Flik", "Rad", "Kolumn", "Cell", "Värde", "Meddelande", "Kod")
+
+SEVERITY_LABELS = {"error": "Fel", "warning": "Varning", "info": "Information"}
+
+# --------------------------------------------------------------------------- Rapportdata keys
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A Rapportdata key with its Swedish label and definition as shown to the coach."""
+
+    key: str
+    label: str
+    definition: str
+    unit: Literal["antal", "andel", "dagar", "timmar"] = "antal"
+    dimensions: tuple[str, ...] = ()
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("remisser", "Remisser och kontakter",
+           "Rader på fliken Remisser med Inkom under året.",
+           dimensions=("Typ", "Remittent", "Kön", "Åldersgrupp", "Fokus", "Månad")),
+    Figure("remisser_far", "FaR-recept", "Remisser med Typ FaR och Inkom under året."),
+    Figure("forsta_samtal", "Första samtal",
+           "Rader med datum för Första samtal under året, även om remissen kom året före."),
+    Figure("uteblev", "Uteblev", "Remisser under året med Utfall Uteblev."),
+    Figure("tackade_nej", "Tackade nej", "Remisser under året med Utfall Tackade nej."),
+    Figure("ej_nabar", "Ej nåbara", "Remisser under året med Utfall Ej nåbar."),
+    Figure("vantar_vid_arsskifte", "Väntar vid årsskiftet",
+           "Remisser som kommit in senast 31 december utan första samtal och inte avslutade "
+           "(Utfall Väntar eller Bokat)."),
+    Figure("retur", "Recept i retur", "Rader med Retur-datum under året."),
+    Figure("vantetid_median_dagar", "Väntetid (median, dagar)",
+           "Median av antal dagar från Inkom till Första samtal, för första samtal under året.",
+           unit="dagar"),
+    Figure("remisser_sedan_start", "Remisser sedan start",
+           "Summan av Remisser på fliken Tidigare år plus årets remisser."),
+    Figure("far_sedan_start", "FaR sedan start",
+           "Summan av FaR på fliken Tidigare år plus årets FaR-recept."),
+    Figure("forsta_samtal_sedan_start", "Första samtal sedan start",
+           "Summan av Första samtal på fliken Tidigare år plus årets första samtal."),
+    Figure("uppfoljningar", "Uppföljningar", "Uppföljningar med datum under året.",
+           dimensions=("Tidpunkt",)),
+    Figure("andel_tillrackligt_aktiva_start", "Tillräckligt aktiva vid start",
+           "Andel med minst 150 aktivitetsminuter (2 × träning + vardagsaktivitet) vid första "
+           "samtalet, bland remisser med mätning både vid start och vid uppföljning.",
+           unit="andel"),
+    Figure("andel_tillrackligt_aktiva_uppfoljning", "Tillräckligt aktiva vid uppföljning",
+           "Samma personer som ovan, vid den senaste uppföljningen under året.", unit="andel"),
+    Figure("matta_start_och_uppfoljning", "Mätta vid start och uppföljning",
+           "Antal remisser med aktivitetsmätning både vid start och vid uppföljning."),
+    Figure("slussade", "Slussade vidare",
+           "Remisser slussade vidare under året (senaste kända destination per löpnummer).",
+           dimensions=("Slussad till",)),
+    Figure("tillfallen", "Tillfällen", "Antal rader (tillfällen) på fliken Aktiviteter under året.",
+           dimensions=("Aktivitet", "Fokusområde")),
+    Figure("deltagartillfallen", "Deltagartillfällen",
+           "Summan av Deltagare; där närvarolista finns räknas raderna i Närvaro.",
+           dimensions=("Aktivitet", "Fokusområde")),
+    Figure("unika_deltagare", "Unika deltagare", "Antal olika Deltagar-ID i Närvaro.",
+           dimensions=("Aktivitet", "Fokusområde")),
+    Figure("deltagartimmar", "Deltagartimmar", "Summan av Timmar × deltagare per tillfälle.",
+           unit="timmar", dimensions=("Aktivitet", "Fokusområde")),
+    Figure("forelasningar_deltagare", "Deltagare på föreläsningar",
+           "Summan av Deltagare för aktiviteter av typen Föreläsning."),
+    Figure("spontana_besok", "Spontana besök", "Antal tillfällen av typen Spontant besök."),
+    Figure("styrgruppsmoten", "Styrgruppsmöten", "Antal styrgruppsmöten under året."),
+    Figure("plan_aktiviteter", "Planerade aktiviteter", "Rader i verksamhetsplanen.",
+           dimensions=("Fokusområde", "Status")),
+)  # fmt: skip
+FIGURE_BY_KEY = {f.key: f for f in FIGURES}
+
+# Tidigare år columns beyond the fixed ones are named by their Rapportdata key.
+HISTORY_KEYS = ("remisser", "remisser_far", "forsta_samtal")
+
+# Dimension names used in Rapportdata, as "Name=value".
+DIM_MONTH = "Månad"
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+@dataclass(frozen=True)
+class Migration:
+    """How to read a workbook of an older template version: headers renamed per table and
+    columns that did not exist yet (read as empty)."""
+
+    from_version: int
+    renamed: dict[str, dict[str, str]] = field(default_factory=dict)
+    added: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+MIGRATIONS: tuple[Migration, ...] = ()
+
+DEFAULT_OUTPUT_SUFFIX = "_sammanstallning"

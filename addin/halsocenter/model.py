@@ -1,0 +1,120 @@
+"""Plain data objects passed between the adapters and the pure core.
+
+A workbook is read once into ``WorkbookData``: one ``TableData`` per contract table, typed pandas
+columns named by the contract's English column keys, indexed by the Excel row number so every
+message can point at its cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from . import contract as C
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a workbook, pointing at the cell where the coach can fix it."""
+
+    code: str
+    severity: Severity
+    sheet: str
+    row: int | None
+    column: str | None
+    cell: str | None
+    value: Any
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, (date, pd.Timestamp)):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, (int, float, str, bool)):
+            value = str(value)
+        return {
+            "code": self.code, "severity": self.severity, "sheet": self.sheet, "row": self.row,
+            "column": self.column, "cell": self.cell, "value": value, "message": self.message,
+        }  # fmt: skip
+
+
+@dataclass
+class TableData:
+    """A contract table as read from a workbook.
+
+    ``df`` holds typed values (dates as ``datetime64``, counts as ``Int64``, numbers as
+    ``Float64``, everything else as ``str`` or ``None``); ``raw`` holds what the cell held; both
+    have one column per contract key and the Excel row number as index. ``letters`` maps each key
+    to its Excel column letter (absent for a column the workbook lacks, e.g. an older template).
+    """
+
+    spec: C.Table
+    df: pd.DataFrame
+    raw: pd.DataFrame
+    letters: dict[str, str]
+    sheet: str
+    header_row: int
+    extra: tuple[str, ...] = ()
+
+    def cell(self, row: int, key: str) -> str | None:
+        letter = self.letters.get(key)
+        return f"{letter}{row}" if letter else None
+
+    def header(self, key: str) -> str:
+        return self.spec.column(key).header
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+
+@dataclass(frozen=True)
+class TextCell:
+    """Any text (or error value) found in an input sheet, for checks that look at every cell."""
+
+    sheet: str
+    row: int
+    column: int  # 1-based
+    value: str
+
+    @property
+    def cell(self) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(self.column)}{self.row}"
+
+
+@dataclass
+class WorkbookData:
+    """Everything the core needs from one coach workbook."""
+
+    tables: dict[str, TableData]
+    settings: dict[str, Any]
+    settings_raw: dict[str, Any] = field(default_factory=dict)
+    settings_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    version: int | None = C.TEMPLATE_VERSION
+    problems: list[Finding] = field(default_factory=list)
+    texts: list[TextCell] = field(default_factory=list)
+    path: Path | None = None
+    sheet_names: tuple[str, ...] = ()
+
+    @property
+    def kommun(self) -> str | None:
+        return self.settings.get("hc_kommun")
+
+    @property
+    def year(self) -> int | None:
+        return self.settings.get("hc_ar")
+
+    def list_values(self, list_key: str) -> tuple[str, ...]:
+        """The workbook's own (possibly extended) list, falling back to the contract's."""
+        return self.lists.get(list_key) or C.LIST_BY_KEY[list_key].values
+
+    def table(self, key: str) -> TableData:
+        return self.tables[key]

@@ -1,0 +1,509 @@
+"""Workbook file -> typed tables.
+
+Fast path: the package's XML says where each table, named cell and list is; python-calamine
+reads the cell values. Tables are found by table name first, then by sheet name and header row;
+headers match ignoring case and extra whitespace. Structural trouble raises one
+``WorkbookError`` with a Swedish message; a bad value in a cell (text in a date column) is kept
+as a ``Finding`` in ``WorkbookData.problems`` so every such cell can be reported at once.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pandas as pd
+import python_calamine as pc
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from . import contract as C
+from .migrate import migration_for
+from .model import Finding, TableData, TextCell, WorkbookData
+from .parse import (
+    ParseError,
+    canonical_list_value,
+    clean_text,
+    is_blank,
+    parse_date,
+    parse_int,
+    parse_number,
+)
+
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+R_ID = "{%s}id" % NS["r"]
+HEADER_SCAN_ROWS = 10
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                "#SPILL!", "#CALC!")  # fmt: skip
+
+
+class WorkbookError(Exception):
+    """The file cannot be used at all. ``message`` is Swedish and names what is wrong."""
+
+    def __init__(self, message: str, *, kind: str, sheet: str | None = None,
+                 column: str | None = None, path: Path | None = None):  # fmt: skip
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.sheet = sheet
+        self.column = column
+        self.path = path
+
+
+# --------------------------------------------------------------------------- typing
+
+
+def norm_header(text) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+
+
+def _convert(column: C.Column, value, allowed: tuple[str, ...] | None):
+    if column.kind == "date":
+        return parse_date(value)
+    if column.kind == "int":
+        return parse_int(value)
+    if column.kind == "number":
+        return parse_number(value)
+    if column.kind == "list":
+        return canonical_list_value(value, allowed or ())
+    return clean_text(value)
+
+
+_KIND_WORD = {"date": "ett datum", "int": "ett heltal", "number": "ett tal"}
+
+
+def _typed_series(column: C.Column, values: list, rows: list[int], allowed, sheet: str,
+                  letter: str | None, problems: list[Finding]) -> pd.Series:  # fmt: skip
+    out = []
+    for value, row in zip(values, rows, strict=True):
+        try:
+            out.append(_convert(column, value, allowed))
+        except ParseError as exc:
+            out.append(None)
+            problems.append(Finding(
+                code=f"ogiltigt_{column.kind}", severity="error", sheet=sheet, row=row,
+                column=column.header, cell=f"{letter}{row}" if letter else None, value=value,
+                message=f"{sheet}, rad {row}, kolumn {column.header}: {exc}. Cellen ska innehålla "
+                        f"{_KIND_WORD.get(column.kind, 'ett värde')}.",
+            ))  # fmt: skip
+    index = pd.Index(rows, name="rad")
+    if column.kind == "date":
+        return pd.Series(pd.to_datetime(pd.Series(out, dtype="object")), dtype="datetime64[ns]").set_axis(index)
+    if column.kind == "int":
+        return pd.Series(out, index=index, dtype="Int64")
+    if column.kind == "number":
+        return pd.Series(out, index=index, dtype="Float64")
+    return pd.Series(out, index=index, dtype="object")
+
+
+def build_table(spec: C.Table, records: list[list], rows: list[int], letters: dict[str, str],
+                sheet: str, header_row: int, lists: Mapping[str, tuple[str, ...]] | None = None,
+                extra: tuple[str, ...] = (), problems: list[Finding] | None = None) -> TableData:  # fmt: skip
+    """Type the raw rows of one table. ``records`` hold values in contract column order
+    (``None`` for a column the workbook lacks)."""
+    problems = problems if problems is not None else []
+    lists = lists or {}
+    raw = pd.DataFrame(records, columns=list(spec.keys), index=pd.Index(rows, name="rad"), dtype="object")
+    typed = {}
+    for i, column in enumerate(spec.columns):
+        allowed = lists.get(column.list) or (C.LIST_BY_KEY[column.list].values if column.list else None)
+        values = [rec[i] for rec in records]
+        typed[column.key] = _typed_series(column, values, rows, allowed, sheet,
+                                          letters.get(column.key), problems)
+    df = pd.DataFrame(typed, index=pd.Index(rows, name="rad"))
+    return TableData(spec, df, raw, dict(letters), sheet, header_row, extra)
+
+
+def frame(spec: C.Table, rows: Iterable[Mapping[str, Any]], lists=None,
+          problems: list[Finding] | None = None) -> TableData:  # fmt: skip
+    """A TableData from hand-made rows keyed by column key, as if typed at row 2 onwards in
+    contract column order. Used by tests and by the live-Excel adapter."""
+    records = [[row.get(key) for key in spec.keys] for row in rows]
+    letters = {key: get_column_letter(i + 1) for i, key in enumerate(spec.keys)}
+    return build_table(spec, records, list(range(2, 2 + len(records))), letters, spec.sheet, 1,
+                       lists, problems=problems)
+
+
+def workbook_data(tables: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+                  settings: Mapping[str, Any] | None = None,
+                  lists: Mapping[str, tuple[str, ...]] | None = None) -> WorkbookData:  # fmt: skip
+    """A WorkbookData from plain rows; missing tables are empty."""
+    problems: list[Finding] = []
+    tables = tables or {}
+    lists = dict(lists or {})
+    built = {spec.key: frame(spec, tables.get(spec.key, ()), lists, problems) for spec in C.TABLES}
+    settings = {"hc_mallversion": C.TEMPLATE_VERSION, **(settings or {})}
+    cells = {nc.name: (C.START_SHEET, nc.cell) for nc in C.NAMED_CELLS}
+    return WorkbookData(tables=built, settings=dict(settings), settings_raw=dict(settings),
+                        settings_cells=cells, lists=lists, problems=problems,
+                        sheet_names=tuple(t.sheet for t in C.TABLES))  # fmt: skip
+
+
+# --------------------------------------------------------------------------- package layout
+
+
+def _split_ref(ref: str) -> tuple[int, int, int, int]:
+    """'B3:D10' -> (min_col, min_row, max_col, max_row), 1-based."""
+    parts = ref.replace("$", "").split(":")
+    cells = []
+    for part in parts:
+        m = re.fullmatch(r"([A-Za-z]+)(\d+)", part)
+        if not m:
+            raise ValueError(ref)
+        cells.append((column_index_from_string(m[1].upper()), int(m[2])))
+    if len(cells) == 1:
+        cells.append(cells[0])
+    (c1, r1), (c2, r2) = cells
+    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = base.split("/")[:-1]
+    for piece in target.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _rels_path(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels"
+
+
+class Layout:
+    """Where things are in the package: sheet parts, tables, defined names, error cells."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self.zf = zf
+        names = set(zf.namelist())
+        wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = self._rels("xl/workbook.xml", names)
+        self.sheet_parts: dict[str, str] = {}
+        self.sheet_order: list[str] = []
+        for sheet in wb_xml.iterfind("m:sheets/m:sheet", NS):
+            name = sheet.get("name")
+            self.sheet_order.append(name)
+            target = rels.get(sheet.get(R_ID))
+            if target:
+                self.sheet_parts[name] = target
+        self.defined_names: dict[str, str] = {}
+        for dn in wb_xml.iterfind("m:definedNames/m:definedName", NS):
+            if dn.get("localSheetId") is None and dn.text:
+                self.defined_names[dn.get("name").casefold()] = dn.text
+        self.tables: dict[str, tuple[str, str]] = {}  # casefolded name -> (sheet, ref)
+        for sheet, part in self.sheet_parts.items():
+            for target in self._rels(part, names, kind="/table").values():
+                if target in names:
+                    t = ET.fromstring(zf.read(target))
+                    for key in ("name", "displayName"):
+                        if t.get(key):
+                            self.tables[t.get(key).casefold()] = (sheet, t.get("ref"))
+
+    def _rels(self, part: str, names: set[str], kind: str | None = None) -> dict[str, str]:
+        path = _rels_path(part)
+        if path not in names:
+            return {}
+        out = {}
+        for rel in ET.fromstring(self.zf.read(path)).iterfind("pr:Relationship", NS):
+            if kind and not rel.get("Type", "").endswith(kind):
+                continue
+            if rel.get("TargetMode") == "External":
+                continue
+            out[rel.get("Id")] = _resolve(part, rel.get("Target"))
+        return out
+
+    def error_cells(self, sheet: str) -> list[tuple[int, int, str]]:
+        """Cells holding an Excel error value (calamine reads them as empty)."""
+        part = self.sheet_parts.get(sheet)
+        if not part:
+            return []
+        xml = self.zf.read(part)
+        if b't="e"' not in xml:
+            return []
+        out = []
+        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*?(?:/>|>.*?</f>))?<v>([^<]*)</v>', xml):
+            out.append((int(m[2]), column_index_from_string(m[1].decode()), m[3].decode()))
+        return out
+
+
+def _parse_cell_ref(text: str) -> tuple[str, str] | None:
+    m = re.fullmatch(r"=?'?(.+?)'?!\$?([A-Z]+)\$?(\d+)", text.strip())
+    return (m[1].replace("''", "'"), f"{m[2]}{m[3]}") if m else None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _open_checks(path: Path) -> None:
+    if not path.exists():
+        raise WorkbookError(f"Filen {path} finns inte.", kind="not_found", path=path)
+    if path.is_dir():
+        raise WorkbookError(f"{path} är en mapp, inte en arbetsbok.", kind="not_workbook", path=path)
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            fh.seek(0)
+            body = fh.read(1 << 20)
+            if "EncryptionInfo".encode("utf-16-le") in body:
+                raise WorkbookError(
+                    f"{path.name} är lösenordsskyddad. Ta bort lösenordet i Excel (Arkiv > Info > "
+                    "Skydda arbetsbok) och försök igen.", kind="password", path=path)
+            raise WorkbookError(
+                f"{path.name} är i det gamla .xls-formatet. Spara den som Excel-arbetsbok (.xlsx).",
+                kind="not_workbook", path=path)
+    if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK"):
+            raise WorkbookError(f"{path.name} är skadad eller ofullständig (trasig zip-fil).",
+                                kind="corrupt", path=path)
+        raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).", kind="not_workbook",
+                            path=path)
+
+
+class _Grid:
+    """Cell values of one sheet from calamine, 1-based access, read lazily per sheet."""
+
+    def __init__(self, book: pc.CalamineWorkbook, sheet: str):
+        self.rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+    def value(self, row: int, col: int):
+        if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
+            v = self.rows[row - 1][col - 1]
+            return None if v == "" else v
+        return None
+
+
+def read_workbook(path: str | Path) -> WorkbookData:
+    """Read a coach workbook. Raises WorkbookError when it cannot be used at all."""
+    path = Path(path)
+    _open_checks(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "xl/workbook.xml" not in zf.namelist():
+                raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).",
+                                    kind="not_workbook", path=path)
+            layout = Layout(zf)
+            book = pc.CalamineWorkbook.from_path(str(path))
+            return _read(path, layout, book)
+    except WorkbookError:
+        raise
+    except (zipfile.BadZipFile, ET.ParseError, pc.CalamineError, KeyError, EOFError, OSError,
+            pc.XmlError, pc.ZipError) as exc:  # fmt: skip
+        raise WorkbookError(f"{path.name} är skadad och kan inte läsas ({type(exc).__name__}).",
+                            kind="corrupt", path=path) from exc
+
+
+def _find_sheet(layout: Layout, name: str) -> str | None:
+    for sheet in layout.sheet_order:
+        if norm_header(sheet) == norm_header(name):
+            return sheet
+    return None
+
+
+def _read(path: Path, layout: Layout, book: pc.CalamineWorkbook) -> WorkbookData:
+    grids: dict[str, _Grid] = {}
+
+    def grid(sheet: str) -> _Grid:
+        if sheet not in grids:
+            grids[sheet] = _Grid(book, sheet)
+        return grids[sheet]
+
+    settings_raw, settings_cells = {}, {}
+    for nc in C.NAMED_CELLS:
+        ref = layout.defined_names.get(nc.name.casefold())
+        loc = _parse_cell_ref(ref) if ref else None
+        if loc is None and (start := _find_sheet(layout, C.START_SHEET)):
+            loc = (start, nc.cell)
+        if loc and loc[0] in layout.sheet_parts:
+            settings_cells[nc.name] = loc
+            col = "".join(ch for ch in loc[1] if ch.isalpha())
+            settings_raw[nc.name] = grid(loc[0]).value(int(loc[1][len(col):]),
+                                                         column_index_from_string(col))
+    known_tables = {t.name.casefold() for t in C.TABLES}
+    if not settings_raw.get("hc_mallversion") and not (known_tables & set(layout.tables)):
+        raise WorkbookError(
+            f"{path.name} följer inte Hälsocenter-mallen (fliken Start och tabellerna saknas). "
+            "Skapa en ny arbetsbok med mallen och flytta in uppgifterna.", kind="not_template",
+            path=path)
+
+    version = _version(path, settings_raw.get("hc_mallversion"))
+    migration = migration_for(version)
+    problems: list[Finding] = []
+
+    lists = _read_lists(layout, grid)
+    settings = _type_settings(settings_raw, settings_cells, lists, problems)
+
+    tables = {}
+    for spec in C.TABLES:
+        tables[spec.key] = _read_table(path, layout, grid, spec, lists, migration, problems)
+
+    texts = _collect_texts(layout, book, grid)
+    return WorkbookData(tables=tables, settings=settings, settings_raw=settings_raw,
+                        settings_cells=settings_cells, lists=lists, version=version,
+                        problems=problems, texts=texts, path=path,
+                        sheet_names=tuple(layout.sheet_order))  # fmt: skip
+
+
+def _version(path: Path, raw) -> int:
+    try:
+        version = parse_int(raw)
+    except ParseError:
+        version = None
+    if version is None:
+        raise WorkbookError(
+            f"{path.name}: mallversionen (cellen hc_mallversion på fliken Start) saknas eller är "
+            "ogiltig. Arbetsboken kan inte kontrolleras.", kind="not_template", path=path)
+    if version > C.TEMPLATE_VERSION:
+        raise WorkbookError(
+            f"{path.name} är gjord med en nyare mall (version {version}) än programmet kan läsa "
+            f"(version {C.TEMPLATE_VERSION}). Uppdatera Hälsocenter-tillägget.",
+            kind="newer_template", path=path)
+    if version < C.TEMPLATE_VERSION and migration_for(version) is None:
+        raise WorkbookError(
+            f"{path.name} är gjord med en gammal mall (version {version}) som inte kan läsas. "
+            "Flytta uppgifterna till en ny arbetsbok från mallen.", kind="old_template", path=path)
+    return version
+
+
+def _type_settings(raw, cells, lists, problems) -> dict[str, Any]:
+    out = {}
+    for nc in C.NAMED_CELLS:
+        value = raw.get(nc.name)
+        sheet, cell = cells.get(nc.name, (C.START_SHEET, nc.cell))
+        column = C.Column(nc.name, nc.label, nc.kind, list=nc.list)
+        allowed = lists.get(nc.list) if nc.list else None
+        try:
+            out[nc.name] = _convert(column, value, allowed)
+        except ParseError as exc:
+            out[nc.name] = None
+            row = int(re.sub(r"\D", "", cell))
+            problems.append(Finding(
+                code=f"ogiltigt_{nc.kind}", severity="error", sheet=sheet, row=row, column=nc.label,
+                cell=cell, value=value, message=f"{sheet}, cell {cell} ({nc.label}): {exc}."))
+    return out
+
+
+def _read_lists(layout: Layout, grid) -> dict[str, tuple[str, ...]]:
+    lists = {}
+    for lst in C.LISTS:
+        where = layout.tables.get(lst.table.casefold())
+        if not where:
+            continue
+        sheet, ref = where
+        c1, r1, _, r2 = _split_ref(ref)
+        g = grid(sheet)
+        values, row = [], r1 + 1
+        while True:
+            v = g.value(row, c1)
+            if v is None and row > r2:
+                break
+            if v is not None:
+                text = clean_text(v)
+                if text:
+                    values.append(text)
+            row += 1
+            if row > len(g.rows) + 1:
+                break
+        lists[lst.key] = tuple(dict.fromkeys(values))
+    return lists
+
+
+def _locate_table(layout: Layout, grid, spec: C.Table) -> tuple[str, int, int, int] | None:
+    """(sheet, header_row, first_col, last_col) by table name, else by sheet + header row."""
+    where = layout.tables.get(spec.name.casefold())
+    if where:
+        sheet, ref = where
+        c1, r1, c2, _ = _split_ref(ref)
+        return sheet, r1, c1, c2
+    sheet = _find_sheet(layout, spec.sheet)
+    if sheet is None:
+        return None
+    wanted = {norm_header(h) for h in spec.headers}
+    g = grid(sheet)
+    best = None
+    for r in range(1, min(HEADER_SCAN_ROWS, len(g.rows)) + 1):
+        row = g.rows[r - 1]
+        hits = [i for i, v in enumerate(row) if norm_header(v) in wanted]
+        if hits and (best is None or len(hits) > best[1]):
+            best = (r, len(hits), min(hits) + 1, max(i for i, v in enumerate(row) if v != "") + 1)
+    if best is None:
+        return sheet, 1, 1, len(spec.columns)
+    return sheet, best[0], best[2], best[3]
+
+
+def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -> TableData:
+    loc = _locate_table(layout, grid, spec)
+    if loc is None:
+        if spec.key in C.REQUIRED_TABLES:
+            raise WorkbookError(
+                f"Fliken ”{spec.sheet}” (tabellen {spec.name}) saknas i {path.name}. Har fliken "
+                f"bytt namn? Döp tillbaka den till ”{spec.sheet}”.", kind="missing_sheet",
+                sheet=spec.sheet, path=path)
+        return frame(spec, ())
+    sheet, header_row, c1, c2 = loc
+    g = grid(sheet)
+    headers = [g.value(header_row, c) for c in range(c1, c2 + 1)]
+    renamed = {norm_header(old): new for old, new in
+               (migration.renamed.get(spec.key, {}).items() if migration else ())}
+    index = {}
+    for offset, header in enumerate(headers):
+        h = norm_header(header)
+        h = norm_header(renamed.get(h, header))
+        if h and h not in index:
+            index[h] = c1 + offset
+    letters, cols = {}, []
+    allowed_missing = set(migration.added.get(spec.key, ())) if migration else set()
+    for column in spec.columns:
+        col = index.get(norm_header(column.header))
+        if col is None and column.header not in allowed_missing:
+            raise WorkbookError(
+                f"Kolumnen ”{column.header}” saknas i tabellen på fliken ”{sheet}” i {path.name}. "
+                f"Lägg tillbaka kolumnen med exakt den rubriken.", kind="missing_column",
+                sheet=sheet, column=column.header, path=path)
+        cols.append(col)
+        if col is not None:
+            letters[column.key] = get_column_letter(col)
+    known = {norm_header(c.header) for c in spec.columns}
+    extra = tuple(str(h) for h in headers if h is not None and norm_header(h) not in known)
+    records, rows = [], []
+    present = [c for c in cols if c is not None]
+    for r in range(header_row + 1, len(g.rows) + 1):
+        row = g.rows[r - 1]
+        values = [row[c - 1] if c is not None and c - 1 < len(row) else None for c in cols]
+        values = [None if v == "" else v for v in values]
+        if all(is_blank(v) for v in values) and all(
+                c - 1 >= len(row) or row[c - 1] == "" for c in present):  # fmt: skip
+            continue
+        records.append(values)
+        rows.append(r)
+    return build_table(spec, records, rows, letters, sheet, header_row, lists, extra, problems)
+
+
+def _collect_texts(layout: Layout, book, grid) -> list[TextCell]:
+    """Every text cell and error value in the sheets a person types in."""
+    texts = []
+    generated = {norm_header(s) for s in C.GENERATED_SHEETS}
+    for sheet in layout.sheet_order:
+        if norm_header(sheet) in generated or sheet not in layout.sheet_parts:
+            continue
+        try:
+            rows = grid(sheet).rows
+        except (pc.CalamineError, pc.WorksheetNotFound):  # chart sheets and the like
+            continue
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if isinstance(v, str) and v:
+                    texts.append(TextCell(sheet, r, c, v))
+        for r, c, err in layout.error_cells(sheet):
+            texts.append(TextCell(sheet, r, c, err))
+    return texts
