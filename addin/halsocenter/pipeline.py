@@ -1,0 +1,89 @@
+"""The jobs the ribbon buttons and the CLI share: read -> validate/compute -> write.
+
+Both adapters call these, so the coach in Excel and the region on the command line get the same
+figures and the same refusals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import contract as C
+from .model import Finding, WorkbookData
+from .read import read_workbook
+from .summary import Summary
+
+
+class InputError(Exception):
+    """The workbook has values that cannot be read (e.g. text in a date column); nothing is
+    written. ``findings`` names each cell."""
+
+    def __init__(self, message: str, findings: list[Finding]):
+        super().__init__(message)
+        self.message = message
+        self.findings = findings
+
+
+@dataclass
+class Analysis:
+    wb: WorkbookData
+    findings: list[Finding]
+    summary: Summary
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def analyse(wb: WorkbookData) -> Analysis:
+    from .stats import compute
+    from .validate import validate
+
+    return Analysis(wb, validate(wb), compute(wb))
+
+
+def unreadable_values(wb: WorkbookData) -> list[Finding]:
+    """Typing problems found on read: cells whose value cannot be the column's type."""
+    return [f for f in wb.problems if f.severity == "error"]
+
+
+def refuse_unreadable(wb: WorkbookData) -> None:
+    bad = unreadable_values(wb)
+    if bad:
+        first = bad[0]
+        more = f" (och {len(bad) - 1} till)" if len(bad) > 1 else ""
+        raise InputError(
+            f"Arbetsboken har värden som inte går att läsa, så inget skrevs. {first.message}{more}",
+            bad,
+        )
+
+
+def default_summary_path(src: Path) -> Path:
+    return src.with_name(f"{src.stem}{C.DEFAULT_OUTPUT_SUFFIX}{src.suffix or '.xlsx'}")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def write_summary(src: Path, dst: Path | None = None) -> tuple[Path, Analysis]:
+    """Copy ``src`` to ``dst`` with the generated sheets added or replaced."""
+    from .package import write_with_sheets
+    from .sheets import build_generated
+
+    src = Path(src)
+    dst = Path(dst) if dst else default_summary_path(src)
+    if same_file(src, dst):
+        raise InputError("Utfilen får inte vara samma fil som arbetsboken; välj ett annat namn.",
+                         [])  # fmt: skip
+    wb = read_workbook(src)
+    refuse_unreadable(wb)
+    analysis = analyse(wb)
+    generated = build_generated(analysis.summary, analysis.findings,
+                                sheet_names_in_input=wb.sheet_names)  # fmt: skip
+    write_with_sheets(src, generated, dst)
+    return dst, analysis
