@@ -8,12 +8,12 @@ import io
 import zipfile
 from pathlib import Path
 
-import msoffcrypto
 import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msoffcrypto.format.ooxml import OOXMLFile
 
 from halsocenter import contract as C
 from halsocenter import template
@@ -175,7 +175,7 @@ def test_password_protected_workbook(book, tmp_path):
     plain = save(book, tmp_path / "plain.xlsx")
     secret = tmp_path / "hemlig.xlsx"
     with plain.open("rb") as src, secret.open("wb") as dst:
-        office = msoffcrypto.format.ooxml.OOXMLFile(src)
+        office = OOXMLFile(src)
         office.encrypt("hemligt", dst)
     with pytest.raises(WorkbookError) as exc:
         read_workbook(secret)

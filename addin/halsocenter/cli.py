@@ -35,7 +35,7 @@ addin_app = typer.Typer(help="Bygg, installera eller avinstallera Excel-tillägg
 app.add_typer(addin_app, name="addin")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -307,7 +307,9 @@ def _user_message(exc: BaseException) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click hands back the code of a typer.Exit as the result.
+        result = app(args=argv, standalone_mode=False)
+        return result if isinstance(result, int) else EXIT_OK
     except typer.Exit as exc:
         return exc.exit_code
     except SystemExit as exc:
@@ -315,15 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException as exc:  # noqa: BLE001 - the user must never see a traceback
         if os.environ.get("HALSOCENTER_DEBUG"):
             raise
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        message = _user_message(exc)
+        if message is None and hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()  # a usage error from the argument parser
             return EXIT_UNUSABLE
-        if isinstance(exc, (click.exceptions.Abort, KeyboardInterrupt)):
+        if isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "Abort":
             err.print("Avbrutet.")
             return 130
-        message = _user_message(exc)
         if message is None:
             message = (f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). Inget skrevs "
                        "om. Kör med HALSOCENTER_DEBUG=1 för detaljer och kontakta support.")
@@ -332,7 +332,6 @@ def main(argv: list[str] | None = None) -> int:
             _print_findings(findings, "Värden som inte går att läsa")
         err.print(f"[red]{message}[/]")
         return getattr(exc, "code", EXIT_UNUSABLE) if isinstance(exc, Refusal) else EXIT_UNUSABLE
-    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -381,6 +381,31 @@ FIGURES: tuple[Figure, ...] = (
     Figure("plan_aktiviteter", "Planerade aktiviteter", "Rader i verksamhetsplanen.",
            dimensions=("Fokusområde", "Status")),
 )  # fmt: skip
+
+CHANGE_PREFIX = "forandring_"
+CHANGE_SHARE_SUFFIX = "_andel"
+"""Year-on-year change of a figure ``k`` against Tidigare år: ``forandring_<k>`` (this year minus
+last year, same unit as ``k``) and ``forandring_<k>_andel`` (that change as a fraction of last
+year). Emitted only for figures that have a column in Tidigare år and a row for last year."""
+
+
+def _with_changes(figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """Every figure plus its two change figures, so each emitted key has a Swedish definition."""
+    changes = []
+    for f in figures:
+        changes.append(Figure(
+            CHANGE_PREFIX + f.key, f"{f.label}: förändring mot föregående år",
+            f"Årets värde för ”{f.label}” minus föregående års värde på fliken Tidigare år.",
+            unit=f.unit))  # fmt: skip
+        changes.append(Figure(
+            CHANGE_PREFIX + f.key + CHANGE_SHARE_SUFFIX,
+            f"{f.label}: förändring mot föregående år (andel)",
+            f"Förändringen för ”{f.label}” mot föregående år, som andel av föregående års "
+            "värde (0,10 = 10 % fler). Tom när föregående år var 0.", unit="andel"))  # fmt: skip
+    return figures + tuple(changes)
+
+
+FIGURES = _with_changes(FIGURES)
 FIGURE_BY_KEY = {f.key: f for f in FIGURES}
 
 # Tidigare år columns beyond the fixed ones are named by their Rapportdata key.
@@ -388,6 +413,8 @@ HISTORY_KEYS = ("remisser", "remisser_far", "forsta_samtal")
 
 # Dimension names used in Rapportdata, as "Name=value".
 DIM_MONTH = "Månad"
+EMPTY_CATEGORY = "(ej ifyllt)"
+"""Dimension value for a blank cell, e.g. ``Kön=(ej ifyllt)``."""
 
 
 # --------------------------------------------------------------------------- migrations
@@ -403,6 +430,20 @@ class Migration:
     added: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    # Version 0: the pilot workbook (2021–2022). Referrals had Datum and Remisstyp where the
+    # current template has Inkom and Typ, and no Retur or everyday-activity column; sessions
+    # counted Antal instead of Deltagare. Närvaro and Berättelse did not exist yet (optional).
+    Migration(
+        from_version=0,
+        renamed={
+            REMISSER.key: {"Datum": REMISSER.column("inkom").header,
+                           "Remisstyp": REMISSER.column("typ").header},
+            AKTIVITETER.key: {"Antal": AKTIVITETER.column("deltagare").header},
+        },
+        added={REMISSER.key: (REMISSER.column("retur").header,
+                              REMISSER.column("vardag_start").header)},
+    ),
+)  # fmt: skip
 
 DEFAULT_OUTPUT_SUFFIX = "_sammanstallning"

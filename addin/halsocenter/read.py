@@ -38,7 +38,7 @@ NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-R_ID = "{%s}id" % NS["r"]
+R_ID = f"{{{NS['r']}}}id"
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                 "#SPILL!", "#CALC!")  # fmt: skip
@@ -105,9 +105,11 @@ def _typed_series(column: C.Column, values: list, rows: list[int], allowed, shee
 
 def build_table(spec: C.Table, records: list[list], rows: list[int], letters: dict[str, str],
                 sheet: str, header_row: int, lists: Mapping[str, tuple[str, ...]] | None = None,
-                extra: tuple[str, ...] = (), problems: list[Finding] | None = None) -> TableData:  # fmt: skip
+                extra: tuple[str, ...] = (), problems: list[Finding] | None = None,
+                extra_values: Mapping[str, list] | None = None) -> TableData:  # fmt: skip
     """Type the raw rows of one table. ``records`` hold values in contract column order
-    (``None`` for a column the workbook lacks)."""
+    (``None`` for a column the workbook lacks); ``extra_values`` holds the cells of columns the
+    contract does not know, kept under their header (e.g. more years' figures in Tidigare år)."""
     problems = problems if problems is not None else []
     lists = lists or {}
     raw = pd.DataFrame(records, columns=list(spec.keys), index=pd.Index(rows, name="rad"), dtype="object")
@@ -117,6 +119,10 @@ def build_table(spec: C.Table, records: list[list], rows: list[int], letters: di
         values = [rec[i] for rec in records]
         typed[column.key] = _typed_series(column, values, rows, allowed, sheet,
                                           letters.get(column.key), problems)
+    for header, values in (extra_values or {}).items():
+        if header not in typed:
+            typed[header] = pd.Series([None if is_blank(v) else v for v in values],
+                                      index=pd.Index(rows, name="rad"), dtype="object")
     df = pd.DataFrame(typed, index=pd.Index(rows, name="rad"))
     return TableData(spec, df, raw, dict(letters), sheet, header_row, extra)
 
@@ -330,7 +336,7 @@ def _read(path: Path, layout: Layout, book: pc.CalamineWorkbook) -> WorkbookData
             settings_raw[nc.name] = grid(loc[0]).value(int(loc[1][len(col):]),
                                                          column_index_from_string(col))
     known_tables = {t.name.casefold() for t in C.TABLES}
-    if not settings_raw.get("hc_mallversion") and not (known_tables & set(layout.tables)):
+    if settings_raw.get("hc_mallversion") is None and not (known_tables & set(layout.tables)):
         raise WorkbookError(
             f"{path.name} följer inte Hälsocenter-mallen (fliken Start och tabellerna saknas). "
             "Skapa en ny arbetsbok med mallen och flytta in uppgifterna.", kind="not_template",
@@ -473,8 +479,11 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -
         cols.append(col)
         if col is not None:
             letters[column.key] = get_column_letter(col)
-    known = {norm_header(c.header) for c in spec.columns}
-    extra = tuple(str(h) for h in headers if h is not None and norm_header(h) not in known)
+    known = {norm_header(c.header) for c in spec.columns} | set(renamed)  # old names too
+    extra_cols = {str(h).strip(): c1 + i for i, h in enumerate(headers)
+                  if h is not None and norm_header(h) and norm_header(h) not in known}
+    extra = tuple(extra_cols)
+    extra_values: dict[str, list] = {h: [] for h in extra_cols}
     records, rows = [], []
     present = [c for c in cols if c is not None]
     for r in range(header_row + 1, len(g.rows) + 1):
@@ -486,7 +495,11 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -
             continue
         records.append(values)
         rows.append(r)
-    return build_table(spec, records, rows, letters, sheet, header_row, lists, extra, problems)
+        for header, c in extra_cols.items():
+            v = row[c - 1] if c - 1 < len(row) else None
+            extra_values[header].append(None if v == "" else v)
+    return build_table(spec, records, rows, letters, sheet, header_row, lists, extra, problems,
+                       extra_values)
 
 
 def _collect_texts(layout: Layout, book, grid) -> list[TextCell]:

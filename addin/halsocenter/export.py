@@ -1,0 +1,383 @@
+"""The file a hub sends to the region: ``Halsocenter_<Kommun>_<År>.xlsx``.
+
+Aggregates only: the Rapportdata figures, the plan, earlier years' totals, versions and the open
+findings without their cell values. Nothing row-level (no Löpnummer, no Kommentar) ever leaves
+the workbook, and the export is refused while a personnummer or samordningsnummer is in it.
+
+Masking (``mask_below=n``): in the breakdowns by Kön, Åldersgrupp and Fokus (levnadsvana) every
+value 1..n-1 is written as an empty Värde with ``Maskerad = Ja`` — never as 0. Fokus is masked
+too because a hub's lifestyle focus (tobacco, alcohol, sleep, stress) is health information that
+a small count could tie to a person. When a breakdown has exactly one masked value it could be
+recomputed from the total, so the smallest other non-zero value of that breakdown is masked too.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from . import __version__
+from . import contract as C
+from .model import Finding, WorkbookData
+from .privacy import IDENTITY_KINDS
+from .summary import FigureRow, PlanRow, Summary
+
+EXPORT_FORMAT = 1
+"""Layout version of the export file itself, written on sheet Info."""
+
+EXPORT_KIND = "Hälsocenter exportfil"
+MASK_COLUMN = "Maskerad"
+MASKED = "Ja"
+EXPORT_COLUMNS = (*C.RAPPORTDATA_COLUMNS, MASK_COLUMN)
+"""Rapportdata columns of the export and of the county workbook: the coach workbook's columns
+plus Maskerad."""
+
+DATA_SHEET = C.DATA_SHEET
+PLAN_SHEET = C.PLAN.sheet
+INFO_SHEET = "Info"
+HISTORY_SHEET = "Historik"
+CHECK_SHEET = C.CHECK_SHEET
+HISTORY_COLUMNS = ("År", "Nyckel", "Värde")
+PLAN_TABLE = "tblExportPlan"
+HISTORY_TABLE = "tblHistorik"
+CHECK_COLUMNS = tuple(c for c in C.KONTROLL_COLUMNS if c != "Värde")
+
+MASKED_DIMENSIONS = (
+    C.REMISSER.column("kon").header,
+    C.REMISSER.column("aldersgrupp").header,
+    C.REMISSER.column("fokus").header,
+)
+
+# Info sheet labels (column A); the values are in column B.
+INFO_KIND = "Filtyp"
+INFO_FORMAT = "Exportformat"
+INFO_KOMMUN = "Kommun"
+INFO_YEAR = "År"
+INFO_TEMPLATE = "Mallversion"
+INFO_PROGRAM = "Programversion"
+INFO_CREATED = "Skapad"
+INFO_SOURCE = "Källfil"
+INFO_MASK = "Maskerade under"
+INFO_ERRORS = "Fel"
+INFO_WARNINGS = "Varningar"
+INFO_INFOS = "Information"
+
+
+
+class ExportRefused(Exception):
+    """The export would carry personal data; ``message`` is Swedish, ``findings`` name the
+    cells. Nothing is written."""
+
+    user_facing = True
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()):
+        super().__init__(message)
+        self.message = message
+        self.findings = list(findings)
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One Rapportdata row as written: ``value`` is None when masked or not computable."""
+
+    key: str
+    dimension: str
+    value: float | None
+    masked: bool = False
+
+
+# --------------------------------------------------------------------------- pure parts
+
+
+def export_filename(kommun: str, year: int) -> str:
+    """``Halsocenter_<Kommun>_<År>.xlsx``; characters a file system rejects become ``_``."""
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", str(kommun).strip()) or "okand"
+    return f"Halsocenter_{safe}_{year}.xlsx"
+
+
+PERSONAL_ID_CODES = ("personal_id",)
+"""The validator's code for an identity number found in a cell (see ``validate.personal_data``)."""
+
+
+def personal_data_errors(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors that mean an identity number (personnummer, samordningsnummer) is in the
+    workbook."""
+    return [f for f in findings if f.severity == "error"
+            and (f.code in PERSONAL_ID_CODES or any(k in f.code for k in IDENTITY_KINDS))]  # fmt: skip
+
+
+def mask_rows(figures: Iterable[FigureRow], mask_below: int | None) -> list[ExportRow]:
+    """Rows with small demographic counts masked (primary and secondary suppression)."""
+    rows = [ExportRow(f.key, f.dimension, f.value) for f in figures]
+    if not mask_below or mask_below <= 1:
+        return rows
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(rows):
+        name, sep, _ = row.dimension.partition("=")
+        if sep and name in MASKED_DIMENSIONS:
+            groups.setdefault((row.key, name), []).append(i)
+    masked: set[int] = set()
+    for members in groups.values():
+        small = [i for i in members if rows[i].value is not None and 0 < rows[i].value < mask_below]
+        masked.update(small)
+        if len(small) == 1:
+            others = [i for i in members if i not in masked and rows[i].value]
+            if others:
+                masked.add(min(others, key=lambda i: rows[i].value))
+    return [ExportRow(r.key, r.dimension, None, True) if i in masked else r
+            for i, r in enumerate(rows)]  # fmt: skip
+
+
+def redact(finding: Finding) -> str:
+    """The finding's message without the typed value, which could be personal data."""
+    message = finding.message or ""
+    value = finding.value
+    if isinstance(value, str) and len(value.strip()) >= 3 and value.strip() in message:
+        message = message.replace(value.strip(), "…")
+    return message
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def atomic_save(book: Workbook, path: Path) -> Path:
+    """Save next to ``path`` and move into place, so a reader never sees half a file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}_", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _cell_xml(ref: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        return f'<c r="{ref}" t="n"><v>{value!r}</v></c>'
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
+
+
+def rows_xml(rows: Iterable[Sequence], first_row: int) -> str:
+    """``<row>`` elements for plain values, as openpyxl's write-only mode writes them (inline
+    strings). Strings repeat a lot (Kommun, Nyckel, Dimension), so each is escaped once."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(i) for i in range(1, 65)]
+    tails: dict[str, str] = {}
+    parts = []
+    for r, values in enumerate(rows, start=first_row):
+        cells = []
+        for i, v in enumerate(values):
+            t = type(v)
+            if t is str:
+                if not v:
+                    continue
+                tail = tails.get(v)
+                if tail is None:
+                    tail = tails[v] = _cell_xml("", v)[len('<c r=""'):]
+                cells.append(f'<c r="{letters[i]}{r}"{tail}')
+            elif t is int or (t is float and v == v and v not in (math.inf, -math.inf)):
+                cells.append(f'<c r="{letters[i]}{r}" t="n"><v>{v!r}</v></c>')
+            elif v is not None:
+                cells.append(_cell_xml(f"{letters[i]}{r}", v))
+        parts.append(f'<row r="{r}">{"".join(cells)}</row>')
+    return "".join(parts)
+
+
+def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) -> Path:
+    """Save ``book`` atomically with the rows in ``bulk`` appended below the first row of the
+    named sheets. A county workbook has tens of thousands of Rapportdata rows; writing them as
+    XML text here is several times faster than openpyxl's per-cell writer."""
+    from .read import Layout
+
+    buf = io.BytesIO()
+    book.save(buf)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}_", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            parts = Layout(src).sheet_parts
+            extra = {parts[name]: rows for name, rows in bulk.items()}
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename in extra:
+                    body = rows_xml(extra[info.filename], 2).encode()
+                    data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
+                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def bold_row(ws, values: Iterable) -> list:
+    cells = []
+    for v in values:
+        cell = WriteOnlyCell(ws, value=v)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def add_table(ws, name: str, headers: Sequence[str], n_rows: int, first_row: int = 1) -> None:
+    """An Excel table over headers + ``n_rows`` (at least one body row, as Excel requires)."""
+    from openpyxl.utils import get_column_letter
+
+    last = first_row + max(n_rows, 1)
+    ref = f"A{first_row}:{get_column_letter(len(headers))}{last}"
+    table = Table(displayName=name, ref=ref)
+    table.tableColumns = [TableColumn(id=i, name=str(h)) for i, h in enumerate(headers, start=1)]
+    table.autoFilter = AutoFilter(ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    with warnings.catch_warnings():  # openpyxl warns in write-only mode even with columns set
+        warnings.simplefilter("ignore", UserWarning)
+        ws.add_table(table)
+
+
+def set_widths(ws, widths: Sequence[float]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *,
+                 mask_below: int | None = None, source_name: str | None = None,
+                 created: datetime | None = None) -> Path:  # fmt: skip
+    """Write the export file for an already computed year. Refuses on personal-data errors."""
+    bad = personal_data_errors(findings)
+    if bad:
+        raise ExportRefused(
+            f"Exporten stoppades: arbetsboken innehåller {len(bad)} personnummer eller "
+            "samordningsnummer (se fliken Kontroll). Ta bort dem och exportera igen.", bad)
+    if not summary.kommun or summary.year is None:
+        raise ExportRefused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
+                            "fliken Start.")  # fmt: skip
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    created = (created or datetime.now()).replace(microsecond=0)
+    rows = mask_rows(summary.figures, mask_below)
+    open_findings = list(findings)
+    counts = severity_counts(open_findings)
+
+    book = Workbook(write_only=True)
+    book.properties.creator = f"halsocenter {__version__}"
+    book.properties.created = created
+    book.properties.modified = created
+
+    ws = book.create_sheet(DATA_SHEET)
+    set_widths(ws, (14, 8, 34, 34, 12, 11))
+    ws.append(list(EXPORT_COLUMNS))
+    for r in rows:
+        ws.append([summary.kommun, summary.year, r.key, r.dimension or None, r.value,
+                   MASKED if r.masked else None])  # fmt: skip
+    add_table(ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, len(rows))
+
+    ws = book.create_sheet(PLAN_SHEET)
+    set_widths(ws, [c.width for c in C.PLAN.columns])
+    ws.append(list(C.PLAN.headers))
+    for p in summary.plan:
+        ws.append([p.fokusomrade, p.aktivitet, p.status, p.uppfoljning, p.framtidsplan])
+    add_table(ws, PLAN_TABLE, C.PLAN.headers, len(summary.plan))
+
+    ws = book.create_sheet(HISTORY_SHEET)
+    set_widths(ws, (8, 34, 12))
+    ws.append(list(HISTORY_COLUMNS))
+    n_history = 0
+    for year, values in summary.history:
+        for key, value in values.items():
+            ws.append([year, key, value])
+            n_history += 1
+    add_table(ws, HISTORY_TABLE, HISTORY_COLUMNS, n_history)
+
+    ws = book.create_sheet(INFO_SHEET)
+    set_widths(ws, (20, 40))
+    for label, value in (
+        (INFO_KIND, EXPORT_KIND), (INFO_FORMAT, EXPORT_FORMAT), (INFO_KOMMUN, summary.kommun),
+        (INFO_YEAR, summary.year), (INFO_TEMPLATE, summary.template_version),
+        (INFO_PROGRAM, summary.program_version), (INFO_CREATED, created.isoformat(sep=" ")),
+        (INFO_SOURCE, source_name), (INFO_MASK, mask_below if mask_below and mask_below > 1
+                                     else None),
+        (INFO_ERRORS, counts["error"]), (INFO_WARNINGS, counts["warning"]),
+        (INFO_INFOS, counts["info"]),
+    ):  # fmt: skip
+        ws.append([*bold_row(ws, [label]), value])
+
+    ws = book.create_sheet(CHECK_SHEET)
+    set_widths(ws, (12, 16, 7, 20, 8, 80, 28))
+    ws.append(bold_row(ws, CHECK_COLUMNS))
+    for f in open_findings:
+        ws.append([C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row, f.column,
+                   f.cell, redact(f), f.code])  # fmt: skip
+
+    return atomic_save(book, out_dir / export_filename(summary.kommun, summary.year))
+
+
+def export(wb: WorkbookData, out_dir: Path, *, summary: Summary | None = None,
+           findings: Sequence[Finding] | None = None, mask_below: int | None = None) -> Path:
+    """Write ``Halsocenter_<Kommun>_<År>.xlsx`` for one coach workbook into ``out_dir``.
+
+    ``summary`` and ``findings`` are computed when not given (the ribbon passes what it has).
+    Raises ``ExportRefused`` while personal-data errors exist.
+    """
+    from .pipeline import refuse_unreadable
+
+    refuse_unreadable(wb)
+    if findings is None:
+        from .validate import validate
+
+        findings = validate(wb)
+    if summary is None:
+        from .stats import compute
+
+        summary = compute(wb)
+    source = wb.path.name if wb.path else None
+    return write_export(summary, findings, out_dir, mask_below=mask_below, source_name=source)
+
+
+def plan_rows(values: Iterable[Sequence]) -> tuple[PlanRow, ...]:
+    """PlanRows from sheet rows in contract column order (used when reading an export)."""
+    out = []
+    for v in values:
+        v = list(v) + [None] * (5 - len(v))
+        text = [None if x in (None, "") else str(x) for x in v[:5]]
+        if any(text):
+            out.append(PlanRow(text[0] or "", text[1] or "", text[2], text[3], text[4]))
+    return tuple(out)

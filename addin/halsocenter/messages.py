@@ -1,0 +1,130 @@
+"""Swedish message templates, one per finding code.
+
+Kept apart from the rules so the wording a coach reads can be reviewed in one place. Every
+template starts with ``{where}`` (sheet, row and column, or the named cell) and says what is
+wrong and how to put it right. Codes are stable: the Kontroll sheet, ``check --json`` and the
+region's list of open findings refer to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Severity
+
+
+@dataclass(frozen=True)
+class Template:
+    severity: Severity
+    text: str
+
+
+MESSAGES: dict[str, Template] = {
+    # ---- every table
+    "required_missing": Template(
+        "error", "{where}: {column} saknas. Fyll i {column} – uppgiften behövs i statistiken."),
+    "list_value_unknown": Template(
+        "error", "{where}: ”{value}” finns inte i listan {list_name}. Välj ett värde i "
+        "rullgardinslistan{allowed}, eller lägg till värdet i listan på fliken Listor om det "
+        "ska finnas."),
+    "duplicate_row": Template(
+        "warning", "{where}: raden är likadan som rad {first_row}. Ta bort den om den är "
+        "inskriven två gånger."),
+    "date_implausible": Template(
+        "error", "{where}: datumet {value} ligger långt från verksamhetsåret {year}. "
+        "Kontrollera årtalet."),
+    "date_out_of_year": Template(
+        "warning", "{where}: datumet {value} ligger utanför verksamhetsåret {year}. {hint}"),
+    "excel_error": Template(
+        "error", "{where}: cellen innehåller Excels felvärde {value}. Ofta beror det på en "
+        "trasig formel eller en borttagen cell; skriv in värdet igen."),
+    # ---- Remisser
+    "duplicate_id": Template(
+        "error", "{where}: löpnumret {value} finns redan på rad {first_row}. Varje remiss ska "
+        "ha ett eget löpnummer; ge raden ett nytt nummer eller ta bort dubbletten."),
+    "date_order": Template(
+        "error", "{where}: {column} ({value}) är före {other_column} ({other_value}). "
+        "Datumen ska komma i ordningen Inkom, Första samtal, Avslutad (och Retur efter Inkom); "
+        "rätta det datum som är fel."),
+    "completed_without_first_talk": Template(
+        "error", "{where}: Utfall är {utfall} men Första samtal saknas. Fyll i datumet för "
+        "första samtalet eller ändra Utfall."),
+    "first_talk_but_waiting": Template(
+        "warning", "{where}: Första samtal är ifyllt ({first_talk}) men Utfall är fortfarande "
+        "{value}. Ändra Utfall, t.ex. till {genomfort}."),
+    "no_show_without_return": Template(
+        "warning", "{where}: Utfall är {utfall} men Retur saknas. Fyll i datumet då receptet "
+        "skickades tillbaka till förskrivaren."),
+    # ---- Uppföljningar
+    "followup_unknown_id": Template(
+        "error", "{where}: löpnumret {value} finns inte på fliken {referral_sheet}. "
+        "Kontrollera numret; en uppföljning måste höra till en remiss."),
+    "followup_before_first_talk": Template(
+        "error", "{where}: uppföljningen ({value}) är före första samtalet ({first_talk}, "
+        "{referral_sheet} rad {referral_row}). Rätta något av datumen."),
+    "followup_without_first_talk": Template(
+        "warning", "{where}: remissen {lopnummer} ({referral_sheet} rad {referral_row}) har "
+        "inget datum för Första samtal. Fyll i det på fliken {referral_sheet}."),
+    "tidpunkt_mismatch": Template(
+        "warning", "{where}: Tidpunkt är {value} men uppföljningen gjordes {months} månader "
+        "efter första samtalet. Välj {suggestion} eller kontrollera datumen."),
+    # ---- Aktiviteter, Närvaro, Plan
+    "count_negative": Template(
+        "error", "{where}: {value} är negativt. Ett antal kan inte vara mindre än 0."),
+    "count_large": Template(
+        "warning", "{where}: {value} deltagare är ovanligt många för ett tillfälle. "
+        "Kontrollera siffran."),
+    "hours_not_positive": Template(
+        "error", "{where}: {value} timmar går inte. Skriv tillfällets längd i timmar, t.ex. 1,5."),
+    "hours_too_long": Template(
+        "warning", "{where}: {value} timmar är ovanligt långt för ett tillfälle. Skriv längden "
+        "i timmar (inte minuter), t.ex. 1,5."),
+    "attendance_unknown_session": Template(
+        "error", "{where}: det finns inget tillfälle ”{value}” den {day} på fliken "
+        "{activity_sheet}. Kontrollera datum och stavning, eller lägg in tillfället där."),
+    "attendance_count_mismatch": Template(
+        "warning", "{where}: Deltagare är {value} men närvarolistan har {attendance} deltagare "
+        "för {activity} den {day}. Rätta antalet eller närvarolistan."),
+    "activity_not_in_plan": Template(
+        "warning", "{where}: aktiviteten ”{value}” ({sessions}) finns inte i "
+        "verksamhetsplanen på fliken {plan_sheet}. Lägg till den i planen, eller använd samma "
+        "namn som i planen."),
+    "plan_empty": Template(
+        "warning", "{where}: verksamhetsplanen är tom men fliken {activity_sheet} har "
+        "{sessions}. Fyll i planen med fokusområden och aktiviteter."),
+    # ---- Tidigare år
+    "duplicate_year": Template(
+        "error", "{where}: året {value} finns redan på rad {first_row}. Varje år ska stå på en "
+        "rad."),
+    "history_year_not_before": Template(
+        "warning", "{where}: året {value} är inte före verksamhetsåret {year}. Fliken Tidigare "
+        "år ska bara ha tidigare års siffror."),
+    # ---- Start
+    "setting_missing": Template(
+        "error", "{where}: {column} är inte ifyllt. Fyll i cellen på fliken Start."),
+    "setting_recommended": Template(
+        "warning", "{where}: {column} är inte ifyllt. Fyll i cellen på fliken Start."),
+    "setting_invalid": Template("error", "{where}: ”{value}” går inte som {column}. {hint}"),
+    "template_old": Template(
+        "warning", "{where}: arbetsboken följer mallversion {value}; den aktuella är {current}. "
+        "Uppgradera arbetsboken med Hälsocenter-tillägget."),
+    "template_version": Template(
+        "error", "{where}: mallversionen {value} är okänd (programmet läser version "
+        "{current}). Ändra inte cellen; skapa vid behov en ny arbetsbok från mallen."),
+    # ---- personal data
+    "personal_id": Template(
+        "error", "{where}: texten innehåller {kind} ({masked}). Arbetsboken får inte innehålla "
+        "personnummer eller samordningsnummer; ta bort det eller byt till löpnummer."),
+    "contact_info": Template(
+        "warning", "{where}: texten innehåller {kind} ({masked}). Skriv inte deltagares "
+        "kontaktuppgifter i arbetsboken; ta bort uppgiften."),
+}
+
+
+def severity(code: str) -> Severity:
+    return MESSAGES[code].severity
+
+
+def render(code: str, **fields) -> str:
+    """The Swedish message for ``code``; ``fields`` fill the template's placeholders."""
+    return MESSAGES[code].text.format(**fields)

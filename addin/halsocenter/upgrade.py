@@ -1,0 +1,324 @@
+"""Move a workbook's data into a fresh workbook built from the current template.
+
+``upgrade`` brings a workbook made with an older template version (read through its
+``contract.Migration``) into the current layout; ``rollover`` uses the same machinery to start
+next year's workbook. What a person typed is copied as it is stored in the file — the value and
+its number format — never retyped through the parsers, so a date, a count or a comment comes out
+identical. Columns the current template added stay empty; columns a coach added to a table
+(unknown headers) follow along to the right of the table; the workbook's own lists, including
+values the hub added, are kept; sheets the coach added are copied (values and number formats).
+Generated sheets are not copied: they are rebuilt from the data.
+
+A formula in a data cell is copied as the value Excel last calculated for it, because the row
+moves and a relative reference would point somewhere else.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.worksheet.table import TableColumn
+
+from . import contract as C
+from . import template
+from .model import WorkbookData
+from .pipeline import InputError, same_file
+from .read import norm_header, read_workbook
+
+GENERAL = "General"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A stored cell: its value and number format."""
+
+    value: Any
+    number_format: str = GENERAL
+
+
+@dataclass
+class SourceTable:
+    """The rows of one table as stored, keyed by contract column key, in sheet order."""
+
+    spec: C.Table
+    rows: list[dict[str, Cell]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    extra_headers: tuple[str, ...] = ()
+    extra_rows: list[tuple[Cell, ...]] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    """Everything typed in a workbook, ready to be written into a new one."""
+
+    data: WorkbookData
+    tables: dict[str, SourceTable]
+    settings: dict[str, Cell]
+    other_sheets: dict[str, list[tuple[int, int, Cell]]]
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def refuse_paths(src: Path, dst: Path) -> None:
+    """The input is never overwritten and an existing file is never replaced."""
+    if same_file(src, dst):
+        raise InputError("Utfilen får inte vara samma fil som arbetsboken – programmet skriver "
+                         "aldrig över arbetsboken.", [])  # fmt: skip
+    if dst.exists():
+        raise InputError(f"Filen {dst} finns redan. Välj ett annat namn eller ta bort den först.",
+                         [])  # fmt: skip
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Cells:
+    """Stored cells of a workbook, read once with openpyxl; cached values of formulas on
+    demand."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        self._cached = None
+
+    def rows(self, sheet: str, first: int, last: int,
+             max_col: int | None = None) -> dict[int, list[Cell]]:  # fmt: skip
+        """Rows ``first``..``last``; all columns up to the last stored cell when ``max_col`` is
+        None (the sheet's stored dimension is not trusted)."""
+        ws = self.book[sheet]
+        if max_col is None:
+            ws.reset_dimensions()
+        out: dict[int, list[Cell]] = {}
+        for r, row in enumerate(ws.iter_rows(min_row=first, max_row=last, max_col=max_col),
+                                start=first):  # fmt: skip
+            out[r] = [self._cell(sheet, r, c, cell) for c, cell in enumerate(row, start=1)]
+        return out
+
+    def cell(self, sheet: str, ref: str) -> Cell:
+        ws = self.book[sheet]
+        c = ws[ref]
+        return self._cell(sheet, c.row, c.column, c)
+
+    def _cell(self, sheet, row, col, cell) -> Cell:
+        value = getattr(cell, "value", None)
+        fmt = getattr(cell, "number_format", None) or GENERAL
+        if isinstance(value, str) and value.startswith("="):
+            value = self._cached_value(sheet, row, col, value)
+        elif value is not None and not isinstance(value, (str, int, float, bool)) \
+                and hasattr(value, "text"):  # fmt: skip
+            value = self._cached_value(sheet, row, col, value)  # array/data-table formula
+        return Cell(value, fmt)
+
+    def _cached_value(self, sheet, row, col, formula):
+        if self._cached is None:
+            self._cached = openpyxl.load_workbook(self.path, data_only=True)
+        cached = self._cached[sheet].cell(row=row, column=col).value
+        return formula if cached is None and isinstance(formula, str) else cached
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def read_source(path: Path, data: WorkbookData | None = None) -> Source:
+    """Every typed cell of ``path``: tables, Start cells and the coach's own sheets."""
+    path = Path(path)
+    data = data if data is not None else read_workbook(path)
+    cells = _Cells(path)
+    try:
+        tables = {spec.key: _source_table(cells, data, spec) for spec in C.TABLES}
+        settings = {}
+        for nc in C.NAMED_CELLS:
+            where = data.settings_cells.get(nc.name)
+            if where and where[0] in cells.book.sheetnames:
+                settings[nc.name] = cells.cell(*where)
+        known = {norm_header(s) for s in (C.START_SHEET, C.LISTS_SHEET, *C.GENERATED_SHEETS)}
+        known |= {norm_header(td.sheet) for td in data.tables.values()}
+        known |= {norm_header(spec.sheet) for spec in C.TABLES}
+        other = {}
+        for name in cells.book.sheetnames:
+            ws = cells.book[name]
+            if norm_header(name) in known or not hasattr(ws, "iter_rows"):
+                continue
+            ws.reset_dimensions()
+            found = []
+            for r, row in enumerate(ws.iter_rows(), start=1):
+                for c, cell in enumerate(row, start=1):
+                    if getattr(cell, "value", None) is not None:
+                        found.append((r, c, cells._cell(name, r, c, cell)))
+            other[name] = found
+    finally:
+        cells.close()
+    return Source(data, tables, settings, other)
+
+
+def _source_table(cells: _Cells, data: WorkbookData, spec: C.Table) -> SourceTable:
+    td = data.tables.get(spec.key)
+    out = SourceTable(spec)
+    if td is None or len(td.df) == 0 and not td.extra:
+        return out
+    if td.sheet not in cells.book.sheetnames:
+        return out
+    columns = {key: column_index_from_string(letter) for key, letter in td.letters.items()}
+    rows = [int(r) for r in td.df.index]
+    first = td.header_row
+    last = max(rows) if rows else first
+    extra_cols: list[tuple[str, int]] = []
+    header_row = cells.rows(td.sheet, first, first)
+    wanted = {norm_header(h): h for h in td.extra}
+    for c, cell in enumerate(header_row.get(first, []), start=1):
+        h = norm_header(cell.value)
+        if h in wanted and c not in columns.values():
+            extra_cols.append((str(cell.value), c))
+            del wanted[h]
+    max_col = max([*columns.values(), *(c for _, c in extra_cols), 1])
+    grid = cells.rows(td.sheet, first, last, max_col)
+    empty = Cell(None)
+    for r in rows:
+        row = grid.get(r, [])
+
+        def at(c: int, row=row) -> Cell:
+            return row[c - 1] if c - 1 < len(row) else empty
+
+        out.rows.append({key: at(c) for key, c in columns.items()})
+        out.row_numbers.append(r)
+        out.extra_rows.append(tuple(at(c) for _, c in extra_cols))
+    out.extra_headers = tuple(h for h, _ in extra_cols)
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def new_workbook(source: Source, year) -> openpyxl.Workbook:
+    """A current-template workbook with the source's Start values and ``year``."""
+    s = source.settings
+
+    def value(name):
+        cell = s.get(name)
+        return cell.value if cell else source.data.settings.get(name)
+
+    return template.build_workbook(kommun=value("hc_kommun"), year=year,
+                                   startdatum=value("hc_startdatum"),
+                                   kontakt=value("hc_kontakt"))  # fmt: skip
+
+
+def put_rows(wb: openpyxl.Workbook, spec: C.Table, rows: list[dict[str, Cell]],
+             extra_headers: tuple[str, ...] = (),
+             extra_rows: list[tuple[Cell, ...]] | None = None) -> None:  # fmt: skip
+    """Append stored rows to ``spec``'s table with values and number formats; extra columns
+    are added to the right of the table under their own headers."""
+    ws = wb[spec.sheet]
+    table = ws.tables[spec.name]
+    if extra_headers:
+        add_columns(ws, spec, extra_headers)
+    if not rows:
+        return
+    last = template.fill_table(wb, spec, [{k: c.value for k, c in row.items()} for row in rows])
+    first = last - len(rows) + 1
+    min_col = range_boundaries(table.ref)[0]
+    col_of = {key: min_col + i for i, key in enumerate(spec.keys)}
+    for r, row in enumerate(rows, start=first):
+        for key, cell in row.items():
+            if cell.value is not None and cell.number_format not in (GENERAL, None):
+                ws.cell(row=r, column=col_of[key]).number_format = cell.number_format
+    if extra_headers and extra_rows:
+        start = min_col + len(spec.keys)
+        for r, extras in enumerate(extra_rows, start=first):
+            for i, cell in enumerate(extras):
+                _write(ws, r, start + i, cell)
+
+
+def add_columns(ws, spec: C.Table, headers: tuple[str, ...]) -> None:
+    """Grow ``spec``'s Excel table by columns with these headers (once each)."""
+    table = ws.tables[spec.name]
+    min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+    present = {norm_header(ws.cell(row=min_row, column=c).value)
+               for c in range(min_col, max_col + 1)}  # fmt: skip
+    if not table.tableColumns:
+        table._initialise_columns()
+    for header in headers:
+        if norm_header(header) in present:
+            continue
+        max_col += 1
+        cell = ws.cell(row=min_row, column=max_col, value=header)
+        cell.alignment = copy.copy(ws.cell(row=min_row, column=min_col).alignment)
+        ws.column_dimensions[get_column_letter(max_col)].width = max(12, len(header) + 2)
+        table.tableColumns.append(TableColumn(id=len(table.tableColumns) + 1, name=header))
+        present.add(norm_header(header))
+    ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+    table.ref = ref
+    if table.autoFilter is not None:
+        table.autoFilter.ref = ref
+
+
+def _write(ws, row: int, col: int, cell: Cell) -> None:
+    if cell.value is None:
+        return
+    target = ws.cell(row=row, column=col, value=cell.value)
+    if cell.number_format not in (GENERAL, None):
+        target.number_format = cell.number_format
+
+
+def merged_list(source_values: tuple[str, ...] | None, lst: C.ListDef) -> tuple[str, ...]:
+    """The workbook's list as typed, then any value the current contract has that it lacks."""
+    values = list(source_values or ())
+    have = {v.casefold() for v in values}
+    values += [v for v in lst.values if v.casefold() not in have]
+    return tuple(values)
+
+
+def put_lists(wb: openpyxl.Workbook, lists: dict[str, tuple[str, ...]]) -> None:
+    """Write the workbook's own lists (with the hub's added values) onto sheet Listor."""
+    ws = wb[C.LISTS_SHEET]
+    for lst in C.LISTS:
+        if lst.key not in lists:
+            continue
+        values = merged_list(lists[lst.key], lst)
+        if values == lst.values:
+            continue
+        table = ws.tables[lst.table]
+        col, header, _, last = range_boundaries(table.ref)
+        for r in range(header + 1, last + 1):
+            ws.cell(row=r, column=col).value = None
+        for i, value in enumerate(values, start=1):
+            ws.cell(row=header + i, column=col, value=value)
+        letter = get_column_letter(col)
+        table.ref = f"{letter}{header}:{letter}{header + max(len(values), 1)}"
+        if table.autoFilter is not None:
+            table.autoFilter.ref = table.ref
+
+
+def put_other_sheets(wb: openpyxl.Workbook, sheets: dict[str, list[tuple[int, int, Cell]]]) -> None:
+    """The coach's own sheets, values and number formats, after the template's sheets."""
+    for name, found in sheets.items():
+        if name in wb.sheetnames:
+            continue
+        ws = wb.create_sheet(name)
+        for r, c, cell in found:
+            _write(ws, r, c, cell)
+
+
+# --------------------------------------------------------------------------- upgrade
+
+
+def upgrade(src: Path, dst: Path) -> Path:
+    """Write ``dst``: the data of ``src`` (any readable template version) in the current
+    template. Refuses to overwrite ``src`` or an existing ``dst``."""
+    src, dst = Path(src), Path(dst)
+    refuse_paths(src, dst)
+    data = read_workbook(src)
+    source = read_source(src, data)
+    year_cell = source.settings.get("hc_ar")
+    wb = new_workbook(source, year_cell.value if year_cell else data.year)
+    for spec in C.TABLES:
+        t = source.tables[spec.key]
+        put_rows(wb, spec, t.rows, t.extra_headers, t.extra_rows)
+    put_lists(wb, data.lists)
+    put_other_sheets(wb, source.other_sheets)
+    return template.write_workbook(wb, dst)

@@ -1,0 +1,213 @@
+"""The export file a hub sends to the region: aggregates only, masking, refusal on personnummer."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+import python_calamine as pc
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from halsocenter import contract as C
+from halsocenter.consolidate import read_report
+from halsocenter.examples import example_tables
+from halsocenter.export import (
+    CHECK_COLUMNS,
+    EXPORT_COLUMNS,
+    MASKED_DIMENSIONS,
+    ExportRefused,
+    export,
+    export_filename,
+    mask_rows,
+    personal_data_errors,
+)
+from halsocenter.model import Finding
+from halsocenter.privacy import luhn_ok
+from halsocenter.read import read_workbook, workbook_data
+from halsocenter.stats import compute
+from halsocenter.summary import FigureRow
+from halsocenter.validate import validate
+
+from .conftest import EXAMPLES
+
+MARK = "Hemlig kommentar XYZZY om deltagaren"
+
+
+def personnummer(prefix: str = "811218987") -> str:
+    """A personnummer with a correct check digit, written with a dash."""
+    digit = next(d for d in range(10) if luhn_ok(prefix + str(d)))
+    return f"19{prefix[:6]}-{prefix[6:]}{digit}"
+
+
+def all_cells(path: Path) -> list:
+    book = pc.CalamineWorkbook.from_path(str(path))
+    return [v for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
+            for v in row if v != ""]  # fmt: skip
+
+
+def sheet(path: Path, name: str) -> list[list]:
+    return pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+@pytest.fixture(scope="module")
+def tables():
+    tables, settings = example_tables("Vaggeryd", 2024)
+    tables["remisser"][0]["kommentar"] = MARK
+    tables["uppfoljningar"][0]["kommentar"] = MARK + " 2"
+    return tables, settings
+
+
+@pytest.fixture(scope="module")
+def exported(tables, tmp_path_factory):
+    wb = workbook_data(*tables)
+    out = tmp_path_factory.mktemp("export")
+    return wb, export(wb, out, mask_below=5), out
+
+
+def test_file_name_and_sheets(exported):
+    wb, path, out = exported
+    assert path.name == "Halsocenter_Vaggeryd_2024.xlsx" == export_filename("Vaggeryd", 2024)
+    book = pc.CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["Rapportdata", "Plan", "Historik", "Info", "Kontroll"]
+    assert "tblRapportdata" in book.table_names
+    assert [p.name for p in out.iterdir()] == [path.name]  # no temp files left behind
+
+
+def test_no_row_level_data(exported, tables):
+    wb, path, _ = exported
+    secrets = set()
+    for key in ("remisser", "uppfoljningar"):
+        for row in tables[0][key]:
+            secrets.add(row["lopnummer"])
+            if row.get("kommentar"):
+                secrets.add(row["kommentar"])
+    for row in tables[0]["narvaro"]:
+        secrets.add(row["deltagar_id"])
+    for row in tables[0]["styrgrupp"] + tables[0]["aktiviteter"]:
+        for key in ("anteckning", "kommentar"):
+            if row.get(key):
+                secrets.add(row[key])
+    assert MARK in secrets and len(secrets) > 50
+    cells = [str(v) for v in all_cells(path)]
+    assert not secrets & set(cells)
+    long = [s for s in secrets if len(s) >= 10]
+    assert not [c for c in cells if any(s in c for s in long)]
+    with zipfile.ZipFile(path) as zf:
+        xml = b"".join(zf.read(n) for n in zf.namelist()).decode("utf-8", "replace")
+    assert MARK not in xml and "Löpnummer" not in xml
+
+
+def test_rapportdata_matches_summary(exported):
+    wb, path, _ = exported
+    rows = sheet(path, "Rapportdata")
+    assert tuple(rows[0]) == EXPORT_COLUMNS
+    summary = compute(wb)
+    assert len(rows) - 1 == len(summary.figures)
+    report = read_report(path)
+    assert (report.kommun, report.year, report.kind) == ("Vaggeryd", 2024, "exportfil")
+    for figure, row in zip(summary.figures, report.rows, strict=True):
+        assert (figure.key, figure.dimension) == (row.key, row.dimension)
+        if not row.masked:
+            assert row.value == figure.value
+    assert len(report.plan) == len(summary.plan) > 0
+    assert report.history[2023]["remisser"] == 88  # Vaggeryd's published 2023 total
+
+
+def test_masking_marks_small_counts_not_zero(exported):
+    wb, path, _ = exported
+    original = {(f.key, f.dimension): f.value for f in compute(wb).figures}
+    rows = sheet(path, "Rapportdata")[1:]
+    masked = [r for r in rows if r[5] == "Ja"]
+    assert masked, "Vaggeryd's example has small groups (e.g. Kön=Annat) that must be masked"
+    for r in masked:
+        assert r[4] == ""  # empty, never 0
+        assert r[3].split("=")[0] in MASKED_DIMENSIONS
+        assert original[(r[2], r[3])] > 0
+    for r in rows:
+        name = r[3].split("=")[0] if r[3] else ""
+        value = original[(r[2], r[3])]
+        if name in MASKED_DIMENSIONS and value is not None and 0 < value < 5:
+            assert r[5] == "Ja", r
+        if r[5] != "Ja":
+            assert r[4] == ("" if value is None else value), r
+    info = {r[0]: r[1] for r in sheet(path, "Info")}
+    assert info["Maskerade under"] == 5
+
+
+def test_mask_rows_secondary_suppression():
+    figures = [FigureRow("remisser", "", 40), FigureRow("remisser", "Kön=Kvinna", 25),
+               FigureRow("remisser", "Kön=Man", 12), FigureRow("remisser", "Kön=Annat", 3),
+               FigureRow("remisser", "Kön=Uppgift saknas", 0),
+               FigureRow("remisser", "Typ=FaR", 2)]  # fmt: skip
+    rows = {(r.key, r.dimension): r for r in mask_rows(figures, 5)}
+    assert rows[("remisser", "Kön=Annat")].masked and rows[("remisser", "Kön=Annat")].value is None
+    # one masked value could be recomputed from the total: the next smallest is masked too
+    assert rows[("remisser", "Kön=Man")].masked
+    assert not rows[("remisser", "Kön=Kvinna")].masked
+    assert rows[("remisser", "Kön=Uppgift saknas")].value == 0  # zero is not small, just zero
+    assert not rows[("remisser", "Typ=FaR")].masked  # not a demographic breakdown
+    assert rows[("remisser", "")].value == 40
+    assert mask_rows(figures, None) == mask_rows(figures, 1)
+    assert not any(r.masked for r in mask_rows(figures, None))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=7), st.integers(2, 10))
+def test_mask_rows_never_leaves_a_lone_masked_value(values, limit):
+    figures = [FigureRow("remisser", f"Åldersgrupp={i}", v) for i, v in enumerate(values)]
+    rows = mask_rows(figures, limit)
+    masked = [r for r in rows if r.masked]
+    assert all(r.value is None for r in masked)
+    assert not [r for r in rows if not r.masked and r.value and r.value < limit]
+    small = [v for v in values if 0 < v < limit]
+    if small and any(v for v, r in zip(values, rows, strict=True) if not r.masked):
+        assert len(masked) != 1
+
+
+def test_info_and_kontroll(tmp_path):
+    src = EXAMPLES / "Eksjö_2024.xlsx"
+    if not src.exists():
+        pytest.skip("exempelarbetsböckerna saknas")
+    wb = read_workbook(src)
+    finding = Finding("telefon_test", "warning", "Remisser", 5, "Kommentar", "O5", "070-1234567",
+                      "Remisser, rad 5: 070-1234567 ser ut som ett telefonnummer.")
+    path = export(wb, tmp_path, findings=[finding])
+    info = {r[0]: r[1] for r in sheet(path, "Info")}
+    assert info["Kommun"] == "Eksjö" and info["År"] == 2024
+    assert info["Källfil"] == "Eksjö_2024.xlsx"  # the name, not the path
+    assert info["Mallversion"] == C.TEMPLATE_VERSION and info["Programversion"]
+    assert (info["Fel"], info["Varningar"]) == (0, 1)
+    kontroll = sheet(path, "Kontroll")
+    assert tuple(kontroll[0]) == CHECK_COLUMNS and "Värde" not in kontroll[0]
+    assert kontroll[1][0] == "Varning" and kontroll[1][4] == "O5"
+    assert "070-1234567" not in str(all_cells(path))
+
+
+def test_refuses_with_personnummer_in_kommentar(tables, tmp_path):
+    rows, settings_ = tables
+    rows = {k: [dict(r) for r in v] for k, v in rows.items()}
+    rows["remisser"][3]["kommentar"] = f"Ring om {personnummer()} imorgon"
+    wb = workbook_data(rows, settings_)
+    findings = validate(wb)
+    assert personal_data_errors(findings)
+    out = tmp_path / "ut"
+    with pytest.raises(ExportRefused) as info:
+        export(wb, out)
+    assert "personnummer" in info.value.message and info.value.findings
+    assert not out.exists() or not list(out.iterdir())
+    # a warning alone (a phone number) does not stop the export
+    rows["remisser"][3]["kommentar"] = "Ring 070-123 45 67"
+    path = export(workbook_data(rows, settings_), out)
+    assert path.exists()
+
+
+def test_refuses_without_kommun_or_year(tmp_path):
+    wb = workbook_data({"remisser": [{"lopnummer": "1", "inkom": date(2024, 1, 5), "typ": "FaR",
+                                      "remittent": "Vårdcentral", "utfall": "Väntar"}]},
+                       {"hc_ar": 2024})  # fmt: skip
+    with pytest.raises(ExportRefused):
+        export(wb, tmp_path)
+    assert not list(tmp_path.glob("*.xlsx"))
