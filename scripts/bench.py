@@ -30,7 +30,7 @@ README = ROOT / "README.md"
 PY = sys.executable
 CLI = [PY, "-m", "halsocenter"]
 
-BIG_SIZES = {"remisser": 50_000, "uppfoljningar": 20_000, "aktiviteter": 5_000, "narvaro": 50_000}
+BIG_SIZES = {"referrals": 50_000, "followups": 20_000, "sessions": 5_000, "attendance": 50_000}
 N_EXPORTS = 290
 TARGETS = {  # name: (baseline, maximum ratio, or minimum speed-up when "speedup")
     "check": ("openpyxl_load", 0.3),
@@ -66,10 +66,10 @@ def prepare() -> tuple[Path, Path]:
             shutil.rmtree(CACHE)
         folder.mkdir(parents=True)
         console.print(f"Genererar arbetsbok med {BIG_SIZES} ...")
-        from halsocenter import examples
+        from halsocenter import examples, template
 
         t = time.perf_counter()
-        examples.write_big(big, sizes=BIG_SIZES)
+        template.write_workbook(examples.generate("Jönköping", 2024, size=BIG_SIZES), big)
         console.print(f"  klar på {time.perf_counter() - t:.1f} s")
     if not exports.exists():
         console.print(f"Genererar {N_EXPORTS} exportfiler ...")
@@ -189,9 +189,9 @@ def markdown_table(report: dict) -> str:
     m = report["machine"]
     lines = [
         f"Senaste körning {m['date']} på {m['cpu']} ({m['cores']} kärnor), Python {m['python']}, "
-        f"{m['system']}. Indata: {report['sizes']['remisser']:,} remisser, "
-        f"{report['sizes']['uppfoljningar']:,} uppföljningar, {report['sizes']['aktiviteter']:,} "
-        f"tillfällen, {report['sizes']['narvaro']:,} närvarorader; {report['exports']} exportfiler. "
+        f"{m['system']}. Indata: {report['sizes']['referrals']:,} remisser, "
+        f"{report['sizes']['followups']:,} uppföljningar, {report['sizes']['sessions']:,} "
+        f"tillfällen, {report['sizes']['attendance']:,} närvarorader; {report['exports']} exportfiler. "
         f"Hela processer, bäst av {report['runs']}.".replace(",", " "),
         "",
         "| Jobb | Tid | Jämförelse (samma körning) | Kvot | Mål | Uppfyllt |",

@@ -11,6 +11,7 @@ import python_calamine as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES
 from halsocenter import contract as C
 from halsocenter.consolidate import read_report
 from halsocenter.examples import example_tables
@@ -30,8 +31,6 @@ from halsocenter.read import read_workbook, workbook_data
 from halsocenter.stats import compute
 from halsocenter.summary import FigureRow
 from halsocenter.validate import validate
-
-from .conftest import EXAMPLES
 
 MARK = "Hemlig kommentar XYZZY om deltagaren"
 
@@ -70,7 +69,7 @@ def exported(tables, tmp_path_factory):
 def test_file_name_and_sheets(exported):
     wb, path, out = exported
     assert path.name == "Halsocenter_Vaggeryd_2024.xlsx" == export_filename("Vaggeryd", 2024)
-    book = pc.CalamineWorkbook.from_path(str(path))
+    book = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
     assert book.sheet_names == ["Rapportdata", "Plan", "Historik", "Info", "Kontroll"]
     assert "tblRapportdata" in book.table_names
     assert [p.name for p in out.iterdir()] == [path.name]  # no temp files left behind

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import shutil
 import subprocess
 import zipfile
@@ -15,6 +16,7 @@ import pytest
 
 from conftest import lo_convert, needs_soffice
 from halsocenter import contract as C
+from halsocenter.pipeline import InputError
 from halsocenter.read import workbook_data
 from halsocenter.report import (
     TEMPLATE_PATH,
@@ -248,6 +250,7 @@ def test_an_empty_workbook_still_gives_a_complete_report(tmp_path):
     assert "Hälsocenter Tranås kommun" in texts
     assert "Ingen verksamhetsplan är inlagd i arbetsboken för 2024." in texts
     assert "Inga aktiviteter är registrerade för 2024." in texts
+    assert "Inga remisser eller kontakter är registrerade för 2024." in texts
     assert len(d.inline_shapes) == 0
     assert not any("{{" in t or "{%" in t for t in texts)
 
@@ -263,6 +266,14 @@ def test_typed_text_cannot_break_the_document(tmp_path):
     assert own == ["Tabell <w:p> & {{ ar }} {% if %}  slut"]
     plan_cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
     assert "Tabell <w:p> & {{ ar }} {% if %}  slut" in plan_cells
+
+
+def test_a_workbook_without_year_is_refused(tmp_path):
+    wb = workbook_data({}, {"hc_kommun": "Habo"})
+    with pytest.raises(InputError) as exc:
+        write_report(wb, tmp_path / "r.docx")
+    assert "Verksamhetsåret saknas" in exc.value.message
+    assert not list(tmp_path.iterdir())
 
 
 def test_report_is_written_atomically_and_leaves_no_temp_files(tmp_path):
@@ -354,3 +365,22 @@ def test_libreoffice_renders_the_report_to_pdf(pdf_pages):
         assert "{{" not in text
     if pages:
         assert len(pages) == count
+
+
+def test_paragraph_properties_follow_the_schema_order():
+    """Word refuses a file whose w:pPr children are out of order; check every border we add."""
+    from halsocenter.report_template import _AFTER_PBDR
+
+    with zipfile.ZipFile(TEMPLATE_PATH) as zf:
+        parts = [zf.read(n).decode() for n in zf.namelist()
+                 if n.startswith("word/") and n.endswith(".xml")]  # fmt: skip
+    checked = 0
+    for xml in parts:
+        for ppr in re.findall(r"<w:pPr>(.*?)</w:pPr>", xml, flags=re.S):
+            tags = re.findall(r"<(w:[A-Za-z]+)", ppr)
+            top = [t for t in tags if t in (*_AFTER_PBDR, "w:pBdr", "w:pStyle", "w:keepNext")]
+            if "w:pBdr" in top:
+                checked += 1
+                before = top[: top.index("w:pBdr")]
+                assert not set(before) & set(_AFTER_PBDR), top
+    assert checked >= 3

@@ -45,7 +45,8 @@ def test_every_table_has_headers_formats_and_validations(wb, spec):
     assert table.ref == f"A1:{last}2"
     assert table.tableStyleInfo.name == template.TABLE_STYLE
     assert [c.name for c in table.tableColumns] == list(spec.headers)
-    assert tuple(ws.cell(row=1, column=i + 1).value for i in range(len(spec.columns))) == spec.headers
+    headers = tuple(ws.cell(row=1, column=i + 1).value for i in range(len(spec.columns)))
+    assert headers == spec.headers
     assert ws.freeze_panes == "A2"
     for i, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(i)
@@ -162,7 +163,7 @@ def test_start_values_and_atomic_write(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["ny.xlsx"]
     ws = openpyxl.load_workbook(path)[C.START_SHEET]
     got = {nc.name: ws[nc.cell].value for nc in C.NAMED_CELLS}
-    assert got["hc_kommun"] == "Habo" and got["hc_ar"] == 2025 and got["hc_kontakt"] == "Hälsocoachen"
+    assert (got["hc_kommun"], got["hc_ar"], got["hc_kontakt"]) == ("Habo", 2025, "Hälsocoachen")
     assert got["hc_startdatum"].date() == date(2020, 5, 4)
 
 

@@ -283,3 +283,9 @@ def test_upgrade_of_every_example_keeps_all_rows(examples, tmp_path):
 
 if __name__ == "__main__":
     print(write_v0_fixture(Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURE))
+
+
+def test_excel_tables_match_their_headers(upgraded):
+    from test_rollover import assert_tables_consistent
+
+    assert_tables_consistent(upgraded)

@@ -8,6 +8,7 @@ bar and the number in the table can never disagree. A chart without data is left
 from __future__ import annotations
 
 import io
+import textwrap
 
 import matplotlib
 
@@ -25,6 +26,7 @@ ACCENT_3 = "#C9A227"
 GRID = "#D9E3E5"
 WIDTH_IN = 6.3  # the report's text width (16 cm)
 DPI = 200
+LABEL_WIDTH = 26
 
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
@@ -89,9 +91,11 @@ def _horizontal(items: dict[str, float], *, color=ACCENT, xlabel="Antal") -> byt
     items = {k: v for k, v in items.items() if v}
     if not items:
         return None
-    labels = list(items)[::-1]
-    values = [items[k] for k in labels]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 + 0.32 * len(labels)))
+    names = list(items)[::-1]
+    values = [items[k] for k in names]
+    labels = [textwrap.fill(k, LABEL_WIDTH) for k in names]  # long focus areas on two lines
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 + 0.2 * lines + 0.12 * len(labels)))
     bars = ax.barh(labels, values, color=color, height=0.6)
     _label_bars(ax, bars, values, horizontal=True)
     for side in ("top", "right", "bottom"):

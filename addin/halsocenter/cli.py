@@ -19,8 +19,7 @@ from rich.table import Table as RichTable
 
 from . import __version__
 from . import contract as C
-from .pipeline import InputError, same_file
-from .read import WorkbookError, read_workbook
+from .errors import InputError, WorkbookError
 
 app = typer.Typer(
     name="halsocenter",
@@ -53,12 +52,21 @@ def _fail(message: str, code: int = EXIT_UNUSABLE):
     raise Refusal(message, code)
 
 
+def read_workbook(path: Path):
+    """Imported lazily: pandas costs a noticeable part of a second at start-up."""
+    from .read import read_workbook as read
+
+    return read(path)
+
+
 def _refuse_existing(path: Path, what: str = "Filen") -> None:
     if path.exists():
         _fail(f"{what} {path} finns redan. Välj ett annat namn eller ta bort den först.")
 
 
 def _refuse_same(src: Path, dst: Path) -> None:
+    from .pipeline import same_file
+
     if same_file(src, dst):
         _fail("Utfilen får inte vara samma fil som indata – programmet skriver aldrig över "
               "arbetsboken.")  # fmt: skip
@@ -78,10 +86,9 @@ def _print_findings(findings, title: str) -> None:
 
 
 def _counts(findings) -> dict[str, int]:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for f in findings:
-        counts[f.severity] += 1
-    return counts
+    from .validate import counts
+
+    return counts(findings)
 
 
 # --------------------------------------------------------------------------- commands
@@ -329,7 +336,9 @@ def main(argv: list[str] | None = None) -> int:
                        "om. Kör med HALSOCENTER_DEBUG=1 för detaljer och kontakta support.")
         findings = getattr(exc, "findings", None)
         if findings:
-            _print_findings(findings, "Värden som inte går att läsa")
+            title = ("Personuppgifter som stoppar exporten" if type(exc).__name__ == "ExportRefused"
+                     else "Värden som inte går att läsa")  # fmt: skip
+            _print_findings(findings, title)
         err.print(f"[red]{message}[/]")
         return getattr(exc, "code", EXIT_UNUSABLE) if isinstance(exc, Refusal) else EXIT_UNUSABLE
 

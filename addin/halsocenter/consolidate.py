@@ -36,7 +36,9 @@ from xml.etree import ElementTree as ET
 
 import python_calamine as pc
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
 
 from . import __version__
 from . import contract as C
@@ -60,6 +62,7 @@ from .export import (
     bold_row,
     personal_data_errors,
     plan_rows,
+    print_setup,
     save_with_rows,
     set_widths,
 )
@@ -95,6 +98,7 @@ SHARE_WEIGHTS = {
     "andel_tillrackligt_aktiva_uppfoljning": "matta_start_och_uppfoljning",
 }
 SUMMED_UNITS = ("antal", "timmar")
+NUMBER_FORMATS = {"antal": "0", "andel": "0%", "dagar": "0.0", "timmar": "0"}
 
 
 class FileProblem(Exception):
@@ -550,8 +554,14 @@ def _chart_col(n: int) -> str:
     return get_column_letter(n)
 
 
+def _new_sheet(book: Workbook, title: str, index: int | None = None):
+    ws = book.create_sheet(title, index)
+    print_setup(ws)
+    return ws
+
+
 def _write_reporting(book: Workbook, result: ConsolidationResult) -> None:
-    ws = book.create_sheet(SHEET_REPORTING)
+    ws = _new_sheet(book, SHEET_REPORTING)
     set_widths(ws, (7, 14, 15, 34, 11, 12, 14, 6, 10, 19, 70))
     ws.append(list(REPORTING_COLUMNS))
     n = 0
@@ -605,7 +615,7 @@ def _data_rows(kept: list[Report], county: dict[int, list[ExportRow]]) -> list[l
 
 def _write_data(book: Workbook, n_rows: int) -> None:
     """Header and table only; the rows go in as XML when the book is saved (save_with_rows)."""
-    ws = book.create_sheet(DATA_SHEET)
+    ws = _new_sheet(book, DATA_SHEET)
     set_widths(ws, (14, 8, 34, 34, 12, 11))
     ws.append(list(EXPORT_COLUMNS))
     add_table(ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, n_rows)
@@ -613,7 +623,7 @@ def _write_data(book: Workbook, n_rows: int) -> None:
 
 def _write_overview(book: Workbook, kept: list[Report], county: dict[int, list[ExportRow]],
                     year: int | None) -> None:  # fmt: skip
-    ws = book.create_sheet(SHEET_OVERVIEW, 0)
+    ws = _new_sheet(book, SHEET_OVERVIEW, 0)
     labels = [figure_label(k) for k in OVERVIEW_KEYS]
     set_widths(ws, (16, 13, *(13 for _ in labels)))
     title = f"Hälsocenter i Jönköpings län {year}" if year else "Hälsocenter i Jönköpings län"
@@ -622,17 +632,29 @@ def _write_overview(book: Workbook, kept: list[Report], county: dict[int, list[E
                "inte beräkningsbart. Länet = summan av länets kommuner (andelar vägda, "
                "mediantid utelämnad)."])  # fmt: skip
     ws.append([])
-    ws.append(bold_row(ws, ["Kommun", "Inrapporterad", *labels]))
+    ws.row_dimensions[4].height = 48
+    ws.append(bold_row(ws, ["Kommun", "Inrapporterad", *labels], wrap=True))
     header_row = 4
     latest = {r.kommun: r for r in kept if r.year == year}
     names = list(C.KOMMUNER) + sorted(k for k in latest if k not in C.KOMMUNER)
+    formats = [NUMBER_FORMATS.get(_unit(k) or "", "General") for k in OVERVIEW_KEYS]
+
+    def figures(values: dict, bold: bool = False) -> list:
+        cells = []
+        for key, fmt in zip(OVERVIEW_KEYS, formats, strict=True):
+            cell = WriteOnlyCell(ws, value=values.get(key))
+            cell.number_format = fmt
+            if bold:
+                cell.font = Font(bold=True)
+            cells.append(cell)
+        return cells
+
     for kommun in names:
         r = latest.get(kommun)
-        totals = r.totals() if r else {}
-        ws.append([kommun, C.JA if r else C.NEJ, *(totals.get(k) for k in OVERVIEW_KEYS)])
+        ws.append([kommun, C.JA if r else C.NEJ, *figures(r.totals() if r else {})])
     last_kommun_row = header_row + len(names)
     county_totals = {x.key: x.value for x in county.get(year, []) if not x.dimension}
-    ws.append(bold_row(ws, [COUNTY, None, *(county_totals.get(k) for k in OVERVIEW_KEYS)]))
+    ws.append([*bold_row(ws, [COUNTY, None]), *figures(county_totals, bold=True)])
     ws.freeze_panes = "B5"
 
     anchor_row = last_kommun_row + 4
@@ -655,7 +677,7 @@ def _write_overview(book: Workbook, kept: list[Report], county: dict[int, list[E
 
 def _write_trends(book: Workbook, history: dict[str, dict[int, dict[str, float]]],
                   keys: list[str]) -> None:  # fmt: skip
-    ws = book.create_sheet(SHEET_TRENDS)
+    ws = _new_sheet(book, SHEET_TRENDS)
     years = sorted({y for h in history.values() for y in h})
     set_widths(ws, (16, 30, *(9 for _ in years)))
     ws.append(bold_row(ws, ["Kommun", "Nyckeltal", *years]))
@@ -697,7 +719,7 @@ def _plan_rows(kept: list[Report]) -> list[list]:
 
 def _write_plans(book: Workbook, n_rows: int) -> None:
     """Header and table; the rows go in when the book is saved."""
-    ws = book.create_sheet(SHEET_PLANS)
+    ws = _new_sheet(book, SHEET_PLANS)
     set_widths(ws, (28, 14, 7, 34, 13, 44, 44))
     ws.append(list(PLAN_COLUMNS))
     add_table(ws, "tblPlaner", PLAN_COLUMNS, n_rows)
@@ -705,7 +727,7 @@ def _write_plans(book: Workbook, n_rows: int) -> None:
 
 
 def _write_outliers(book: Workbook, outliers: list[Outlier]) -> None:
-    ws = book.create_sheet(SHEET_OUTLIERS)
+    ws = _new_sheet(book, SHEET_OUTLIERS)
     set_widths(ws, (14, 7, 26, 30, 11, 11, 90))
     ws.append(list(OUTLIER_COLUMNS))
     for o in outliers:
@@ -724,6 +746,7 @@ def write_county(result: ConsolidationResult, out: Path) -> Path:
     history = merged_history(kept)
     book = Workbook(write_only=True)
     book.properties.creator = f"halsocenter {__version__}"
+    book.properties.title = "Hälsocenter – länets sammanställning"
     _write_overview(book, kept, county, result.latest_year)
     _write_reporting(book, result)
     data_rows = _data_rows(kept, county)

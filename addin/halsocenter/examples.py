@@ -231,8 +231,9 @@ def _referrals(rng: random.Random, year: int, plan: _ReferralPlan
     prev_dates = sorted(_random_day(rng, year - 1, range(2, 11)) for _ in range(plan.carry_open))
     prev_dates += sorted(_workday(min(date(year - 1, 11, 20) + timedelta(days=rng.randint(0, 40)),
                                       date(year - 1, 12, 30))) for _ in range(plan.carry_wait))
-    carried = [_Person(f"{year - 1}-{num:0{width}d}", d, C.TYP_FAR if rng.random() < 0.9 else
-                       "Egen kontakt") for num, d in zip(prev_numbers, prev_dates, strict=True)]  # fmt: skip
+    carried = [_Person(f"{year - 1}-{num:0{width}d}", d,
+                       C.TYP_FAR if rng.random() < 0.9 else "Egen kontakt")
+               for num, d in zip(prev_numbers, prev_dates, strict=True)]  # fmt: skip
 
     rows, candidates = [], []
     for idx, p in enumerate(carried + people):
@@ -455,8 +456,9 @@ def _generic_activities(rng: random.Random, kommun: str, year: int) -> list[_Act
     ]  # fmt: skip
     if rng.random() < 0.7 or kommun == "Vaggeryd":
         acts.append(_Activity("LSS träningsgrupp", FA, "Träningsgrupp", "LSS", 1.0,
-                              _weekly(year, 4, VT if kommun == "Vaggeryd" else (*VT, *HT)), (5, 11),
-                              pool=rng.randint(9, 15), samarbetspart="Daglig verksamhet"))  # fmt: skip
+                              _weekly(year, 4, VT if kommun == "Vaggeryd" else (*VT, *HT)),
+                              (5, 11), pool=rng.randint(9, 15),
+                              samarbetspart="Daglig verksamhet"))  # fmt: skip
     return acts
 
 
@@ -481,7 +483,8 @@ def _big_activities(rng: random.Random, year: int, sessions: int, attendance: in
                                   1.0, dates[:n], counts[made:made + n], pool=pool))  # fmt: skip
         else:
             fokus = (MAT, STRESS, GEMENSKAP)[g % 3]
-            acts.append(_Activity(f"Grupp {g:03d}", fokus, "Kurs", "Allmänhet", 1.5, dates, (3, 15)))
+            acts.append(_Activity(f"Grupp {g:03d}", fokus, "Kurs", "Allmänhet", 1.5, dates,
+                                  (3, 15)))  # fmt: skip
         made += n
     return acts
 
@@ -492,7 +495,7 @@ def _big_activities(rng: random.Random, year: int, sessions: int, attendance: in
 def _vaggeryd_2023_plan() -> list[dict[str, Any]]:
     rows = [
         (FA, "FaR träningsgrupp", "Pågår", "Gruppen har gått varje vecka och är uppskattad.",
-         "Fortsätter 2024."),
+         "Gruppen fortsätter under 2024."),
         (FA, "LSS träningsgrupp", "Pågår", "Startade under hösten; utvärdering pågår.",
          "Fortsätter våren 2024, nytt stöd söks för två terminer."),
         (FA, "Promenadgrupper", "Delvis", "Ingen egen grupp ännu, men gemensamma XRundor har "
@@ -502,20 +505,22 @@ def _vaggeryd_2023_plan() -> list[dict[str, Any]]:
         (MAT, "Hälsosamma matvanor med familjecentralen", "Ej genomförd",
          "Ingen lämplig grupp kom fram under året.", "Nytt försök i början av 2024."),
         (STRESS, "Samverkan med Värnamo", "Ej genomförd", "Hann inte starta under året.",
-         "Startar under 2024."),
+         "Planeras att starta under våren 2024."),
         (STRESS, "Utbildning i mindfulness", "Ej genomförd", "Ingen utbildning genomförd.",
          "Prioriteras 2024."),
         (GEMENSKAP, "More to life – samtalscafé", "Ej genomförd", "Planerna är klara men "
-         "caféet har inte öppnat.", "Start 2024."),
+         "caféet har inte öppnat.", "Caféet öppnar under 2024."),
         (GEMENSKAP, "Gemensam XRunda", "Delvis", "Fyra tillfällen med varierande uppslutning.",
          "Fortsätter 2024 med en ny runda."),
         (GEMENSKAP, "Suicidprevention – Att välja livet", "Genomförd",
          "Kursen genomfördes under hösten med gott resultat.", "Ny kurs våren 2024."),
-        (SPONTANT, "Spontana besök", "Genomförd", "Fyra besök under året.", "Fortsätter 2024."),
+        (SPONTANT, "Spontana besök", "Genomförd", "Fyra besök under året.",
+         "Tar emot spontana besök även 2024."),
         (FORELASN, "Föreläsning Jacob Gudiol", "Genomförd", "Välbesökt kvällsföreläsning och "
-         "en föreläsning för gymnasieelever dagtid.", "Ny föreläsare 2024."),
+         "en föreläsning för gymnasieelever dagtid.", "En ny föreläsare bjuds in 2024."),
         (FORELASN, "Föreläsning Henrik Widegren", "Planerad", None, "Hösten 2024."),
-        (FORELASN, "Seniorveckan", "Genomförd", "Lyckad medverkan.", "Deltar igen 2024."),
+        (FORELASN, "Seniorveckan", "Genomförd", "Lyckad medverkan.",
+         "Hälsocenter medverkar igen 2024."),
     ]  # fmt: skip
     return [dict(zip(C.PLAN.keys, r, strict=True)) for r in rows]
 

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape as xml_escape
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -164,20 +164,6 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
 # --------------------------------------------------------------------------- writing
 
 
-def atomic_save(book: Workbook, path: Path) -> Path:
-    """Save next to ``path`` and move into place, so a reader never sees half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}_", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _cell_xml(ref: str, value) -> str:
     if value is None or value == "":
         return ""
@@ -247,13 +233,24 @@ def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) 
     return path
 
 
-def bold_row(ws, values: Iterable) -> list:
+def bold_row(ws, values: Iterable, wrap: bool = False) -> list:
     cells = []
     for v in values:
         cell = WriteOnlyCell(ws, value=v)
         cell.font = Font(bold=True)
+        if wrap:
+            cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         cells.append(cell)
     return cells
+
+
+def print_setup(ws, landscape: bool = True) -> None:
+    """Print on A4, as wide as the page, repeating nothing: the region prints the overview."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def add_table(ws, name: str, headers: Sequence[str], n_rows: int, first_row: int = 1) -> None:
@@ -305,9 +302,8 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
     ws = book.create_sheet(DATA_SHEET)
     set_widths(ws, (14, 8, 34, 34, 12, 11))
     ws.append(list(EXPORT_COLUMNS))
-    for r in rows:
-        ws.append([summary.kommun, summary.year, r.key, r.dimension or None, r.value,
-                   MASKED if r.masked else None])  # fmt: skip
+    data_rows = [[summary.kommun, summary.year, r.key, r.dimension or None, r.value,
+                  MASKED if r.masked else None] for r in rows]  # fmt: skip
     add_table(ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, len(rows))
 
     ws = book.create_sheet(PLAN_SHEET)
@@ -347,7 +343,8 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
         ws.append([C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row, f.column,
                    f.cell, redact(f), f.code])  # fmt: skip
 
-    return atomic_save(book, out_dir / export_filename(summary.kommun, summary.year))
+    return save_with_rows(book, out_dir / export_filename(summary.kommun, summary.year),
+                          {DATA_SHEET: data_rows})
 
 
 def export(wb: WorkbookData, out_dir: Path, *, summary: Summary | None = None,

@@ -7,22 +7,13 @@ figures and the same refusals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from . import contract as C
+from .errors import InputError
 from .model import Finding, WorkbookData
-from .read import read_workbook
 from .summary import Summary
-
-
-class InputError(Exception):
-    """The workbook has values that cannot be read (e.g. text in a date column); nothing is
-    written. ``findings`` names each cell."""
-
-    def __init__(self, message: str, findings: list[Finding]):
-        super().__init__(message)
-        self.message = message
-        self.findings = findings
 
 
 @dataclass
@@ -80,10 +71,13 @@ def write_summary(src: Path, dst: Path | None = None) -> tuple[Path, Analysis]:
     if same_file(src, dst):
         raise InputError("Utfilen får inte vara samma fil som arbetsboken; välj ett annat namn.",
                          [])  # fmt: skip
+    from .read import read_workbook
+
     wb = read_workbook(src)
     refuse_unreadable(wb)
     analysis = analyse(wb)
     generated = build_generated(analysis.summary, analysis.findings,
-                                sheet_names_in_input=wb.sheet_names)  # fmt: skip
+                                sheet_names_in_input=wb.sheet_names,
+                                created=datetime.now().replace(microsecond=0))  # fmt: skip
     write_with_sheets(src, generated, dst)
     return dst, analysis

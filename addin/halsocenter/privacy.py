@@ -118,8 +118,8 @@ _PHONE = re.compile(
     r"\d{1,4}\)?(?:[ \u00a0/–-]?\d{1,4}){1,6}(?![\d])"
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?![\w-])")
-_QUICK = re.compile(r"@|\d(?:[\s()+/–-]{0,2}\d){5}")
-"""Cheap prefilter: an '@' or six digits with at most two separator characters between."""
+_QUICK = re.compile(r"@|\d{6}|(?<![\w+/–-])(?:(?:\+|00)\s?46|\(?0[1-9])")
+"""Cheap prefilter: where an e-mail, an identity number or a phone number could start."""
 _TRIM = re.compile(r"[\s/–-]+\d+\)?$")
 
 

@@ -21,6 +21,7 @@ import python_calamine as pc
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from . import contract as C
+from .errors import WorkbookError
 from .migrate import migration_for
 from .model import Finding, TableData, TextCell, WorkbookData
 from .parse import (
@@ -42,19 +43,6 @@ R_ID = f"{{{NS['r']}}}id"
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                 "#SPILL!", "#CALC!")  # fmt: skip
-
-
-class WorkbookError(Exception):
-    """The file cannot be used at all. ``message`` is Swedish and names what is wrong."""
-
-    def __init__(self, message: str, *, kind: str, sheet: str | None = None,
-                 column: str | None = None, path: Path | None = None):  # fmt: skip
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-        self.sheet = sheet
-        self.column = column
-        self.path = path
 
 
 # --------------------------------------------------------------------------- typing

@@ -27,6 +27,7 @@ from docxtpl import DocxTemplate, InlineImage
 from . import contract as C
 from .charts import all_charts
 from .model import WorkbookData
+from .pipeline import InputError
 from .report_template import GOAL_KEYS, atomic_save, build_template
 from .summary import Summary
 
@@ -327,6 +328,9 @@ def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
         from .stats import compute
 
         summary = compute(wb)
+    if (summary.year or wb.year) is None:
+        raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
+                         "i året innan rapporten skapas.", [])  # fmt: skip
     out = Path(out)
     tpl = _open_template(template)
     ctx = build_context(tpl, wb, summary)

@@ -106,10 +106,7 @@ def _setup_styles(doc) -> None:
     own.paragraph_format.left_indent = Cm(0.9)
     own.next_paragraph_style = own
     # a thin accent rule to the left marks the hub's own text
-    ppr = own.element.get_or_add_pPr()
-    ppr.append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="12" w:space="8" '
-        f'w:color="{ACCENT}"/></w:pBdr>'))
+    _border(own.element.get_or_add_pPr(), "left", 12, 8, ACCENT)
     # headings should not be restyled by the theme's Title border
     title_ppr = doc.styles["Title"].element.get_or_add_pPr()
     for child in title_ppr.findall(qn("w:pBdr")):
@@ -152,6 +149,23 @@ def _table_style_xml() -> str:
 
 
 # --------------------------------------------------------------------------- helpers
+
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+"""Elements that follow ``w:pBdr`` in a paragraph's properties (Word insists on the order)."""
+
+
+def _border(ppr, side: str, size: int, space: int, color: str) -> None:
+    """A paragraph border line, inserted where the schema wants it."""
+    ppr.insert_element_before(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:{side} w:val="single" w:sz="{size}" w:space="{space}" '
+        f'w:color="{color}"/></w:pBdr>'), *_AFTER_PBDR)
+
 
 
 def _p(doc_or_cell, text: str = "", style: str | None = None, *, bold=False, align=None):
@@ -209,15 +223,13 @@ def _table(doc, headers: list[str], widths_cm: list[float], *, numeric_from: int
                       ("w:firstColumn", "0"), ("w:lastColumn", "0"), ("w:noHBand", "0"),
                       ("w:noVBand", "1")):  # fmt: skip
         look.set(qn(attr), val)
-    width = OxmlElement("w:tblW")
+    width = tblpr.find(qn("w:tblW"))  # python-docx put it in its schema place already
     width.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
     width.set(qn("w:type"), "dxa")
-    for old in tblpr.findall(qn("w:tblW")):
-        tblpr.remove(old)
-    tblpr.append(width)
     for i, header in enumerate(headers):
         cell = table.rows[0].cells[i]
         cell.text = header
+        cell.paragraphs[0].paragraph_format.keep_with_next = True  # header stays with a row
         if numeric_from is not None and i >= numeric_from:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _shade_header(table.rows[0])
@@ -243,6 +255,7 @@ def _shade_header(row) -> None:
 
 
 def _set_widths(row, widths_cm) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never breaks a page
     for cell, w in zip(row.cells, widths_cm, strict=True):
         cell.width = Cm(w)
         for para in cell.paragraphs:  # tight cells whatever Normal says
@@ -322,9 +335,7 @@ def _page_setup(doc) -> None:
     para.style = doc.styles["Footer"]
     para.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
     # a thin rule above the footer
-    para._p.get_or_add_pPr().append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="4" w:space="4" '
-        f'w:color="{RULE}"/></w:pBdr>'))
+    _border(para._p.get_or_add_pPr(), "top", 4, 4, RULE)
     para.add_run("{{ hc_namn }} · Verksamhetsberättelse {{ ar }}")
     para.add_run("\tSida ")
     _field(para, "PAGE")
@@ -337,9 +348,7 @@ def _cover(doc) -> None:
         _p(doc)
     _p(doc, "Verksamhetsberättelse {{ ar }} samt verksamhetsplan {{ nasta_ar }}", "Title")
     subtitle = _p(doc, "{{ hc_namn }}", "Subtitle")
-    subtitle._p.get_or_add_pPr().append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="12" '
-        f'w:color="{ACCENT}"/></w:pBdr>'))
+    _border(subtitle._p.get_or_add_pPr(), "bottom", 12, 12, ACCENT)
     _tag(doc, "if kontakt")
     _p(doc, "Kontaktperson: {{ kontakt }}")
     _tag(doc, "endif")
@@ -484,6 +493,9 @@ def _statistics(doc) -> None:
     _tag(doc, "endif")
 
     doc.add_heading("Remisser och kontakter", 2)
+    _tag(doc, "if not n.remisser")
+    _p(doc, "Inga remisser eller kontakter är registrerade för {{ ar }}.")
+    _tag(doc, "endif")
     _tag(doc, "if diagram.manad")
     _p(doc, "{{ diagram.manad }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _p(doc, "Remisser och kontakter per månad {{ ar }}.", "Caption")

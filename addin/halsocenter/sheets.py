@@ -5,6 +5,21 @@ top-left cell (``summary_blocks``, ``kontroll_rows``, ``rapportdata_rows``...), 
 layer can write the same sheets with one bulk ``range.value = rows`` per block. The openpyxl
 writer below only places and styles those blocks and adds the native charts.
 
+Writing Årssammanställning elsewhere (e.g. with xlwings), per ``summary_blocks(summary)``:
+
+* each ``Block``: ``title`` (if any) into ``(top, left)``, ``rows`` into ``(first_row, left)``;
+  ``spans`` are column ranges to merge on every row of the block; ``row_heights`` are keyed by
+  the index into ``rows``; formats per ``col_formats`` / ``row_formats`` (``_cell_format``);
+* each ``ChartSpec``: a clustered bar chart covering the range ``cells``, categories and series
+  given as ranges on the same sheet (series name = the header cell);
+* print area ``layout.print_area``, manual page breaks after the rows in ``page_breaks``,
+  landscape A4, fit to one page wide.
+
+Kontroll: ``kontroll_head`` at ``KONTROLL_HEAD_ROW``, ``kontroll_rows`` at
+``KONTROLL_HEADER_ROW``, links from ``kontroll_links`` in the Cell column. Rapportdata:
+``rapportdata_rows`` at A1 as table ``C.RAPPORTDATA_TABLE``, ``rapportdata_info`` at the fixed
+``RAPPORTDATA_INFO_CELL``. Text that starts with "=" must be written as text, not a formula.
+
 Every cell holds a value, never a formula: the package writer copies these sheets into the
 coach's file as they are, and nothing there would recalculate them.
 """
@@ -13,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -52,9 +68,9 @@ TXT_COUNT = "Antal"
 TXT_SHARE = "Andel"
 TXT_FIGURE = "Nyckeltal"
 TXT_CHANGE = "Förändring"
-TXT_CHANGE_SHARE = "Förändring, %"
+TXT_CHANGE_SHARE = "Förändring %"
 TXT_CHANGE_DEFINITION = ("Årets värde minus föregående års värde på fliken Tidigare år. "
-                         "Förändring, % är den skillnaden som andel av föregående års värde.")
+                         "Förändring % är den skillnaden som andel av föregående års värde.")
 TXT_DIVISION = "Indelning"
 TXT_EMPTY_CATEGORY = "(ej ifyllt)"
 TXT_NO_DATA = "Inga uppgifter"
@@ -115,9 +131,12 @@ DEFINITION_SPANS = ((1, 1), (2, 11))
 KONTROLL_HEAD_ROW = 3
 KONTROLL_HEADER_ROW = 8
 KONTROLL_WIDTHS = (12, 14, 7, 20, 8, 20, 80, 22)
+KONTROLL_ALIGN = {C.KONTROLL_COLUMNS.index("Rad") + 1: "center",
+                  C.KONTROLL_COLUMNS.index("Värde") + 1: "left"}  # fmt: skip
 
-# Rapportdata: the table starts at A1; the version block is fixed at H1:I3 (one empty column
-# after the table) so readers can find it without searching.
+# Rapportdata: the table starts at A1; the version block (label, value) is fixed at G1:H3, one
+# empty column after the table, so readers find it without searching. Empty Dimension (the
+# total) and missing values are empty cells.
 RAPPORTDATA_INFO_ROW = 1
 RAPPORTDATA_INFO_COL = len(C.RAPPORTDATA_COLUMNS) + 2
 RAPPORTDATA_INFO_CELL = f"{get_column_letter(RAPPORTDATA_INFO_COL)}{RAPPORTDATA_INFO_ROW}"
@@ -152,6 +171,9 @@ class Block:
     total_rows: tuple[int, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()
     wrap: bool = False
+    shrink_labels: bool = False
+    """Long labels in the first column shrink to fit rather than wrap, so no row grows taller
+    than the table beside it."""
     row_heights: dict[int, float] = field(default_factory=dict)
     kind: str = "table"
 
@@ -174,10 +196,9 @@ class Block:
         return (f"{get_column_letter(self.left)}{self.first_row}:"
                 f"{get_column_letter(self.left + self.width - 1)}{self.last_row}")  # fmt: skip
 
-    def column_ref(self, offset: int, *, data_only: bool = True,
-                   skip_totals: bool = True) -> str:  # fmt: skip
+    def column_ref(self, offset: int, *, skip_totals: bool = True) -> str:
         """A1 range of one column of the data rows (for a chart series)."""
-        first = self.first_row + (self.header_rows if data_only else 0)
+        first = self.first_row + self.header_rows
         last = self.last_row - (len(self.total_rows) if skip_totals else 0)
         col = get_column_letter(self.left + offset)
         return f"{col}{first}:{col}{max(first, last)}"
@@ -537,6 +558,9 @@ def _stack(blocks: list[Block], col: int, start: int, parts) -> int:
     """Place blocks one under the other in a column group; returns the next free row."""
     row = start
     for part in parts:
+        align = part.pop("align_with", None)
+        if align:  # start level with a block of the other group, so header rows coincide
+            row = max(row, next(b.top for b in blocks if b.name == align))
         part = {**part, "rows": _table_rows(part["rows"], col)}
         heights = _row_heights(part["rows"], col, part.get("wrap", False))
         b = Block(top=row, left=col, row_heights=heights, **part)
@@ -588,31 +612,32 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
              col_formats=(None, FMT_INT)),
         dict(name="remittent", rows=remittent_rows(summary), title="Remisser per remittent",
              col_formats=(None, FMT_INT, FMT_PCT)),
-        dict(name="historik", rows=history_rows(summary), title="Utveckling över åren",
-             col_formats=(FMT_YEAR, FMT_INT, FMT_INT, FMT_INT)),
     ])  # fmt: skip
     right_end = _stack(blocks, RIGHT, start, [
         dict(name="indelning", rows=div_rows, group_rows=div_groups,
              title="Remisser per typ, kön, ålder och levnadsvana",
-             col_formats=(None, FMT_INT, FMT_PCT), wrap=True),
+             col_formats=(None, FMT_INT, FMT_PCT)),
+        dict(name="historik", rows=history_rows(summary), title="Utveckling över åren",
+             col_formats=(FMT_YEAR, FMT_INT, FMT_INT, FMT_INT)),
     ])  # fmt: skip
     page2_end = max(left_end, right_end) - 2
 
-    # Page 3: activities per activity and per focus area; follow-ups and bridging.
+    # Page 3: activities per activity and per focus area (left, where the names have room);
+    # follow-ups and bridging on the right.
     act_formats = (None, FMT_INT, FMT_INT, FMT_INT, FMT_INT)
     start3 = page2_end + 1
     act_end = _stack(blocks, LEFT, start3, [
         dict(name="aktiviteter", rows=activity_rows(summary, "aktivitet"),
-             title="Aktiviteter", col_formats=act_formats, wrap=True),
-    ])  # fmt: skip
-    foc_end = _stack(blocks, RIGHT, start3, [
+             title="Aktiviteter", col_formats=act_formats, shrink_labels=True),
         dict(name="fokusomraden", rows=activity_rows(summary, "fokusomrade"),
              title=f"Aktiviteter per {_header(C.AKTIVITETER, 'fokusomrade').lower()}",
-             col_formats=act_formats, wrap=True),
+             col_formats=act_formats, shrink_labels=True),
+    ])  # fmt: skip
+    foc_end = _stack(blocks, RIGHT, start3, [
         dict(name="uppfoljningar", rows=followup_rows(summary),
              title="Uppföljningar per tidpunkt", col_formats=(None, FMT_INT)),
-        dict(name="slussade", rows=slussade_rows(summary), title="Slussade vidare, senaste "
-             "destination", col_formats=(None, FMT_INT), wrap=True),
+        dict(name="slussade", rows=slussade_rows(summary), align_with="fokusomraden",
+             title="Slussade vidare (senaste destination)", col_formats=(None, FMT_INT)),
     ])  # fmt: skip
     for name in ("manad", "remittent", "uppfoljningar", "slussade", "aktiviteter",
                  "fokusomraden"):  # fmt: skip
@@ -644,7 +669,7 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
     kommun = summary.kommun or ""
     return SummaryLayout(
         blocks=tuple(blocks), charts=charts, last_row=def_block.last_row, last_col=LAST_COL,
-        page_breaks=(page1_end, page2_end, page3_end),
+        page_breaks=(page1_end, page2_end, page3_end, def_block.top - 1),  # definitions: own page
         header_left=f"Hälsocenter {kommun}".strip(),
         header_right=f"Årssammanställning {summary.year or ''}".strip(),
     )  # fmt: skip
@@ -706,8 +731,7 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
 def kontroll_sentence(counts: dict[str, int]) -> str:
     errors, warnings, infos = (counts.get(s, 0) for s in SEVERITY_ORDER)
     if errors:
-        word = "fel" if errors == 1 else "fel"
-        return (f"Arbetsboken har {errors} {word}. Klicka på cellen i kolumnen Cell för att gå "
+        return (f"Arbetsboken har {errors} fel. Klicka på cellen i kolumnen Cell för att gå "
                 "dit, rätta och kontrollera igen.")
     if warnings:
         return ("Inga fel hittades. Titta gärna igenom varningarna – de kan vara riktiga men "
@@ -815,7 +839,6 @@ def _write_block(ws, b: Block) -> None:
     if b.title:
         c = _set(ws, b.top, b.left, b.title)
         c.font = Font(bold=True, size=12, color=COLOR_DARK)
-        ws.row_dimensions[b.top].height = 20
     for i, values in enumerate(b.rows):
         r = b.first_row + i
         for j, value in enumerate(values):
@@ -869,7 +892,7 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
             c.alignment = Alignment(wrap_text=True, vertical="top",
                                     horizontal="left" if j == 0 or b.spans else None)
         elif j == 0:
-            c.alignment = Alignment(horizontal="left")
+            c.alignment = Alignment(horizontal="left", shrink_to_fit=b.shrink_labels)
         if b.kind == "definitions" and j == 0:
             c.font = Font(bold=True)
         if b.kind == "plan" and b.left + j == PLAN_SPANS[1][0]:
@@ -925,7 +948,6 @@ def _add_chart(ws, spec: ChartSpec) -> None:
     chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
                                      showLegendKey=False, showPercent=False)  # fmt: skip
     chart.dataLabels.txPr = _small_text(700)
-    chart.dataLabels.numFmt = spec.number_format
     if len(spec.series) > 1:
         chart.legend.position = "b"
         chart.legend.txPr = _small_text()
@@ -1015,22 +1037,34 @@ def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
     ordered = _sorted_findings(findings)
     cell_col = C.KONTROLL_COLUMNS.index("Cell") + 1
     msg_col = C.KONTROLL_COLUMNS.index("Meddelande") + 1
-    for i, values in enumerate(rows):
+    for j, value in enumerate(rows[0], 1):
+        cell = _set(ws, KONTROLL_HEADER_ROW, j, value)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    # Thousands of findings: style each distinct (severity, column, link) once and copy it;
+    # setting openpyxl style objects cell by cell costs about a millisecond per cell.
+    styles: dict[tuple, Any] = {}
+    for i, values in enumerate(rows[1:], 1):
         r = KONTROLL_HEADER_ROW + i
+        severity = ordered[i - 1].severity
         for j, value in enumerate(values, 1):
             cell = _set(ws, r, j, value)
-            if i == 0:
-                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            else:
-                cell.alignment = Alignment(vertical="top", wrap_text=(j == msg_col))
-                fill = fills.get(ordered[i - 1].severity)
-                if fill:
-                    cell.fill = PatternFill("solid", fgColor=fill)
-        if i and links[i - 1]:
+            linked = j == cell_col and links[i - 1] is not None
+            key = (severity, j, linked)
+            if key in styles:
+                cell._style = copy(styles[key])
+                continue
+            cell.alignment = Alignment(vertical="top", wrap_text=(j == msg_col),
+                                       horizontal=KONTROLL_ALIGN.get(j))  # fmt: skip
+            fill = fills.get(severity)
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+            if linked:
+                cell.font = Font(color="0563C1", underline="single")
+            styles[key] = copy(cell._style)
+        if links[i - 1]:
             cell = ws.cell(row=r, column=cell_col)
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=links[i - 1],
                                        display=str(values[cell_col - 1]))  # fmt: skip
-            cell.font = Font(color="0563C1", underline="single")
     for j, width in enumerate(KONTROLL_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(j)].width = width
     last = KONTROLL_HEADER_ROW + max(len(rows) - 1, 1)

@@ -190,7 +190,8 @@ def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
         wb.defined_names[nc.name] = DefinedName(nc.name, attr_text=f"{sheet}!${col}${row}")
         dv = _validation(nc.kind, nc.label, nc.help, nc.list)
         if nc.kind == "int" and nc.name == "hc_ar":
-            dv.operator, dv.formula1, dv.formula2 = "between", str(DATE_MIN.year), str(DATE_MAX.year)
+            dv.operator = "between"
+            dv.formula1, dv.formula2 = str(DATE_MIN.year), str(DATE_MAX.year)
             dv.error = f"Skriv året med fyra siffror, t.ex. {DATE_MIN.year + 24}."
         dv.add(nc.cell)
         ws.add_data_validation(dv)

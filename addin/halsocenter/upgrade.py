@@ -255,6 +255,9 @@ def add_columns(ws, spec: C.Table, headers: tuple[str, ...]) -> None:
     table.ref = ref
     if table.autoFilter is not None:
         table.autoFilter.ref = ref
+    # Excel repairs a table whose column names differ from its header cells
+    for col, column in zip(range(min_col, max_col + 1), table.tableColumns, strict=True):
+        column.name = str(ws.cell(row=min_row, column=col).value)
 
 
 def _write(ws, row: int, col: int, cell: Cell) -> None:

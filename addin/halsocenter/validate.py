@@ -66,6 +66,8 @@ def plain(value: Any) -> Any:
         return None
     if isinstance(value, datetime):
         return value.date()
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).date()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return plain(value.item())
     if isinstance(value, str):

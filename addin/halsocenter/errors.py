@@ -1,0 +1,28 @@
+"""Errors a person sees. Kept free of heavy imports so the command line starts fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WorkbookError(Exception):
+    """The file cannot be used at all. ``message`` is Swedish and names what is wrong."""
+
+    def __init__(self, message: str, *, kind: str, sheet: str | None = None,
+                 column: str | None = None, path: Path | None = None):  # fmt: skip
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.sheet = sheet
+        self.column = column
+        self.path = path
+
+
+class InputError(Exception):
+    """The workbook has values that cannot be read (e.g. text in a date column); nothing is
+    written. ``findings`` names each cell."""
+
+    def __init__(self, message: str, findings: list):
+        super().__init__(message)
+        self.message = message
+        self.findings = findings

@@ -1,0 +1,249 @@
+"""County consolidation: 13 municipalities with missing, full-workbook, export, broken and
+duplicate files; county totals; outliers; LibreOffice rendering."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import python_calamine as pc
+
+from conftest import EXAMPLES, lo_convert, needs_soffice
+from halsocenter import contract as C
+from halsocenter.consolidate import (
+    COUNTY,
+    OUTSIDE,
+    REPORTING_COLUMNS,
+    SHARE_WEIGHTS,
+    SUMMED_UNITS,
+    keep_newest,
+    read_report,
+)
+from halsocenter.examples import example_tables
+from halsocenter.export import EXPORT_COLUMNS, write_export
+from halsocenter.outliers import KIND_JUMP, KIND_PEERS, far_from_peers, jumps, robust_z
+from halsocenter.read import WorkbookError, read_workbook, workbook_data
+from halsocenter.region import consolidate, write_bench_exports
+from halsocenter.stats import compute
+from halsocenter.validate import validate
+
+YEAR = 2024
+FULL = ("Eksjö", "Gislaved", "Värnamo", "Vaggeryd")  # the bundled example workbooks
+EXPORTS = ("Aneby", "Gnosjö", "Jönköping", "Nässjö", "Vetlanda")
+MISSING = ("Habo", "Mullsjö", "Sävsjö")
+BROKEN = "Tranås"
+DUPLICATE = "Aneby"
+OUTSIDE_NAME = "Ydre"
+
+
+def sheet(path: Path, name: str) -> list[list]:
+    return pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    """A folder as the region receives it, the summaries each file stands for, and the result."""
+    folder = tmp_path_factory.mktemp("inkorg")
+    expected = {}
+    for kommun in FULL:
+        src = EXAMPLES / f"{kommun}_{YEAR}.xlsx"
+        if not src.exists():
+            pytest.skip("exempelarbetsböckerna saknas")
+        shutil.copy(src, folder / src.name)
+        expected[kommun] = compute(read_workbook(src))
+    for i, kommun in enumerate(EXPORTS):
+        wb = workbook_data(*example_tables(kommun, YEAR))
+        summary = compute(wb)
+        expected[kommun] = summary
+        write_export(summary, validate(wb), folder, created=datetime(2025, 2, 1, 9, i))
+    # The duplicate: an older export of Aneby with other figures, under another file name.
+    old = compute(workbook_data(*example_tables(DUPLICATE, YEAR, seed=99)))
+    older = write_export(old, [], folder / "gammal", created=datetime(2025, 1, 10, 8, 0))
+    older.rename(folder / "Aneby_forsta_versionen.xlsx")
+    (folder / "gammal").rmdir()
+    # Outside the county: consolidated, listed, but not part of Länet.
+    tables, settings = example_tables("Habo", YEAR, seed=5)
+    write_export(compute(workbook_data(tables, {**settings, "hc_kommun": OUTSIDE_NAME})), [],
+                 folder)  # fmt: skip
+    (folder / f"{BROKEN}_{YEAR}.xlsx").write_text("Det här är ingen arbetsbok.\n")
+    (folder / "~$Aneby_lås.xlsx").write_bytes(b"lock")  # Excel's lock file is skipped
+    out = tmp_path_factory.mktemp("lan") / "Lanet_2024.xlsx"
+    calls = []
+    result = consolidate(folder, out, progress=lambda done, total, name: calls.append(done))
+    return folder, expected, result, out, calls
+
+
+def test_reporting_sheet(county):
+    folder, expected, result, out, calls = county
+    rows = sheet(out, "Inrapportering")
+    assert tuple(rows[0]) == REPORTING_COLUMNS
+    by_kommun = {r[1]: r for r in rows[1:] if r[0] == YEAR and r[2] in ("Ja", "Nej")}
+    assert [r[1] for r in rows[1:14]] == list(C.KOMMUNER)
+    for kommun in (*FULL, *EXPORTS):
+        assert by_kommun[kommun][2] == "Ja"
+    for kommun in (*MISSING, BROKEN):
+        assert by_kommun[kommun][2] == "Nej"
+    assert {by_kommun[k][4] for k in FULL} == {"arbetsbok"}
+    assert {by_kommun[k][4] for k in EXPORTS} == {"exportfil"}
+    assert by_kommun[OUTSIDE_NAME][10] == OUTSIDE
+    assert by_kommun["Vaggeryd"][5] == C.TEMPLATE_VERSION
+    # the duplicate: the newest file is used and the conflict is reported on both rows
+    assert by_kommun[DUPLICATE][3] == f"Halsocenter_{DUPLICATE}_{YEAR}.xlsx"
+    assert "Aneby_forsta_versionen.xlsx" in by_kommun[DUPLICATE][10]
+    left_out = [r for r in rows if r[2] == "Bortvald"]
+    assert [r[3] for r in left_out] == ["Aneby_forsta_versionen.xlsx"]
+    # the broken file, with the reader's own Swedish reason
+    broken = [r for r in rows if r[2] == "Kunde inte läsas"]
+    assert [r[3] for r in broken] == [f"{BROKEN}_{YEAR}.xlsx"]
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(folder / f"{BROKEN}_{YEAR}.xlsx")
+    assert broken[0][10] == err.value.message
+    assert calls == list(range(1, len(list(folder.glob("[!~]*.xlsx"))) + 1))
+    summary = result.as_dict()
+    assert summary["missing"][str(YEAR)] == [k for k in C.KOMMUNER if k in {*MISSING, BROKEN}]
+    assert len(summary["unreadable"]) == 1 and len(summary["duplicates"]) == 1
+    assert "9 av 13" in result.describe()
+
+
+def test_rapportdata_parts_and_county_totals(county):
+    _, expected, _, out, _ = county
+    rows = sheet(out, "Rapportdata")
+    assert tuple(rows[0]) == EXPORT_COLUMNS
+    parts: dict[str, dict[tuple[str, str], float]] = {}
+    for r in rows[1:]:
+        parts.setdefault(r[0], {})[(r[2], r[3])] = None if r[4] == "" else r[4]
+    assert set(parts) == {*FULL, *EXPORTS, OUTSIDE_NAME, COUNTY}
+    for kommun, summary in expected.items():  # every figure of every file is there
+        assert {(f.key, f.dimension): f.value for f in summary.figures} == pytest.approx(
+            parts[kommun], rel=1e-12)
+    lan = parts[COUNTY]
+    checked = 0
+    keys = {k for s in expected.values() for k in ((f.key, f.dimension) for f in s.figures)}
+    for key, dim in keys:
+        figure = C.FIGURE_BY_KEY[key]
+        if figure.unit not in SUMMED_UNITS or key.startswith(C.CHANGE_PREFIX):
+            assert (key, dim) not in lan or key in SHARE_WEIGHTS
+            continue
+        total = sum(s.value(key, dim) or 0 for s in expected.values())
+        assert lan[(key, dim)] == pytest.approx(total), (key, dim)
+        checked += 1
+    assert checked > 100
+    assert lan[("remisser", "")] == sum(s.value("remisser") for s in expected.values())
+    # shares weighted by the number measured, not summed
+    w = {k: s.value("matta_start_och_uppfoljning") or 0 for k, s in expected.items()}
+    for key in SHARE_WEIGHTS:
+        want = (sum((s.value(key) or 0) * w[k] for k, s in expected.items()) / sum(w.values()))
+        assert lan[(key, "")] == pytest.approx(want)
+    assert ("vantetid_median_dagar", "") not in lan
+
+
+def test_duplicate_keeps_newest_figures(county):
+    _, expected, result, _, _ = county
+    kept = next(r for r in result.reports if r.kommun == DUPLICATE)
+    assert kept.totals()["remisser"] == expected[DUPLICATE].value("remisser")
+    assert kept.created == datetime(2025, 2, 1, 9, 0)
+
+
+def test_other_sheets(county):
+    _, expected, _, out, _ = county
+    book = pc.CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names == ["Översikt", "Inrapportering", "Rapportdata", "Trender", "Planer",
+                                "Avvikelser"]  # fmt: skip
+    overview = sheet(out, "Översikt")
+    header = overview[3]
+    assert header[:3] == ["Kommun", "Inrapporterad", "Remisser och kontakter"]
+    by_kommun = {r[0]: r for r in overview[4:] if r[0]}
+    assert by_kommun["Eksjö"][2] == expected["Eksjö"].value("remisser")
+    assert by_kommun["Habo"][1] == "Nej" and by_kommun["Habo"][2] == ""
+    assert by_kommun[COUNTY][2] == sum(s.value("remisser") for s in expected.values())
+    with zipfile.ZipFile(out) as zf:
+        assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 3
+
+    trends = sheet(out, "Trender")
+    years = trends[0][2:]
+    assert 2023.0 in years and 2024.0 in years
+    vaggeryd = next(r for r in trends if r[0] == "Vaggeryd" and r[1] == "Remisser och kontakter")
+    assert vaggeryd[2 + years.index(2023.0)] == 88  # Tidigare år of the workbook
+    lan = next(r for r in trends if r[0] == COUNTY and r[1] == "Remisser och kontakter")
+    assert lan[2 + years.index(2024.0)] == sum(s.value("remisser") for s in expected.values())
+
+    plans = sheet(out, "Planer")
+    assert plans[0][:2] == ["Fokusområde", "Kommun"]
+    assert {r[1] for r in plans[1:]} == {*FULL, *EXPORTS, OUTSIDE_NAME}
+    assert sum(len(s.plan) for s in expected.values()) < len(plans)
+    focus = [r[0] for r in plans[1:]]
+    order = list(C.LIST_BY_KEY["fokusomrade"].values)
+    ranks = [order.index(f) if f in order else len(order) for f in focus]
+    assert ranks == sorted(ranks)  # grouped by focus area
+
+    outliers = sheet(out, "Avvikelser")
+    assert outliers[0] == ["Kommun", "År", "Typ", "Nyckel", "Värde", "Jämförelse", "Förklaring"]
+
+
+def test_jumps_and_peers():
+    history = {"Aneby": {2023: {"remisser": 40, "uteblev": 4}, 2024: {"remisser": 95,
+                                                                       "uteblev": 9}}}
+    found = jumps(history, {"Aneby": {2024}})
+    assert [(o.kind, o.key, o.value, o.comparison) for o in found] == [
+        (KIND_JUMP, "Remisser och kontakter", 95, 40)]
+    assert "ökade från 40 (2023) till 95 (2024)" in found[0].explanation
+    assert not jumps(history, {"Aneby": {2023}})  # no year before 2023
+
+    totals = {(k, 2024): {"remisser": 100, "uteblev": u} for k, u in
+              zip(C.KOMMUNER, (8, 9, 10, 10, 11, 9, 10, 12, 8, 10, 11, 9, 60), strict=True)}
+    peers = far_from_peers(totals)
+    assert [(o.kommun, o.kind, o.key) for o in peers] == [("Värnamo", KIND_PEERS,
+                                                           "Andel som uteblev")]
+    assert "högre än medianen 10 %" in peers[0].explanation
+    assert robust_z({"a": 1, "b": 1, "c": 1, "d": 1, "e": 1}) == {}
+    assert robust_z({"a": 1, "b": 2}) == {}
+
+
+def test_keep_newest_breaks_ties_by_document_time(tmp_path):
+    summary = compute(workbook_data(*example_tables("Habo", YEAR)))
+    a = write_export(summary, [], tmp_path / "a", created=datetime(2025, 3, 1))
+    b = write_export(summary, [], tmp_path / "b", created=datetime(2025, 1, 1))
+    b.touch()  # newer on disk, older by its own record
+    kept, replaced = keep_newest([read_report(a), read_report(b)])
+    assert kept[0].path == a and replaced[0][0].path == b
+
+
+def test_empty_folder_lists_all_missing(tmp_path):
+    (tmp_path / "in").mkdir()
+    result = consolidate(tmp_path / "in", tmp_path / "lan.xlsx")
+    rows = sheet(tmp_path / "lan.xlsx", "Inrapportering")
+    assert [r[1] for r in rows[1:]] == list(C.KOMMUNER)
+    assert {r[2] for r in rows[1:]} == {"Nej"}
+    assert "Inga filer" in result.describe()
+
+
+def test_bench_exports_are_deterministic_and_read(tmp_path):
+    first = write_bench_exports(tmp_path / "a", n=16, seed=7)
+    again = write_bench_exports(tmp_path / "b", n=16, seed=7)
+    assert [p.name for p in first][-1] == "Halsocenter_Kommun_016_2024.xlsx"
+    for p, q in zip(first, again, strict=True):
+        assert sheet(p, "Rapportdata") == sheet(q, "Rapportdata")
+    result = consolidate(tmp_path / "a", tmp_path / "lan.xlsx")
+    assert len(result.reports) == 16 and not result.unreadable
+    assert sum(not r.in_county for r in result.reports) == 3
+
+
+@pytest.fixture(scope="module")
+def county_pdf(county, tmp_path_factory):
+    return lo_convert(county[3], "pdf", tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+def test_libreoffice_renders_county_workbook(county_pdf):
+    data = county_pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 10_000
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(county_pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+        assert "Länet" in text and "Inrapporterad" in text
