@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
 
 from halsocenter import contract as C
 from halsocenter import template
@@ -60,16 +61,22 @@ def junk(tmp_path) -> dict[str, Path]:
     import openpyxl
 
     openpyxl.Workbook().save(plain)
-    return {"text": text, "trunc": trunc, "plain": plain, "missing": tmp_path / "nope.xlsx"}
+    secret = tmp_path / "secret.xlsx"
+    with good.open("rb") as src, secret.open("wb") as dst:
+        OOXMLFile(src).encrypt("hemligt", dst)
+    good.unlink()
+    return {"text": text, "trunc": trunc, "plain": plain, "missing": tmp_path / "nope.xlsx",
+            "password": secret}
 
 
-@pytest.mark.parametrize("case", ["text", "trunc", "plain", "missing"])
+@pytest.mark.parametrize("case", ["text", "trunc", "plain", "missing", "password"])
 def test_junk_input_gives_swedish_message_exit_2_and_writes_nothing(junk, tmp_path, case):
     before = sorted(p.name for p in tmp_path.iterdir())
     proc = run("check", junk[case])
     assert proc.returncode == 2
     assert_no_traceback(proc)
-    assert any(word in proc.stderr for word in ("arbetsbok", "skadad", "finns inte", "mallen"))
+    assert any(word in proc.stderr for word in ("arbetsbok", "skadad", "finns inte", "mallen",
+                                                "lösenordsskyddad"))
     proc = run("summary", junk[case], "-o", tmp_path / "ut.xlsx")
     assert proc.returncode == 2
     assert_no_traceback(proc)

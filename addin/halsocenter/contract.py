@@ -111,6 +111,7 @@ UTFALL_BOKAT = "Bokat"
 AKTIVITETSTYP_FORELASNING = "Föreläsning"
 AKTIVITETSTYP_SPONTANT = "Spontant besök"
 STATUS_PLANERAD = "Planerad"
+STATUS_PAGAR = "Pågår"
 JA = "Ja"
 NEJ = "Nej"
 TIDPUNKT_MONTHS = {"3 mån": 3, "6 mån": 6, "12 mån": 12}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 
@@ -73,9 +73,10 @@ class TableData:
         return len(self.df)
 
 
-@dataclass(frozen=True)
-class TextCell:
-    """Any text (or error value) found in an input sheet, for checks that look at every cell."""
+class TextCell(NamedTuple):
+    """Any text (or error value) found in an input sheet, for checks that look at every cell.
+
+    A named tuple rather than a dataclass: a big workbook has hundreds of thousands of them."""
 
     sheet: str
     row: int

@@ -53,7 +53,7 @@ from .upgrade import (
     refuse_paths,
 )
 
-PLAN_CARRIED_STATUS = (C.STATUS_PLANERAD, C.LIST_BY_KEY["status"].values[1])
+PLAN_CARRIED_STATUS = (C.STATUS_PLANERAD, C.STATUS_PAGAR)
 """Planerad and Pågår (the second Status value): activities not finished this year."""
 
 PLAN_NOTE = "Plan från {year}: {text}"

@@ -9,7 +9,7 @@ Writing Årssammanställning elsewhere (e.g. with xlwings), per ``summary_blocks
 
 * each ``Block``: ``title`` (if any) into ``(top, left)``, ``rows`` into ``(first_row, left)``;
   ``spans`` are column ranges to merge on every row of the block; ``row_heights`` are keyed by
-  the index into ``rows``; formats per ``col_formats`` / ``row_formats`` (``_cell_format``);
+  the index into ``rows``; formats per ``col_formats`` / ``row_formats`` (``cell_format``);
 * each ``ChartSpec``: a clustered bar chart covering the range ``cells``, categories and series
   given as ranges on the same sheet (series name = the header cell);
 * print area ``layout.print_area``, manual page breaks after the rows in ``page_breaks``,
@@ -712,7 +712,7 @@ def _charts(by_name: dict[str, Block], top: int, rows: int) -> tuple[ChartSpec, 
 # --------------------------------------------------------------------------- Kontroll
 
 
-def _sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     sheets = [C.START_SHEET] + [t.sheet for t in C.TABLES] + [C.LISTS_SHEET]
     def key(f: Finding):
         rank = SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else 3
@@ -766,7 +766,7 @@ def _plain(value: Any) -> Any:
 def kontroll_rows(findings: Iterable[Finding]) -> list[list[Any]]:
     """Header (``C.KONTROLL_COLUMNS``) + one row per finding, errors first."""
     rows: list[list[Any]] = [list(C.KONTROLL_COLUMNS)]
-    for f in _sorted_findings(findings):
+    for f in sorted_findings(findings):
         rows.append([C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row, f.column,
                      f.cell, _plain(f.value), f.message, f.code])  # fmt: skip
     return rows
@@ -784,7 +784,7 @@ def link_location(finding: Finding, sheet_names: Sequence[str] = ()) -> str | No
 
 def kontroll_links(findings: Iterable[Finding], sheet_names: Sequence[str] = ()) -> list[str | None]:
     """Link location per row of ``kontroll_rows`` (without the header), same order."""
-    return [link_location(f, sheet_names) for f in _sorted_findings(findings)]
+    return [link_location(f, sheet_names) for f in sorted_findings(findings)]
 
 
 # --------------------------------------------------------------------------- Rapportdata
@@ -885,7 +885,7 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
         if i in b.total_rows:
             c.font = Font(bold=True)
             c.border = Border(top=TOTAL_SIDE, bottom=TOTAL_SIDE)
-        c.number_format = _cell_format(b, i, j) or "General"
+        c.number_format = cell_format(b, i, j) or "General"
         if b.kind == "keyfigures" and j == 1:
             c.font = Font(bold=True)
         if b.wrap or b.spans:
@@ -906,7 +906,7 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
                 ws.cell(row=r, column=col).border = Border(bottom=THIN)
 
 
-def _cell_format(b: Block, i: int, j: int) -> str | None:
+def cell_format(b: Block, i: int, j: int) -> str | None:
     """Number format of data cell (i, j) of a block."""
     fmt = b.col_formats[j] if j < len(b.col_formats) else None
     if j > 0 and b.row_formats and b.row_formats[i]:
@@ -1014,11 +1014,14 @@ def write_summary_sheet(ws, summary: Summary, created: datetime | None = None) -
     return layout
 
 
+def kontroll_title(summary: Summary) -> str:
+    hub = f"Hälsocenter {summary.kommun or ''}".strip()
+    return " ".join(p for p in ("Kontroll av arbetsboken –", hub, str(summary.year or "")) if p)
+
+
 def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
                          sheet_names: Sequence[str] = ()) -> None:  # fmt: skip
-    title = " ".join(p for p in ("Kontroll av arbetsboken –", f"Hälsocenter {summary.kommun or ''}"
-                                 .strip(), str(summary.year or "")) if p)  # fmt: skip
-    c = _set(ws, 1, 1, title)
+    c = _set(ws, 1, 1, kontroll_title(summary))
     c.font = Font(bold=True, size=16, color=COLOR_DARK)
     head = kontroll_head(findings)
     fills = {"error": COLOR_ERROR, "warning": COLOR_WARNING}
@@ -1034,7 +1037,7 @@ def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
 
     rows = kontroll_rows(findings)
     links = kontroll_links(findings, sheet_names)
-    ordered = _sorted_findings(findings)
+    ordered = sorted_findings(findings)
     cell_col = C.KONTROLL_COLUMNS.index("Cell") + 1
     msg_col = C.KONTROLL_COLUMNS.index("Meddelande") + 1
     for j, value in enumerate(rows[0], 1):

@@ -1,0 +1,403 @@
+"""The ribbon's entry points (halsocenter.excel) run against xlwings' own remote engine.
+
+A real workbook file is turned into the payload a remote client sends (``xw.Book(json=...)``),
+the button runs, and ``book.json()["actions"]`` -- what Excel would be told to do -- is checked:
+the right values land on the generated sheets, nothing touches an input sheet, and the number of
+actions is the same for N and 2N rows. In this engine writes are not visible to later reads, so
+every check is made on the actions.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # the remote engine; tests only
+
+import xlwings as xw  # noqa: E402
+
+from halsocenter import contract as C  # noqa: E402
+from halsocenter import excel, pipeline, read, template  # noqa: E402
+from halsocenter import sheets as S  # noqa: E402
+from xlwings_payload import book_payload, sheet_values  # noqa: E402
+
+YEAR = 2023
+PNR = "19121212-1212"  # Skatteverket's test personnummer (valid check digit)
+N = 36  # every month, Typ, Remittent, Kön, Åldersgrupp and Fokus occur with N and with 2N rows
+INPUT_SHEETS = [C.START_SHEET] + [t.sheet for t in C.TABLES] + [C.LISTS_SHEET]
+
+
+# --------------------------------------------------------------------------- test workbooks
+
+
+def _values(list_key: str) -> tuple[str, ...]:
+    return C.LIST_BY_KEY[list_key].values
+
+
+def referral_rows(n: int, *, pnr_row: int | None = 2) -> list[dict]:
+    rows = []
+    for i in range(n):
+        inkom = date(YEAR, i % 12 + 1, 1 + i % 15)
+        talked = i % 4 != 3
+        waiting = i % 12 == 5  # a first talk but still "Väntar": one warning per 12 rows
+        rows.append({
+            "lopnummer": f"{YEAR}-{i + 1:03d}", "inkom": inkom,
+            "typ": _values("remisstyp")[i % 3], "remittent": _values("remittent")[i % 6],
+            "kon": _values("kon")[i % 4], "aldersgrupp": _values("aldersgrupp")[i % 6],
+            "fokus": _values("levnadsvana")[i % 7],
+            "forsta_samtal": inkom + timedelta(days=10) if talked else None,
+            "utfall": C.UTFALL_GENOMFORT if talked and not waiting else C.UTFALL_VANTAR,
+            "traning_start": _values("traning")[i % 6],
+            "vardag_start": _values("vardagsaktivitet")[i % 7],
+            "kommentar": f"Ring {PNR} imorgon" if i == pnr_row else None,
+        })  # fmt: skip
+    return rows
+
+
+def activity_rows(n: int) -> list[dict]:
+    names = ("FaR träningsgrupp", "Samtalscafé", "Föreläsning om sömn")
+    kinds = ("Träningsgrupp", "Samtalsgrupp", C.AKTIVITETSTYP_FORELASNING)
+    focus = _values("fokusomrade")
+    return [{"datum": date(YEAR, i % 12 + 1, 2 + i % 20), "aktivitet": names[i % 3],
+             "fokusomrade": focus[i % 3], "typ": kinds[i % 3], "deltagare": 5 + i % 7,
+             "timmar": 1.5, "malgrupp": _values("malgrupp")[i % 3]} for i in range(n)]  # fmt: skip
+
+
+def make_workbook(path: Path, n: int, *, pnr_row: int | None = 2) -> Path:
+    wb = template.build_workbook(kommun="Vaggeryd", year=YEAR, startdatum=date(2021, 10, 25),
+                                 kontakt="Hälsocoach Vaggeryd")  # fmt: skip
+    template.fill_table(wb, C.REMISSER, referral_rows(n, pnr_row=pnr_row))
+    template.fill_table(wb, C.AKTIVITETER, activity_rows(n))
+    template.fill_table(wb, C.STYRGRUPP, [
+        {"datum": date(YEAR, 3, 1), "kommun": C.JA, "vardcentral": C.JA, "folkhalsa": C.JA,
+         "invanare": C.NEJ},
+        {"datum": date(YEAR, 10, 1), "kommun": C.JA, "vardcentral": C.NEJ, "folkhalsa": C.JA,
+         "invanare": C.JA},
+    ])  # fmt: skip
+    template.fill_table(wb, C.PLAN, [
+        {"fokusomrade": _values("fokusomrade")[0], "aktivitet": "Träningsgrupp två gånger i veckan",
+         "status": "Genomförd", "uppfoljning": "Fullt varje vecka", "framtidsplan": "Fortsätter"},
+        {"fokusomrade": _values("fokusomrade")[1], "aktivitet": "Matkurs", "status": "Delvis"},
+    ])  # fmt: skip
+    template.write_workbook(wb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("excel")
+    return {"n": make_workbook(folder / "n" / "Vaggeryd_2023.xlsx", N),
+            "2n": make_workbook(folder / "2n" / "Vaggeryd_2023.xlsx", 2 * N),
+            "clean": make_workbook(folder / "clean" / "Vaggeryd_2023.xlsx", N, pnr_row=None)}
+
+
+def open_book(payload: dict) -> xw.Book:
+    # The remote engine sends app-level actions (alerts) to the book opened last, so every test
+    # opens its book right before pressing the button.
+    return xw.Book(json=copy.deepcopy(payload))
+
+
+def press(button, payload: dict) -> list[dict]:
+    book = open_book(payload)
+    button(book)
+    return book.json()["actions"]
+
+
+# --------------------------------------------------------------------------- reading actions
+
+
+def sheets_per_action(payload: dict, actions: list[dict]) -> list[str | None]:
+    """The name of the sheet each action works on, following sheets added and deleted."""
+    names = [s["name"] for s in payload["sheets"]]
+    out = []
+    for a in actions:
+        if a["func"] == "addSheet":
+            index, name = a["args"]
+            names.insert(index, name)
+            out.append(name)
+        elif a["func"] == "sheetDelete":
+            out.append(names.pop(a["sheet_position"]))
+        elif a["sheet_position"] is None:
+            out.append(None)
+        else:
+            out.append(names[a["sheet_position"]])
+    return out
+
+
+def writes(payload: dict, actions: list[dict], sheet: str, func: str = "setValues") -> list[dict]:
+    targets = sheets_per_action(payload, actions)
+    return [a for a, t in zip(actions, targets, strict=True) if t == sheet and a["func"] == func]
+
+
+def block_at(payload, actions, sheet: str, row: int, col: int = 1) -> list[list]:
+    """The values written with their top-left corner at (row, col), 1-based."""
+    for a in writes(payload, actions, sheet):
+        if (a["start_row"], a["start_column"]) == (row - 1, col - 1):
+            return a["values"]
+    raise AssertionError(f"nothing written at {sheet}!R{row}C{col}")
+
+
+def alerts(actions: list[dict]) -> list[list]:
+    return [a["args"] for a in actions if a["func"] == "alert"]
+
+
+def as_sent(rows: list[list]) -> list[list]:
+    """Rows as the remote engine sends them: text guarded, None as ""."""
+    return [["" if v is None else excel.cell_value(v) for v in r] for r in rows]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def test_live_read_equals_file_read(files):
+    payload = book_payload(files["n"])
+    live = excel.read_book(open_book(payload))
+    saved = read.read_workbook(files["n"])
+    for key, td in saved.tables.items():
+        pd.testing.assert_frame_equal(live.tables[key].df, td.df)
+        pd.testing.assert_frame_equal(live.tables[key].raw, td.raw)
+    assert live.settings == saved.settings and live.lists == saved.lists
+    assert sorted(live.texts, key=str) == sorted(saved.texts, key=str)
+    assert live.sheet_names == saved.sheet_names
+
+
+def test_live_read_equals_file_read_on_example_workbooks(examples):
+    for path in examples[:2]:
+        live = excel.read_book(open_book(book_payload(path)))
+        saved = read.read_workbook(path)
+        a, b = pipeline.analyse(live), pipeline.analyse(saved)
+        assert a.findings == b.findings, path.name
+        assert a.summary.figures == b.summary.figures, path.name
+
+
+# --------------------------------------------------------------------------- the buttons
+
+
+def test_kontrollera_lists_the_personnummer_with_a_link(files):
+    payload = book_payload(files["n"])
+    actions = press(excel.kontrollera, payload)
+    rows = block_at(payload, actions, C.CHECK_SHEET, S.KONTROLL_HEADER_ROW)
+    assert rows[0] == list(C.KONTROLL_COLUMNS)
+    col = {name: i for i, name in enumerate(C.KONTROLL_COLUMNS)}
+    pnr = [r for r in rows[1:] if r[col["Kod"]] == "personal_id"]
+    assert len(pnr) == 1
+    assert pnr[0][col["Flik"]] == C.REMISSER.sheet and pnr[0][col["Rad"]] == 4  # third row
+    assert pnr[0][col["Cell"]] == "O4"
+    assert PNR not in str(rows)  # the Kontroll sheet shows the number masked
+    links = writes(payload, actions, C.CHECK_SHEET, "setFormula")
+    assert len(links) == 1 and links[0]["start_column"] == col["Cell"]
+    assert ['=HYPERLINK("#\'Remisser\'!O4","O4")'] in links[0]["values"]
+    assert len(links[0]["values"]) == len(rows) - 1
+    (message, title, buttons, mode, _), = alerts(actions)
+    assert title == excel.TITLE and mode == "critical" and "1 fel" in message
+    head = block_at(payload, actions, C.CHECK_SHEET, S.KONTROLL_HEAD_ROW)
+    assert head == as_sent(S.kontroll_head(pipeline.analyse(read.read_workbook(files["n"]))
+                                           .findings))
+    # only Kontroll is written by the check
+    targets = {t for t in sheets_per_action(payload, actions) if t}
+    assert targets == {C.CHECK_SHEET}
+
+
+def test_arssammanstallning_writes_what_the_file_writer_writes(files):
+    payload = book_payload(files["n"])
+    actions = press(excel.arssammanstallning, payload)
+    analysis = pipeline.analyse(read.read_workbook(files["n"]))
+
+    rapportdata = block_at(payload, actions, C.DATA_SHEET, 1)
+    assert rapportdata == as_sent(S.rapportdata_rows(analysis.summary))
+    col = {name: i for i, name in enumerate(C.RAPPORTDATA_COLUMNS)}
+    totals = {r[col["Nyckel"]]: r[col["Värde"]] for r in rapportdata[1:] if r[col["Dimension"]] == ""}
+    assert totals["remisser"] == N
+    assert totals["remisser_far"] == N // 3
+    assert totals["styrgruppsmoten"] == 2
+    tables = writes(payload, actions, C.DATA_SHEET, "addTable")
+    assert len(tables) == 1 and tables[0]["args"][-1] == C.RAPPORTDATA_TABLE
+    assert tables[0]["args"][0] == f"$A$1:$E${len(rapportdata)}"
+
+    layout = S.summary_blocks(analysis.summary)
+    key = layout.block("nyckeltal")
+    written = block_at(payload, actions, C.SUMMARY_SHEET, key.top, key.left)
+    assert written == as_sent([r + [None] * (key.width - len(r)) for r in key.rows])
+    labels = {r[0]: r[1] for r in written[1:]}
+    assert labels[C.FIGURE_BY_KEY["remisser"].label] == N
+    plan = layout.block("plan_1")
+    assert block_at(payload, actions, C.SUMMARY_SHEET, plan.top, plan.left)[0][0] == plan.title
+    assert len(writes(payload, actions, C.SUMMARY_SHEET, "addChart")) == len(layout.charts)
+    for name in C.GENERATED_SHEETS:
+        assert writes(payload, actions, name, "addSheet"), name
+    (message, _, _, mode, _), = alerts(actions)
+    assert mode == "critical" and "1 fel" in message  # the personnummer
+
+
+@pytest.mark.parametrize("button", [excel.kontrollera, excel.arssammanstallning])
+def test_no_action_touches_an_input_sheet(files, button):
+    payload = book_payload(files["n"])
+    actions = press(button, payload)
+    targets = sheets_per_action(payload, actions)
+    touched = {t for t in targets if t is not None}
+    assert touched and touched <= set(C.GENERATED_SHEETS)
+    assert not touched & {s["name"] for s in payload["sheets"]}
+
+
+def test_rerun_replaces_the_generated_sheets_in_place(files, tmp_path):
+    done, _ = pipeline.write_summary(files["n"], tmp_path / "med_flikar.xlsx")
+    payload = book_payload(done)
+    names = [s["name"] for s in payload["sheets"]]
+    assert set(C.GENERATED_SHEETS) <= set(names)
+    actions = press(excel.arssammanstallning, payload)
+    targets = sheets_per_action(payload, actions)
+    deleted = [t for a, t in zip(actions, targets, strict=True) if a["func"] == "sheetDelete"]
+    assert sorted(deleted) == sorted(C.GENERATED_SHEETS)
+    for a in actions:  # each comes back where it was
+        if a["func"] == "addSheet":
+            assert names[a["args"][0]] == a["args"][1]
+    assert not {t for t in targets if t} - set(C.GENERATED_SHEETS)
+
+
+def _grown(button, payload, small, large):
+    """What shows that the 2N book really had twice the data."""
+    if button is excel.kontrollera:
+        return [len(block_at(payload, a, C.CHECK_SHEET, S.KONTROLL_HEADER_ROW)) - 1
+                for a in (small, large)]  # fmt: skip
+    col = {name: i for i, name in enumerate(C.RAPPORTDATA_COLUMNS)}
+    return [next(r[col["Värde"]] for r in block_at(payload, a, C.DATA_SHEET, 1)
+                 if r[col["Nyckel"]] == "remisser" and r[col["Dimension"]] == "")
+            for a in (small, large)]  # fmt: skip
+
+
+@pytest.mark.parametrize("button", [excel.kontrollera, excel.arssammanstallning])
+def test_number_of_actions_does_not_grow_with_rows(files, button):
+    payload = book_payload(files["n"])
+    small = press(button, payload)
+    large = press(button, book_payload(files["2n"]))
+    assert len(large) == len(small)
+    assert [a["func"] for a in large] == [a["func"] for a in small]
+    few, many = _grown(button, payload, small, large)
+    assert many > few > 0  # ... while the data written did grow
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_renamed_sheet_gives_a_message_and_writes_nothing(files):
+    payload = book_payload(files["n"], name=str(files["n"]))  # saved, so every button reads
+    for s in payload["sheets"]:
+        if s["name"] == C.REMISSER.sheet:  # renamed, and no longer an Excel table
+            s["name"], s["tables"] = "Remisser 2023", []
+    for button in (excel.kontrollera, excel.arssammanstallning, excel.exportera, excel.rapport):
+        actions = press(button, payload)
+        assert [a["func"] for a in actions] == ["alert"], button.__name__
+        message, title, _, mode, _ = actions[0]["args"]
+        assert "Remisser" in message and "saknas" in message and mode == "critical"
+        assert "Traceback" not in message
+
+
+def test_text_in_a_date_column_is_refused_by_the_summary_and_listed_by_the_check(files):
+    payload = book_payload(files["n"])
+    values = sheet_values(payload, C.REMISSER.sheet)
+    col = values[0].index(C.REMISSER.column("inkom").header)
+    values[5][col] = "i våras"
+    actions = press(excel.arssammanstallning, payload)
+    assert [a["func"] for a in actions] == ["alert"]
+    message = actions[0]["args"][0]
+    assert "rad 6" in message and "Inkom" in message and "inget skrevs" in message.lower()
+
+    actions = press(excel.kontrollera, payload)
+    rows = block_at(payload, actions, C.CHECK_SHEET, S.KONTROLL_HEADER_ROW)
+    assert any(r[2] == 6 and r[3] == "Inkom" and r[0] == C.SEVERITY_LABELS["error"]
+               for r in rows[1:])  # fmt: skip
+
+
+def test_file_buttons_need_a_saved_workbook(files):
+    payload = book_payload(files["n"])  # a remote client sends only the file name
+    for button in (excel.rapport, excel.exportera, excel.nytt_verksamhetsar):
+        actions = press(button, payload)
+        assert [a["func"] for a in actions] == ["alert"]
+        assert "Spara arbetsboken" in actions[0]["args"][0]
+
+
+# --------------------------------------------------------------------------- files next to the book
+
+
+def test_rapport_writes_the_word_file_next_to_the_workbook(files):
+    path = files["n"]
+    out = path.with_name(f"{path.stem}_verksamhetsberattelse.docx")
+    out.unlink(missing_ok=True)
+    actions = press(excel.rapport, book_payload(path, name=str(path)))
+    assert out.exists() and out.stat().st_size > 0
+    assert [a["func"] for a in actions] == ["alert"]
+    assert str(out) in actions[0]["args"][0]
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "Vaggeryd" in text
+
+
+def test_exportera_writes_the_region_file(files):
+    path = files["clean"]
+    actions = press(excel.exportera, book_payload(path, name=str(path)))
+    out = path.with_name(f"Halsocenter_Vaggeryd_{YEAR}.xlsx")
+    assert out.exists()
+    assert [a["func"] for a in actions] == ["alert"] and str(out) in actions[0]["args"][0]
+    assert actions[0]["args"][3] == "info"
+
+
+def test_exportera_refuses_personal_data_and_shows_the_cells(files):
+    path = files["n"]
+    out = path.with_name(f"Halsocenter_Vaggeryd_{YEAR}.xlsx")
+    out.unlink(missing_ok=True)
+    payload = book_payload(path, name=str(path))
+    actions = press(excel.exportera, payload)
+    assert not out.exists()
+    assert {t for t in sheets_per_action(payload, actions) if t} == {C.CHECK_SHEET}
+    (message, _, _, mode, _), = alerts(actions)
+    assert mode == "critical" and C.CHECK_SHEET in message
+
+
+def test_nytt_verksamhetsar_creates_next_year_and_never_overwrites(files):
+    pytest.importorskip("halsocenter.rollover")
+    path = files["clean"]
+    dst = path.with_name(f"Vaggeryd_{YEAR + 1}.xlsx")
+    dst.unlink(missing_ok=True)
+    payload = book_payload(path, name=str(path))
+    actions = press(excel.nytt_verksamhetsar, payload)
+    assert dst.exists() and str(dst) in actions[0]["args"][0]
+    assert read.read_workbook(dst).year == YEAR + 1
+    stamp = dst.stat().st_mtime_ns
+    actions = press(excel.nytt_verksamhetsar, payload)
+    assert [a["func"] for a in actions] == ["alert"] and "finns redan" in actions[0]["args"][0]
+    assert dst.stat().st_mtime_ns == stamp
+
+
+def test_hjalp_explains_every_button(files):
+    actions = press(excel.hjalp, book_payload(files["n"]))
+    (message, title, _, mode, _), = alerts(actions)
+    assert len(actions) == 1 and title == excel.TITLE and mode == "info"
+    for word in ("Kontrollera", "Årssammanställning", "Word-rapport", "Exportera",
+                 "Nytt verksamhetsår", "IT-support"):  # fmt: skip
+        assert word in message
+
+
+# --------------------------------------------------------------------------- small pieces
+
+
+@pytest.mark.parametrize("text", ["=SUMMA(A1)", "+46 70", "-5", "2023-017", "1/2", "@x", "'a",
+                                  "TRUE", "sant"])  # fmt: skip
+def test_text_excel_would_reinterpret_is_guarded(text):
+    assert excel.cell_value(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["Fel", "Remisser", "B5", "", None, 3, 2.5])
+def test_plain_values_pass_unchanged(value):
+    assert excel.cell_value(value) == value
+
+
+def test_hyperlink_formula_is_english_with_commas():
+    assert excel.hyperlink_formula("'Plan'!B3", "B3") == '=HYPERLINK("#\'Plan\'!B3","B3")'
+    assert excel.hyperlink_formula(None, "B3") == "B3"
+    assert excel.hyperlink_formula('\'A"b\'!C1', "C1") == '=HYPERLINK("#\'A""b\'!C1","C1")'
