@@ -1,5 +1,5 @@
 # Sourced by the scripts: make sure .venv exists and holds the project (with the given extras).
-# Usage: . scripts/_venv.sh [extras]
+# Usage: EXTRAS=dev . scripts/_venv.sh   (EXTRAS is optional)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -9,7 +9,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
 fi
-EXTRAS="${1:-}"
+EXTRAS="${EXTRAS:-}"
 STAMP="$VENV/.installed${EXTRAS:+-$EXTRAS}"
 if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
     echo "Installerar halsocenter${EXTRAS:+ [$EXTRAS]} ..."

@@ -84,14 +84,16 @@ def prepare() -> tuple[Path, Path]:
 
 def run_once(cmd: list[str]) -> tuple[float, float]:
     """Wall time (s) and peak resident memory (MB) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(cmd)} gav slutkod {proc.returncode}:\n{err}")
+    with tempfile.TemporaryFile() as errors:  # a pipe could fill up and stall the child
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            errors.seek(0)
+            tail = errors.read()[-4000:].decode(errors="replace")
+            raise RuntimeError(f"{cmd[:4]} … gav slutkod {proc.returncode}:\n{tail}")
     return elapsed, usage.ru_maxrss / 1024
 
 

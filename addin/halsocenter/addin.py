@@ -26,13 +26,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from . import ovba
+from .resources import resource
 
 ADDIN_NAME = "halsocenter.xlam"
 PROJECT_NAME = "HalsocenterAddin"  # the VBA project; must differ from every module name
 CONFIG_NAME = "halsocenter"  # xlwings PROJECT_NAME: config sheet "halsocenter.conf"
 CONFIG_SHEET = f"{CONFIG_NAME}.conf"
 PROJECT_ID = "{6F1C2B9E-4D1A-4E8B-9C2F-5A3E7B1D0C48}"
-SOURCE_DIR = Path(__file__).resolve().parents[1] / "excel"
+SOURCE_DIR = resource("excel")
 RIBBON_FILE = SOURCE_DIR / "ribbon.xml"
 
 XLSTART_WINDOWS = ("Microsoft", "Excel", "XLSTART")

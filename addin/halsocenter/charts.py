@@ -38,12 +38,15 @@ def _fmt(value: float) -> str:
     return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
 
 
-def _style(ax) -> None:
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.spines["bottom"].set_color("#888888")
+def _style(ax, horizontal: bool = False) -> None:
+    """One look for every chart: only the category axis line, light value grid lines."""
+    base, value_axis = ("left", ax.xaxis) if horizontal else ("bottom", ax.yaxis)
+    for side in ("top", "right", "left", "bottom"):
+        if side != base:
+            ax.spines[side].set_visible(False)
+    ax.spines[base].set_color("#888888")
     ax.tick_params(colors="#333333", labelsize=8, length=0)
-    ax.yaxis.grid(True, color=GRID, linewidth=0.8)
+    value_axis.grid(True, color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
 
 
@@ -98,12 +101,7 @@ def _horizontal(items: dict[str, float], *, color=ACCENT, xlabel="Antal") -> byt
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 + 0.2 * lines + 0.12 * len(labels)))
     bars = ax.barh(labels, values, color=color, height=0.6)
     _label_bars(ax, bars, values, horizontal=True)
-    for side in ("top", "right", "bottom"):
-        ax.spines[side].set_visible(False)
-    ax.spines["left"].set_color("#888888")
-    ax.tick_params(colors="#333333", labelsize=8, length=0)
-    ax.xaxis.grid(True, color=GRID, linewidth=0.8)
-    ax.set_axisbelow(True)
+    _style(ax, horizontal=True)
     ax.set_xlim(0, max(values) * 1.15)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v)))
     ax.set_xlabel(xlabel, fontsize=8, color="#333333")

@@ -27,6 +27,7 @@ import re
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,6 +67,7 @@ from .export import (
     save_with_rows,
     set_widths,
 )
+from .gc_pause import collector_paused
 from .outliers import Outlier, far_from_peers, jumps
 from .outliers import label as figure_label
 from .summary import PlanRow
@@ -441,14 +443,23 @@ def _progress(progress: bool | ProgressFn | None, total: int) -> Iterator[Callab
     yield advance
 
 
+READ_THREADS = 2
+
+
+def _read_one(path: Path) -> Report | Unread:
+    try:
+        return read_report(path)
+    except FileProblem as exc:
+        return Unread(path, exc.message)
+
+
 def read_all(paths: list[Path], progress=None) -> tuple[list[Report], list[Unread]]:
+    """Read every file; two threads, because python-calamine parses sheets without holding the
+    interpreter lock, so one file's parsing overlaps the other's Python work."""
     reports, unreadable = [], []
-    with _progress(progress, len(paths)) as advance:
-        for path in paths:
-            try:
-                reports.append(read_report(path))
-            except FileProblem as exc:
-                unreadable.append(Unread(path, exc.message))
+    with _progress(progress, len(paths)) as advance, ThreadPoolExecutor(READ_THREADS) as pool:
+        for path, result in zip(paths, pool.map(_read_one, paths), strict=True):
+            (unreadable if isinstance(result, Unread) else reports).append(result)
             advance(path.name)
     return reports, unreadable
 
@@ -765,7 +776,8 @@ def consolidate(paths: Iterable[Path] | Path, out: Path, *,
     """Read every .xlsx of a folder (or the given files) and write the county workbook."""
     start = time.perf_counter()
     files = list_inputs(paths, exclude=out)
-    reports, unreadable = read_all(files, progress)
+    with collector_paused():
+        reports, unreadable = read_all(files, progress)
     kept, replaced = keep_newest(reports)
     reported: dict[str, set[int]] = {}
     for r in kept:

@@ -35,6 +35,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from . import __version__
 from . import contract as C
+from .layout import Layout
 from .model import Finding, WorkbookData
 from .privacy import IDENTITY_KINDS
 from .summary import FigureRow, PlanRow, Summary
@@ -209,8 +210,6 @@ def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) 
     """Save ``book`` atomically with the rows in ``bulk`` appended below the first row of the
     named sheets. A county workbook has tens of thousands of Rapportdata rows; writing them as
     XML text here is several times faster than openpyxl's per-cell writer."""
-    from .read import Layout
-
     buf = io.BytesIO()
     book.save(buf)
     path = Path(path)
@@ -225,7 +224,7 @@ def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) 
                 if info.filename in extra:
                     body = rows_xml(extra[info.filename], 2).encode()
                     data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
-                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from . import contract as C
+
+if TYPE_CHECKING:  # pandas is heavy to import; the region's export-file path never needs it
+    import pandas as pd
 
 Severity = Literal["error", "warning", "info"]
 
@@ -34,7 +35,7 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         value = self.value
-        if isinstance(value, (date, pd.Timestamp)):
+        if isinstance(value, date):  # pandas' Timestamp is a datetime, hence a date
             value = value.isoformat()
         elif value is not None and not isinstance(value, (int, float, str, bool)):
             value = str(value)

@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 EXCEL_EPOCH = date(1899, 12, 30)
 MIN_SERIAL, MAX_SERIAL = 1, 2958465  # 1900-01-01 .. 9999-12-31
@@ -60,6 +59,16 @@ def is_blank(value) -> bool:
         return math.isnan(value)
     if isinstance(value, np.datetime64):
         return bool(np.isnat(value))
+    return _pandas_missing(value)
+
+
+def _pandas_missing(value) -> bool:
+    """pandas' NaT / NA, without importing pandas for callers that never meet it (the region's
+    export-file reading starts faster without it)."""
+    if not type(value).__module__.startswith("pandas"):
+        return False
+    import pandas as pd
+
     return value is pd.NaT or value is pd.NA
 
 
@@ -125,8 +134,8 @@ def parse_date(value) -> date | None:
     20240305, 240305, 24-03-05, 5/3/2024, 5.3.2024, 5-3-2024, 5/3 2024, 5/3/24, 5 mars 2024,
     5:e mars 2024, tisdag 5 mars 2024 (a time of day after the date is ignored)."""
     kind = type(value)
-    if kind is datetime or kind is pd.Timestamp:
-        return None if value is pd.NaT else value.date()
+    if kind is datetime:
+        return value.date()
     if kind is date:
         return value
     if is_blank(value):
@@ -138,7 +147,7 @@ def parse_date(value) -> date | None:
     if isinstance(value, (bool, np.bool_)):
         raise ParseError("ett sanningsvärde är inget datum")
     if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).date()
+        return value.astype("datetime64[D]").item()
     if isinstance(value, numbers.Real):
         value = float(value)
         if not math.isfinite(value):

@@ -9,11 +9,9 @@ as a ``Finding`` in ``WorkbookData.problems`` so every such cell can be reported
 
 from __future__ import annotations
 
-import gc
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -24,6 +22,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from . import contract as C
 from .errors import WorkbookError
+from .gc_pause import collector_paused
+from .layout import Layout, split_ref
 from .migrate import migration_for
 from .model import Finding, TableData, TextCell, WorkbookData
 from .parse import (
@@ -36,12 +36,6 @@ from .parse import (
     parse_number,
 )
 
-NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
-R_ID = f"{{{NS['r']}}}id"
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                 "#SPILL!", "#CALC!")  # fmt: skip
@@ -165,97 +159,6 @@ def workbook_data(tables: Mapping[str, Iterable[Mapping[str, Any]]] | None = Non
                         sheet_names=tuple(t.sheet for t in C.TABLES))  # fmt: skip
 
 
-# --------------------------------------------------------------------------- package layout
-
-
-def _split_ref(ref: str) -> tuple[int, int, int, int]:
-    """'B3:D10' -> (min_col, min_row, max_col, max_row), 1-based."""
-    parts = ref.replace("$", "").split(":")
-    cells = []
-    for part in parts:
-        m = re.fullmatch(r"([A-Za-z]+)(\d+)", part)
-        if not m:
-            raise ValueError(ref)
-        cells.append((column_index_from_string(m[1].upper()), int(m[2])))
-    if len(cells) == 1:
-        cells.append(cells[0])
-    (c1, r1), (c2, r2) = cells
-    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
-
-
-def _resolve(base: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts = base.split("/")[:-1]
-    for piece in target.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def _rels_path(part: str) -> str:
-    folder, _, name = part.rpartition("/")
-    return f"{folder}/_rels/{name}.rels"
-
-
-class Layout:
-    """Where things are in the package: sheet parts, tables, defined names, error cells."""
-
-    def __init__(self, zf: zipfile.ZipFile):
-        self.zf = zf
-        names = set(zf.namelist())
-        wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = self._rels("xl/workbook.xml", names)
-        self.sheet_parts: dict[str, str] = {}
-        self.sheet_order: list[str] = []
-        for sheet in wb_xml.iterfind("m:sheets/m:sheet", NS):
-            name = sheet.get("name")
-            self.sheet_order.append(name)
-            target = rels.get(sheet.get(R_ID))
-            if target:
-                self.sheet_parts[name] = target
-        self.defined_names: dict[str, str] = {}
-        for dn in wb_xml.iterfind("m:definedNames/m:definedName", NS):
-            if dn.get("localSheetId") is None and dn.text:
-                self.defined_names[dn.get("name").casefold()] = dn.text
-        self.tables: dict[str, tuple[str, str]] = {}  # casefolded name -> (sheet, ref)
-        for sheet, part in self.sheet_parts.items():
-            for target in self._rels(part, names, kind="/table").values():
-                if target in names:
-                    t = ET.fromstring(zf.read(target))
-                    for key in ("name", "displayName"):
-                        if t.get(key):
-                            self.tables[t.get(key).casefold()] = (sheet, t.get("ref"))
-
-    def _rels(self, part: str, names: set[str], kind: str | None = None) -> dict[str, str]:
-        path = _rels_path(part)
-        if path not in names:
-            return {}
-        out = {}
-        for rel in ET.fromstring(self.zf.read(path)).iterfind("pr:Relationship", NS):
-            if kind and not rel.get("Type", "").endswith(kind):
-                continue
-            if rel.get("TargetMode") == "External":
-                continue
-            out[rel.get("Id")] = _resolve(part, rel.get("Target"))
-        return out
-
-    def error_cells(self, sheet: str) -> list[tuple[int, int, str]]:
-        """Cells holding an Excel error value (calamine reads them as empty)."""
-        part = self.sheet_parts.get(sheet)
-        if not part:
-            return []
-        xml = self.zf.read(part)
-        if b't="e"' not in xml:
-            return []
-        out = []
-        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*?(?:/>|>.*?</f>))?<v>([^<]*)</v>', xml):
-            out.append((int(m[2]), column_index_from_string(m[1].decode()), m[3].decode()))
-        return out
-
-
 def _parse_cell_ref(text: str) -> tuple[str, str] | None:
     m = re.fullmatch(r"=?'?(.+?)'?!\$?([A-Z]+)\$?(\d+)", text.strip())
     return (m[1].replace("''", "'"), f"{m[2]}{m[3]}") if m else None
@@ -302,19 +205,6 @@ class _Grid:
         return None
 
 
-@contextmanager
-def _collector_paused():
-    """Reading makes about a million small objects, none of them in reference cycles; the
-    cyclic garbage collector would walk them over and over (a third of the read time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_workbook(path: str | Path) -> WorkbookData:
     """Read a coach workbook. Raises WorkbookError when it cannot be used at all."""
     path = Path(path)
@@ -326,7 +216,7 @@ def read_workbook(path: str | Path) -> WorkbookData:
                                     kind="not_workbook", path=path)
             layout = Layout(zf)
             book = pc.CalamineWorkbook.from_path(str(path))
-            with _collector_paused():
+            with collector_paused():
                 return parse_workbook(path, layout, book)
     except WorkbookError:
         raise
@@ -436,7 +326,7 @@ def _read_lists(layout: Layout, grid) -> dict[str, tuple[str, ...]]:
         if not where:
             continue
         sheet, ref = where
-        c1, r1, _, r2 = _split_ref(ref)
+        c1, r1, _, r2 = split_ref(ref)
         g = grid(sheet)
         values, row = [], r1 + 1
         while True:
@@ -459,7 +349,7 @@ def _locate_table(layout: Layout, grid, spec: C.Table) -> tuple[str, int, int, i
     where = layout.tables.get(spec.name.casefold())
     if where:
         sheet, ref = where
-        c1, r1, c2, _ = _split_ref(ref)
+        c1, r1, c2, _ = split_ref(ref)
         return sheet, r1, c1, c2
     sheet = _find_sheet(layout, spec.sheet)
     if sheet is None:

@@ -29,9 +29,10 @@ from .charts import all_charts
 from .model import WorkbookData
 from .pipeline import InputError
 from .report_template import GOAL_KEYS, atomic_save, build_template
+from .resources import resource
 from .summary import Summary
 
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook_template" / "rapportmall.docx"
+TEMPLATE_PATH = resource("rapportmall.docx")
 LOCAL_KEY = "lokalt"
 MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
                "september", "oktober", "november", "december")  # fmt: skip

@@ -1,0 +1,107 @@
+"""Where things are in an .xlsx package: sheet parts, Excel tables, defined names, error cells.
+
+Plain zip + XML, no pandas, so writers that only need the layout stay quick to import.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from xml.etree import ElementTree as ET
+
+from openpyxl.utils import column_index_from_string
+
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+R_ID = f"{{{NS['r']}}}id"
+
+
+def split_ref(ref: str) -> tuple[int, int, int, int]:
+    """'B3:D10' -> (min_col, min_row, max_col, max_row), 1-based."""
+    parts = ref.replace("$", "").split(":")
+    cells = []
+    for part in parts:
+        m = re.fullmatch(r"([A-Za-z]+)(\d+)", part)
+        if not m:
+            raise ValueError(ref)
+        cells.append((column_index_from_string(m[1].upper()), int(m[2])))
+    if len(cells) == 1:
+        cells.append(cells[0])
+    (c1, r1), (c2, r2) = cells
+    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = base.split("/")[:-1]
+    for piece in target.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _rels_path(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels"
+
+
+class Layout:
+    """Where things are in the package: sheet parts, tables, defined names, error cells."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self.zf = zf
+        names = set(zf.namelist())
+        wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = self._rels("xl/workbook.xml", names)
+        self.sheet_parts: dict[str, str] = {}
+        self.sheet_order: list[str] = []
+        for sheet in wb_xml.iterfind("m:sheets/m:sheet", NS):
+            name = sheet.get("name")
+            self.sheet_order.append(name)
+            target = rels.get(sheet.get(R_ID))
+            if target:
+                self.sheet_parts[name] = target
+        self.defined_names: dict[str, str] = {}
+        for dn in wb_xml.iterfind("m:definedNames/m:definedName", NS):
+            if dn.get("localSheetId") is None and dn.text:
+                self.defined_names[dn.get("name").casefold()] = dn.text
+        self.tables: dict[str, tuple[str, str]] = {}  # casefolded name -> (sheet, ref)
+        for sheet, part in self.sheet_parts.items():
+            for target in self._rels(part, names, kind="/table").values():
+                if target in names:
+                    t = ET.fromstring(zf.read(target))
+                    for key in ("name", "displayName"):
+                        if t.get(key):
+                            self.tables[t.get(key).casefold()] = (sheet, t.get("ref"))
+
+    def _rels(self, part: str, names: set[str], kind: str | None = None) -> dict[str, str]:
+        path = _rels_path(part)
+        if path not in names:
+            return {}
+        out = {}
+        for rel in ET.fromstring(self.zf.read(path)).iterfind("pr:Relationship", NS):
+            if kind and not rel.get("Type", "").endswith(kind):
+                continue
+            if rel.get("TargetMode") == "External":
+                continue
+            out[rel.get("Id")] = _resolve(part, rel.get("Target"))
+        return out
+
+    def error_cells(self, sheet: str) -> list[tuple[int, int, str]]:
+        """Cells holding an Excel error value (calamine reads them as empty)."""
+        part = self.sheet_parts.get(sheet)
+        if not part:
+            return []
+        xml = self.zf.read(part)
+        if b't="e"' not in xml:
+            return []
+        out = []
+        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*?(?:/>|>.*?</f>))?<v>([^<]*)</v>', xml):
+            out.append((int(m[2]), column_index_from_string(m[1].decode()), m[3].decode()))
+        return out
