@@ -28,6 +28,7 @@ CACHE = ROOT / "bench" / "cache"
 RESULTS = ROOT / "bench" / "results.json"
 README = ROOT / "README.md"
 PY = sys.executable
+PEAK = str(ROOT / "scripts" / "peak_memory.py")
 CLI = [PY, "-m", "halsocenter"]
 
 BIG_SIZES = {"referrals": 50_000, "followups": 20_000, "sessions": 5_000, "attendance": 50_000}
@@ -83,18 +84,20 @@ def prepare() -> tuple[Path, Path]:
 
 
 def run_once(cmd: list[str]) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MB) of one child process."""
-    with tempfile.TemporaryFile() as errors:  # a pipe could fill up and stall the child
+    """Wall time (s) and peak resident memory (MB) of one child process. ``cmd`` is
+    ``[python, "-m" | "-c", target, args...]``; the child reports its own peak memory."""
+    with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile("r") as peak:
+        # stderr goes to a file: a full pipe would stall the child
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run([cmd[0], PEAK, peak.name, *cmd[1:]], stdout=subprocess.DEVNULL,
+                              stderr=errors, check=False)  # fmt: skip
         elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0, 1):
             errors.seek(0)
             tail = errors.read()[-4000:].decode(errors="replace")
             raise RuntimeError(f"{cmd[:4]} … gav slutkod {proc.returncode}:\n{tail}")
-    return elapsed, usage.ru_maxrss / 1024
+        kb = int(peak.read() or 0)
+    return elapsed, kb / 1024
 
 
 def best_of(name: str, cmd: list[str], runs: int) -> dict:
@@ -187,14 +190,18 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
 def markdown_table(report: dict) -> str:
     m = report["machine"]
     lines = [
         f"Senaste körning {m['date']} på {m['cpu']} ({m['cores']} kärnor), Python {m['python']}, "
-        f"{m['system']}. Indata: {report['sizes']['referrals']:,} remisser, "
-        f"{report['sizes']['followups']:,} uppföljningar, {report['sizes']['sessions']:,} "
-        f"tillfällen, {report['sizes']['attendance']:,} närvarorader; {report['exports']} exportfiler. "
-        f"Hela processer, bäst av {report['runs']}.".replace(",", " "),
+        f"{m['system']}. Indata: {_n(report['sizes']['referrals'])} remisser, "
+        f"{_n(report['sizes']['followups'])} uppföljningar, {_n(report['sizes']['sessions'])} "
+        f"tillfällen, {_n(report['sizes']['attendance'])} närvarorader; {report['exports']} "
+        f"exportfiler. Hela processer, bäst av {report['runs']}; toppminne per process.",
         "",
         "| Jobb | Tid | Jämförelse (samma körning) | Kvot | Mål | Uppfyllt |",
         "|---|---|---|---|---|---|",

@@ -3,38 +3,41 @@
 Every command prints Swedish messages, never a traceback (set HALSOCENTER_DEBUG=1 to see one),
 and writes nothing when the input is unusable. Exit codes: 0 ok, 1 errors found in the data,
 2 the file or the command cannot be used.
+
+Built on argparse from the standard library: the region runs this command over hundreds of files
+in scripts, and start-up time counts there (typer would add click and pydantic to every start).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
-
-import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
 from . import __version__
 from . import contract as C
 from .errors import InputError, WorkbookError
 
-app = typer.Typer(
-    name="halsocenter",
-    help="Hälsocenter: kontrollera arbetsboken, ta fram årssammanställning, Word-rapport och "
-    "regionens fil.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-addin_app = typer.Typer(help="Bygg, installera eller avinstallera Excel-tillägget.",
-                        no_args_is_help=True)  # fmt: skip
-app.add_typer(addin_app, name="addin")
 
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
+class _Console:
+    """rich's Console, imported on first use so commands that print nothing start faster."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+out = _Console()
+err = _Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -75,6 +78,8 @@ def _refuse_same(src: Path, dst: Path) -> None:
 def _print_findings(findings, title: str) -> None:
     if not findings:
         return
+    from rich.table import Table as RichTable
+
     table = RichTable(title=title, show_lines=False, header_style="bold")
     for header in ("Allvarlighet", "Flik", "Cell", "Meddelande"):
         table.add_column(header, overflow="fold")
@@ -94,29 +99,10 @@ def _counts(findings) -> dict[str, int]:
 # --------------------------------------------------------------------------- commands
 
 
-def _version_callback(value: bool):
-    if value:
-        out.print(f"halsocenter {__version__} (mallversion {C.TEMPLATE_VERSION})")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version_callback,
-                                          is_eager=True, help="Visa version och avsluta.")] = False,
-) -> None:  # fmt: skip
-    """Hälsocenter – verktyg för hälsocoacher och regionen."""
-
-
-@app.command("new-workbook")
-def new_workbook(
-    out_path: Annotated[Path, typer.Argument(metavar="UT", help="Den nya arbetsboken (.xlsx).")],
-    kommun: Annotated[str, typer.Option("--kommun", help="Kommunens namn, t.ex. Vaggeryd.")],
-    ar: Annotated[int, typer.Option("--ar", help="Verksamhetsåret, t.ex. 2025.")],
-) -> None:
-    """Skapa en ny, tom arbetsbok från mallen för en kommun och ett år."""
+def new_workbook(args) -> int:
     from .template import write_template
 
+    kommun, ar, out_path = args.kommun, args.ar, args.out
     match = next((k for k in C.KOMMUNER if k.casefold() == kommun.strip().casefold()), None)
     if match is None:
         _fail(f"Okänd kommun ”{kommun}”. Välj en av: {', '.join(C.KOMMUNER)}.")
@@ -127,170 +113,252 @@ def new_workbook(
         _fail("Arbetsboken ska ha filändelsen .xlsx.")
     write_template(out_path, kommun=match, year=ar)
     out.print(f"Skapade [bold]{out_path}[/] för {match} {ar}.")
+    return EXIT_OK
 
 
-@app.command()
-def check(
-    workbook: Annotated[Path, typer.Argument(metavar="ARBETSBOK", help="Arbetsboken (.xlsx).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
-) -> None:
-    """Kontrollera arbetsboken: alla fel och varningar på en gång, med cell.
-
-    Slutkod 0 = inga fel, 1 = fel hittades, 2 = filen går inte att använda.
-    """
+def check(args) -> int:
     from .validate import validate
 
-    wb = read_workbook(workbook)
+    wb = read_workbook(args.workbook)
     findings = validate(wb)
     counts = _counts(findings)
-    if as_json:
+    if args.json:
         print(json.dumps({"findings": [f.as_dict() for f in findings], "counts": counts},
                          ensure_ascii=False, indent=2))  # fmt: skip
     else:
-        _print_findings(findings, f"Kontroll av {workbook.name}")
+        _print_findings(findings, f"Kontroll av {args.workbook.name}")
         out.print(f"Fel: {counts['error']}, varningar: {counts['warning']}, "
                   f"information: {counts['info']}.")  # fmt: skip
         if not counts["error"]:
             out.print("[green]Inga fel hittades.[/]")
-    raise typer.Exit(EXIT_FINDINGS if counts["error"] else EXIT_OK)
+    return EXIT_FINDINGS if counts["error"] else EXIT_OK
 
 
-@app.command()
-def summary(
-    workbook: Annotated[Path, typer.Argument(metavar="ARBETSBOK")],
-    output: Annotated[Path | None, typer.Option("-o", "--ut", help="Utfil (standard: "
-                      "<namn>_sammanstallning.xlsx bredvid arbetsboken).")] = None,
-) -> None:  # fmt: skip
-    """Skriv en kopia av arbetsboken med Årssammanställning, Kontroll och Rapportdata."""
+def summary(args) -> int:
     from .pipeline import write_summary
 
-    if output is not None:
-        _refuse_same(workbook, output)
-    dst, analysis = write_summary(workbook, output)
+    if args.out is not None:
+        _refuse_same(args.workbook, args.out)
+    dst, analysis = write_summary(args.workbook, args.out)
     counts = _counts(analysis.findings)
     out.print(f"Skrev [bold]{dst}[/] ({counts['error']} fel, {counts['warning']} varningar – se "
               f"fliken {C.CHECK_SHEET}).")  # fmt: skip
+    return EXIT_OK
 
 
-@app.command()
-def report(
-    workbook: Annotated[Path, typer.Argument(metavar="ARBETSBOK")],
-    output: Annotated[Path, typer.Option("-o", "--ut", help="Word-filen som skapas (.docx).")],
-) -> None:
-    """Skapa verksamhetsberättelse och verksamhetsplan som Word-dokument."""
+def report(args) -> int:
     from .pipeline import refuse_unreadable
     from .report import write_report
 
-    _refuse_same(workbook, output)
-    wb = read_workbook(workbook)
+    _refuse_same(args.workbook, args.out)
+    wb = read_workbook(args.workbook)
     refuse_unreadable(wb)
-    path = write_report(wb, output)
+    path = write_report(wb, args.out)
     out.print(f"Skrev [bold]{path}[/].")
+    return EXIT_OK
 
 
-@app.command()
-def export(
-    workbook: Annotated[Path, typer.Argument(metavar="ARBETSBOK")],
-    out_dir: Annotated[Path, typer.Option("-o", "--ut", help="Mapp där filen till regionen "
-                                          "skrivs.")],
-    maskera_under: Annotated[int | None, typer.Option(
-        "--maskera-under", help="Maskera små antal (1 till N-1) i fördelningar på kön och ålder.")]
-    = None,
-) -> None:  # fmt: skip
-    """Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, bara sammanräknade tal."""
+def export(args) -> int:
     from .pipeline import refuse_unreadable
     from .region import export as do_export
 
-    wb = read_workbook(workbook)
+    wb = read_workbook(args.workbook)
     refuse_unreadable(wb)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = do_export(wb, out_dir, mask_below=maskera_under)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = do_export(wb, args.out, mask_below=args.maskera_under)
     out.print(f"Skrev [bold]{path}[/].")
+    return EXIT_OK
 
 
-@app.command()
-def region(
-    folder: Annotated[Path, typer.Argument(metavar="MAPP", help="Mapp med kommunernas filer.")],
-    output: Annotated[Path, typer.Option("-o", "--ut", help="Länets sammanställning (.xlsx).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Skriv en sammanfattning som JSON.")]
-    = False,
-) -> None:  # fmt: skip
-    """Sammanställ alla kommuners filer (exportfiler eller hela arbetsböcker) för länet."""
+def region(args) -> int:
     from .region import consolidate
 
+    folder, output = args.folder, args.out
     if not folder.is_dir():
         _fail(f"Mappen {folder} finns inte.")
     if output.resolve().parent == folder.resolve() and output.suffix.lower() == ".xlsx":
         _fail("Lägg länets sammanställning utanför mappen med kommunernas filer.")
-    result = consolidate(folder, output, progress=not as_json)
-    if as_json:
+    result = consolidate(folder, output, progress=not args.json)
+    if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         out.print(f"Skrev [bold]{output}[/]. {result.describe()}")
+    return EXIT_OK
 
 
-@app.command()
-def rollover(
-    workbook: Annotated[Path, typer.Argument(metavar="ARBETSBOK")],
-    output: Annotated[Path, typer.Option("-o", "--ut", help="Nästa års arbetsbok.")],
-) -> None:
-    """Skapa nästa års arbetsbok: öppna remisser, årets totaler och planen följer med."""
+def rollover(args) -> int:
     from .rollover import rollover as do_rollover
 
-    _refuse_same(workbook, output)
-    _refuse_existing(output)
-    path = do_rollover(workbook, output)
+    _refuse_same(args.workbook, args.out)
+    _refuse_existing(args.out)
+    path = do_rollover(args.workbook, args.out)
     out.print(f"Skrev [bold]{path}[/].")
+    return EXIT_OK
 
 
-@app.command()
-def upgrade(
-    workbook: Annotated[Path, typer.Argument(metavar="ARBETSBOK")],
-    output: Annotated[Path, typer.Option("-o", "--ut", help="Arbetsboken i den nya mallen.")],
-) -> None:
-    """Flytta uppgifterna från en äldre mallversion till den nuvarande mallen."""
+def upgrade(args) -> int:
     from .upgrade import upgrade as do_upgrade
 
-    _refuse_same(workbook, output)
-    _refuse_existing(output)
-    path = do_upgrade(workbook, output)
+    _refuse_same(args.workbook, args.out)
+    _refuse_existing(args.out)
+    path = do_upgrade(args.workbook, args.out)
     out.print(f"Skrev [bold]{path}[/] (mallversion {C.TEMPLATE_VERSION}).")
+    return EXIT_OK
 
 
-@addin_app.command("build")
-def addin_build(
-    output: Annotated[Path, typer.Option("-o", "--ut", help="Tilläggsfilen (.xlam).")] = Path(
-        "halsocenter.xlam"),
-) -> None:  # fmt: skip
-    """Bygg Excel-tillägget halsocenter.xlam."""
+def addin_build(args) -> int:
     from .addin import build_xlam
 
-    path = build_xlam(output)
+    path = build_xlam(args.out)
     out.print(f"Byggde [bold]{path}[/].")
+    return EXIT_OK
 
 
-@addin_app.command("install")
-def addin_install(
-    folder: Annotated[Path | None, typer.Option("--mapp", help="Installera i denna mapp i "
-                                               "stället för Excels startmapp.")] = None,
-) -> None:  # fmt: skip
-    """Installera tillägget i Excels startmapp med den här Python-miljön."""
+def addin_install(args) -> int:
     from .addin import install
 
-    path = install(folder)
+    path = install(args.mapp)
     out.print(f"Installerade [bold]{path}[/]. Starta om Excel så syns fliken Hälsocenter.")
+    return EXIT_OK
 
 
-@addin_app.command("uninstall")
-def addin_uninstall(
-    folder: Annotated[Path | None, typer.Option("--mapp", help="Mappen där tillägget "
-                                               "installerades.")] = None,
-) -> None:  # fmt: skip
-    """Ta bort tillägget från Excels startmapp."""
+def addin_uninstall(args) -> int:
     from .addin import uninstall
 
-    path = uninstall(folder)
+    path = uninstall(args.mapp)
     out.print(f"Tog bort {path}." if path else "Tillägget var inte installerat.")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix or "Användning: ")
+
+
+_ARGPARSE_WORDS = (
+    ("the following arguments are required:", "dessa argument saknas:"),
+    ("unrecognized arguments:", "okända argument:"),
+    ("invalid int value:", "ogiltigt heltal:"),
+    ("invalid choice:", "okänt val:"),
+    ("expected one argument", "förväntade ett värde"),
+    ("choose from", "välj bland"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Swedish section titles and a Swedish error line (argparse's own detail is kept)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argument"
+        self._optionals.title = "flaggor"
+        self.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
+
+    def error(self, message):
+        for english, swedish in _ARGPARSE_WORDS:
+            message = message.replace(english, swedish)
+        if message.startswith("argument "):
+            message = "argumentet " + message[len("argument "):]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNUSABLE, f"Fel i kommandot: {message}\nKör '{self.prog} -h' för hjälp.\n")
+
+
+def _workbook(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workbook", type=Path, metavar="ARBETSBOK", help="arbetsboken (.xlsx)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="halsocenter",
+        description="Hälsocenter: kontrollera arbetsboken, ta fram årssammanställning, "
+        "Word-rapport och regionens fil.",
+        epilog="Slutkoder: 0 = klart, 1 = fel i uppgifterna, 2 = filen eller kommandot går inte "
+        "att använda.",
+    )
+    parser.add_argument("--version", action="version", help="visa version och avsluta",
+                        version=f"halsocenter {__version__} (mallversion {C.TEMPLATE_VERSION})")
+    sub = parser.add_subparsers(title="kommandon", metavar="KOMMANDO", parser_class=_Parser,
+                                prog="halsocenter")  # fmt: skip
+
+    def command(name, func, help_text, description=None):
+        p = sub.add_parser(name, help=help_text, description=description or help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("new-workbook", new_workbook,
+                "Skapa en ny, tom arbetsbok från mallen för en kommun och ett år.")
+    p.add_argument("out", type=Path, metavar="UT", help="den nya arbetsboken (.xlsx)")
+    p.add_argument("--kommun", required=True, help="kommunens namn, t.ex. Vaggeryd")
+    p.add_argument("--ar", required=True, type=int, help="verksamhetsåret, t.ex. 2025")
+
+    p = command("check", check, "Kontrollera arbetsboken: alla fel och varningar på en gång.",
+                "Kontrollera arbetsboken: alla fel och varningar på en gång, med cell.\n\n"
+                "Slutkod 0 = inga fel, 1 = fel hittades, 2 = filen går inte att använda.")
+    _workbook(p)
+    p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+
+    p = command("summary", summary,
+                "Skriv en kopia av arbetsboken med Årssammanställning, Kontroll och Rapportdata.")
+    _workbook(p)
+    p.add_argument("-o", "--ut", dest="out", type=Path, default=None, metavar="UT",
+                   help="utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken)")
+
+    p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.")
+    _workbook(p)
+    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="UT",
+                   help="Word-filen som skapas (.docx)")
+
+    p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
+                "bara sammanräknade tal.")
+    _workbook(p)
+    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="MAPP",
+                   help="mapp där filen till regionen skrivs")
+    p.add_argument("--maskera-under", type=int, default=None, metavar="N",
+                   help="maskera små antal (1 till N-1) i fördelningar på kön, ålder och "
+                   "levnadsvana")
+
+    p = command("region", region, "Sammanställ alla kommuners filer (exportfiler eller hela "
+                "arbetsböcker) för länet.")
+    p.add_argument("folder", type=Path, metavar="MAPP", help="mapp med kommunernas filer")
+    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="UT",
+                   help="länets sammanställning (.xlsx)")
+    p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
+
+    p = command("rollover", rollover, "Skapa nästa års arbetsbok: öppna remisser, årets totaler "
+                "och planen följer med.")
+    _workbook(p)
+    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="UT",
+                   help="nästa års arbetsbok")
+
+    p = command("upgrade", upgrade,
+                "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.")
+    _workbook(p)
+    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="UT",
+                   help="arbetsboken i den nya mallen")
+
+    addin = command("addin", None, "Bygg, installera eller avinstallera Excel-tillägget.")
+    addin_sub = addin.add_subparsers(title="kommandon", metavar="KOMMANDO", parser_class=_Parser,
+                                     prog="halsocenter addin")  # fmt: skip
+    p = addin_sub.add_parser("build", help="bygg halsocenter.xlam",
+                             description="Bygg Excel-tillägget halsocenter.xlam.")
+    p.set_defaults(func=addin_build)
+    p.add_argument("-o", "--ut", dest="out", type=Path, default=Path("halsocenter.xlam"),
+                   metavar="UT", help="tilläggsfilen (.xlam)")
+    for name, func, text, mapp in (
+        ("install", addin_install, "Installera tillägget i Excels startmapp med den här "
+         "Python-miljön.", "installera i denna mapp i stället för Excels startmapp"),
+        ("uninstall", addin_uninstall, "Ta bort tillägget från Excels startmapp.",
+         "mappen där tillägget installerades"),
+    ):  # fmt: skip
+        p = addin_sub.add_parser(name, help=text, description=text)
+        p.set_defaults(func=func)
+        p.add_argument("--mapp", type=Path, default=None, help=mapp)
+    return parser
 
 
 # --------------------------------------------------------------------------- entry point
@@ -313,21 +381,19 @@ def _user_message(exc: BaseException) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     try:
-        # Without standalone mode click hands back the code of a typer.Exit as the result.
-        result = app(args=argv, standalone_mode=False)
-        return result if isinstance(result, int) else EXIT_OK
-    except typer.Exit as exc:
-        return exc.exit_code
+        args = parser.parse_args(argv)
+        func = getattr(args, "func", None)
+        if func is None:  # no command, or `addin` alone: show what there is
+            parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "-h"])
+        return func(args)
     except SystemExit as exc:
         return int(exc.code or 0)
     except BaseException as exc:  # noqa: BLE001 - the user must never see a traceback
         if os.environ.get("HALSOCENTER_DEBUG"):
             raise
         message = _user_message(exc)
-        if message is None and hasattr(exc, "show") and hasattr(exc, "exit_code"):
-            exc.show()  # a usage error from the argument parser
-            return EXIT_UNUSABLE
         if isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "Abort":
             err.print("Avbrutet.")
             return 130
