@@ -333,7 +333,10 @@ def _page_setup(doc) -> None:
     footer = section.footer
     para = footer.paragraphs[0]
     para.style = doc.styles["Footer"]
-    para.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
+    tabs = para.paragraph_format.tab_stops
+    for inherited in para.style.paragraph_format.tab_stops:  # the Footer style's centre stop
+        tabs.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
     # a thin rule above the footer
     _border(para._p.get_or_add_pPr(), "top", 4, 4, RULE)
     para.add_run("{{ hc_namn }} · Verksamhetsberättelse {{ ar }}")
