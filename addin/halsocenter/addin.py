@@ -19,13 +19,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from . import ovba
+from .atomic import atomic_write
 from .resources import resource
 
 ADDIN_NAME = "halsocenter.xlam"
@@ -283,18 +283,6 @@ def package_parts(
     return out
 
 
-def _write_atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_xlam(
     out_path: str | os.PathLike[str], interpreter: str | None = None, pythonpath: str | None = None
 ) -> Path:
@@ -315,7 +303,7 @@ def build_xlam(
                 info.external_attr = 0
                 zf.writestr(info, data)
 
-    _write_atomic(out, write)
+    atomic_write(out, write)
     return out
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -35,6 +33,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from . import __version__
 from . import contract as C
+from .atomic import atomic_write
 from .layout import Layout
 from .model import Finding, WorkbookData
 from .privacy import IDENTITY_KINDS
@@ -212,10 +211,8 @@ def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) 
     XML text here is several times faster than openpyxl's per-cell writer."""
     buf = io.BytesIO()
     book.save(buf)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}_", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
             parts = Layout(src).sheet_parts
             extra = {parts[name]: rows for name, rows in bulk.items()}
@@ -225,11 +222,8 @@ def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) 
                     body = rows_xml(extra[info.filename], 2).encode()
                     data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
                 dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+
+    return atomic_write(path, write)
 
 
 def bold_row(ws, values: Iterable, wrap: bool = False) -> list:

@@ -37,7 +37,6 @@ import posixpath
 import re
 import shutil
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -46,6 +45,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from lxml import etree
+
+from .atomic import atomic_write
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -792,10 +793,8 @@ def write_with_sheets(src: Path, generated, dst: Path) -> None:
     if src.resolve() == dst.resolve() or (dst.exists() and os.path.samefile(src, dst)):
         raise ValueError("Utfilen får inte vara samma fil som arbetsboken.")
     gen_data = _generated_bytes(generated)
-    fd, tmp_name = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with (os.fdopen(fd, "wb") as out, zipfile.ZipFile(src) as szf,
+    def write(tmp: Path) -> None:
+        with (tmp.open("wb") as out, zipfile.ZipFile(src) as szf,
               zipfile.ZipFile(io.BytesIO(gen_data)) as gzf):  # fmt: skip
             plan = _plan(_Package(szf), _Package(gzf))
             try:
@@ -806,7 +805,5 @@ def write_with_sheets(src: Path, generated, dst: Path) -> None:
                 _write_recompressed(szf, plan, out)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    atomic_write(dst, write)

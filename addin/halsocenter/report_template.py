@@ -9,8 +9,6 @@ Word are never overwritten by code. Every tag is written as one run so Word keep
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from docx import Document
@@ -23,6 +21,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from . import contract as C
+from .atomic import atomic_write
 
 FONT = "Calibri"
 ACCENT = "1F5F6B"  # dark teal: headings, table headers
@@ -587,19 +586,6 @@ def write_template(path: Path) -> Path:
 
 
 def atomic_save(save, path: Path) -> Path:
-    """Call ``save(tmp)`` on a temporary file beside ``path``, then move it into place, so a
-    reader never sees half a file and a failed run leaves nothing behind."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}_", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Save a document through ``save(tmp)`` atomically (see ``atomic.py``)."""
+    return atomic_write(path, lambda tmp: save(str(tmp)))
 

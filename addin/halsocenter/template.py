@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -27,6 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import contract as C
+from .atomic import write_bytes_atomic
 
 INPUT_ROWS = 5000
 """Rows 2..INPUT_ROWS of every data sheet carry the drop-downs and input messages."""
@@ -306,22 +306,6 @@ def workbook_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return normalise_xlsx(buf.getvalue())
-
-
-def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write via a temporary file in the same folder, then rename over the target."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}_", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_workbook(wb: Workbook, path: str | os.PathLike) -> Path:
