@@ -186,24 +186,25 @@ def region(args) -> int:
     return EXIT_OK
 
 
+def _new_workbook_from(args, make, note: str = "") -> int:
+    """Commands that make a new workbook from an old one: never over the input or another file."""
+    _refuse_same(args.workbook, args.out)
+    _refuse_existing(args.out)
+    path = make(args.workbook, args.out)
+    out.print(f"Skrev [bold]{path}[/]{note}.")
+    return EXIT_OK
+
+
 def rollover(args) -> int:
     from .rollover import rollover as do_rollover
 
-    _refuse_same(args.workbook, args.out)
-    _refuse_existing(args.out)
-    path = do_rollover(args.workbook, args.out)
-    out.print(f"Skrev [bold]{path}[/].")
-    return EXIT_OK
+    return _new_workbook_from(args, do_rollover)
 
 
 def upgrade(args) -> int:
     from .upgrade import upgrade as do_upgrade
 
-    _refuse_same(args.workbook, args.out)
-    _refuse_existing(args.out)
-    path = do_upgrade(args.workbook, args.out)
-    out.print(f"Skrev [bold]{path}[/] (mallversion {C.TEMPLATE_VERSION}).")
-    return EXIT_OK
+    return _new_workbook_from(args, do_upgrade, f" (mallversion {C.TEMPLATE_VERSION})")
 
 
 def addin_build(args) -> int:
