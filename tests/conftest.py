@@ -9,6 +9,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No per-example deadline: a shared CI machine can be slow for reasons that say nothing about the
+# code; speed is measured in scripts/bench instead.
+settings.register_profile("halsocenter", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+settings.load_profile("halsocenter")
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template" / "Halsocenter_mall.xlsx"
