@@ -636,14 +636,14 @@ def _write_overview(book: Workbook, kept: list[Report], county: dict[int, list[E
                     year: int | None) -> None:  # fmt: skip
     ws = _new_sheet(book, SHEET_OVERVIEW, 0)
     labels = [figure_label(k) for k in OVERVIEW_KEYS]
-    set_widths(ws, (16, 13, *(13 for _ in labels)))
+    set_widths(ws, (16, 14, *(15 for _ in labels)))
     title = f"Hälsocenter i Jönköpings län {year}" if year else "Hälsocenter i Jönköpings län"
     ws.append(bold_row(ws, [title]))
     ws.append(["Nyckeltal per kommun för det senaste året. Tomt = inte inrapporterat eller "
                "inte beräkningsbart. Länet = summan av länets kommuner (andelar vägda, "
                "mediantid utelämnad)."])  # fmt: skip
     ws.append([])
-    ws.row_dimensions[4].height = 48
+    ws.row_dimensions[4].height = 66  # room for three-line labels such as "Tillräckligt aktiva …"
     ws.append(bold_row(ws, ["Kommun", "Inrapporterad", *labels], wrap=True))
     header_row = 4
     latest = {r.kommun: r for r in kept if r.year == year}
