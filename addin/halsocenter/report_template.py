@@ -542,7 +542,8 @@ def _statistics(doc) -> None:
                 "{{ rad.unika }}", "{{ rad.timmar }}"], numeric_from=1)
     _p(doc, "Unika deltagare redovisas för aktiviteter med närvarolista.", "Caption")
     _p(doc)
-    table = _table(doc, ["Fokusområde"] + headers[1:], [6.0, 2.3, 2.7, 2.5, 2.5],
+    table = _table(doc, [C.AKTIVITETER.column("fokusomrade").header] + headers[1:],
+                   [6.0, 2.3, 2.7, 2.5, 2.5],
                    numeric_from=1)
     _loop_rows(table, "for rad in fokusomraden",
                ["{{ rad.namn }}", "{{ rad.tillfallen }}", "{{ rad.deltagartillfallen }}",
