@@ -243,3 +243,17 @@ def test_random_rows_round_trip(rows, tmp_path_factory):
                 assert value == pd.Timestamp(expected)
             else:
                 assert value == expected.strip(), (col.key, value, expected)
+
+
+def test_a_totals_row_of_an_excel_table_is_not_read_as_data(book, tmp_path):
+    ws = book[C.AKTIVITETER.sheet]
+    table = ws.tables[C.AKTIVITETER.name]
+    last_col = table.ref.split(":")[1].rstrip("0123456789")
+    table.ref = f"A1:{last_col}3"
+    table.totalsRowCount = 1
+    ws["A3"] = "Summa"
+    ws["E3"] = "=SUBTOTAL(109,[Deltagare])"
+    wb = read_workbook(save(book, tmp_path / "summa.xlsx"))
+    act = wb.tables["aktiviteter"]
+    assert list(act.df.index) == [2]
+    assert wb.problems == []

@@ -72,6 +72,7 @@ class Layout:
             if dn.get("localSheetId") is None and dn.text:
                 self.defined_names[dn.get("name").casefold()] = dn.text
         self.tables: dict[str, tuple[str, str]] = {}  # casefolded name -> (sheet, ref)
+        self.totals_rows: dict[str, int] = {}  # casefolded name -> rows of the totals row
         for sheet, part in self.sheet_parts.items():
             for target in self._rels(part, names, kind="/table").values():
                 if target in names:
@@ -79,6 +80,9 @@ class Layout:
                     for key in ("name", "displayName"):
                         if t.get(key):
                             self.tables[t.get(key).casefold()] = (sheet, t.get("ref"))
+                            if int(t.get("totalsRowCount") or 0):
+                                self.totals_rows[t.get(key).casefold()] = int(
+                                    t.get("totalsRowCount"))
 
     def _rels(self, part: str, names: set[str], kind: str | None = None) -> dict[str, str]:
         path = _rels_path(part)

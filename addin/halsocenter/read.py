@@ -405,7 +405,11 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -
     extra = tuple(extra_cols)
     extra_values: dict[str, list] = {h: [] for h in extra_cols}
     records, rows = [], []
-    for r in range(header_row + 1, len(g.rows) + 1):
+    last = len(g.rows)
+    totals = getattr(layout, "totals_rows", {}).get(spec.name.casefold(), 0)
+    if totals:  # a table with a totals row: its sums are not data
+        last = min(last, split_ref(layout.tables[spec.name.casefold()][1])[3] - totals)
+    for r in range(header_row + 1, last + 1):
         row = g.rows[r - 1]
         values = [row[c - 1] if c is not None and c - 1 < len(row) else None for c in cols]
         values = [None if v == "" else v for v in values]
