@@ -80,15 +80,18 @@ class _LiveBook:
         self.sheet_order = [s.name for s in book.sheets]
         self.sheet_parts: dict[str, str] = {}  # worksheets only, as in the file's package
         self.tables: dict[str, tuple[str, str]] = {}
+        self.totals_rows: dict[str, int] = {}  # tables showing a totals row, as in the file
         for sheet in book.sheets:
             try:
                 tables = [] if norm_header(sheet.name) in _GENERATED else [
-                    (t.name, t.range.address) for t in sheet.tables]  # fmt: skip
+                    (t.name, t.range.address, bool(t.show_totals)) for t in sheet.tables]  # fmt: skip
             except Exception:  # a chart sheet has no cells and no tables
                 continue
             self.sheet_parts[sheet.name] = sheet.name
-            for name, address in tables:
+            for name, address, totals in tables:
                 self.tables[name.casefold()] = (sheet.name, address)
+                if totals:
+                    self.totals_rows[name.casefold()] = 1
         wanted = {nc.name.casefold() for nc in C.NAMED_CELLS}
         self.defined_names: dict[str, str] = {}
         for name in book.names:
