@@ -19,6 +19,7 @@ from pathlib import Path
 from . import __version__
 from . import contract as C
 from .errors import InputError, WorkbookError
+from .model import severity_counts
 
 
 class _Console:
@@ -81,19 +82,14 @@ def _print_findings(findings, title: str) -> None:
     from rich.table import Table as RichTable
 
     table = RichTable(title=title, show_lines=False, header_style="bold")
-    for header in ("Allvarlighet", "Flik", "Cell", "Meddelande"):
+    severity, sheet, _, _, cell, _, message, _ = C.KONTROLL_COLUMNS
+    for header in (severity, sheet, cell, message):
         table.add_column(header, overflow="fold")
     style = {"error": "red", "warning": "yellow", "info": "cyan"}
     for f in findings:
         table.add_row(f"[{style[f.severity]}]{C.SEVERITY_LABELS[f.severity]}[/]", f.sheet or "",
                       f.cell or "", f.message)  # fmt: skip
     out.print(table)
-
-
-def _counts(findings) -> dict[str, int]:
-    from .validate import counts
-
-    return counts(findings)
 
 
 # --------------------------------------------------------------------------- commands
@@ -103,7 +99,7 @@ def new_workbook(args) -> int:
     from .template import write_template
 
     kommun, ar, out_path = args.kommun, args.ar, args.out
-    match = next((k for k in C.KOMMUNER if k.casefold() == kommun.strip().casefold()), None)
+    match = C.kommun_named(kommun)
     if match is None:
         _fail(f"Okänd kommun ”{kommun}”. Välj en av: {', '.join(C.KOMMUNER)}.")
     if not 2000 <= ar <= 2100:
@@ -121,7 +117,7 @@ def check(args) -> int:
 
     wb = read_workbook(args.workbook)
     findings = validate(wb)
-    counts = _counts(findings)
+    counts = severity_counts(findings)
     if args.json:
         print(json.dumps({"findings": [f.as_dict() for f in findings], "counts": counts},
                          ensure_ascii=False, indent=2))  # fmt: skip
@@ -140,7 +136,7 @@ def summary(args) -> int:
     if args.out is not None:
         _refuse_same(args.workbook, args.out)
     dst, analysis = write_summary(args.workbook, args.out)
-    counts = _counts(analysis.findings)
+    counts = severity_counts(analysis.findings)
     out.print(f"Skrev [bold]{dst}[/] ({counts['error']} fel, {counts['warning']} varningar – se "
               f"fliken {C.CHECK_SHEET}).")  # fmt: skip
     return EXIT_OK
@@ -159,12 +155,9 @@ def report(args) -> int:
 
 
 def export(args) -> int:
-    from .pipeline import refuse_unreadable
     from .region import export as do_export
 
     wb = read_workbook(args.workbook)
-    refuse_unreadable(wb)
-    args.out.mkdir(parents=True, exist_ok=True)
     path = do_export(wb, args.out, mask_below=args.maskera_under)
     out.print(f"Skrev [bold]{path}[/].")
     return EXIT_OK
@@ -273,6 +266,13 @@ def _workbook(p: argparse.ArgumentParser) -> None:
     p.add_argument("workbook", type=Path, metavar="ARBETSBOK", help="arbetsboken (.xlsx)")
 
 
+def _out(p: argparse.ArgumentParser, help_text: str, *, metavar: str = "UT",
+         required: bool = True, default: Path | None = None) -> None:  # fmt: skip
+    """The output option every writing command has."""
+    p.add_argument("-o", "--ut", dest="out", type=Path, metavar=metavar, help=help_text,
+                   required=required, default=default)  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="halsocenter",
@@ -306,19 +306,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("summary", summary,
                 "Skriv en kopia av arbetsboken med Årssammanställning, Kontroll och Rapportdata.")
     _workbook(p)
-    p.add_argument("-o", "--ut", dest="out", type=Path, default=None, metavar="UT",
-                   help="utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken)")
+    _out(p, "utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken)", required=False)
 
     p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.")
     _workbook(p)
-    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="UT",
-                   help="Word-filen som skapas (.docx)")
+    _out(p, "Word-filen som skapas (.docx)")
 
     p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
                 "bara sammanräknade tal.")
     _workbook(p)
-    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="MAPP",
-                   help="mapp där filen till regionen skrivs")
+    _out(p, "mapp där filen till regionen skrivs", metavar="MAPP")
     p.add_argument("--maskera-under", type=int, default=None, metavar="N",
                    help="maskera små antal (1 till N-1) i fördelningar på kön, ålder och "
                    "levnadsvana")
@@ -326,21 +323,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("region", region, "Sammanställ alla kommuners filer (exportfiler eller hela "
                 "arbetsböcker) för länet.")
     p.add_argument("folder", type=Path, metavar="MAPP", help="mapp med kommunernas filer")
-    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="UT",
-                   help="länets sammanställning (.xlsx)")
+    _out(p, "länets sammanställning (.xlsx)")
     p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
 
     p = command("rollover", rollover, "Skapa nästa års arbetsbok: öppna remisser, årets totaler "
                 "och planen följer med.")
     _workbook(p)
-    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="UT",
-                   help="nästa års arbetsbok")
+    _out(p, "nästa års arbetsbok")
 
     p = command("upgrade", upgrade,
                 "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.")
     _workbook(p)
-    p.add_argument("-o", "--ut", dest="out", type=Path, required=True, metavar="UT",
-                   help="arbetsboken i den nya mallen")
+    _out(p, "arbetsboken i den nya mallen")
 
     addin = command("addin", None, "Bygg, installera eller avinstallera Excel-tillägget.")
     addin_sub = addin.add_subparsers(title="kommandon", metavar="KOMMANDO", parser_class=_Parser,
@@ -348,8 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = addin_sub.add_parser("build", help="bygg halsocenter.xlam",
                              description="Bygg Excel-tillägget halsocenter.xlam.")
     p.set_defaults(func=addin_build)
-    p.add_argument("-o", "--ut", dest="out", type=Path, default=Path("halsocenter.xlam"),
-                   metavar="UT", help="tilläggsfilen (.xlam)")
+    _out(p, "tilläggsfilen (.xlam)", required=False, default=Path("halsocenter.xlam"))
     for name, func, text, mapp in (
         ("install", addin_install, "Installera tillägget i Excels startmapp med den här "
          "Python-miljön.", "installera i denna mapp i stället för Excels startmapp"),

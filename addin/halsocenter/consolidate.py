@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -68,8 +67,10 @@ from .export import (
     set_widths,
 )
 from .gc_pause import collector_paused
+from .model import severity_counts
 from .outliers import Outlier, far_from_peers, jumps
 from .outliers import label as figure_label
+from .parse import norm_header
 from .summary import PlanRow
 
 COUNTY = "Länet"
@@ -158,6 +159,10 @@ class ConsolidationResult:
     replaced: list[tuple[Report, Report]]  # (older file left out, file kept)
     unreadable: list[Unread]
     outliers: list[Outlier]
+    history: dict[str, dict[int, dict[str, float]]] = field(default_factory=dict)
+    """Totals per kommun and year, from every kept file's Tidigare år and own year."""
+    reported: dict[str, set[int]] = field(default_factory=dict)
+    """The years each kommun sent a file for."""
     seconds: float = 0.0
 
     @property
@@ -239,8 +244,7 @@ def _canonical_kommun(name) -> str | None:
     text = _text(name)
     if text is None:
         return None
-    folded = " ".join(text.split()).casefold()
-    return next((k for k in C.KOMMUNER if k.casefold() == folded), " ".join(text.split()))
+    return C.kommun_named(text) or " ".join(text.split())
 
 
 def _parse_time(value) -> datetime | None:
@@ -255,34 +259,30 @@ def _parse_time(value) -> datetime | None:
         return None
 
 
-def _norm(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
-
-
 def is_export(sheet_names: Iterable[str]) -> bool:
-    names = {_norm(s) for s in sheet_names}
-    return (_norm(INFO_SHEET) in names and _norm(DATA_SHEET) in names
-            and _norm(C.REMISSER.sheet) not in names)  # fmt: skip
+    names = {norm_header(s) for s in sheet_names}
+    return (norm_header(INFO_SHEET) in names and norm_header(DATA_SHEET) in names
+            and norm_header(C.REMISSER.sheet) not in names)  # fmt: skip
 
 
 def _sheet(book: pc.CalamineWorkbook, name: str) -> list[list] | None:
     for sheet in book.sheet_names:
-        if _norm(sheet) == _norm(name):
+        if norm_header(sheet) == norm_header(name):
             return book.get_sheet_by_name(sheet).to_python()
     return None
 
 
 def _columns(header: list, wanted: Iterable[str]) -> dict[str, int]:
-    index = {_norm(h): i for i, h in enumerate(header)}
-    return {w: index[_norm(w)] for w in wanted if _norm(w) in index}
+    index = {norm_header(h): i for i, h in enumerate(header)}
+    return {w: index[norm_header(w)] for w in wanted if norm_header(w) in index}
 
 
 def read_export(path: Path, book: pc.CalamineWorkbook) -> Report:
     """A Report from an export file (raises FileProblem with the Swedish reason)."""
-    info = {_norm(r[0]): r[1] if len(r) > 1 else None for r in _sheet(book, INFO_SHEET) or []
+    info = {norm_header(r[0]): r[1] if len(r) > 1 else None for r in _sheet(book, INFO_SHEET) or []
             if r and r[0] != ""}  # fmt: skip
-    kommun = _canonical_kommun(info.get(_norm(INFO_KOMMUN)))
-    year = _num(info.get(_norm(INFO_YEAR)))
+    kommun = _canonical_kommun(info.get(norm_header(INFO_KOMMUN)))
+    year = _num(info.get(norm_header(INFO_YEAR)))
     if not kommun or not isinstance(year, int):
         raise FileProblem(f"{path.name}: exportfilen saknar kommun eller år på fliken "
                           f"{INFO_SHEET}.")  # fmt: skip
@@ -297,7 +297,7 @@ def read_export(path: Path, book: pc.CalamineWorkbook) -> Report:
     k, d, v = cols["Nyckel"], cols["Dimension"], cols["Värde"]
     m = cols.get(MASK_COLUMN)
     width = len(data[0])
-    masked_word = _norm(MASKED)
+    masked_word = norm_header(MASKED)
     rows = []
     for r in data[1:]:  # calamine gives a rectangular grid: every row as wide as the header
         if len(r) < width:
@@ -309,7 +309,7 @@ def read_export(path: Path, book: pc.CalamineWorkbook) -> Report:
                 continue
         dim = r[d] if isinstance(r[d], str) else _text(r[d]) or ""
         flag = r[m] if m is not None else ""
-        masked = bool(flag) and _norm(flag) == masked_word
+        masked = bool(flag) and norm_header(flag) == masked_word
         rows.append(ExportRow(key.strip(), dim.strip(), None if masked else _num(r[v]), masked))
     plan_data = _sheet(book, PLAN_SHEET) or []
     plan: tuple[PlanRow, ...] = ()
@@ -325,11 +325,11 @@ def read_export(path: Path, book: pc.CalamineWorkbook) -> Report:
             history.setdefault(y, {})[key] = value
     return Report(
         kommun=kommun, year=year, kind=KIND_EXPORT, path=path, rows=rows, plan=plan,
-        history=history, template_version=_num(info.get(_norm(INFO_TEMPLATE))),
-        program_version=_text(info.get(_norm(INFO_PROGRAM))),
-        created=_parse_time(info.get(_norm(INFO_CREATED))),
-        errors=_num(info.get(_norm(INFO_ERRORS))) or 0,
-        warnings=_num(info.get(_norm(INFO_WARNINGS))) or 0,
+        history=history, template_version=_num(info.get(norm_header(INFO_TEMPLATE))),
+        program_version=_text(info.get(norm_header(INFO_PROGRAM))),
+        created=_parse_time(info.get(norm_header(INFO_CREATED))),
+        errors=_num(info.get(norm_header(INFO_ERRORS))) or 0,
+        warnings=_num(info.get(norm_header(INFO_WARNINGS))) or 0,
     )  # fmt: skip
 
 
@@ -343,25 +343,25 @@ def _doc_modified(path: Path) -> datetime | None:
     return _parse_time(node.text) if node is not None else None
 
 
-def read_coach_workbook(path: Path) -> Report:
-    """A Report computed from a full coach workbook with the ribbon's own core."""
+def read_coach_workbook(path: Path, book: pc.CalamineWorkbook | None = None) -> Report:
+    """A Report computed from a full coach workbook with the ribbon's own core (``book``: the
+    file already opened by python-calamine, so it is not parsed twice)."""
     from .read import WorkbookError, read_workbook
     from .stats import compute
     from .validate import validate
 
     try:
-        wb = read_workbook(path)
+        wb = read_workbook(path, book)
     except WorkbookError as exc:
         raise FileProblem(exc.message) from exc
-    findings = validate(wb)
-    seen = {(f.code, f.sheet, f.cell) for f in findings}
-    findings += [p for p in wb.problems if (p.code, p.sheet, p.cell) not in seen]
+    findings = validate(wb)  # includes the reading problems
     summary = compute(wb)
     kommun = _canonical_kommun(summary.kommun)
     if not kommun or summary.year is None:
         raise FileProblem(f"{path.name}: kommun eller verksamhetsår saknas på fliken "
                           f"{C.START_SHEET}.")  # fmt: skip
     plan, note = summary.plan, ""
+    counts = severity_counts(findings)
     if personal_data_errors(findings):
         plan, note = (), ("Planen togs inte med: arbetsboken innehåller personnummer eller "
                           "samordningsnummer.")  # fmt: skip
@@ -370,8 +370,7 @@ def read_coach_workbook(path: Path) -> Report:
         rows=[ExportRow(f.key, f.dimension, f.value) for f in summary.figures], plan=plan,
         history={y: dict(v) for y, v in summary.history}, template_version=wb.version,
         program_version=__version__, created=_doc_modified(path),
-        errors=sum(f.severity == "error" for f in findings),
-        warnings=sum(f.severity == "warning" for f in findings), note=note,
+        errors=counts["error"], warnings=counts["warning"], note=note,
     )  # fmt: skip
 
 
@@ -382,7 +381,7 @@ def read_report(path: Path) -> Report:
         book = pc.CalamineWorkbook.from_path(str(path))
         names = book.sheet_names
     except Exception:  # noqa: BLE001 - the workbook reader below names the problem in Swedish
-        names = None
+        book = names = None
     if names and is_export(names):
         try:
             return read_export(path, book)
@@ -392,7 +391,7 @@ def read_report(path: Path) -> Report:
             raise FileProblem(f"{path.name}: exportfilen kan inte läsas "
                               f"({type(exc).__name__}).") from exc  # fmt: skip
     try:
-        return read_coach_workbook(path)
+        return read_coach_workbook(path, book)
     except FileProblem:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -749,12 +748,8 @@ def _write_outliers(book: Workbook, outliers: list[Outlier]) -> None:
 
 
 def write_county(result: ConsolidationResult, out: Path) -> Path:
-    kept = result.reports
+    kept, history = result.reports, result.history
     county = {y: county_rows([r for r in kept if r.year == y]) for y in result.years}
-    reported: dict[str, set[int]] = {}
-    for r in kept:
-        reported.setdefault(r.kommun, set()).add(r.year)
-    history = merged_history(kept)
     book = Workbook(write_only=True)
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.title = "Hälsocenter – länets sammanställning"
@@ -762,13 +757,11 @@ def write_county(result: ConsolidationResult, out: Path) -> Path:
     _write_reporting(book, result)
     data_rows = _data_rows(kept, county)
     _write_data(book, len(data_rows))
-    _write_trends(book, history, trend_keys(history, reported))
+    _write_trends(book, history, trend_keys(history, result.reported))
     plan_rows_ = _plan_rows(kept)
     _write_plans(book, len(plan_rows_))
     _write_outliers(book, result.outliers)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return save_with_rows(book, out, {DATA_SHEET: data_rows, SHEET_PLANS: plan_rows_})
+    return save_with_rows(book, Path(out), {DATA_SHEET: data_rows, SHEET_PLANS: plan_rows_})
 
 
 def consolidate(paths: Iterable[Path] | Path, out: Path, *,
@@ -782,9 +775,11 @@ def consolidate(paths: Iterable[Path] | Path, out: Path, *,
     reported: dict[str, set[int]] = {}
     for r in kept:
         reported.setdefault(r.kommun, set()).add(r.year)
-    outliers = jumps(merged_history(kept), reported)
+    history = merged_history(kept)
+    outliers = jumps(history, reported)
     outliers += far_from_peers({(r.kommun, r.year): r.totals() for r in kept})
-    result = ConsolidationResult(Path(out), kept, replaced, unreadable, outliers)
+    result = ConsolidationResult(Path(out), kept, replaced, unreadable, outliers, history,
+                                 reported)  # fmt: skip
     write_county(result, out)
     result.seconds = time.perf_counter() - start
     return result

@@ -46,6 +46,12 @@ KOMMUNER = (
     "Nässjö", "Sävsjö", "Tranås", "Vaggeryd", "Vetlanda", "Värnamo",
 )  # fmt: skip
 
+def kommun_named(text) -> str | None:
+    """The county kommun whose name ``text`` is, ignoring case and spacing; None for any other."""
+    folded = " ".join(str(text or "").split()).casefold()
+    return next((k for k in KOMMUNER if k.casefold() == folded), None)
+
+
 TRANING_MINUTES = {
     "0 min": 0, "<30 min": 15, "30–59 min": 45, "60–89 min": 75, "90–119 min": 105,
     "≥120 min": 120,
@@ -315,6 +321,8 @@ RAPPORTDATA_COLUMNS = ("Kommun", "År", "Nyckel", "Dimension", "Värde")
 KONTROLL_COLUMNS = ("Allvarlighet", "Flik", "Rad", "Kolumn", "Cell", "Värde", "Meddelande", "Kod")
 
 SEVERITY_LABELS = {"error": "Fel", "warning": "Varning", "info": "Information"}
+SEVERITY_ORDER = tuple(SEVERITY_LABELS)
+"""Most serious first: the order of counts, of the Kontroll sheet and of a sort."""
 
 # --------------------------------------------------------------------------- Rapportdata keys
 

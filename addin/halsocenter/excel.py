@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from . import contract as C
 from . import read
 from . import sheets as S
-from .model import Finding, WorkbookData
+from .model import Finding, WorkbookData, severity_counts
 from .pipeline import Analysis, InputError, analyse, refuse_unreadable
 from .read import WorkbookError, norm_header
 
@@ -363,16 +363,17 @@ def alert(book: xw.Book, message: str, *, problem: bool = False) -> None:
 
 
 def progress(book: xw.Book, text: str | None) -> None:
-    """Status bar text while a button works (not every Excel host has a status bar)."""
-    # NotImplementedError in Office.js; a COM error where Excel is busy
+    """Status bar text while a button works.
+
+    Excel on the web has no status bar (xlwings raises NotImplementedError there) and desktop
+    Excel refuses while a cell is being edited; neither is worth interrupting the coach for, so
+    progress is then simply not shown."""
     with contextlib.suppress(Exception):
         book.app.status_bar = f"{TITLE}: {text}" if text else False
 
 
 def _counts_text(findings: Sequence[Finding]) -> str:
-    n = {"error": 0, "warning": 0, "info": 0}
-    for f in findings:
-        n[f.severity] = n.get(f.severity, 0) + 1
+    n = severity_counts(findings)
     fel = f"{n['error']} fel"
     varningar = f"{n['warning']} {'varning' if n['warning'] == 1 else 'varningar'}"
     return f"{fel} och {varningar}"

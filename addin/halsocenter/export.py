@@ -35,7 +35,7 @@ from . import __version__
 from . import contract as C
 from .atomic import atomic_write
 from .layout import Layout
-from .model import Finding, WorkbookData
+from .model import Finding, WorkbookData, severity_counts
 from .privacy import IDENTITY_KINDS
 from .summary import FigureRow, PlanRow, Summary
 
@@ -152,13 +152,6 @@ def redact(finding: Finding) -> str:
     if isinstance(value, str) and len(value.strip()) >= 3 and value.strip() in message:
         message = message.replace(value.strip(), "…")
     return message
-
-
-def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for f in findings:
-        counts[f.severity] = counts.get(f.severity, 0) + 1
-    return counts
 
 
 # --------------------------------------------------------------------------- writing

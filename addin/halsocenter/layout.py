@@ -5,18 +5,19 @@ Plain zip + XML, no pandas, so writers that only need the layout stay quick to i
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
+from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 from openpyxl.utils import column_index_from_string
 
-NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
-R_ID = f"{{{NS['r']}}}id"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS = {"m": MAIN, "r": REL_NS, "pr": PKG_REL}
+R_ID = f"{{{REL_NS}}}id"
 
 
 def split_ref(ref: str) -> tuple[int, int, int, int]:
@@ -34,21 +35,18 @@ def split_ref(ref: str) -> tuple[int, int, int, int]:
     return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
 
 
-def _resolve(base: str, target: str) -> str:
+def resolve(source: str, target: str) -> str:
+    """The part a relationship of ``source`` points at (``%``-escapes and fragments handled)."""
+    target = unquote(target.split("#", 1)[0])
     if target.startswith("/"):
-        return target.lstrip("/")
-    parts = base.split("/")[:-1]
-    for piece in target.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
-def _rels_path(part: str) -> str:
-    folder, _, name = part.rpartition("/")
-    return f"{folder}/_rels/{name}.rels"
+def rels_name(part: str) -> str:
+    """The relationships part of ``part`` ('' is the package itself)."""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
 
 
 class Layout:
@@ -85,7 +83,7 @@ class Layout:
                                     t.get("totalsRowCount"))
 
     def _rels(self, part: str, names: set[str], kind: str | None = None) -> dict[str, str]:
-        path = _rels_path(part)
+        path = rels_name(part)
         if path not in names:
             return {}
         out = {}
@@ -94,7 +92,7 @@ class Layout:
                 continue
             if rel.get("TargetMode") == "External":
                 continue
-            out[rel.get("Id")] = _resolve(part, rel.get("Target"))
+            out[rel.get("Id")] = resolve(part, rel.get("Target"))
         return out
 
     def error_cells(self, sheet: str) -> list[tuple[int, int, str]]:

@@ -7,6 +7,7 @@ message can point at its cell.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,14 @@ class Finding:
             "code": self.code, "severity": self.severity, "sheet": self.sheet, "row": self.row,
             "column": self.column, "cell": self.cell, "value": value, "message": self.message,
         }  # fmt: skip
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Number of findings per severity, always with the keys error, warning and info."""
+    out = dict.fromkeys(C.SEVERITY_ORDER, 0)
+    for f in findings:
+        out[f.severity] += 1
+    return out
 
 
 @dataclass

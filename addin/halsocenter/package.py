@@ -42,15 +42,12 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 from lxml import etree
 
 from .atomic import atomic_write
+from .layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 RT_OFFICE_DOC = REL_NS + "/officeDocument"
 RT_WORKSHEET = REL_NS + "/worksheet"
@@ -60,7 +57,6 @@ RT_CALC_CHAIN = REL_NS + "/calcChain"
 RT_TABLE = REL_NS + "/table"
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 
-R_ID = f"{{{REL_NS}}}id"
 CONTENT_TYPES = "[Content_Types].xml"
 FIRST_CUSTOM_NUMFMT = 164
 STYLE_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
@@ -86,19 +82,6 @@ def _serialize(root: etree._Element) -> bytes:
 
 
 # --------------------------------------------------------------------------- part names & rels
-
-
-def rels_name(part: str) -> str:
-    """The relationships part of ``part`` ('' is the package itself)."""
-    folder, base = posixpath.split(part)
-    return posixpath.join(folder, "_rels", base + ".rels")
-
-
-def _resolve(source: str, target: str) -> str:
-    target = unquote(target.split("#", 1)[0])
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 def _relative(source: str, target: str) -> str:
@@ -153,7 +136,7 @@ class _Package:
             if self.has(rn):
                 for el in _parse(self.read(rn)).iter(f"{{{PKG_REL}}}Relationship"):
                     external = el.get("TargetMode") == "External"
-                    target = None if external else _resolve(part, el.get("Target", ""))
+                    target = None if external else resolve(part, el.get("Target", ""))
                     if target is not None and self.has(target):
                         target = self.name(target)
                     found.append(_Rel(el.get("Id", ""), el.get("Type", ""), target))

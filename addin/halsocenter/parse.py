@@ -208,6 +208,11 @@ def parse_int(value) -> int | None:
 
 
 @lru_cache(maxsize=8192)
+def norm_header(text) -> str:
+    """Headers and sheet names compared ignoring case and runs of spaces."""
+    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+
+
 def normalize_text(value) -> str:
     """Fold case, spacing and dash variants so typed list values match their canonical form."""
     text = unicodedata.normalize("NFKC", str(value)).strip()

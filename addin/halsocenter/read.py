@@ -31,6 +31,7 @@ from .parse import (
     canonical_list_value,
     clean_text,
     is_blank,
+    norm_header,
     parse_date,
     parse_int,
     parse_number,
@@ -42,10 +43,6 @@ EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/
 
 
 # --------------------------------------------------------------------------- typing
-
-
-def norm_header(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
 
 
 def _convert(column: C.Column, value, allowed: tuple[str, ...] | None):
@@ -205,8 +202,9 @@ class _Grid:
         return None
 
 
-def read_workbook(path: str | Path) -> WorkbookData:
-    """Read a coach workbook. Raises WorkbookError when it cannot be used at all."""
+def read_workbook(path: str | Path, book: pc.CalamineWorkbook | None = None) -> WorkbookData:
+    """Read a coach workbook. Raises WorkbookError when it cannot be used at all. ``book`` is the
+    file already opened by python-calamine, if the caller has it."""
     path = Path(path)
     _open_checks(path)
     try:
@@ -215,7 +213,7 @@ def read_workbook(path: str | Path) -> WorkbookData:
                 raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).",
                                     kind="not_workbook", path=path)
             layout = Layout(zf)
-            book = pc.CalamineWorkbook.from_path(str(path))
+            book = book or pc.CalamineWorkbook.from_path(str(path))
             with collector_paused():
                 return parse_workbook(path, layout, book)
     except WorkbookError:
@@ -245,10 +243,11 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
         return grids[sheet]
 
     settings_raw, settings_cells = {}, {}
+    start = _find_sheet(layout, C.START_SHEET)
     for nc in C.NAMED_CELLS:
         ref = layout.defined_names.get(nc.name.casefold())
         loc = _parse_cell_ref(ref) if ref else None
-        if loc is None and (start := _find_sheet(layout, C.START_SHEET)):
+        if loc is None and start:
             loc = (start, nc.cell)
         if loc and loc[0] in layout.sheet_parts:
             settings_cells[nc.name] = loc
@@ -344,13 +343,18 @@ def _read_lists(layout: Layout, grid) -> dict[str, tuple[str, ...]]:
     return lists
 
 
-def _locate_table(layout: Layout, grid, spec: C.Table) -> tuple[str, int, int, int] | None:
-    """(sheet, header_row, first_col, last_col) by table name, else by sheet + header row."""
-    where = layout.tables.get(spec.name.casefold())
+def _locate_table(layout: Layout, grid, spec: C.Table
+                  ) -> tuple[str, int, int, int, int | None] | None:  # fmt: skip
+    """(sheet, header_row, first_col, last_col, last_data_row) by table name, else by sheet +
+    header row. ``last_data_row`` is None (read to the end of the sheet, so rows typed just
+    below a table count) unless the table has a totals row, whose sums are not data."""
+    name = spec.name.casefold()
+    where = layout.tables.get(name)
     if where:
         sheet, ref = where
-        c1, r1, c2, _ = split_ref(ref)
-        return sheet, r1, c1, c2
+        c1, r1, c2, r2 = split_ref(ref)
+        totals = layout.totals_rows.get(name, 0)
+        return sheet, r1, c1, c2, (r2 - totals if totals else None)
     sheet = _find_sheet(layout, spec.sheet)
     if sheet is None:
         return None
@@ -363,8 +367,8 @@ def _locate_table(layout: Layout, grid, spec: C.Table) -> tuple[str, int, int, i
         if hits and (best is None or len(hits) > best[1]):
             best = (r, len(hits), min(hits) + 1, max(i for i, v in enumerate(row) if v != "") + 1)
     if best is None:
-        return sheet, 1, 1, len(spec.columns)
-    return sheet, best[0], best[2], best[3]
+        return sheet, 1, 1, len(spec.columns), None
+    return sheet, best[0], best[2], best[3], None
 
 
 def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -> TableData:
@@ -376,15 +380,15 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -
                 f"bytt namn? Döp tillbaka den till ”{spec.sheet}”.", kind="missing_sheet",
                 sheet=spec.sheet, path=path)
         return frame(spec, ())
-    sheet, header_row, c1, c2 = loc
+    sheet, header_row, c1, c2, last_data_row = loc
     g = grid(sheet)
     headers = [g.value(header_row, c) for c in range(c1, c2 + 1)]
-    renamed = {norm_header(old): new for old, new in
+    normed = [norm_header(h) for h in headers]
+    renamed = {norm_header(old): norm_header(new) for old, new in
                (migration.renamed.get(spec.key, {}).items() if migration else ())}
     index = {}
-    for offset, header in enumerate(headers):
-        h = norm_header(header)
-        h = norm_header(renamed.get(h, header))
+    for offset, h in enumerate(normed):
+        h = renamed.get(h, h)
         if h and h not in index:
             index[h] = c1 + offset
     letters, cols = {}, []
@@ -400,15 +404,12 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -
         if col is not None:
             letters[column.key] = get_column_letter(col)
     known = {norm_header(c.header) for c in spec.columns} | set(renamed)  # old names too
-    extra_cols = {str(h).strip(): c1 + i for i, h in enumerate(headers)
-                  if h is not None and norm_header(h) and norm_header(h) not in known}
+    extra_cols = {str(h).strip(): c1 + i for i, (h, n) in enumerate(zip(headers, normed, strict=True))
+                  if n and n not in known}  # fmt: skip
     extra = tuple(extra_cols)
     extra_values: dict[str, list] = {h: [] for h in extra_cols}
     records, rows = [], []
-    last = len(g.rows)
-    totals = getattr(layout, "totals_rows", {}).get(spec.name.casefold(), 0)
-    if totals:  # a table with a totals row: its sums are not data
-        last = min(last, split_ref(layout.tables[spec.name.casefold()][1])[3] - totals)
+    last = len(g.rows) if last_data_row is None else min(len(g.rows), last_data_row)
     for r in range(header_row + 1, last + 1):
         row = g.rows[r - 1]
         values = [row[c - 1] if c is not None and c - 1 < len(row) else None for c in cols]

@@ -281,6 +281,17 @@ def _row(table, values: list[str], *, numeric_from: int | None = None, bold=Fals
     return row
 
 
+def _grouped_table(doc, groups: str, headers: list[str], widths_cm: list[float],
+                   cells: list[str]) -> None:
+    """A table with one shaded sub-heading row per group of ``groups`` and its rows below."""
+    blank = [""] * (len(headers) - 1)
+    table = _table(doc, headers, widths_cm, numeric_from=1)
+    _row(table, [f"{{%tr for grupp in {groups} %}}", *blank])
+    _row(table, ["{{ grupp.namn }}", *blank], bold=True, shade=ACCENT_LIGHT)
+    _loop_rows(table, "for rad in grupp.rader", cells, numeric_from=1, shade="FFFFFF")
+    _row(table, ["{%tr endfor %}", *blank])
+
+
 def _loop_rows(table, loop: str, cells: list[str], *, numeric_from=None, bold=False, shade=None):
     """Three rows: ``{%tr for ... %}``, the repeated row, ``{%tr endfor %}``."""
     _row(table, ["{%tr " + loop + " %}"] + [""] * (len(cells) - 1))
@@ -503,14 +514,8 @@ def _statistics(doc) -> None:
     _p(doc, "Remisser och kontakter per månad {{ ar }}.", "Caption")
     _tag(doc, "endif")
     _tag(doc, "if fordelning")
-    table = _table(doc, ["Fördelning", "Antal", "Andel"], [10.0, 3.0, 3.0],
-                   numeric_from=1)
-    _row(table, ["{%tr for grupp in fordelning %}", "", ""])
-    _row(table, ["{{ grupp.namn }}", "", ""], bold=True, shade=ACCENT_LIGHT)
-    _loop_rows(table, "for rad in grupp.rader",
-               ["{{ rad.namn }}", "{{ rad.antal }}", "{{ rad.andel }}"], numeric_from=1,
-               shade="FFFFFF")
-    _row(table, ["{%tr endfor %}", "", ""])
+    _grouped_table(doc, "fordelning", ["Fördelning", "Antal", "Andel"], [10.0, 3.0, 3.0],
+                   ["{{ rad.namn }}", "{{ rad.antal }}", "{{ rad.andel }}"])
     _p(doc)
     _tag(doc, "endif")
     _tag(doc, "if diagram.remittent")
@@ -520,12 +525,8 @@ def _statistics(doc) -> None:
 
     _tag(doc, "if uppfoljning")
     doc.add_heading("Uppföljning och slussning", 2)
-    table = _table(doc, ["", "Antal"], [12.0, 4.0], numeric_from=1)
-    _row(table, ["{%tr for grupp in uppfoljning %}", ""])
-    _row(table, ["{{ grupp.namn }}", ""], bold=True, shade=ACCENT_LIGHT)
-    _loop_rows(table, "for rad in grupp.rader", ["{{ rad.namn }}", "{{ rad.antal }}"],
-               numeric_from=1, shade="FFFFFF")
-    _row(table, ["{%tr endfor %}", ""])
+    _grouped_table(doc, "uppfoljning", ["", "Antal"], [12.0, 4.0],
+                   ["{{ rad.namn }}", "{{ rad.antal }}"])
     _tag(doc, "endif")
     _tag(doc, "if diagram.aktivitetsniva")
     _p(doc, "{{ diagram.aktivitetsniva }}", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -534,7 +535,7 @@ def _statistics(doc) -> None:
 
     doc.add_heading("Aktiviteter", 2)
     _tag(doc, "if aktiviteter")
-    headers = ["Aktivitet", "Tillfällen", "Deltagar­tillfällen", "Unika deltagare",
+    headers = [C.AKTIVITETER.column("aktivitet").header, "Tillfällen", "Deltagar­tillfällen", "Unika deltagare",
                "Deltagar­timmar"]
     table = _table(doc, headers, [6.0, 2.3, 2.7, 2.5, 2.5], numeric_from=1)
     _loop_rows(table, "for rad in aktiviteter",

@@ -57,7 +57,7 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import contract as C
-from .model import Finding
+from .model import Finding, severity_counts
 from .summary import Summary
 
 # --------------------------------------------------------------------------- words and formats
@@ -72,7 +72,6 @@ TXT_CHANGE_SHARE = "Förändring %"
 TXT_CHANGE_DEFINITION = ("Årets värde minus föregående års värde på fliken Tidigare år. "
                          "Förändring % är den skillnaden som andel av föregående års värde.")
 TXT_DIVISION = "Indelning"
-TXT_EMPTY_CATEGORY = "(ej ifyllt)"
 TXT_NO_DATA = "Inga uppgifter"
 TXT_NO_PLAN = "Ingen verksamhetsplan är ifylld på fliken Plan."
 TXT_DEFINITIONS = "Definitioner"
@@ -141,7 +140,6 @@ RAPPORTDATA_INFO_ROW = 1
 RAPPORTDATA_INFO_COL = len(C.RAPPORTDATA_COLUMNS) + 2
 RAPPORTDATA_INFO_CELL = f"{get_column_letter(RAPPORTDATA_INFO_COL)}{RAPPORTDATA_INFO_ROW}"
 
-SEVERITY_ORDER = ("error", "warning", "info")
 
 
 # --------------------------------------------------------------------------- content model
@@ -281,7 +279,7 @@ def _ordered(found: Iterable[str], list_key: str | None) -> list[str]:
 
 
 def _category(value: str) -> str:
-    return value if value else TXT_EMPTY_CATEGORY
+    return value if value else C.EMPTY_CATEGORY
 
 
 def _total(summary: Summary, key: str, dim: str) -> float | None:
@@ -715,21 +713,14 @@ def _charts(by_name: dict[str, Block], top: int, rows: int) -> tuple[ChartSpec, 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     sheets = [C.START_SHEET] + [t.sheet for t in C.TABLES] + [C.LISTS_SHEET]
     def key(f: Finding):
-        rank = SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else 3
+        rank = C.SEVERITY_ORDER.index(f.severity) if f.severity in C.SEVERITY_ORDER else 3
         sheet = sheets.index(f.sheet) if f.sheet in sheets else len(sheets)
         return rank, sheet, f.row if f.row is not None else 0
     return sorted(findings, key=key)
 
 
-def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
-    counts = dict.fromkeys(SEVERITY_ORDER, 0)
-    for f in findings:
-        counts[f.severity] = counts.get(f.severity, 0) + 1
-    return counts
-
-
 def kontroll_sentence(counts: dict[str, int]) -> str:
-    errors, warnings, infos = (counts.get(s, 0) for s in SEVERITY_ORDER)
+    errors, warnings, infos = (counts.get(s, 0) for s in C.SEVERITY_ORDER)
     if errors:
         return (f"Arbetsboken har {errors} fel. Klicka på cellen i kolumnen Cell för att gå "
                 "dit, rätta och kontrollera igen.")
@@ -744,7 +735,7 @@ def kontroll_sentence(counts: dict[str, int]) -> str:
 def kontroll_head(findings: Iterable[Finding]) -> list[list[Any]]:
     """Counts per severity and a sentence, placed at ``KONTROLL_HEAD_ROW`` column A."""
     counts = severity_counts(findings)
-    rows: list[list[Any]] = [[C.SEVERITY_LABELS[s], counts[s]] for s in SEVERITY_ORDER]
+    rows: list[list[Any]] = [[C.SEVERITY_LABELS[s], counts[s]] for s in C.SEVERITY_ORDER]
     rows.append([kontroll_sentence(counts), None])
     return rows
 
@@ -1029,7 +1020,7 @@ def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
         r = KONTROLL_HEAD_ROW + i
         a, b = _set(ws, r, 1, label), _set(ws, r, 2, count)
         a.font = Font(bold=True)
-        fill = fills.get(SEVERITY_ORDER[i])
+        fill = fills.get(C.SEVERITY_ORDER[i])
         if fill and count:
             a.fill = b.fill = PatternFill("solid", fgColor=fill)
     sentence = _set(ws, KONTROLL_HEAD_ROW + len(head) - 1, 1, head[-1][0])
