@@ -35,3 +35,13 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether ``a`` and ``b`` name the same file (also through ``..`` or a link): an output is
+    never allowed to be its own input."""
+    a, b = Path(a), Path(b)
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False

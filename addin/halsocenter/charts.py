@@ -28,7 +28,6 @@ WIDTH_IN = 6.3  # the report's text width (16 cm)
 DPI = 200
 LABEL_WIDTH = 26
 
-MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def _fmt(value: float) -> str:
@@ -81,7 +80,7 @@ def monthly(summary: Summary) -> bytes | None:
     for m in range(1, 13):
         values.append(by_month.get(f"{summary.year}-{m:02d}") or 0)
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.4))
-    bars = ax.bar(MONTHS, values, color=ACCENT, width=0.65)
+    bars = ax.bar(C.MONTH_NAMES, values, color=ACCENT, width=0.65)
     _label_bars(ax, bars, values)
     _style(ax)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from . import contract as C
-from .errors import InputError, WorkbookError
+from .errors import user_message
 from .model import severity_counts
 
 
@@ -46,6 +46,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 class Refusal(Exception):
     """A Swedish message for the user; the command writes nothing and exits with ``code``."""
 
+    user_facing = True
+
     def __init__(self, message: str, code: int = EXIT_UNUSABLE):
         super().__init__(message)
         self.message = message
@@ -69,7 +71,7 @@ def _refuse_existing(path: Path, what: str = "Filen") -> None:
 
 
 def _refuse_same(src: Path, dst: Path) -> None:
-    from .pipeline import same_file
+    from .atomic import same_file
 
     if same_file(src, dst):
         _fail("Utfilen får inte vara samma fil som indata – programmet skriver aldrig över "
@@ -360,10 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _user_message(exc: BaseException) -> str | None:
     """The Swedish message of an expected failure, or None for a real bug."""
-    if isinstance(exc, (WorkbookError, InputError, Refusal)):
-        return exc.message
-    message = getattr(exc, "message", None)
-    if isinstance(message, str) and getattr(exc, "user_facing", False):
+    if message := user_message(exc):
         return message
     if isinstance(exc, PermissionError):
         return f"Filen {exc.filename} är låst eller skrivskyddad. Stäng den i Excel och försök igen."
@@ -388,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("HALSOCENTER_DEBUG"):
             raise
         message = _user_message(exc)
-        if isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "Abort":
+        if isinstance(exc, KeyboardInterrupt):
             err.print("Avbrutet.")
             return 130
         if message is None:

@@ -129,13 +129,18 @@ class Report:
     errors: int = 0
     warnings: int = 0
     note: str = ""
+    _totals: dict[str, float | None] | None = field(default=None, init=False, repr=False,
+                                                    compare=False)  # fmt: skip
 
     @property
     def in_county(self) -> bool:
         return self.kommun in C.KOMMUNER
 
     def totals(self) -> dict[str, float | None]:
-        return {r.key: r.value for r in self.rows if not r.dimension}
+        """Figures without a dimension, by key (built once: the county sums ask often)."""
+        if self._totals is None:
+            self._totals = {r.key: r.value for r in self.rows if not r.dimension}
+        return self._totals
 
     def sort_time(self) -> tuple:
         try:
@@ -290,7 +295,7 @@ def read_export(path: Path, book: pc.CalamineWorkbook) -> Report:
     if not data:
         raise FileProblem(f"{path.name}: fliken {DATA_SHEET} är tom.")
     cols = _columns(data[0], EXPORT_COLUMNS)
-    needed = ("Nyckel", "Dimension", "Värde")
+    needed = C.RAPPORTDATA_COLUMNS[2:]  # Nyckel, Dimension, Värde
     if any(n not in cols for n in needed):
         missing = ", ".join(n for n in needed if n not in cols)
         raise FileProblem(f"{path.name}: fliken {DATA_SHEET} saknar kolumnen {missing}.")

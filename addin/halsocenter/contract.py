@@ -422,6 +422,8 @@ HISTORY_KEYS = ("remisser", "remisser_far", "forsta_samtal")
 
 # Dimension names used in Rapportdata, as "Name=value".
 DIM_MONTH = "Månad"
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+"""Short Swedish month names for tables and charts."""
 EMPTY_CATEGORY = "(ej ifyllt)"
 """Dimension value for a blank cell, e.g. ``Kön=(ej ifyllt)``."""
 

@@ -26,3 +26,12 @@ class InputError(Exception):
         super().__init__(message)
         self.message = message
         self.findings = findings
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The Swedish message of an expected failure: ours, or any error marked ``user_facing``
+    with a ``message`` (the add-in builder's, a refused export). None means a real bug."""
+    if isinstance(exc, (WorkbookError, InputError)) or getattr(exc, "user_facing", False):
+        message = getattr(exc, "message", None)
+        return message if isinstance(message, str) else None
+    return None

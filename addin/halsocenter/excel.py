@@ -32,11 +32,11 @@ import xlwings as xw
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from . import contract as C
-from . import read
+from . import errors, read
 from . import sheets as S
 from .model import Finding, WorkbookData, severity_counts
-from .pipeline import Analysis, InputError, analyse, refuse_unreadable
-from .read import WorkbookError, norm_header
+from .pipeline import Analysis, analyse, refuse_unreadable
+from .read import norm_header
 
 TITLE = "Hälsocenter"
 LOG_NAME = "halsocenter_fel.txt"
@@ -302,18 +302,18 @@ def write_kontroll_sheet(book: xw.Book, findings: list[Finding], summary,
     _header_style(sheet.range((top, 1), (top, ncols)))
     ordered = S.sorted_findings(findings)
     if ordered:
-        cell_col = C.KONTROLL_COLUMNS.index("Cell") + 1
+        cell_col = S.KONTROLL_CELL_COL
         links = S.kontroll_links(findings, sheet_names)
         if any(links):
             sheet.range((top + 1, cell_col)).formula = [
                 [hyperlink_formula(link, row[cell_col - 1])] for link, row in
                 zip(links, rows[1:], strict=True)]  # fmt: skip
             sheet.range((top + 1, cell_col), (top + len(ordered), cell_col)).font.color = \
-                _rgb("0563C1")  # fmt: skip
-        fills = {"error": S.COLOR_ERROR, "warning": S.COLOR_WARNING}
+                _rgb(S.COLOR_LINK)  # fmt: skip
         for lo, hi, severity in _runs([f.severity for f in ordered]):  # sorted: few runs
-            if severity in fills:
-                sheet.range((top + 1 + lo, 1), (top + 1 + hi, ncols)).color = _rgb(fills[severity])
+            if severity in S.KONTROLL_FILLS:
+                sheet.range((top + 1 + lo, 1), (top + 1 + hi, ncols)).color = _rgb(
+                    S.KONTROLL_FILLS[severity])
     _set_widths(book, sheet, dict(enumerate(S.KONTROLL_WIDTHS, start=1)))
     _optional(lambda: sheet.freeze_panes.freeze_at(f"A{top + 1}"))
     return sheet
@@ -333,8 +333,8 @@ def write_rapportdata_sheet(book: xw.Book, summary, created: datetime | None = N
     sheet.range(S.RAPPORTDATA_INFO_CELL).value = _grid(info, 2)
     sheet.range((S.RAPPORTDATA_INFO_ROW, S.RAPPORTDATA_INFO_COL),
                 (S.RAPPORTDATA_INFO_ROW + len(info) - 1, S.RAPPORTDATA_INFO_COL)).font.bold = True
-    widths = dict(enumerate((12, 8, 38, 44, 12), start=1))
-    widths.update({S.RAPPORTDATA_INFO_COL: 16, S.RAPPORTDATA_INFO_COL + 1: 18})
+    widths = dict(enumerate(S.RAPPORTDATA_WIDTHS, start=1))
+    widths.update(enumerate(S.RAPPORTDATA_INFO_WIDTHS, start=S.RAPPORTDATA_INFO_COL))
     _set_widths(book, sheet, widths)
     _optional(lambda: sheet.freeze_panes.freeze_at("A2"))
     return sheet
@@ -381,10 +381,7 @@ def _counts_text(findings: Sequence[Finding]) -> str:
 
 def user_message(exc: BaseException) -> str | None:
     """The Swedish message of an expected failure, or None for a real bug."""
-    if isinstance(exc, (WorkbookError, InputError)):
-        return exc.message
-    message = getattr(exc, "message", None)
-    if isinstance(message, str) and getattr(exc, "user_facing", False):
+    if message := errors.user_message(exc):
         return message
     if isinstance(exc, PermissionError):
         return (f"Filen {exc.filename} är låst eller skrivskyddad. Stäng den (till exempel i Word "

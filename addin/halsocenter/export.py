@@ -36,7 +36,7 @@ from . import contract as C
 from .atomic import atomic_write
 from .layout import Layout
 from .model import Finding, WorkbookData, severity_counts
-from .privacy import IDENTITY_KINDS
+from .privacy import PERSONAL_ID
 from .summary import FigureRow, PlanRow, Summary
 
 EXPORT_FORMAT = 1
@@ -112,15 +112,10 @@ def export_filename(kommun: str, year: int) -> str:
     return f"Halsocenter_{safe}_{year}.xlsx"
 
 
-PERSONAL_ID_CODES = ("personal_id",)
-"""The validator's code for an identity number found in a cell (see ``validate.personal_data``)."""
-
-
 def personal_data_errors(findings: Iterable[Finding]) -> list[Finding]:
     """Errors that mean an identity number (personnummer, samordningsnummer) is in the
     workbook."""
-    return [f for f in findings if f.severity == "error"
-            and (f.code in PERSONAL_ID_CODES or any(k in f.code for k in IDENTITY_KINDS))]  # fmt: skip
+    return [f for f in findings if f.severity == "error" and f.code == PERSONAL_ID]
 
 
 def mask_rows(figures: Iterable[FigureRow], mask_below: int | None) -> list[ExportRow]:
@@ -274,7 +269,6 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
         raise ExportRefused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
                             "fliken Start.")  # fmt: skip
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     created = (created or datetime.now()).replace(microsecond=0)
     rows = mask_rows(summary.figures, mask_below)
     open_findings = list(findings)

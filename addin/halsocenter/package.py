@@ -45,7 +45,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .atomic import atomic_write
+from .atomic import atomic_write, same_file
 from .layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -556,11 +556,8 @@ def _merge_defined_names(wb: etree._Element, gwb: etree._Element, replaced: set[
 
 
 def _shared_strings(gen: _Package) -> list[etree._Element]:
-    rel = next((r for r in gen.rels(gen.workbook) if r.type == RT_SHARED_STRINGS and r.target),
-               None)  # fmt: skip
-    if rel is None or not gen.has(rel.target):
-        return []
-    return _parse(gen.read(rel.target)).findall(_q("si"))
+    target = _workbook_target(gen, RT_SHARED_STRINGS)
+    return _parse(gen.read(target)).findall(_q("si")) if target else []
 
 
 def _rewrite_sheet(data: bytes, styles: _StyleMap, shared: list[etree._Element],
@@ -773,7 +770,7 @@ def write_with_sheets(src: Path, generated, dst: Path) -> None:
     appended. Every other part of ``src`` is copied as the same zip entry bytes. ``src`` is
     never modified; ``dst`` is written atomically; ``dst`` being ``src`` is a ValueError."""
     src, dst = Path(src), Path(dst)
-    if src.resolve() == dst.resolve() or (dst.exists() and os.path.samefile(src, dst)):
+    if same_file(src, dst):
         raise ValueError("Utfilen får inte vara samma fil som arbetsboken.")
     gen_data = _generated_bytes(generated)
     def write(tmp: Path) -> None:

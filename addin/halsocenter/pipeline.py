@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import contract as C
+from .atomic import same_file
 from .errors import InputError
 from .model import Finding, WorkbookData
 from .summary import Summary
@@ -52,13 +53,6 @@ def refuse_unreadable(wb: WorkbookData) -> None:
 
 def default_summary_path(src: Path) -> Path:
     return src.with_name(f"{src.stem}{C.DEFAULT_OUTPUT_SUFFIX}{src.suffix or '.xlsx'}")
-
-
-def same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
-    except OSError:
-        return False
 
 
 def write_summary(src: Path, dst: Path | None = None) -> tuple[Path, Analysis]:

@@ -31,6 +31,8 @@ KIND_LABELS = {
     EPOST: "en e-postadress",
 }
 IDENTITY_KINDS = (PERSONNUMMER, SAMORDNINGSNUMMER)
+PERSONAL_ID = "personal_id"
+"""The validator's finding code for an identity number in a cell; an export refuses on it."""
 CONTACT_KINDS = (TELEFON, EPOST)
 
 

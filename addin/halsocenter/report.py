@@ -25,10 +25,11 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from . import contract as C
+from .atomic import atomic_write
 from .charts import all_charts
 from .model import WorkbookData
 from .pipeline import InputError
-from .report_template import GOAL_KEYS, atomic_save, build_template
+from .report_template import GOAL_KEYS, build_template
 from .resources import resource
 from .summary import Summary
 
@@ -340,5 +341,4 @@ def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
     props.title = f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan {ctx['nasta_ar']}"
     props.subject = ctx["hc_namn"]
     props.author = ctx["kontakt"] or ctx["hc_namn"]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_save(tpl.save, out)
+    return atomic_write(out, lambda tmp: tpl.save(str(tmp)))

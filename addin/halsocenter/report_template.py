@@ -582,12 +582,6 @@ def _plan(doc) -> None:
 
 def write_template(path: Path) -> Path:
     """Write the template atomically to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_save(build_template().save, path)
-
-
-def atomic_save(save, path: Path) -> Path:
-    """Save a document through ``save(tmp)`` atomically (see ``atomic.py``)."""
-    return atomic_write(path, lambda tmp: save(str(tmp)))
+    document = build_template()
+    return atomic_write(path, lambda tmp: document.save(str(tmp)))
 

@@ -79,7 +79,6 @@ TXT_PLAN = "Verksamhetsplan"
 TXT_CREATED = "Skapad"
 TXT_TEMPLATE_VERSION = "Mallversion"
 TXT_PROGRAM_VERSION = "Programversion"
-MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 FMT_INT = "#,##0"  # thousands separator follows the reader's locale: "1 234" in Swedish Excel
 FMT_DEC = "0.0"
@@ -130,6 +129,12 @@ DEFINITION_SPANS = ((1, 1), (2, 11))
 KONTROLL_HEAD_ROW = 3
 KONTROLL_HEADER_ROW = 8
 KONTROLL_WIDTHS = (12, 14, 7, 20, 8, 20, 80, 22)
+KONTROLL_FILLS = {"error": COLOR_ERROR, "warning": COLOR_WARNING}
+KONTROLL_CELL_COL = C.KONTROLL_COLUMNS.index("Cell") + 1
+"""The column holding each finding's cell, which links to it."""
+COLOR_LINK = "0563C1"
+RAPPORTDATA_WIDTHS = (12, 8, 38, 44, 12)
+RAPPORTDATA_INFO_WIDTHS = (16, 18)
 KONTROLL_ALIGN = {C.KONTROLL_COLUMNS.index("Rad") + 1: "center",
                   C.KONTROLL_COLUMNS.index("Värde") + 1: "left"}  # fmt: skip
 
@@ -385,7 +390,7 @@ def month_rows(summary: Summary) -> list[list[Any]]:
     by_month = summary.breakdown("remisser", C.DIM_MONTH)
     rows: list[list[Any]] = [[C.DIM_MONTH, TXT_COUNT]]
     if summary.year:
-        for m, name in enumerate(MONTHS_SV, 1):
+        for m, name in enumerate(C.MONTH_NAMES, 1):
             rows.append([name, _num(by_month.get(f"{summary.year}-{m:02d}", 0))])
         others = [k for k in by_month if not k.startswith(f"{summary.year}-")]
     else:
@@ -989,10 +994,6 @@ def write_summary_sheet(ws, summary: Summary, created: datetime | None = None) -
     for b in layout.blocks:
         _write_block(ws, b)
     ws.row_dimensions[TITLE_ROW].height = 28
-    header = layout.block("nyckeltal")
-    for j in range(1, header.width):
-        ws.cell(row=header.first_row, column=header.left + j).alignment = Alignment(
-            horizontal="right", vertical="center", wrap_text=True)
     for spec in layout.charts:
         _add_chart(ws, spec)
     ws.sheet_view.showGridLines = False
@@ -1015,7 +1016,7 @@ def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
     c = _set(ws, 1, 1, kontroll_title(summary))
     c.font = Font(bold=True, size=16, color=COLOR_DARK)
     head = kontroll_head(findings)
-    fills = {"error": COLOR_ERROR, "warning": COLOR_WARNING}
+    fills = KONTROLL_FILLS
     for i, (label, count) in enumerate(head[:-1]):
         r = KONTROLL_HEAD_ROW + i
         a, b = _set(ws, r, 1, label), _set(ws, r, 2, count)
@@ -1029,7 +1030,7 @@ def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
     rows = kontroll_rows(findings)
     links = kontroll_links(findings, sheet_names)
     ordered = sorted_findings(findings)
-    cell_col = C.KONTROLL_COLUMNS.index("Cell") + 1
+    cell_col = KONTROLL_CELL_COL
     msg_col = C.KONTROLL_COLUMNS.index("Meddelande") + 1
     for j, value in enumerate(rows[0], 1):
         cell = _set(ws, KONTROLL_HEADER_ROW, j, value)
@@ -1053,7 +1054,7 @@ def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
             if linked:
-                cell.font = Font(color="0563C1", underline="single")
+                cell.font = Font(color=COLOR_LINK, underline="single")
             styles[key] = copy(cell._style)
         if links[i - 1]:
             cell = ws.cell(row=r, column=cell_col)
@@ -1079,10 +1080,8 @@ def write_rapportdata_sheet(ws, summary: Summary, created: datetime | None = Non
     table = Table(displayName=C.RAPPORTDATA_TABLE, ref=f"A1:{get_column_letter(ncols)}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)
-    for j, width in enumerate((12, 8, 38, 44, 12), 1):
+    for j, width in enumerate(RAPPORTDATA_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(j)].width = width
-    for r in range(2, len(rows) + 1):
-        ws.cell(row=r, column=ncols).number_format = "General"
     for i, (label, value) in enumerate(rapportdata_info(summary, created)):
         r = RAPPORTDATA_INFO_ROW + i
         _set(ws, r, RAPPORTDATA_INFO_COL, label).font = Font(bold=True)
@@ -1090,8 +1089,8 @@ def write_rapportdata_sheet(ws, summary: Summary, created: datetime | None = Non
         cell.alignment = Alignment(horizontal="left")
         if isinstance(value, datetime):
             cell.number_format = FMT_DATETIME
-    ws.column_dimensions[get_column_letter(RAPPORTDATA_INFO_COL)].width = 16
-    ws.column_dimensions[get_column_letter(RAPPORTDATA_INFO_COL + 1)].width = 18
+    for j, width in enumerate(RAPPORTDATA_INFO_WIDTHS, RAPPORTDATA_INFO_COL):
+        ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = "A2"
     _page_setup(ws, header_left=f"Hälsocenter {summary.kommun or ''}".strip(),
                 header_right=C.DATA_SHEET, landscape=False)  # fmt: skip

@@ -7,8 +7,9 @@ region export), so a figure is computed once and shown the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from . import __version__
 from . import contract as C
 
 
@@ -40,7 +41,7 @@ class Summary:
     history: tuple[tuple[int, dict[str, float]], ...] = ()
     """(year, {key: total}) for earlier years from Tidigare år and this year, oldest first."""
     template_version: int = C.TEMPLATE_VERSION
-    program_version: str = field(default_factory=lambda: __import__("halsocenter").__version__)
+    program_version: str = __version__
 
     def rows(self) -> Iterator[tuple[str | None, int | None, str, str, float | None]]:
         """Rapportdata rows: (Kommun, År, Nyckel, Dimension, Värde)."""

@@ -26,8 +26,9 @@ from openpyxl.worksheet.table import TableColumn
 
 from . import contract as C
 from . import template
+from .atomic import same_file
 from .model import WorkbookData
-from .pipeline import InputError, same_file
+from .pipeline import InputError
 from .read import norm_header, read_workbook
 
 GENERAL = "General"

@@ -651,7 +651,7 @@ def personal_data(ctx: Context) -> Iterator[Finding]:
             other = [h for h in hits if h.kind in P.CONTACT_KINDS]
             if other and exempt and (tc.sheet, tc.cell) == exempt:
                 other = []
-            for code, group in (("personal_id", identity), ("contact_info", other)):
+            for code, group in ((P.PERSONAL_ID, identity), ("contact_info", other)):
                 if group:
                     yield ctx.at_text(code, tc, tc.value, kind=_kinds(group),
                                       masked=", ".join(h.masked for h in group))  # fmt: skip
@@ -662,7 +662,7 @@ def personal_data(ctx: Context) -> Iterator[Finding]:
                 continue
             for row, value in td.raw[col.key].items():
                 if type(value) in (int, float) and (hit := P.number_identifier(value)):
-                    yield ctx.at("personal_id", td, int(row), col.key, hit.masked,
+                    yield ctx.at(P.PERSONAL_ID, td, int(row), col.key, hit.masked,
                                  kind=P.KIND_LABELS[hit.kind], masked=hit.masked)  # fmt: skip
 
 
