@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import contract as C
 from .model import Severity
 
 
@@ -25,7 +26,7 @@ MESSAGES: dict[str, Template] = {
         "error", "{where}: {column} saknas. Fyll i {column} – uppgiften behövs i statistiken."),
     "list_value_unknown": Template(
         "error", "{where}: ”{value}” finns inte i listan {list_name}. Välj ett värde i "
-        "rullgardinslistan{allowed}, eller lägg till värdet i listan på fliken Listor om det "
+        "rullgardinslistan{allowed}, eller lägg till värdet i listan på fliken {lists_sheet} om det "
         "ska finnas."),
     "duplicate_row": Template(
         "warning", "{where}: raden är likadan som rad {first_row}. Ta bort den om den är "
@@ -44,16 +45,18 @@ MESSAGES: dict[str, Template] = {
         "ha ett eget löpnummer; ge raden ett nytt nummer eller ta bort dubbletten."),
     "date_order": Template(
         "error", "{where}: {column} ({value}) är före {other_column} ({other_value}). "
-        "Datumen ska komma i ordningen Inkom, Första samtal, Avslutad (och Retur efter Inkom); "
+        "Datumen ska komma i ordningen {inkom}, {forsta_samtal}, {avslutad} (och {retur} efter "
+        "{inkom}); "
         "rätta det datum som är fel."),
     "completed_without_first_talk": Template(
-        "error", "{where}: Utfall är {utfall} men Första samtal saknas. Fyll i datumet för "
-        "första samtalet eller ändra Utfall."),
+        "error", "{where}: {utfall_header} är {utfall} men {forsta_samtal} saknas. Fyll i datumet "
+        "för första samtalet eller ändra {utfall_header}."),
     "first_talk_but_waiting": Template(
-        "warning", "{where}: Första samtal är ifyllt ({first_talk}) men Utfall är fortfarande "
-        "{value}. Ändra Utfall, t.ex. till {genomfort}."),
+        "warning", "{where}: {forsta_samtal} är ifyllt ({first_talk}) men {utfall_header} är "
+        "fortfarande {value}. Ändra {utfall_header}, t.ex. till {genomfort}."),
     "no_show_without_return": Template(
-        "warning", "{where}: Utfall är {utfall} men Retur saknas. Fyll i datumet då receptet "
+        "warning", "{where}: {utfall_header} är {utfall} men {retur} saknas. Fyll i datumet då "
+        "receptet "
         "skickades tillbaka till förskrivaren."),
     # ---- Uppföljningar
     "followup_unknown_id": Template(
@@ -64,9 +67,9 @@ MESSAGES: dict[str, Template] = {
         "{referral_sheet} rad {referral_row}). Rätta något av datumen."),
     "followup_without_first_talk": Template(
         "warning", "{where}: remissen {lopnummer} ({referral_sheet} rad {referral_row}) har "
-        "inget datum för Första samtal. Fyll i det på fliken {referral_sheet}."),
+        "inget datum för {forsta_samtal}. Fyll i det på fliken {referral_sheet}."),
     "tidpunkt_mismatch": Template(
-        "warning", "{where}: Tidpunkt är {value} men uppföljningen gjordes {months} månader "
+        "warning", "{where}: {tidpunkt} är {value} men uppföljningen gjordes {months} månader "
         "efter första samtalet. Välj {suggestion} eller kontrollera datumen."),
     # ---- Aktiviteter, Närvaro, Plan
     "count_negative": Template(
@@ -83,7 +86,7 @@ MESSAGES: dict[str, Template] = {
         "error", "{where}: det finns inget tillfälle ”{value}” den {day} på fliken "
         "{activity_sheet}. Kontrollera datum och stavning, eller lägg in tillfället där."),
     "attendance_count_mismatch": Template(
-        "warning", "{where}: Deltagare är {value} men närvarolistan har {attendance} deltagare "
+        "warning", "{where}: {deltagare} är {value} men närvarolistan har {attendance} deltagare "
         "för {activity} den {day}. Rätta antalet eller närvarolistan."),
     "activity_not_in_plan": Template(
         "warning", "{where}: aktiviteten ”{value}” ({sessions}) finns inte i "
@@ -97,13 +100,13 @@ MESSAGES: dict[str, Template] = {
         "error", "{where}: året {value} finns redan på rad {first_row}. Varje år ska stå på en "
         "rad."),
     "history_year_not_before": Template(
-        "warning", "{where}: året {value} är inte före verksamhetsåret {year}. Fliken Tidigare "
-        "år ska bara ha tidigare års siffror."),
+        "warning", "{where}: året {value} är inte före verksamhetsåret {year}. Fliken "
+        "{history_sheet} ska bara ha tidigare års siffror."),
     # ---- Start
     "setting_missing": Template(
-        "error", "{where}: {column} är inte ifyllt. Fyll i cellen på fliken Start."),
+        "error", "{where}: {column} är inte ifyllt. Fyll i cellen på fliken {start_sheet}."),
     "setting_recommended": Template(
-        "warning", "{where}: {column} är inte ifyllt. Fyll i cellen på fliken Start."),
+        "warning", "{where}: {column} är inte ifyllt. Fyll i cellen på fliken {start_sheet}."),
     "setting_invalid": Template("error", "{where}: ”{value}” går inte som {column}. {hint}"),
     "template_old": Template(
         "warning", "{where}: arbetsboken följer mallversion {value}; den aktuella är {current}. "
@@ -125,6 +128,29 @@ def severity(code: str) -> Severity:
     return MESSAGES[code].severity
 
 
+def where_cell(sheet: str, row: int, header: str) -> str:
+    """How every message names a table cell."""
+    return f"{sheet}, rad {row}, kolumn {header}"
+
+
+def where_setting(sheet: str, cell: str, label: str) -> str:
+    """How every message names a named cell on the Start sheet."""
+    return f"{sheet}, cell {cell} ({label})"
+
+
+NAMES = {
+    "lists_sheet": C.LISTS_SHEET, "start_sheet": C.START_SHEET,
+    "history_sheet": C.TIDIGARE_AR.sheet,
+    **{key: C.REMISSER.column(key).header
+       for key in ("inkom", "forsta_samtal", "avslutad", "retur")},
+    "utfall_header": C.REMISSER.column("utfall").header,
+    "tidpunkt": C.UPPFOLJNINGAR.column("tidpunkt").header,
+    "deltagare": C.AKTIVITETER.column("deltagare").header,
+}  # fmt: skip
+"""Sheet and column names the templates mention, taken from the contract."""
+
+
 def render(code: str, **fields) -> str:
-    """The Swedish message for ``code``; ``fields`` fill the template's placeholders."""
-    return MESSAGES[code].text.format(**fields)
+    """The Swedish message for ``code``; ``fields`` fill the template's placeholders (and
+    override ``NAMES``)."""
+    return MESSAGES[code].text.format(**{**NAMES, **fields})

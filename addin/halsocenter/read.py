@@ -24,6 +24,7 @@ from . import contract as C
 from .errors import WorkbookError
 from .gc_pause import collector_paused
 from .layout import Layout, split_ref
+from .messages import where_cell, where_setting
 from .migrate import migration_for
 from .model import Finding, TableData, TextCell, WorkbookData
 from .parse import (
@@ -94,7 +95,7 @@ def _typed_series(column: C.Column, values: list, rows: list[int], allowed, shee
         problems.append(Finding(
             code=f"ogiltigt_{column.kind}", severity="error", sheet=sheet, row=row,
             column=column.header, cell=f"{letter}{row}" if letter else None, value=value,
-            message=f"{sheet}, rad {row}, kolumn {column.header}: {reason}. Cellen ska innehålla "
+            message=f"{where_cell(sheet, row, column.header)}: {reason}. Cellen ska innehålla "
                     f"{_KIND_WORD.get(column.kind, 'ett värde')}.",
         ))  # fmt: skip
     index = pd.Index(rows, name="rad")
@@ -129,6 +130,15 @@ def build_table(spec: C.Table, records: list[list], rows: list[int], letters: di
                                       index=pd.Index(rows, name="rad"), dtype="object")
     df = pd.DataFrame(typed, index=pd.Index(rows, name="rad"))
     return TableData(spec, df, raw, dict(letters), sheet, header_row, extra)
+
+
+def norm_names(series: pd.Series) -> pd.Series:
+    """Names typed by hand (Aktivitet, Löpnummer, Deltagar-ID) as keys that ignore case and
+    spacing; None for a blank. Each distinct name is folded once."""
+    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
+    keys = [norm_header(u) or None for u in uniques] + [None]  # code -1 (blank) -> None
+    return pd.Series(pd.Index(keys, dtype="object")[codes].to_numpy(), index=series.index,
+                     dtype="object")  # fmt: skip
 
 
 def frame(spec: C.Table, rows: Iterable[Mapping[str, Any]], lists=None,
@@ -257,7 +267,7 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
     known_tables = {t.name.casefold() for t in C.TABLES}
     if settings_raw.get("hc_mallversion") is None and not (known_tables & set(layout.tables)):
         raise WorkbookError(
-            f"{path.name} följer inte Hälsocenter-mallen (fliken Start och tabellerna saknas). "
+            f"{path.name} följer inte Hälsocenter-mallen (fliken {C.START_SHEET} och tabellerna saknas). "
             "Skapa en ny arbetsbok med mallen och flytta in uppgifterna.", kind="not_template",
             path=path)
 
@@ -286,8 +296,8 @@ def _version(path: Path, raw) -> int:
         version = None
     if version is None:
         raise WorkbookError(
-            f"{path.name}: mallversionen (cellen hc_mallversion på fliken Start) saknas eller är "
-            "ogiltig. Arbetsboken kan inte kontrolleras.", kind="not_template", path=path)
+            f"{path.name}: mallversionen (cellen hc_mallversion på fliken {C.START_SHEET}) saknas "
+            "eller är ogiltig. Arbetsboken kan inte kontrolleras.", kind="not_template", path=path)
     if version > C.TEMPLATE_VERSION:
         raise WorkbookError(
             f"{path.name} är gjord med en nyare mall (version {version}) än programmet kan läsa "
@@ -314,7 +324,7 @@ def _type_settings(raw, cells, lists, problems) -> dict[str, Any]:
             row = int(re.sub(r"\D", "", cell))
             problems.append(Finding(
                 code=f"ogiltigt_{nc.kind}", severity="error", sheet=sheet, row=row, column=nc.label,
-                cell=cell, value=value, message=f"{sheet}, cell {cell} ({nc.label}): {exc}."))
+                cell=cell, value=value, message=f"{where_setting(sheet, cell, nc.label)}: {exc}."))
     return out
 
 

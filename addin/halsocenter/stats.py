@@ -29,6 +29,7 @@ import pandas as pd
 
 from . import contract as C
 from .model import WorkbookData
+from .read import norm_names
 from .summary import FigureRow, PlanRow, Summary
 
 EMPTY = C.EMPTY_CATEGORY
@@ -111,11 +112,8 @@ def _in_year(series: pd.Series, year: int) -> pd.Series:
 
 
 def _norm(series: pd.Series) -> pd.Series:
-    """Case- and spacing-insensitive key for names typed by hand (Aktivitet, Löpnummer)."""
-    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
-    keys = [" ".join(str(u).split()).casefold() for u in uniques] + [""]  # -1 (blank) -> ""
-    return pd.Series(pd.Index(keys, dtype="object")[codes].to_numpy(), index=series.index,
-                     dtype="object")  # fmt: skip
+    """Case- and spacing-insensitive key for names typed by hand; "" for a blank."""
+    return norm_names(series).fillna("")
 
 
 def _header(spec: C.Table, key: str) -> str:

@@ -24,7 +24,7 @@ from . import messages as M
 from . import privacy as P
 from .model import Finding, TableData, TextCell, WorkbookData, severity_counts
 from .parse import normalize_text
-from .read import EXCEL_ERRORS, norm_header
+from .read import EXCEL_ERRORS, norm_header, norm_names
 
 MIN_YEAR, MAX_YEAR = 2015, 2100
 """Plausible verksamhetsår (hc_ar)."""
@@ -92,17 +92,6 @@ def show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-@lru_cache(maxsize=65536)
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def norm_name(series: pd.Series) -> pd.Series:
-    """Names compared ignoring case and spacing (Aktivitet, Löpnummer); None when empty."""
-    folded = [_fold(v) or None if isinstance(v, str) else None for v in series.tolist()]
-    return pd.Series(folded, index=series.index, dtype="object")
-
-
 def sessions_text(n: int) -> str:
     return f"{n} tillfälle" if n == 1 else f"{n} tillfällen"
 
@@ -113,6 +102,17 @@ def _mask(mask: pd.Series) -> np.ndarray:
 
 def _rows(mask: pd.Series) -> list[int]:
     return mask.index[_mask(mask)].tolist()
+
+
+def _duplicates(values: pd.Series) -> Iterator[tuple[int, Any, int]]:
+    """(row, value, row of its first occurrence) for every repeat of a non-empty value."""
+    dup = values.notna() & values.duplicated()
+    if not dup.any():
+        return
+    firsts = values[values.notna() & ~dup]
+    first = dict(zip(firsts.tolist(), firsts.index.tolist(), strict=True))
+    for row, value in _items(dup, values):
+        yield row, value, first[value]
 
 
 def _items(mask: pd.Series, *columns: pd.Series) -> Iterator[tuple]:
@@ -241,15 +241,14 @@ class Context:
         if value is _MISSING:
             value = self.raw(td, row, key)
         value = plain(value)
-        where = f"{td.sheet}, rad {row}, kolumn {header}"
+        where = M.where_cell(td.sheet, row, header)
         message = M.render(code, where=where, column=header, value=show(value), **fields)
         return Finding(code, M.severity(code), td.sheet, int(row), header, td.cell(row, key),
                        value, message)  # fmt: skip
 
     def at_text(self, code: str, tc: TextCell, value: Any, **fields) -> Finding:
         column = self.column_of(tc)
-        where = f"{tc.sheet}, rad {tc.row}, kolumn {column}" if column else \
-            f"{tc.sheet}, cell {tc.cell}"
+        where = M.where_cell(tc.sheet, tc.row, column) if column else f"{tc.sheet}, cell {tc.cell}"
         message = M.render(code, where=where, column=column or tc.cell, value=show(value),
                            **fields)  # fmt: skip
         return Finding(code, M.severity(code), tc.sheet, tc.row, column, tc.cell, plain(value),
@@ -262,7 +261,7 @@ class Context:
         if value is _MISSING:
             value = self.wb.settings_raw.get(name)
         value = plain(value)
-        where = f"{sheet}, cell {cell} ({nc.label})"
+        where = M.where_setting(sheet, cell, nc.label)
         message = M.render(code, where=where, column=nc.label, value=show(value), **fields)
         m = _CELL.fullmatch(cell)
         return Finding(code, M.severity(code), sheet, int(m[2]) if m else None, nc.label, cell,
@@ -335,13 +334,9 @@ def duplicate_rows(ctx: Context) -> Iterator[Finding]:
         if len(df) < 2:
             continue
         hashes = pd.util.hash_pandas_object(df, index=False)
-        dup = hashes.duplicated()
-        if not dup.any():
-            continue
-        first = dict(zip(hashes[~dup].tolist(), hashes.index[~dup].tolist(), strict=True))
         key = td.spec.columns[0].key
-        for row, h in _items(dup, hashes):
-            yield ctx.at("duplicate_row", td, row, key, first_row=first[h])
+        for row, _, first_row in _duplicates(hashes):
+            yield ctx.at("duplicate_row", td, row, key, first_row=first_row)
 
 
 _YEAR_HINTS = {
@@ -389,14 +384,8 @@ def unique_lopnummer(ctx: Context) -> Iterator[Finding]:
     td = ctx.table("remisser")
     if td is None:
         return
-    names = norm_name(td.df["lopnummer"])
-    dup = names.notna() & names.duplicated()
-    if not dup.any():
-        return
-    firsts = names[names.notna() & ~dup]
-    first = dict(zip(firsts.tolist(), firsts.index.tolist(), strict=True))
-    for row, name in _items(dup, names):
-        yield ctx.at("duplicate_id", td, row, "lopnummer", first_row=first[name])
+    for row, _, first_row in _duplicates(norm_names(td.df["lopnummer"])):
+        yield ctx.at("duplicate_id", td, row, "lopnummer", first_row=first_row)
 
 
 @rule
@@ -456,13 +445,13 @@ def followups(ctx: Context) -> Iterator[Finding]:
     ref = ctx.wb.tables.get("remisser")
     ref_df = ref.df if ref is not None else pd.DataFrame(columns=["lopnummer", "forsta_samtal"])
     ref_sheet = ref.sheet if ref is not None else C.REMISSER.sheet
-    names = norm_name(ref_df["lopnummer"]) if len(ref_df) else pd.Series(dtype="object")
+    names = norm_names(ref_df["lopnummer"]) if len(ref_df) else pd.Series(dtype="object")
     keep = names.notna() & ~names.duplicated()
     first = pd.DataFrame({"talk": ref_df["forsta_samtal"][keep],
                           "row": pd.Series(ref_df.index, index=ref_df.index)[keep]})
     first.index = names[keep].to_numpy()
     df = fu.df
-    keys = norm_name(df["lopnummer"])
+    keys = norm_names(df["lopnummer"])
     known = keys.isin(first.index)
     for row in _rows(keys.notna() & ~known):
         yield ctx.at("followup_unknown_id", fu, row, "lopnummer", referral_sheet=ref_sheet)
@@ -514,7 +503,7 @@ def session_numbers(ctx: Context) -> Iterator[Finding]:
 
 
 def _sessions(td: TableData) -> pd.DataFrame:
-    return pd.DataFrame({"datum": td.df["datum"], "name": norm_name(td.df["aktivitet"])},
+    return pd.DataFrame({"datum": td.df["datum"], "name": norm_names(td.df["aktivitet"])},
                         index=td.df.index).dropna()  # fmt: skip
 
 
@@ -553,12 +542,12 @@ def activities_in_plan(ctx: Context) -> Iterator[Finding]:
     if akt is None:
         return
     df = akt.df[akt.df["typ"] != C.AKTIVITETSTYP_SPONTANT]
-    names = norm_name(df["aktivitet"]).dropna()
+    names = norm_names(df["aktivitet"]).dropna()
     if names.empty:
         return
     plan = ctx.wb.tables.get("plan")
     plan_sheet = plan.sheet if plan is not None else C.PLAN.sheet
-    planned = set(norm_name(plan.df["aktivitet"]).dropna()) if plan is not None else set()
+    planned = set(norm_names(plan.df["aktivitet"]).dropna()) if plan is not None else set()
     if not planned:
         row = int(names.index[0])
         yield ctx.at("plan_empty", akt, row, "aktivitet", activity_sheet=akt.sheet,
@@ -582,11 +571,8 @@ def history_years(ctx: Context) -> Iterator[Finding]:
     if td is None:
         return
     years = td.df["ar"]
-    dup = years.notna() & years.duplicated()
-    firsts = years[years.notna() & ~dup]
-    first = dict(zip(firsts.tolist(), firsts.index.tolist(), strict=True))
-    for row, year in _items(dup, years):
-        yield ctx.at("duplicate_year", td, row, "ar", first_row=first[year])
+    for row, _, first_row in _duplicates(years):
+        yield ctx.at("duplicate_year", td, row, "ar", first_row=first_row)
     if ctx.year is not None:
         for row in _rows(years >= ctx.year):
             yield ctx.at("history_year_not_before", td, row, "ar", year=ctx.year)
