@@ -19,14 +19,14 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from . import ovba
-from .atomic import atomic_write
+from .atomic import write_bytes_atomic
 from .resources import resource
+from .stable_zip import stable_zip
 
 ADDIN_NAME = "halsocenter.xlam"
 PROJECT_NAME = "HalsocenterAddin"  # the VBA project; must differ from every module name
@@ -291,20 +291,7 @@ def build_xlam(
     Without ``interpreter`` xlwings falls back to ``python`` on PATH (or the user config file);
     :func:`install` passes the current environment's interpreter.
     """
-    out = Path(out_path)
-    parts = package_parts(interpreter, pythonpath)
-
-    def write(tmp: Path) -> None:
-        with zipfile.ZipFile(tmp, "w") as zf:
-            for name, data in parts:
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0
-                info.external_attr = 0
-                zf.writestr(info, data)
-
-    atomic_write(out, write)
-    return out
+    return write_bytes_atomic(out_path, stable_zip(package_parts(interpreter, pythonpath)))
 
 
 # --------------------------------------------------------------------------- install

@@ -60,6 +60,8 @@ from .export import (
     ExportRow,
     add_table,
     bold_row,
+    data_row,
+    data_sheet,
     personal_data_errors,
     plan_rows,
     print_setup,
@@ -620,20 +622,15 @@ def _write_reporting(book: Workbook, result: ConsolidationResult) -> None:
 
 
 def _data_rows(kept: list[Report], county: dict[int, list[ExportRow]]) -> list[list]:
-    rows = [[r.kommun, r.year, x.key, x.dimension or None, x.value, MASKED if x.masked else None]
-            for r in kept for x in r.rows]  # fmt: skip
+    rows = [data_row(r.kommun, r.year, x) for r in kept for x in r.rows]
     for year in sorted(county, reverse=True):
-        rows += [[COUNTY, year, x.key, x.dimension or None, x.value,
-                  PARTLY_MASKED if x.masked else None] for x in county[year]]  # fmt: skip
+        rows += [data_row(COUNTY, year, x, PARTLY_MASKED) for x in county[year]]
     return rows
 
 
 def _write_data(book: Workbook, n_rows: int) -> None:
     """Header and table only; the rows go in as XML when the book is saved (save_with_rows)."""
-    ws = _new_sheet(book, DATA_SHEET)
-    set_widths(ws, (14, 8, 34, 34, 12, 11))
-    ws.append(list(EXPORT_COLUMNS))
-    add_table(ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, n_rows)
+    data_sheet(_new_sheet(book, DATA_SHEET), n_rows)
 
 
 def _write_overview(book: Workbook, kept: list[Report], county: dict[int, list[ExportRow]],

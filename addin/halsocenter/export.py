@@ -193,6 +193,20 @@ def rows_xml(rows: Iterable[Sequence], first_row: int) -> str:
     return "".join(parts)
 
 
+def data_sheet(ws, n_rows: int) -> None:
+    """The Rapportdata sheet's header and table; its ``n_rows`` rows go in at save time
+    (``save_with_rows``). The export file and the county workbook share the layout."""
+    set_widths(ws, (14, 8, 34, 34, 12, 11))
+    ws.append(list(EXPORT_COLUMNS))
+    add_table(ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, n_rows)
+
+
+def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
+    """One Rapportdata row: Kommun, År, Nyckel, Dimension, Värde, Maskerad."""
+    return [kommun, year, row.key, row.dimension or None, row.value,
+            masked_word if row.masked else None]  # fmt: skip
+
+
 def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) -> Path:
     """Save ``book`` atomically with the rows in ``bulk`` appended below the first row of the
     named sheets. A county workbook has tens of thousands of Rapportdata rows; writing them as
@@ -279,12 +293,8 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
     book.properties.created = created
     book.properties.modified = created
 
-    ws = book.create_sheet(DATA_SHEET)
-    set_widths(ws, (14, 8, 34, 34, 12, 11))
-    ws.append(list(EXPORT_COLUMNS))
-    data_rows = [[summary.kommun, summary.year, r.key, r.dimension or None, r.value,
-                  MASKED if r.masked else None] for r in rows]  # fmt: skip
-    add_table(ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, len(rows))
+    data_sheet(book.create_sheet(DATA_SHEET), len(rows))
+    data_rows = [data_row(summary.kommun, summary.year, r) for r in rows]
 
     ws = book.create_sheet(PLAN_SHEET)
     set_widths(ws, [c.width for c in C.PLAN.columns])

@@ -126,6 +126,3 @@ class WorkbookData:
     def list_values(self, list_key: str) -> tuple[str, ...]:
         """The workbook's own (possibly extended) list, falling back to the contract's."""
         return self.lists.get(list_key) or C.LIST_BY_KEY[list_key].values
-
-    def table(self, key: str) -> TableData:
-        return self.tables[key]

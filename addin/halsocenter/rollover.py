@@ -46,6 +46,7 @@ from .stats import compute
 from .summary import Summary
 from .upgrade import (
     Cell,
+    new_workbook,
     put_lists,
     put_other_sheets,
     put_rows,
@@ -114,11 +115,7 @@ def rollover(src: Path, dst: Path) -> Path:
                          "i året innan nästa års arbetsbok skapas.", [])  # fmt: skip
     summary = compute(data)
     source = read_source(src, data)
-    s = source.settings
-    wb = template.build_workbook(
-        kommun=s["hc_kommun"].value if "hc_kommun" in s else data.kommun, year=year + 1,
-        startdatum=s["hc_startdatum"].value if "hc_startdatum" in s else None,
-        kontakt=s["hc_kontakt"].value if "hc_kontakt" in s else None)  # fmt: skip
+    wb = new_workbook(source, year + 1)
 
     rem = source.tables["remisser"]
     keep = open_referrals(data.tables["remisser"].df, year).tolist()

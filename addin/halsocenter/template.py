@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import contract as C
 from .atomic import write_bytes_atomic
+from .stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
 
 INPUT_ROWS = 5000
 """Rows 2..INPUT_ROWS of every data sheet carry the drop-downs and input messages."""
@@ -39,7 +40,6 @@ LIST_LAST_ROW = 5000
 TABLE_STYLE = "TableStyleMedium2"
 FIXED_TIME = datetime(2024, 1, 1)
 """Document created/modified time written into every file, so the bytes never depend on when."""
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 DATE_MIN, DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
 NUMBER_FORMATS = {"date": "yyyy-mm-dd", "int": "0", "number": "0.0"}
@@ -284,21 +284,17 @@ def normalise_xlsx(data: bytes) -> bytes:
     fixed member timestamps and attributes, ``[Content_Types].xml`` first (as Office writes it)
     and the other members in the order openpyxl wrote them."""
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:  # fmt: skip
-        members = sorted(src.infolist(), key=lambda i: i.filename != "[Content_Types].xml")
-        for info in members:
+
+    def parts(src: zipfile.ZipFile):
+        for info in sorted(src.infolist(), key=lambda i: i.filename != "[Content_Types].xml"):
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
                               rb"\g<1>" + stamp + rb"\g<3>", body)  # fmt: skip
-            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.create_system = 0
-            zi.external_attr = 0
-            dst.writestr(zi, body, compresslevel=6)
-    return out.getvalue()
+            yield info.filename, body
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return stable_zip(parts(src))
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
