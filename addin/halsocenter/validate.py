@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
 from . import contract as C
 from . import messages as M
@@ -133,12 +134,7 @@ def _column_number(cell: str | None) -> int:
     if not cell:
         return 0
     m = _CELL.fullmatch(cell.replace("$", ""))
-    if not m:
-        return 0
-    n = 0
-    for ch in m[1].upper():
-        n = n * 26 + ord(ch) - 64
-    return n
+    return column_index_from_string(m[1].upper()) if m else 0
 
 
 # --------------------------------------------------------------------------- context
