@@ -23,6 +23,7 @@ import xlwings as xw  # noqa: E402
 
 from halsocenter import contract as C  # noqa: E402
 from halsocenter import excel, pipeline, read, template  # noqa: E402
+from halsocenter import kontroll as K  # noqa: E402
 from halsocenter import sheets as S  # noqa: E402
 from xlwings_payload import book_payload, sheet_values  # noqa: E402
 
@@ -142,6 +143,16 @@ def block_at(payload, actions, sheet: str, row: int, col: int = 1) -> list[list]
     raise AssertionError(f"nothing written at {sheet}!R{row}C{col}")
 
 
+def _groups(actions: list[dict]) -> list[list]:
+    """The summary rows (one per group) the check wrote, found by the summary's header."""
+    for a in actions:
+        values = a.get("values") or []
+        if a["func"] == "setValues" and len(values) > 1 and \
+                values[1] == list(C.KONTROLL_GROUP_COLUMNS):  # fmt: skip
+            return values[2:]
+    raise AssertionError("no summary block written")
+
+
 def alerts(actions: list[dict]) -> list[list]:
     return [a["args"] for a in actions if a["func"] == "alert"]
 
@@ -178,29 +189,45 @@ def test_live_read_equals_file_read_on_example_workbooks(examples):
 # --------------------------------------------------------------------------- the buttons
 
 
+def kontroll_blocks(payload, actions, findings) -> dict[str, list[list]]:
+    """The summary and findings blocks as the live writer wrote them, where the layout says."""
+    layout = K.kontroll_layout(findings)
+    return {name: block_at(payload, actions, C.CHECK_SHEET, layout.block(name).top)
+            for name in ("head", "summary", "findings")}  # fmt: skip
+
+
 def test_kontrollera_lists_the_personnummer_with_a_link(files):
     payload = book_payload(files["n"])
     actions = press(excel.kontrollera, payload)
-    rows = block_at(payload, actions, C.CHECK_SHEET, S.KONTROLL_HEADER_ROW)
-    assert rows[0] == list(C.KONTROLL_COLUMNS)
-    col = {name: i for i, name in enumerate(C.KONTROLL_COLUMNS)}
-    pnr = [r for r in rows[1:] if r[col["Kod"]] == "personal_id"]
+    findings = pipeline.analyse(read.read_workbook(files["n"])).findings
+    layout = K.kontroll_layout(findings, read.read_workbook(files["n"]).sheet_names,
+                               kommun="Vaggeryd", year=YEAR)  # fmt: skip
+    blocks = kontroll_blocks(payload, actions, findings)
+    for name in ("summary", "findings"):  # what the file writer writes, cell for cell
+        want = [list(r.values) + [None] * (len(K.WIDTHS) - len(r.values))
+                for r in layout.block(name).rows]
+        assert blocks[name] == as_sent(want), name
+    rows = blocks["findings"]
+    assert rows[1] == list(C.KONTROLL_FINDING_COLUMNS)
+    col = {name: i for i, name in enumerate(C.KONTROLL_FINDING_COLUMNS)}
+    pnr = [r for r in rows[2:] if r[col["Kod"]] == "personal_id"]
     assert len(pnr) == 1
     assert pnr[0][col["Flik"]] == C.REMISSER.sheet and pnr[0][col["Rad"]] == 4  # third row
-    assert pnr[0][col["Cell"]] == "O4"
-    assert PNR not in str(rows)  # the Kontroll sheet shows the number masked
+    assert pnr[0][col["Cell"]] == "O4" and pnr[0][col["Regel"]] == "Personnummer"
+    assert PNR not in str(blocks)  # the Kontroll sheet shows the number masked
     links = writes(payload, actions, C.CHECK_SHEET, "setFormula")
-    assert len(links) == 1 and links[0]["start_column"] == col["Cell"]
-    assert ['=HYPERLINK("#\'Remisser\'!O4","O4")'] in links[0]["values"]
-    assert len(links[0]["values"]) == len(rows) - 1
+    assert len(links) == 2 and {a["start_column"] for a in links} == {K.LINK_COL - 1}
+    assert ['=HYPERLINK("#\'Remisser\'!O4","O4")'] in links[1]["values"]
+    assert len(links[1]["values"]) == len(rows) - 2
     (message, title, buttons, mode, _), = alerts(actions)
     assert title == excel.TITLE and mode == "critical" and "1 fel" in message
-    head = block_at(payload, actions, C.CHECK_SHEET, S.KONTROLL_HEAD_ROW)
-    assert head == as_sent(S.kontroll_head(pipeline.analyse(read.read_workbook(files["n"]))
-                                           .findings))
+    assert blocks["head"] == as_sent([[*r, None] if len(r) == 1 else r
+                                      for r in K.head_rows(findings)])  # fmt: skip
     # only Kontroll is written by the check
     targets = {t for t in sheets_per_action(payload, actions) if t}
     assert targets == {C.CHECK_SHEET}
+    heights = writes(payload, actions, C.CHECK_SHEET, "setRowHeight")
+    assert heights and all(a["args"][0] >= 2 * K.LINE_PT for a in heights)
 
 
 def test_arssammanstallning_writes_what_the_file_writer_writes(files):
@@ -262,7 +289,8 @@ def test_rerun_replaces_the_generated_sheets_in_place(files, tmp_path):
 def _grown(button, payload, small, large):
     """What shows that the 2N book really had twice the data."""
     if button is excel.kontrollera:
-        return [len(block_at(payload, a, C.CHECK_SHEET, S.KONTROLL_HEADER_ROW)) - 1
+        top = K.kontroll_layout([]).block("findings").top  # below a summary without groups
+        return [len(block_at(payload, a, C.CHECK_SHEET, top + len(_groups(a)))) - 2
                 for a in (small, large)]  # fmt: skip
     col = {name: i for i, name in enumerate(C.RAPPORTDATA_COLUMNS)}
     return [next(r[col["Värde"]] for r in block_at(payload, a, C.DATA_SHEET, 1)
@@ -279,6 +307,34 @@ def test_number_of_actions_does_not_grow_with_rows(files, button):
     assert [a["func"] for a in large] == [a["func"] for a in small]
     few, many = _grown(button, payload, small, large)
     assert many > few > 0  # ... while the data written did grow
+
+
+def systematic_workbook(path: Path, n: int) -> Path:
+    """``n`` referrals whose Träning start all say "<30" (a renamed list value pasted down)."""
+    wb = template.build_workbook(kommun="Vaggeryd", year=YEAR, startdatum=date(2021, 10, 25),
+                                 kontakt="Hälsocoach Vaggeryd")  # fmt: skip
+    rows = referral_rows(n, pnr_row=None)
+    for row in rows:
+        row["traning_start"] = "<30"
+    template.fill_table(wb, C.REMISSER, rows)
+    template.write_workbook(wb, path)
+    return path
+
+
+def test_kontroll_actions_stay_flat_when_findings_grow_tenfold(tmp_path):
+    few = book_payload(systematic_workbook(tmp_path / "few" / "Vaggeryd_2023.xlsx", 40))
+    many = book_payload(systematic_workbook(tmp_path / "many" / "Vaggeryd_2023.xlsx", 400))
+    small, large = press(excel.kontrollera, few), press(excel.kontrollera, many)
+    assert [a["func"] for a in large] == [a["func"] for a in small]
+    # ... while ten times the findings were found, and the list was capped
+    group_small, group_large = (next(r for r in _groups(a) if r[K.LINK_COL - 1] == "K2")
+                                for a in (small, large))  # fmt: skip
+    assert (group_small[2], group_large[2]) == (40, 400)
+    assert group_large[5].startswith("K2:K401")
+    top = K.kontroll_layout([]).block("findings").top + len(_groups(large))
+    listed = block_at(many, large, C.CHECK_SHEET, top)
+    assert sum(r[5] == "<30" for r in listed) == K.PER_GROUP
+    assert "… och 300 till av samma slag" in [r[6] for r in listed]
 
 
 # --------------------------------------------------------------------------- refusals
@@ -308,9 +364,11 @@ def test_text_in_a_date_column_is_refused_by_the_summary_and_listed_by_the_check
     assert "rad 6" in message and "Inkom" in message and "inget skrevs" in message.lower()
 
     actions = press(excel.kontrollera, payload)
-    rows = block_at(payload, actions, C.CHECK_SHEET, S.KONTROLL_HEADER_ROW)
+    top = K.kontroll_layout([]).block("findings").top + len(_groups(actions))
+    rows = block_at(payload, actions, C.CHECK_SHEET, top)
+    assert rows[1] == list(C.KONTROLL_FINDING_COLUMNS)
     assert any(r[2] == 6 and r[3] == "Inkom" and r[0] == C.SEVERITY_LABELS["error"]
-               for r in rows[1:])  # fmt: skip
+               for r in rows[2:])  # fmt: skip
 
 
 def test_file_buttons_need_a_saved_workbook(files):

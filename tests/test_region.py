@@ -26,7 +26,7 @@ from halsocenter.examples import example_tables
 from halsocenter.export import EXPORT_COLUMNS, write_export
 from halsocenter.outliers import KIND_JUMP, KIND_PEERS, far_from_peers, jumps, robust_z
 from halsocenter.read import WorkbookError, read_workbook, workbook_data
-from halsocenter.region import consolidate, write_bench_exports
+from halsocenter.region import consolidate
 from halsocenter.stats import compute
 from halsocenter.validate import validate
 
@@ -218,17 +218,6 @@ def test_empty_folder_lists_all_missing(tmp_path):
     assert [r[1] for r in rows[1:]] == list(C.KOMMUNER)
     assert {r[2] for r in rows[1:]} == {"Nej"}
     assert "Inga filer" in result.describe()
-
-
-def test_bench_exports_are_deterministic_and_read(tmp_path):
-    first = write_bench_exports(tmp_path / "a", n=16, seed=7)
-    again = write_bench_exports(tmp_path / "b", n=16, seed=7)
-    assert [p.name for p in first][-1] == "Halsocenter_Kommun_016_2024.xlsx"
-    for p, q in zip(first, again, strict=True):
-        assert sheet(p, "Rapportdata") == sheet(q, "Rapportdata")
-    result = consolidate(tmp_path / "a", tmp_path / "lan.xlsx")
-    assert len(result.reports) == 16 and not result.unreadable
-    assert sum(not r.in_county for r in result.reports) == 3
 
 
 @pytest.fixture(scope="module")

@@ -296,54 +296,6 @@ def test_print_setup(loaded):
     assert [b.id for b in ws.row_breaks.brk] == list(layout.page_breaks)
 
 
-def test_kontroll_sheet(loaded):
-    ws = loaded[C.CHECK_SHEET]
-    head = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(S.KONTROLL_HEAD_ROW,
-                                                                      S.KONTROLL_HEAD_ROW + 3)}
-    assert head == {"Fel": 3, "Varning": 2, "Information": 1}
-    assert "3 fel" in ws.cell(S.KONTROLL_HEAD_ROW + 3, 1).value
-    h = S.KONTROLL_HEADER_ROW
-    assert [c.value for c in ws[h]] == list(C.KONTROLL_COLUMNS)
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=h + 1)]
-    assert [r[0] for r in rows] == ["Fel"] * 3 + ["Varning"] * 2 + ["Information"]
-    by_code = {r[7]: (i, r) for i, r in enumerate(rows, h + 1)}
-    r, row = by_code["personnummer"]
-    assert row[1:5] == ["Remisser", 12, "Kommentar", "O12"]
-    link = ws.cell(r, 5).hyperlink
-    assert link.location == "'Remisser'!O12" and not link.target
-    assert ws.cell(r, 1).fill.fgColor.rgb.endswith(S.COLOR_ERROR)
-    assert ws.cell(by_code["saknad_flik"][0], 5).hyperlink is None
-    assert ws.cell(by_code["okand"][0], 5).hyperlink is None  # sheet not in the input
-    r, row = by_code["formel"]
-    assert row[5] == "=SUMMA(A1)" and ws.cell(r, 6).data_type == "s"
-    assert by_code["datum_ordning"][1][5] == "2023-01-03"
-    assert ws.freeze_panes == f"A{h + 1}"
-    assert ws.auto_filter.ref == f"A{h}:H{h + len(rows)}"
-
-
-def test_kontroll_without_findings():
-    assert S.kontroll_rows([]) == [list(C.KONTROLL_COLUMNS)]
-    head = S.kontroll_head([])
-    assert [r[1] for r in head[:3]] == [0, 0, 0]
-    assert head[3][0].startswith("Inga fel")
-    wb = S.build_generated(hand_summary(), [])
-    ws = wb[C.CHECK_SHEET]
-    assert ws.auto_filter.ref == f"A{S.KONTROLL_HEADER_ROW}:H{S.KONTROLL_HEADER_ROW + 1}"
-
-
-def test_kontroll_links_follow_row_order():
-    fs = findings()
-    rows = S.kontroll_rows(fs)[1:]
-    links = S.kontroll_links(fs)
-    assert len(rows) == len(links)
-    for row, link in zip(rows, links, strict=True):
-        assert (link is None) == (row[4] is None)
-        if link:
-            assert link.endswith("!" + row[4]) and row[1] in link
-    odd = Finding("x", "error", "Bob's", 2, "A", "A2", None, "m")
-    assert S.link_location(odd) == "'Bob''s'!A2"
-
-
 def test_rapportdata_table(loaded):
     ws = loaded[C.DATA_SHEET]
     summary = hand_summary()

@@ -23,7 +23,11 @@ from .model import severity_counts
 
 
 class _Console:
-    """rich's Console, imported on first use so commands that print nothing start faster."""
+    """rich's Console, imported on first use so commands that print nothing start faster.
+
+    Long lines are left whole when the output is not a terminal (a file, a pipe, a script):
+    rich would otherwise break every message at 80 columns. A closed pipe is left to ``main``
+    (rich would exit with 1, which here means "errors found")."""
 
     def __init__(self, **options):
         self._options = options
@@ -33,7 +37,14 @@ class _Console:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._options)
+            class PipeAware(Console):
+                def on_broken_pipe(self) -> None:
+                    self.quiet = True
+                    raise BrokenPipeError
+
+            self._console = PipeAware(**self._options)
+            if not self._console.is_terminal:
+                self._console.soft_wrap = True
         return getattr(self._console, name)
 
 
@@ -78,20 +89,63 @@ def _refuse_same(src: Path, dst: Path) -> None:
               "arbetsboken.")  # fmt: skip
 
 
-def _print_findings(findings, title: str) -> None:
+CHECK_LINES = 50
+"""Most lines ``check`` prints without ``--alla``: a screen, however many findings there are."""
+_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _emit(console, lines) -> None:
+    """Print (severity, text) lines: the severity label coloured on a terminal, plain text in
+    one write otherwise (tens of thousands of lines through rich take many seconds)."""
+    if console.is_terminal:
+        from rich.text import Text
+
+        for severity, text in lines:
+            label = C.SEVERITY_LABELS.get(severity, severity)
+            console.print(Text.assemble((label, _STYLE.get(severity, "")), ": ", text))
+        return
+    file = console.file
+    file.write("".join(f"{C.SEVERITY_LABELS.get(sev, sev)}: {text}\n" for sev, text in lines))
+    file.flush()
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    from .messages import number
+
+    return (f"{number(counts['error'])} fel, {number(counts['warning'])} "
+            f"{'varning' if counts['warning'] == 1 else 'varningar'}, {number(counts['info'])} "
+            "information")  # fmt: skip
+
+
+def _print_findings(findings, title: str, *, console=None, every: bool = False,
+                    lines: int = CHECK_LINES) -> None:  # fmt: skip
+    """The findings in one screen: counts, then one line per group (errors first, largest
+    first), then where to see all of them. ``every``: one line per finding instead."""
+    from .groups import group_findings
+    from .messages import number
+
+    console = console or out
+    counts = severity_counts(findings)
+    console.print(f"{title}: {_counts_line(counts)}.", highlight=False, markup=False)
     if not findings:
         return
-    from rich.table import Table as RichTable
-
-    table = RichTable(title=title, show_lines=False, header_style="bold")
-    severity, sheet, _, _, cell, _, message, _ = C.KONTROLL_COLUMNS
-    for header in (severity, sheet, cell, message):
-        table.add_column(header, overflow="fold")
-    style = {"error": "red", "warning": "yellow", "info": "cyan"}
-    for f in findings:
-        table.add_row(f"[{style[f.severity]}]{C.SEVERITY_LABELS[f.severity]}[/]", f.sheet or "",
-                      f.cell or "", f.message)  # fmt: skip
-    out.print(table)
+    if every:
+        _emit(console, ((f.severity, f"{f.message} ({f.cell})" if f.cell else f.message)
+                        for f in findings))  # fmt: skip
+        return
+    groups = group_findings(findings)
+    room = lines - 4  # the counts, "and N more", where to see all and "no errors" lines
+    shown = groups if len(groups) <= room + 1 else groups[:room]
+    _emit(console, ((g.severity, g.message) for g in shown))
+    rest = groups[len(shown):]
+    if rest:
+        n = sum(g.count for g in rest)
+        console.print(f"… och {number(len(rest))} grupper till med {number(n)} "
+                      f"{'kontrollpunkt' if n == 1 else 'kontrollpunkter'}.", highlight=False)
+    if rest or len(groups) < len(findings):
+        console.print("Se varje kontrollpunkt för sig med halsocenter check --alla, som JSON med "
+                      "--json, eller på fliken Kontroll i filen som halsocenter summary skriver.",
+                      highlight=False, markup=False)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- commands
@@ -121,15 +175,27 @@ def check(args) -> int:
     findings = validate(wb)
     counts = severity_counts(findings)
     if args.json:
-        print(json.dumps({"findings": [f.as_dict() for f in findings], "counts": counts},
-                         ensure_ascii=False, indent=2))  # fmt: skip
+        _print_json(findings, counts)
     else:
-        _print_findings(findings, f"Kontroll av {args.workbook.name}")
-        out.print(f"Fel: {counts['error']}, varningar: {counts['warning']}, "
-                  f"information: {counts['info']}.")  # fmt: skip
+        _print_findings(findings, f"Kontroll av {args.workbook.name}", every=args.alla)
         if not counts["error"]:
             out.print("[green]Inga fel hittades.[/]")
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
+
+
+def _print_json(findings, counts) -> None:
+    """``{"findings": [...], "counts": {...}, "groups": [...]}``, one finding per line: the C
+    encoder writes each line, where an indented dump of 26,000 findings goes through the slow
+    pure-Python encoder."""
+    from .groups import group_findings
+
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    findings_text = ",\n    ".join(dump(f.as_dict()) for f in findings)
+    groups_text = ",\n    ".join(dump(g.as_dict()) for g in group_findings(findings))
+    sys.stdout.write(f'{{\n  "findings": [\n    {findings_text}\n  ],\n  "counts": '
+                     f'{dump(counts)},\n  "groups": [\n    {groups_text}\n  ]\n}}\n')  # fmt: skip
 
 
 def summary(args) -> int:
@@ -303,7 +369,11 @@ def build_parser() -> argparse.ArgumentParser:
                 "Kontrollera arbetsboken: alla fel och varningar på en gång, med cell.\n\n"
                 "Slutkod 0 = inga fel, 1 = fel hittades, 2 = filen går inte att använda.")
     _workbook(p)
-    p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--alla", action="store_true",
+                       help="en rad per kontrollpunkt i stället för en rad per slag av fel")
+    shown.add_argument("--json", action="store_true",
+                       help="skriv varje kontrollpunkt (och grupperna) som JSON")
 
     p = command("summary", summary,
                 "Skriv en kopia av arbetsboken med Årssammanställning, Kontroll och Rapportdata.")
@@ -359,6 +429,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --------------------------------------------------------------------------- entry point
 
+EXIT_SIGPIPE = 128 + 13
+"""What a shell reports for a command that ends because its reader closed the pipe (head)."""
+
+
+def _stdout_closed() -> int:
+    """End quietly when stdout's reader has gone: point stdout at /dev/null so the final flush
+    at exit cannot fail again and print a BrokenPipeError of its own."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests calling main directly)
+        pass
+    return EXIT_SIGPIPE
+
 
 def _user_message(exc: BaseException) -> str | None:
     """The Swedish message of an expected failure, or None for a real bug."""
@@ -383,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except SystemExit as exc:
         return int(exc.code or 0)
+    except BrokenPipeError:  # `halsocenter check … | head`: the reader has had enough
+        return _stdout_closed()
     except BaseException as exc:  # noqa: BLE001 - the user must never see a traceback
         if os.environ.get("HALSOCENTER_DEBUG"):
             raise

@@ -319,6 +319,13 @@ RAPPORTDATA_COLUMNS = ("Kommun", "År", "Nyckel", "Dimension", "Värde")
 """Columns of the tidy machine interface, one row per figure."""
 
 KONTROLL_COLUMNS = ("Allvarlighet", "Flik", "Rad", "Kolumn", "Cell", "Värde", "Meddelande", "Kod")
+"""A finding as a record: the export file's list of open findings (without Värde)."""
+KONTROLL_GROUP_COLUMNS = ("Allvarlighet", "Flik", "Antal", "Kolumn", "Första cell", "Celler",
+                          "Meddelande", "Regel", "Kod")  # fmt: skip
+"""The Kontroll sheet's summary: one row per group of findings that say the same thing."""
+KONTROLL_FINDING_COLUMNS = ("Allvarlighet", "Flik", "Rad", "Kolumn", "Cell", "Värde", "Meddelande",
+                            "Regel", "Kod")  # fmt: skip
+"""The Kontroll sheet's list of findings, one per row; Regel is the rule in Swedish."""
 
 SEVERITY_LABELS = {"error": "Fel", "warning": "Varning", "info": "Information"}
 SEVERITY_ORDER = tuple(SEVERITY_LABELS)

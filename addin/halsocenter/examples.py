@@ -1,6 +1,7 @@
 """Fictional but realistic coach workbooks, generated deterministically.
 
-Used as the bundled examples (``workbook_template/exempel/``), by tests and by the benchmarks.
+Used as the bundled examples (``workbook_template/exempel/``), by tests and by the benchmarks
+(``scripts/bench_data.py`` asks for its own sizes).
 Everything is drawn from a seeded ``random.Random``, so the same arguments give the same bytes.
 No row describes a real person: referral numbers are ``ÅÅÅÅ-nnn``, participants ``D-nnn``.
 
@@ -31,10 +32,6 @@ EXAMPLES: tuple[tuple[str, int], ...] = (
     ("Vaggeryd", 2023), ("Vaggeryd", 2024), ("Värnamo", 2024), ("Eksjö", 2024), ("Gislaved", 2024),
 )  # fmt: skip
 """The bundled example workbooks, written as ``<Kommun>_<År>.xlsx``."""
-
-BIG = {"referrals": 50_000, "followups": 20_000, "sessions": 5_000, "attendance": 50_000}
-"""Row counts of the benchmark workbook (``size="big"``)."""
-
 
 @dataclass(frozen=True)
 class Hub:
@@ -628,16 +625,19 @@ VAGGERYD_2023 = {"ar": 2023, "remisser": 88, "remisser_far": 81, "forsta_samtal"
 
 
 def example_tables(kommun: str, year: int, seed: int | None = None,
-                   size: str | Mapping[str, int] = "normal"
+                   size: Mapping[str, int] | None = None
                    ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:  # fmt: skip
-    """The rows of every table (keyed by contract table and column keys) and the Start values."""
+    """The rows of every table (keyed by contract table and column keys) and the Start values.
+
+    ``size`` (any of ``referrals``, ``followups``, ``sessions``, ``attendance``) asks for a
+    workbook of that many rows instead of the hub's natural year."""
     if kommun not in C.KOMMUNER:
         raise ValueError(f"okänd kommun {kommun!r}")
     rng = random.Random(_seed(kommun, year) if seed is None else seed)
     hub = HUBS.get(kommun, DEFAULT_HUB)
     if hub.start.year >= year:
         hub = Hub(date(year - 2, hub.start.month, hub.start.day), hub.far)
-    counts = dict(BIG) if size == "big" else dict(size) if isinstance(size, Mapping) else None
+    counts = dict(size) if size is not None else None
     seed_facts = (kommun, year) == ("Vaggeryd", 2023) and counts is None
 
     if counts is not None:
@@ -686,22 +686,26 @@ def example_tables(kommun: str, year: int, seed: int | None = None,
     return tables, settings
 
 
-def generate(kommun: str, year: int, seed: int | None = None,
-             size: str | Mapping[str, int] = "normal") -> Workbook:  # fmt: skip
-    """A filled-in workbook from the template. ``size`` is ``"normal"``, ``"big"`` (see ``BIG``)
-    or a dict with any of ``referrals``, ``followups``, ``sessions``, ``attendance``."""
-    tables, settings = example_tables(kommun, year, seed, size)
+def workbook_from_tables(tables: Mapping[str, list[dict[str, Any]]],
+                         settings: Mapping[str, Any]) -> Workbook:  # fmt: skip
+    """A workbook from the template holding these rows (as ``example_tables`` gives them)."""
     wb = template.build_workbook(kommun=settings["hc_kommun"], year=settings["hc_ar"],
                                  startdatum=settings["hc_startdatum"],
                                  kontakt=settings["hc_kontakt"])  # fmt: skip
     for spec in C.TABLES:
-        if tables[spec.key]:
+        if tables.get(spec.key):
             template.fill_table(wb, spec, tables[spec.key])
     return wb
 
 
+def generate(kommun: str, year: int, seed: int | None = None,
+             size: Mapping[str, int] | None = None) -> Workbook:  # fmt: skip
+    """A filled-in workbook from the template (``size`` as in ``example_tables``)."""
+    return workbook_from_tables(*example_tables(kommun, year, seed, size))
+
+
 def example_bytes(kommun: str, year: int, seed: int | None = None,
-                  size: str | Mapping[str, int] = "normal") -> bytes:  # fmt: skip
+                  size: Mapping[str, int] | None = None) -> bytes:  # fmt: skip
     return template.workbook_bytes(generate(kommun, year, seed, size))
 
 
@@ -717,26 +721,14 @@ def write_examples(folder: str | os.PathLike) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m halsocenter.examples [FOLDER] [--big OUT]``: write examples / a big workbook."""
+    """``python -m halsocenter.examples FOLDER``: write the bundled examples into FOLDER."""
     import argparse
-    import time
 
-    parser = argparse.ArgumentParser(description="Skriv exempelarbetsböcker.")
-    parser.add_argument("folder", nargs="?", type=Path)
-    parser.add_argument("--big", type=Path, help="Skriv en stor arbetsbok för prestandatester.")
-    parser.add_argument("--kommun", default="Vaggeryd")
-    parser.add_argument("--ar", type=int, default=2024)
+    parser = argparse.ArgumentParser(description="Skriv exempelarbetsböckerna.")
+    parser.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
-    if args.folder:
-        for path in write_examples(args.folder):
-            print(path)
-    if args.big:
-        t0 = time.perf_counter()
-        wb = generate(args.kommun, args.ar, size="big")
-        t1 = time.perf_counter()
-        template.write_workbook(wb, args.big)
-        t2 = time.perf_counter()
-        print(f"{args.big}: genererad på {t1 - t0:.1f} s, sparad på {t2 - t1:.1f} s")
+    for path in write_examples(args.folder):
+        print(path)
     return 0
 
 

@@ -1,9 +1,13 @@
-"""Swedish message templates, one per finding code.
+"""Swedish message templates, one per finding code, and how findings of a code are grouped.
 
 Kept apart from the rules so the wording a coach reads can be reviewed in one place. Every
 template starts with ``{where}`` (sheet, row and column, or the named cell) and says what is
 wrong and how to put it right. Codes are stable: the Kontroll sheet, ``check --json`` and the
 region's list of open findings refer to them.
+
+``GROUPS`` says, per code, what the rule is called in Swedish, whether findings with different
+values are different problems (a renamed list value is; an empty cell is not), and the sentence
+that tells a whole group at once ("20 412 celler har ”<30” som inte finns i listan").
 """
 
 from __future__ import annotations
@@ -154,3 +158,175 @@ def render(code: str, **fields) -> str:
     """The Swedish message for ``code``; ``fields`` fill the template's placeholders (and
     override ``NAMES``)."""
     return MESSAGES[code].text.format(**{**NAMES, **fields})
+
+
+# --------------------------------------------------------------------------- groups
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """How findings of one code are told together (see ``groups.py``).
+
+    ``text`` is the sentence for a group of several findings (``{n}`` is the count with Swedish
+    digit grouping, ``{value}`` the shared value when ``by_value``); the group's place
+    ("Remisser, kolumn Kön") goes in front and the cell ranges after. A group of one is told
+    by the finding's own message, which says more."""
+
+    name: str
+    """The rule in Swedish, as the Kontroll sheet's Regel column shows it."""
+    by_value: bool
+    """Findings with different values form different groups."""
+    text: str
+
+
+GROUPS: dict[str, GroupRule] = {
+    # ---- typing problems found on read (``read.py``: ogiltigt_<kind>)
+    "ogiltigt_date": GroupRule(
+        "Inte ett datum", False,
+        "{n} celler innehåller något som inte är ett datum"),
+    "ogiltigt_int": GroupRule(
+        "Inte ett heltal", False,
+        "{n} celler innehåller något som inte är ett heltal"),
+    "ogiltigt_number": GroupRule(
+        "Inte ett tal", False,
+        "{n} celler innehåller något som inte är ett tal"),
+    "ogiltigt_list": GroupRule(
+        "Inte ett listvärde", True,
+        "{n} celler har ”{value}” som inte går att läsa som listvärde"),
+    "ogiltigt_text": GroupRule(
+        "Oläsbar text", False,
+        "{n} celler går inte att läsa som text"),
+    "ogiltigt_id": GroupRule(
+        "Oläsbart löpnummer", False,
+        "{n} celler går inte att läsa som löpnummer"),
+    # ---- every table
+    "required_missing": GroupRule(
+        "Uppgift saknas", False,
+        "{n} celler är tomma – uppgiften behövs i statistiken"),
+    "list_value_unknown": GroupRule(
+        "Värdet finns inte i listan", True,
+        "{n} celler har ”{value}” som inte finns i listan"),
+    "duplicate_row": GroupRule(
+        "Dubblerad rad", False,
+        "{n} rader är likadana som en rad ovanför – ta bort dem om de är inskrivna två gånger"),
+    "date_implausible": GroupRule(
+        "Orimligt datum", False,
+        "{n} datum ligger långt från verksamhetsåret – kontrollera årtalen"),
+    "date_out_of_year": GroupRule(
+        "Datum utanför året", False,
+        "{n} datum ligger utanför verksamhetsåret"),
+    "excel_error": GroupRule(
+        "Excels felvärde", True,
+        "{n} celler innehåller Excels felvärde {value}"),
+    # ---- Remisser
+    "duplicate_id": GroupRule(
+        "Löpnummer upprepas", False,
+        "{n} löpnummer finns redan på en rad ovanför"),
+    "date_order": GroupRule(
+        "Datum i fel ordning", False,
+        "{n} datum är i fel ordning mot ett annat datum på samma rad"),
+    "completed_without_first_talk": GroupRule(
+        "Genomfört utan första samtal", False,
+        "{n} remisser har {utfall_header} {genomfort} men saknar datum"),
+    "first_talk_but_waiting": GroupRule(
+        "Väntar trots första samtal", False,
+        "{n} remisser har {forsta_samtal} ifyllt men står fortfarande på {vantar}"),
+    "no_show_without_return": GroupRule(
+        "Retur saknas", False,
+        "{n} FaR-remisser som uteblev eller tackade nej saknar datum"),
+    # ---- Uppföljningar
+    "followup_unknown_id": GroupRule(
+        "Okänt löpnummer", False,
+        "{n} löpnummer finns inte på fliken {referral_sheet}"),
+    "followup_before_first_talk": GroupRule(
+        "Uppföljning före första samtal", False,
+        "{n} uppföljningar är före första samtalet"),
+    "followup_without_first_talk": GroupRule(
+        "Första samtal saknas", False,
+        "{n} uppföljningar hör till remisser utan datum för {forsta_samtal}"),
+    "tidpunkt_mismatch": GroupRule(
+        "Tidpunkten stämmer inte", True,
+        "{n} uppföljningar märkta ”{value}” gjordes vid en annan tid efter första samtalet"),
+    # ---- Aktiviteter, Närvaro, Plan
+    "count_negative": GroupRule(
+        "Negativt antal", False,
+        "{n} antal är negativa"),
+    "count_large": GroupRule(
+        "Ovanligt många deltagare", False,
+        "{n} tillfällen har ovanligt många deltagare"),
+    "hours_not_positive": GroupRule(
+        "Timmar saknas", False,
+        "{n} tillfällen har 0 timmar eller mindre"),
+    "hours_too_long": GroupRule(
+        "Ovanligt långt tillfälle", False,
+        "{n} tillfällen är ovanligt långa – skriv timmar, inte minuter"),
+    "attendance_unknown_session": GroupRule(
+        "Närvaro utan tillfälle", True,
+        "{n} närvarorader för ”{value}” hör inte till något tillfälle på fliken "
+        "{activity_sheet}"),
+    "attendance_count_mismatch": GroupRule(
+        "Antal stämmer inte med närvaron", False,
+        "{n} tillfällen har ett annat antal än närvarolistan"),
+    "activity_not_in_plan": GroupRule(
+        "Aktiviteten saknas i planen", False,
+        "{n} aktiviteter finns inte i verksamhetsplanen på fliken {plan_sheet}"),
+    "plan_empty": GroupRule(
+        "Planen är tom", False,
+        "verksamhetsplanen på fliken {plan_sheet} är tom"),
+    # ---- Tidigare år
+    "duplicate_year": GroupRule(
+        "År upprepas", False,
+        "{n} år finns redan på en rad ovanför"),
+    "history_year_not_before": GroupRule(
+        "År inte före verksamhetsåret", False,
+        "{n} år är inte före verksamhetsåret"),
+    # ---- Start
+    "setting_missing": GroupRule(
+        "Inställning saknas", False,
+        "{n} inställningar är inte ifyllda"),
+    "setting_recommended": GroupRule(
+        "Inställning bör fyllas i", False,
+        "{n} inställningar är inte ifyllda"),
+    "setting_invalid": GroupRule(
+        "Ogiltig inställning", False,
+        "{n} inställningar har ogiltiga värden"),
+    "template_old": GroupRule(
+        "Äldre mallversion", False,
+        "arbetsboken följer en äldre mallversion"),
+    "template_version": GroupRule(
+        "Okänd mallversion", False,
+        "mallversionen är okänd"),
+    # ---- personal data
+    "personal_id": GroupRule(
+        "Personnummer", False,
+        "{n} celler innehåller personnummer eller samordningsnummer – ta bort dem"),
+    "contact_info": GroupRule(
+        "Kontaktuppgift", False,
+        "{n} celler innehåller telefonnummer eller e-postadresser"),
+}  # fmt: skip
+"""Every code a finding can have. A code missing here is still grouped (by code, sheet and
+column) and named by its code; a test keeps this table complete."""
+
+GROUP_NAMES = {
+    **NAMES,
+    "forsta_samtal": C.REMISSER.column("forsta_samtal").header,
+    "vantar": C.UTFALL_VANTAR, "genomfort": C.UTFALL_GENOMFORT,
+    "referral_sheet": C.REMISSER.sheet, "activity_sheet": C.AKTIVITETER.sheet,
+    "plan_sheet": C.PLAN.sheet,
+}  # fmt: skip
+"""Sheet, column and list-value names the group sentences mention."""
+
+
+def group_rule(code: str) -> GroupRule:
+    """The code's rule; an unknown code is grouped without its value and named by its code."""
+    return GROUPS.get(code) or GroupRule(code, False, "{n} kontrollpunkter")
+
+
+def number(n: int) -> str:
+    """A count as Swedish text: digits grouped in threes with a narrow no-break space."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def render_group(code: str, count: int, value: str = "") -> str:
+    """The sentence for a group of ``count`` findings of ``code`` (without place and cells)."""
+    return group_rule(code).text.format(**GROUP_NAMES, n=number(count), value=value)

@@ -15,8 +15,8 @@ Writing Årssammanställning elsewhere (e.g. with xlwings), per ``summary_blocks
 * print area ``layout.print_area``, manual page breaks after the rows in ``page_breaks``,
   landscape A4, fit to one page wide.
 
-Kontroll: ``kontroll_head`` at ``KONTROLL_HEAD_ROW``, ``kontroll_rows`` at
-``KONTROLL_HEADER_ROW``, links from ``kontroll_links`` in the Cell column. Rapportdata:
+Kontroll: ``kontroll.kontroll_layout`` gives every row with its place, fill, link and height.
+Rapportdata:
 ``rapportdata_rows`` at A1 as table ``C.RAPPORTDATA_TABLE``, ``rapportdata_info`` at the fixed
 ``RAPPORTDATA_INFO_CELL``. Text that starts with "=" must be written as text, not a formula.
 
@@ -30,7 +30,7 @@ import math
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -57,7 +57,8 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import contract as C
-from .model import Finding, severity_counts
+from . import kontroll as K
+from .model import Finding
 from .summary import Summary
 
 # --------------------------------------------------------------------------- words and formats
@@ -125,18 +126,15 @@ CHART_INSET_CM = 0.15
 PLAN_SPANS = ((1, 1), (2, 3), (4, 7), (8, 11))
 DEFINITION_SPANS = ((1, 1), (2, 11))
 
-# Kontroll: counts at the top, the findings table below.
-KONTROLL_HEAD_ROW = 3
-KONTROLL_HEADER_ROW = 8
-KONTROLL_WIDTHS = (12, 14, 7, 20, 8, 20, 80, 22)
+# Kontroll: the layout is in kontroll.py; here only how it looks.
 KONTROLL_FILLS = {"error": COLOR_ERROR, "warning": COLOR_WARNING}
-KONTROLL_CELL_COL = C.KONTROLL_COLUMNS.index("Cell") + 1
-"""The column holding each finding's cell, which links to it."""
 COLOR_LINK = "0563C1"
+KONTROLL_ALIGN = {3: "center", 6: "left"}
+"""Antal / Rad centred; Celler / Värde left (a number or date value would go right)."""
+KONTROLL_HEADING_SIZE = 13
+KONTROLL_CODE_SIZE = 8
 RAPPORTDATA_WIDTHS = (12, 8, 38, 44, 12)
 RAPPORTDATA_INFO_WIDTHS = (16, 18)
-KONTROLL_ALIGN = {C.KONTROLL_COLUMNS.index("Rad") + 1: "center",
-                  C.KONTROLL_COLUMNS.index("Värde") + 1: "left"}  # fmt: skip
 
 # Rapportdata: the table starts at A1; the version block (label, value) is fixed at G1:H3, one
 # empty column after the table, so readers find it without searching. Empty Dimension (the
@@ -712,77 +710,6 @@ def _charts(by_name: dict[str, Block], top: int, rows: int) -> tuple[ChartSpec, 
     )  # fmt: skip
 
 
-# --------------------------------------------------------------------------- Kontroll
-
-
-def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    sheets = [C.START_SHEET] + [t.sheet for t in C.TABLES] + [C.LISTS_SHEET]
-    def key(f: Finding):
-        rank = C.SEVERITY_ORDER.index(f.severity) if f.severity in C.SEVERITY_ORDER else 3
-        sheet = sheets.index(f.sheet) if f.sheet in sheets else len(sheets)
-        return rank, sheet, f.row if f.row is not None else 0
-    return sorted(findings, key=key)
-
-
-def kontroll_sentence(counts: dict[str, int]) -> str:
-    errors, warnings, infos = (counts.get(s, 0) for s in C.SEVERITY_ORDER)
-    if errors:
-        return (f"Arbetsboken har {errors} fel. Klicka på cellen i kolumnen Cell för att gå "
-                "dit, rätta och kontrollera igen.")
-    if warnings:
-        return ("Inga fel hittades. Titta gärna igenom varningarna – de kan vara riktiga men "
-                "är värda en extra blick.")
-    if infos:
-        return "Inga fel eller varningar hittades."
-    return "Inga fel hittades. Arbetsboken ser bra ut."
-
-
-def kontroll_head(findings: Iterable[Finding]) -> list[list[Any]]:
-    """Counts per severity and a sentence, placed at ``KONTROLL_HEAD_ROW`` column A."""
-    counts = severity_counts(findings)
-    rows: list[list[Any]] = [[C.SEVERITY_LABELS[s], counts[s]] for s in C.SEVERITY_ORDER]
-    rows.append([kontroll_sentence(counts), None])
-    return rows
-
-
-def _plain(value: Any) -> Any:
-    """A finding's value as a cell value: numbers and dates as they are, the rest as text."""
-    if value is None or isinstance(value, bool):
-        return None if value is None else str(value)
-    if isinstance(value, (int, float)):
-        return None if isinstance(value, float) and math.isnan(value) else value
-    if isinstance(value, (datetime, date)):
-        try:
-            return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
-        except ValueError:  # NaT
-            return None
-    return str(value)
-
-
-def kontroll_rows(findings: Iterable[Finding]) -> list[list[Any]]:
-    """Header (``C.KONTROLL_COLUMNS``) + one row per finding, errors first."""
-    rows: list[list[Any]] = [list(C.KONTROLL_COLUMNS)]
-    for f in sorted_findings(findings):
-        rows.append([C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row, f.column,
-                     f.cell, _plain(f.value), f.message, f.code])  # fmt: skip
-    return rows
-
-
-def link_location(finding: Finding, sheet_names: Sequence[str] = ()) -> str | None:
-    """Internal link target ``'Sheet'!B5`` for a finding, or None when it has no cell (or the
-    sheet is not in the workbook, when the sheet names are known)."""
-    if not finding.cell or not finding.sheet:
-        return None
-    if sheet_names and finding.sheet not in sheet_names:
-        return None
-    return "'{}'!{}".format(finding.sheet.replace("'", "''"), finding.cell)
-
-
-def kontroll_links(findings: Iterable[Finding], sheet_names: Sequence[str] = ()) -> list[str | None]:
-    """Link location per row of ``kontroll_rows`` (without the header), same order."""
-    return [link_location(f, sheet_names) for f in sorted_findings(findings)]
-
-
 # --------------------------------------------------------------------------- Rapportdata
 
 
@@ -1006,68 +933,78 @@ def write_summary_sheet(ws, summary: Summary, created: datetime | None = None) -
     return layout
 
 
-def kontroll_title(summary: Summary) -> str:
-    hub = f"Hälsocenter {summary.kommun or ''}".strip()
-    return " ".join(p for p in ("Kontroll av arbetsboken –", hub, str(summary.year or "")) if p)
-
-
 def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
-                         sheet_names: Sequence[str] = ()) -> None:  # fmt: skip
-    c = _set(ws, 1, 1, kontroll_title(summary))
-    c.font = Font(bold=True, size=16, color=COLOR_DARK)
-    head = kontroll_head(findings)
-    fills = KONTROLL_FILLS
-    for i, (label, count) in enumerate(head[:-1]):
-        r = KONTROLL_HEAD_ROW + i
-        a, b = _set(ws, r, 1, label), _set(ws, r, 2, count)
-        a.font = Font(bold=True)
-        fill = fills.get(C.SEVERITY_ORDER[i])
-        if fill and count:
-            a.fill = b.fill = PatternFill("solid", fgColor=fill)
-    sentence = _set(ws, KONTROLL_HEAD_ROW + len(head) - 1, 1, head[-1][0])
-    sentence.font = Font(italic=True)
-
-    rows = kontroll_rows(findings)
-    links = kontroll_links(findings, sheet_names)
-    ordered = sorted_findings(findings)
-    cell_col = KONTROLL_CELL_COL
-    msg_col = C.KONTROLL_COLUMNS.index("Meddelande") + 1
-    for j, value in enumerate(rows[0], 1):
-        cell = _set(ws, KONTROLL_HEADER_ROW, j, value)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    # Thousands of findings: style each distinct (severity, column, link) once and copy it;
+                         sheet_names: Sequence[str] = ()) -> K.KontrollLayout:  # fmt: skip
+    """``kontroll.kontroll_layout`` on an openpyxl sheet."""
+    layout = K.kontroll_layout(findings, sheet_names, kommun=summary.kommun, year=summary.year)
+    # Hundreds of rows: style each distinct (kind, severity, column, linked) once and copy it;
     # setting openpyxl style objects cell by cell costs about a millisecond per cell.
     styles: dict[tuple, Any] = {}
-    for i, values in enumerate(rows[1:], 1):
-        r = KONTROLL_HEADER_ROW + i
-        severity = ordered[i - 1].severity
-        for j, value in enumerate(values, 1):
-            cell = _set(ws, r, j, value)
-            linked = j == cell_col and links[i - 1] is not None
-            key = (severity, j, linked)
-            if key in styles:
-                cell._style = copy(styles[key])
-                continue
-            cell.alignment = Alignment(vertical="top", wrap_text=(j == msg_col),
-                                       horizontal=KONTROLL_ALIGN.get(j))  # fmt: skip
-            fill = fills.get(severity)
-            if fill:
-                cell.fill = PatternFill("solid", fgColor=fill)
-            if linked:
-                cell.font = Font(color=COLOR_LINK, underline="single")
-            styles[key] = copy(cell._style)
-        if links[i - 1]:
-            cell = ws.cell(row=r, column=cell_col)
-            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=links[i - 1],
-                                       display=str(values[cell_col - 1]))  # fmt: skip
-    for j, width in enumerate(KONTROLL_WIDTHS, 1):
+    for block in layout.blocks:
+        for r, row in enumerate(block.rows, block.top):
+            width = len(K.WIDTHS) if row.kind in ("header", "group", "finding", "more") \
+                else len(row.values)  # fmt: skip
+            for j in range(1, width + 1):
+                value = row.values[j - 1] if j <= len(row.values) else None
+                cell = _set(ws, r, j, value)
+                linked = j == K.LINK_COL and row.link is not None
+                key = (row.kind, row.severity, j, linked, row.kind == "count" and bool(row.values[1]))
+                if key not in styles:
+                    _style_kontroll_cell(cell, row, j, linked)
+                    styles[key] = copy(cell._style)
+                else:
+                    cell._style = copy(styles[key])
+            if row.link:
+                cell = ws.cell(row=r, column=K.LINK_COL)
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=row.link,
+                                           display=str(cell.value))  # fmt: skip
+            if row.height:
+                ws.row_dimensions[r].height = row.height
+    ws.row_dimensions[1].height = 24
+    for j, width in enumerate(K.WIDTHS, 1):
         ws.column_dimensions[get_column_letter(j)].width = width
-    last = KONTROLL_HEADER_ROW + max(len(rows) - 1, 1)
-    ws.auto_filter.ref = f"A{KONTROLL_HEADER_ROW}:{get_column_letter(len(C.KONTROLL_COLUMNS))}{last}"
-    ws.freeze_panes = f"A{KONTROLL_HEADER_ROW + 1}"
+    ws.auto_filter.ref = layout.filter_ref
     _page_setup(ws, header_left=f"Hälsocenter {summary.kommun or ''}".strip(),
                 header_right=C.CHECK_SHEET)  # fmt: skip
-    ws.print_title_rows = f"{KONTROLL_HEADER_ROW}:{KONTROLL_HEADER_ROW}"
+    ws.print_area = layout.print_area
+    return layout
+
+
+def _style_kontroll_cell(cell, row: K.Row, j: int, linked: bool) -> None:
+    if row.kind == "title":
+        cell.font = Font(bold=True, size=16, color=COLOR_DARK)
+        return
+    if row.kind == "heading":
+        cell.font = Font(bold=True, size=KONTROLL_HEADING_SIZE, color=COLOR_DARK)
+        return
+    if row.kind == "sentence":
+        cell.font = Font(italic=True)
+        return
+    if row.kind == "count":
+        if j == 1:
+            cell.font = Font(bold=True)
+        fill = KONTROLL_FILLS.get(row.severity)
+        if fill and row.values[1]:
+            cell.fill = PatternFill("solid", fgColor=fill)
+        return
+    if row.kind == "header":
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        return
+    cell.alignment = Alignment(vertical="top", wrap_text=j in K.WRAPPED,
+                               horizontal=KONTROLL_ALIGN.get(j))  # fmt: skip
+    cell.border = Border(bottom=THIN)
+    fill = KONTROLL_FILLS.get(row.severity)
+    if fill:
+        cell.fill = PatternFill("solid", fgColor=fill)
+    if linked:
+        cell.font = Font(color=COLOR_LINK, underline="single")
+    elif j == K.CODE_COL:
+        cell.font = Font(size=KONTROLL_CODE_SIZE, color=COLOR_MUTED)
+    elif row.kind == "more":
+        cell.font = Font(italic=True)
+    elif row.kind == "group" and j <= 3:
+        cell.font = Font(bold=True)
 
 
 def write_rapportdata_sheet(ws, summary: Summary, created: datetime | None = None) -> None:
@@ -1114,6 +1051,6 @@ def build_generated(summary: Summary, findings: list[Finding], *,
 
 
 __all__ = [
-    "Block", "ChartSpec", "SummaryLayout", "build_generated", "summary_blocks", "kontroll_head",
-    "kontroll_rows", "kontroll_links", "link_location", "rapportdata_rows", "rapportdata_info",
+    "Block", "ChartSpec", "SummaryLayout", "build_generated", "summary_blocks",
+    "rapportdata_rows", "rapportdata_info",
 ]

@@ -1,0 +1,261 @@
+"""The Kontroll sheet's content and placement, for the file writer and the live-Excel writer.
+
+``kontroll_layout(findings)`` is pure: it returns rows of plain values with their place, kind,
+fill, link and height, and the two writers (``sheets.write_kontroll_sheet`` with openpyxl,
+``excel.write_kontroll_sheet`` with xlwings) only put them on a sheet. So the coach sees the same
+sheet whichever way it was made.
+
+The sheet reads from the top: counts per severity and a sentence; a summary with one row per
+group of findings (``groups.py``: count, what is wrong, a link to the first cell, the cells);
+then the findings one by one with links -- at most ``PER_GROUP`` of each group, then a row "… och
+20 312 till av samma slag", so a systematic mistake in 20,000 rows gives a readable sheet.
+
+Row heights are computed here (``wrapped_lines``): LibreOffice does not fit rows to wrapped
+text when it opens a file, and the live writer must not measure row by row. Every row of one
+group's findings gets that group's tallest height, so the live writer sets heights once per group.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from . import contract as C
+from .groups import Group, group_findings
+from .messages import number
+from .model import Finding, severity_counts
+
+PER_GROUP = 100
+"""Findings listed one by one per group; the rest are counted in one row."""
+RANGES_SHOWN = 8
+"""Cell ranges spelled out in the summary's Celler column before …"""
+
+HEAD_ROW = 3
+"""Counts per severity from here (label in A, count in B), then the sentence."""
+FIRST_BLOCK_ROW = 8
+LINE_PT = 15.0
+"""Height of one line of Calibri 11 text, in points."""
+PX_PER_WIDTH = 7
+"""Pixels per unit of column width: the width of a digit in Calibri 11 at 96 dpi."""
+CELL_PADDING_PX = 6
+"""Room Excel and LibreOffice leave around wrapped text in a cell (with a little to spare)."""
+_ADVANCE = {  # Calibri advance widths in 1/2048 em (Carlito, its metric twin, has the same)
+    452: "'", 463: " ", 470: "il", 490: "j", 511: ",’", 516: "I", 517: ".", 548: ":;",
+    621: "()", 625: "f", 627: "-", 628: "[]", 653: "J", 667: "!", 686: "t", 714: "r",
+    791: "/", 801: "s", 809: "z", 821: '"', 857: "”“", 861: "L", 866: "c", 887: "x",
+    925: "v", 927: "y", 931: "k", 941: "FS", 949: "?", 959: "Z", 964: "g", 981: "aåä",
+    998: "TY", 1000: "E", 1019: "eé", 1020: "#*+<=>_–≥≤×", 1038: "0123456789", 1058: "P",
+    1063: "X", 1064: "K", 1076: "bdhnpquü", 1080: "oö", 1092: "C", 1112: "R", 1114: "B",
+    1162: "V", 1185: "AÅÄ", 1260: "D", 1276: "H", 1292: "G", 1314: "U", 1322: "N",
+    1356: "OÖ", 1378: "Q", 1397: "&", 1414: "…", 1464: "%w", 1636: "m", 1751: "M", 1822: "W",
+}  # fmt: skip
+_UNITS = {ch: units for units, chars in _ADVANCE.items() for ch in chars}
+_WIDE = 1400
+"""Any other character (uppercase accents, symbols) counts as this wide, to be safe."""
+_PX_PER_UNIT = 11 * 96 / 72 / 2048  # Calibri 11 pt at 96 dpi
+
+WIDTHS = (11, 13, 8, 18, 9, 26, 64, 26, 10)
+"""Column widths A-I, shared by the summary and the list of findings."""
+WRAPPED = (6, 7, 8)
+"""Columns (1-based) whose text wraps: Celler/Värde, Meddelande, Regel."""
+LINK_COL = 5
+"""The column that links to the finding's cell (Första cell / Cell)."""
+CODE_COL = len(WIDTHS)
+"""The internal code, for support and ``check --json``: narrow, last, not printed."""
+PRINT_COLS = CODE_COL - 1
+
+TITLE_SUMMARY = "Sammanfattning – en rad per slag av fel"
+TITLE_FINDINGS = f"Varje kontrollpunkt med länk till sin cell (högst {PER_GROUP} av varje slag)"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One sheet row from column A: ``values`` (at most ``len(WIDTHS)``), what kind of row it
+    is (title, count, sentence, heading, header, group, finding, more), its severity (for the
+    fill), the location ``'Sheet'!B5`` its link column points at, its height in points (None:
+    the default single line) and the index of its group in ``KontrollLayout.groups``."""
+
+    values: tuple[Any, ...]
+    kind: str
+    severity: str | None = None
+    link: str | None = None
+    height: float | None = None
+    group: int | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows written together, from row ``top``."""
+
+    name: str
+    top: int
+    rows: tuple[Row, ...]
+
+    @property
+    def bottom(self) -> int:
+        return self.top + len(self.rows) - 1
+
+
+@dataclass(frozen=True)
+class KontrollLayout:
+    blocks: tuple[Block, ...]
+    groups: tuple[Group, ...]
+
+    def block(self, name: str) -> Block:
+        return next(b for b in self.blocks if b.name == name)
+
+    @property
+    def last_row(self) -> int:
+        return self.blocks[-1].bottom
+
+    @property
+    def print_area(self) -> str:
+        return f"A1:{get_column_letter(PRINT_COLS)}{self.last_row}"
+
+    @property
+    def filter_ref(self) -> str:
+        """The list of findings, header included, for an autofilter."""
+        b = self.block("findings")
+        return f"A{b.top + 1}:{get_column_letter(CODE_COL)}{max(b.bottom, b.top + 2)}"
+
+
+# --------------------------------------------------------------------------- text
+
+
+def text_px(text: str) -> float:
+    """Width of ``text`` in Calibri 11, in pixels."""
+    return sum(_UNITS.get(ch, _WIDE) for ch in text) * _PX_PER_UNIT
+
+
+def wrapped_lines(text: Any, width: float) -> int:
+    """Lines ``text`` takes in a column ``width`` wide, wrapped at spaces as Excel and
+    LibreOffice wrap it (a word longer than the line is broken where it must)."""
+    if text is None or text == "":
+        return 1
+    room = max(1.0, width * PX_PER_WIDTH - CELL_PADDING_PX)
+    space = text_px(" ")
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            px = text_px(word)
+            if used and used + space + px <= room:
+                used += space + px
+                continue
+            if used:
+                lines += 1
+            lines += int(px // room) if px > room else 0  # a word wider than the column
+            used = px % room if px > room else px
+    return lines
+
+
+def row_height(values: Sequence[Any]) -> float | None:
+    """The height that shows every wrapped cell of the row whole; None for one line."""
+    lines = max((wrapped_lines(values[c - 1], WIDTHS[c - 1]) for c in WRAPPED
+                 if c <= len(values)), default=1)  # fmt: skip
+    return None if lines <= 1 else lines * LINE_PT
+
+
+def sentence(counts: dict[str, int]) -> str:
+    errors, warnings, infos = (counts.get(s, 0) for s in C.SEVERITY_ORDER)
+    if errors:
+        return (f"Arbetsboken har {number(errors)} fel. Klicka på en blå cellreferens för att gå "
+                "till cellen, rätta och kontrollera igen.")  # fmt: skip
+    if warnings:
+        return ("Inga fel hittades. Titta gärna igenom varningarna – de kan vara riktiga men "
+                "är värda en extra blick.")
+    if infos:
+        return "Inga fel eller varningar hittades."
+    return "Inga fel hittades. Arbetsboken ser bra ut."
+
+
+def head_rows(findings: Iterable[Finding]) -> list[list[Any]]:
+    """Counts per severity (label, count) and the sentence, from ``HEAD_ROW`` in column A."""
+    counts = severity_counts(findings)
+    rows: list[list[Any]] = [[C.SEVERITY_LABELS[s], counts[s]] for s in C.SEVERITY_ORDER]
+    rows.append([sentence(counts), None])
+    return rows
+
+
+def title(kommun: str | None, year: int | None) -> str:
+    hub = f"Hälsocenter {kommun or ''}".strip()
+    return " ".join(p for p in ("Kontroll av arbetsboken –", hub, str(year or "")) if p)
+
+
+def cell_value(value: Any) -> Any:
+    """A finding's value as a cell shows it: numbers as they are, dates as ISO text, the rest
+    as text."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else str(value)
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else value
+    if isinstance(value, (datetime, date)):
+        try:
+            return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+        except ValueError:  # NaT
+            return None
+    return str(value)
+
+
+def link_location(finding: Finding, sheet_names: Sequence[str] = ()) -> str | None:
+    """Internal link target ``'Sheet'!B5`` for a finding, or None when it has no cell (or the
+    sheet is not in the workbook, when the sheet names are known)."""
+    if not finding.cell or not finding.sheet:
+        return None
+    if sheet_names and finding.sheet not in sheet_names:
+        return None
+    return "'{}'!{}".format(finding.sheet.replace("'", "''"), finding.cell)
+
+
+def more_text(n: int) -> str:
+    return f"… och {number(n)} till av samma slag"
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _group_row(i: int, g: Group, sheet_names: Sequence[str]) -> Row:
+    values = (C.SEVERITY_LABELS.get(g.severity, g.severity), g.sheet, g.count, g.column,
+              g.first.cell, g.ranges_text(RANGES_SHOWN), g.sentence, g.name, g.code)  # fmt: skip
+    return Row(values, "group", g.severity, link_location(g.first, sheet_names),
+               row_height(values), i)  # fmt: skip
+
+
+def _finding_values(f: Finding, name: str) -> tuple[Any, ...]:
+    return (C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row, f.column, f.cell,
+            cell_value(f.value), f.message, name, f.code)  # fmt: skip
+
+
+def kontroll_layout(findings: Sequence[Finding], sheet_names: Sequence[str] = (), *,
+                    kommun: str | None = None, year: int | None = None,
+                    per_group: int = PER_GROUP) -> KontrollLayout:  # fmt: skip
+    """Everything on the Kontroll sheet. ``sheet_names`` (the input's sheets) limits links to
+    sheets that exist."""
+    groups = tuple(group_findings(findings))
+    head = head_rows(findings)
+    blocks = [Block("title", 1, (Row((title(kommun, year),), "title"),)),
+              Block("head", HEAD_ROW, tuple(Row(tuple(r), "count", s) for s, r in
+                                            zip(C.SEVERITY_ORDER, head[:-1], strict=True))
+                    + (Row(tuple(head[-1][:1]), "sentence"),))]  # fmt: skip
+    top = FIRST_BLOCK_ROW
+    summary = [Row((TITLE_SUMMARY,), "heading"), Row(C.KONTROLL_GROUP_COLUMNS, "header")]
+    summary += [_group_row(i, g, sheet_names) for i, g in enumerate(groups)]
+    blocks.append(Block("summary", top, tuple(summary)))
+    top += len(summary) + 1
+    listed = [Row((TITLE_FINDINGS,), "heading"), Row(C.KONTROLL_FINDING_COLUMNS, "header")]
+    for i, g in enumerate(groups):
+        shown = [_finding_values(f, g.name) for f in g.findings[:per_group]]
+        height = max((row_height(v) or 0 for v in shown), default=0) or None
+        listed += [Row(v, "finding", g.severity, link_location(f, sheet_names), height, i)
+                   for v, f in zip(shown, g.findings, strict=False)]  # fmt: skip
+        if g.count > per_group:
+            text = more_text(g.count - per_group)
+            listed.append(Row((None,) * 6 + (text,), "more", g.severity, group=i))
+    blocks.append(Block("findings", top, tuple(listed)))
+    return KontrollLayout(tuple(blocks), groups)
