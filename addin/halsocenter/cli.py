@@ -189,8 +189,7 @@ def _print_json(findings, counts) -> None:
     pure-Python encoder."""
     from .groups import group_findings
 
-    def dump(value) -> str:
-        return json.dumps(value, ensure_ascii=False)
+    dump = json.JSONEncoder(ensure_ascii=False).encode
 
     findings_text = ",\n    ".join(dump(f.as_dict()) for f in findings)
     groups_text = ",\n    ".join(dump(g.as_dict()) for g in group_findings(findings))

@@ -61,7 +61,14 @@ def rule(fn: Rule) -> Rule:
 
 def plain(value: Any) -> Any:
     """A cell value as a Finding carries it: dates without time, no pandas/numpy scalars."""
-    if value is None or value is pd.NaT or value is pd.NA:
+    kind = type(value)  # the common types first: a big workbook has tens of thousands
+    if kind is str:
+        return P.mask_text(value)
+    if kind is pd.Timestamp or kind is datetime:
+        return value.date()
+    if value is None or kind is date or kind is bool:
+        return value
+    if value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float) and value != value:
         return None
@@ -82,7 +89,11 @@ def plain(value: Any) -> Any:
 
 def show(value: Any) -> str:
     """A value as written in a Swedish message (decimal comma, ISO dates)."""
-    value = plain(value)
+    return _shown(plain(value))
+
+
+def _shown(value: Any) -> str:
+    """``show`` of a value that is already ``plain``."""
     if value is None:
         return "(tom)"
     if isinstance(value, date):
@@ -150,6 +161,7 @@ class Context:
         self.problem_cells = {(f.sheet, f.cell) for f in wb.problems if f.cell}
         self._raw: dict[tuple[str, str], dict[int, Any]] = {}
         self._headers: dict[tuple[str, str], str] = {}
+        self._names: dict[tuple[str, str], pd.Series] = {}
 
     def header(self, td: TableData, key: str) -> str:
         try:
@@ -164,6 +176,13 @@ class Context:
             cache = dict(zip(td.raw.index.tolist(), td.raw[key].tolist(), strict=True))
             self._raw[(td.spec.key, key)] = cache
         return cache.get(row)
+
+    def names(self, td: TableData, key: str) -> pd.Series:
+        """``norm_names`` of a column, folded once however many rules compare it."""
+        cached = self._names.get((td.spec.key, key))
+        if cached is None:
+            cached = self._names[(td.spec.key, key)] = norm_names(td.df[key])
+        return cached
 
     def unreadable(self, td: TableData, key: str) -> pd.Series:
         """Rows whose cell in ``key`` could not be typed (reported on read)."""
@@ -238,16 +257,17 @@ class Context:
             value = self.raw(td, row, key)
         value = plain(value)
         where = M.where_cell(td.sheet, row, header)
-        message = M.render(code, where=where, column=header, value=show(value), **fields)
+        message = M.render(code, where=where, column=header, value=_shown(value), **fields)
         return Finding(code, M.severity(code), td.sheet, int(row), header, td.cell(row, key),
                        value, message)  # fmt: skip
 
     def at_text(self, code: str, tc: TextCell, value: Any, **fields) -> Finding:
         column = self.column_of(tc)
         where = M.where_cell(tc.sheet, tc.row, column) if column else f"{tc.sheet}, cell {tc.cell}"
-        message = M.render(code, where=where, column=column or tc.cell, value=show(value),
+        value = plain(value)
+        message = M.render(code, where=where, column=column or tc.cell, value=_shown(value),
                            **fields)  # fmt: skip
-        return Finding(code, M.severity(code), tc.sheet, tc.row, column, tc.cell, plain(value),
+        return Finding(code, M.severity(code), tc.sheet, tc.row, column, tc.cell, value,
                        message)  # fmt: skip
 
     def at_setting(self, code: str, name: str, value: Any = _MISSING, **fields) -> Finding:
@@ -258,7 +278,7 @@ class Context:
             value = self.wb.settings_raw.get(name)
         value = plain(value)
         where = M.where_setting(sheet, cell, nc.label)
-        message = M.render(code, where=where, column=nc.label, value=show(value), **fields)
+        message = M.render(code, where=where, column=nc.label, value=_shown(value), **fields)
         m = _CELL.fullmatch(cell)
         return Finding(code, M.severity(code), sheet, int(m[2]) if m else None, nc.label, cell,
                        value, message)  # fmt: skip
@@ -380,7 +400,7 @@ def unique_lopnummer(ctx: Context) -> Iterator[Finding]:
     td = ctx.table("remisser")
     if td is None:
         return
-    for row, _, first_row in _duplicates(norm_names(td.df["lopnummer"])):
+    for row, _, first_row in _duplicates(ctx.names(td, "lopnummer")):
         yield ctx.at("duplicate_id", td, row, "lopnummer", first_row=first_row)
 
 
@@ -441,13 +461,13 @@ def followups(ctx: Context) -> Iterator[Finding]:
     ref = ctx.wb.tables.get("remisser")
     ref_df = ref.df if ref is not None else pd.DataFrame(columns=["lopnummer", "forsta_samtal"])
     ref_sheet = ref.sheet if ref is not None else C.REMISSER.sheet
-    names = norm_names(ref_df["lopnummer"]) if len(ref_df) else pd.Series(dtype="object")
+    names = ctx.names(ref, "lopnummer") if len(ref_df) else pd.Series(dtype="object")
     keep = names.notna() & ~names.duplicated()
     first = pd.DataFrame({"talk": ref_df["forsta_samtal"][keep],
                           "row": pd.Series(ref_df.index, index=ref_df.index)[keep]})
     first.index = names[keep].to_numpy()
     df = fu.df
-    keys = norm_names(df["lopnummer"])
+    keys = ctx.names(fu, "lopnummer")
     known = keys.isin(first.index)
     for row in _rows(keys.notna() & ~known):
         yield ctx.at("followup_unknown_id", fu, row, "lopnummer", referral_sheet=ref_sheet)
