@@ -6,6 +6,10 @@ Hjälp run the same core as the command line (``pipeline.analyse``) through the 
 (``lite``) is a ``Host``: where a file goes and how the coach finds it, progress, how a next
 year's workbook is built, and where the details of a real bug are kept. Every failure ends in a
 Swedish message, never in a traceback.
+
+Importing this module stays light (xlwings and the package's small modules): the reader, the
+writers and the core (pandas, openpyxl, python-docx, matplotlib) load when an action runs, which
+keeps xlwings Lite's start quick.
 """
 
 from __future__ import annotations
@@ -21,8 +25,6 @@ import xlwings as xw
 
 from . import contract as C
 from . import errors
-from .live_read import book_path, read_book
-from .live_write import write_generated
 from .model import Finding, WorkbookData, severity_counts
 from .pipeline import Analysis, analyse, refuse_unreadable
 
@@ -47,6 +49,8 @@ class Host:
     """First sentence of Hjälp: where the buttons are."""
     files_where = ""
     """Where the created files end up, as Hjälp says it."""
+    next_year_note = ""
+    """What the coach does in next year's workbook besides opening it."""
 
     def alert(self, book: xw.Book, message: str, *, problem: bool = False) -> None:
         book.app.alert(message, title=TITLE, buttons="ok", mode="critical" if problem else "info")
@@ -122,6 +126,19 @@ def run(host: Host, book: xw.Book, what: str, action: Callable[[xw.Book, Host], 
         host.progress(book, None)
 
 
+def read_book(book: xw.Book) -> WorkbookData:
+    from .live_read import read_book
+
+    return read_book(book)
+
+
+def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str],
+                    created: datetime | None = None) -> dict[str, xw.Sheet]:  # fmt: skip
+    from .live_write import write_generated
+
+    return write_generated(book, analysis, which, created)
+
+
 def _analysis(book: xw.Book, *, strict: bool) -> Analysis:
     """Read and run the core. ``strict`` refuses a workbook with unreadable values (text in a
     date column...) as the CLI's summary/report/export do; the check lists them instead."""
@@ -163,8 +180,9 @@ def summary(book: xw.Book, host: Host) -> None:
 
 
 def report_name(book: xw.Book) -> str:
-    """The Word report's file name: ``<arbetsbok>_verksamhetsberattelse.docx``."""
-    return f"{book_path(book).stem}_verksamhetsberattelse.docx"
+    """The Word report's file name: ``<arbetsbok>_verksamhetsberattelse.docx`` (the book's
+    name is all there is in xlwings Lite, its full path on the desktop)."""
+    return f"{Path(book.fullname).stem}_verksamhetsberattelse.docx"
 
 
 def report(book: xw.Book, host: Host) -> Path:
@@ -216,7 +234,7 @@ def next_year(book: xw.Book, host: Host) -> Path:
     path = host.next_year(book, wb, dst)
     host.alert(book, f"Arbetsboken för {wb.year + 1} är skapad: {host.saved(path)}\n\nÖppna den "
                      "och fortsätt där. Öppna remisser, årets totaler och planen har följt "
-                     "med.")  # fmt: skip
+                     f"med.{host.next_year_note}")  # fmt: skip
     return path
 
 

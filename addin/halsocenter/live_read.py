@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlwings as xw
 
@@ -18,6 +19,9 @@ from . import contract as C
 from . import read
 from .model import WorkbookData
 from .read import norm_header
+
+if TYPE_CHECKING:
+    from .upgrade import Source
 
 _GENERATED = {norm_header(s) for s in C.GENERATED_SHEETS}
 
@@ -97,3 +101,14 @@ def read_book(book: xw.Book) -> WorkbookData:
     Raises ``WorkbookError`` (Swedish message) when the workbook cannot be used."""
     live = _LiveBook(book)
     return read.parse_workbook(book_path(book), live, live)  # the reader's parser, fed from Excel
+
+
+def read_source(book: xw.Book) -> Source:
+    """Everything typed in the open book, ready for a new workbook (``rollover``/``upgrade``):
+    values only, from the same one bulk read per sheet as ``read_book``."""
+    from .upgrade import GridCells, source_from
+
+    live = _LiveBook(book)
+    data = read.parse_workbook(book_path(book), live, live)
+    cells = GridCells(list(live.sheet_parts), lambda sheet: live.get_sheet_by_name(sheet).rows)
+    return source_from(cells, data)
