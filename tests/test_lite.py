@@ -299,3 +299,15 @@ def test_data_folder_defaults_to_lites(monkeypatch):
     assert lite.data_dir() == Path("/data")
     monkeypatch.setenv(lite.DATA_DIR_ENV, os.fspath(Path("/tmp/x")))
     assert lite.data_dir() == Path("/tmp/x")
+
+
+def test_the_template_tells_how_to_enable_lite():
+    """The Start sheet carries main.py's and requirements.txt's exact text, cell by cell."""
+    from conftest import TEMPLATE
+    from halsocenter.lite_setup import requirements_txt
+
+    ws = load_workbook(TEMPLATE)[C.START_SHEET]
+    labels = {row[0].value: row[1].value for row in ws.iter_rows(max_col=2) if row[0].value}
+    assert labels["main.py"] == MAIN_PY
+    assert labels["requirements.txt"] == requirements_txt()
+    assert any("Import/Export" in str(c.value) for row in ws.iter_rows() for c in row)
