@@ -311,3 +311,12 @@ def test_the_template_tells_how_to_enable_lite():
     assert labels["main.py"] == MAIN_PY
     assert labels["requirements.txt"] == requirements_txt()
     assert any("Import/Export" in str(c.value) for row in ws.iter_rows() for c in row)
+
+
+def test_the_readme_gives_the_same_two_lines():
+    from conftest import ROOT
+    from halsocenter.lite_setup import requirements_txt
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Excel på webben och Mac (xlwings Lite)"):]
+    assert MAIN_PY in section and requirements_txt() in section
