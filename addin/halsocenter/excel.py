@@ -1,11 +1,11 @@
 """Live Excel via xlwings: the entry points behind the desktop ribbon's buttons.
 
 The buttons run the same core as the command line (``pipeline.analyse``: validate + stats) on
-the workbook that is open in Excel. Reading and writing the open book is the shared live layer
-(``live_read``, ``live_write``), which xlwings Lite (``lite``) uses too; this module holds what
-only the desktop has: the calling book (``xw.Book.caller()``), the status bar, message boxes and
-files next to the saved workbook. Problems reach the coach as a Swedish message box, never as a
-traceback.
+the workbook that is open in Excel. The actions themselves (``live_actions``) and reading and
+writing the open book (``live_read``, ``live_write``) are shared with xlwings Lite (``lite``);
+this module is the desktop host: the calling book (``xw.Book.caller()``), the status bar, files
+next to the saved workbook, next year's workbook from the saved file, and a log in the temporary
+folder. Problems reach the coach as a Swedish message box, never as a traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import xlwings as xw
 
 from . import live_actions as A
-from .live_actions import LOG_NAME, TITLE, Stop  # noqa: F401 - part of this module's API
+from .live_actions import LOG_NAME, TITLE, Stop
 from .live_read import book_path
 from .model import WorkbookData
 
