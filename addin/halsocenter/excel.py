@@ -11,7 +11,6 @@ folder. Problems reach the coach as a Swedish message box, never as a traceback.
 from __future__ import annotations
 
 import contextlib
-import functools
 import tempfile
 from pathlib import Path
 
@@ -73,24 +72,24 @@ def _unsaved(book: xw.Book) -> bool:
         return False
 
 
-def _button(what: str, action):
-    """A ribbon entry point: the calling book (or the one given, in tests) and ``action`` run
-    through the shared live layer's error handling."""
+def _button(button: A.Button, name: str):
+    """A ribbon entry point: the calling book (or the one given, in tests) and the shared
+    button's action with its error handling."""
 
-    @functools.wraps(action)
     def press(book: xw.Book | None = None):
-        book = book if book is not None else xw.Book.caller()
-        return A.run(DESKTOP, book, what, action)
+        return button.press(DESKTOP, book if book is not None else xw.Book.caller())
 
+    press.__name__ = press.__qualname__ = name
+    press.__doc__ = f"{button.label}: {button.description}"
     return press
 
 
 # --------------------------------------------------------------------------- the buttons
 
-kontrollera = _button("kontrollerar arbetsboken …", A.check)
-arssammanstallning = _button("bygger årssammanställningen …", A.summary)
-rapport = _button("skapar Word-rapporten …", A.report)
-exportera = _button("skapar filen till regionen …", A.export)
-nytt_verksamhetsar = _button("skapar nästa års arbetsbok …", A.next_year)
-hjalp = _button("hjälp", A.show_help)
+kontrollera = _button(A.KONTROLLERA, "kontrollera")
+arssammanstallning = _button(A.ARSSAMMANSTALLNING, "arssammanstallning")
+rapport = _button(A.WORD_RAPPORT, "rapport")
+exportera = _button(A.EXPORTERA, "exportera")
+nytt_verksamhetsar = _button(A.NYTT_VERKSAMHETSAR, "nytt_verksamhetsar")
+hjalp = _button(A.HJALP, "hjalp")
 HELP_TEXT = A.help_text(DESKTOP)

@@ -97,37 +97,21 @@ class Lite(A.Host):
 LITE = Lite()
 
 
-@script(name="Kontrollera")
-def knapp1_kontrollera(book: xw.Book):
-    """Letar fel och varningar och listar dem på fliken Kontroll, med länk till varje cell."""
-    A.run(LITE, book, "kontrollerar arbetsboken …", A.check)
+def _script(button: A.Button, name: str):
+    """One Lite script: ``book: xw.Book`` is what Lite hands over; the label is the name Lite
+    shows and the description the text App Mode shows under the button."""
+
+    def press(book: xw.Book):
+        button.press(LITE, book)
+
+    press.__name__ = press.__qualname__ = name
+    press.__doc__ = button.description
+    return script(name=button.label)(press)
 
 
-@script(name="Årssammanställning")
-def knapp2_arssammanstallning(book: xw.Book):
-    """Bygger flikarna Årssammanställning, Kontroll och Rapportdata."""
-    A.run(LITE, book, "bygger årssammanställningen …", A.summary)
-
-
-@script(name="Word-rapport")
-def knapp3_word_rapport(book: xw.Book):
-    """Skapar verksamhetsberättelsen som Word-fil; ladda ner den via ☰ > Files > Import/Export."""
-    A.run(LITE, book, "skapar Word-rapporten …", A.report)
-
-
-@script(name="Exportera till regionen")
-def knapp4_exportera(book: xw.Book):
-    """Skapar Halsocenter_<Kommun>_<År>.xlsx med bara sammanräknade tal, för regionen."""
-    A.run(LITE, book, "skapar filen till regionen …", A.export)
-
-
-@script(name="Nytt verksamhetsår")
-def knapp5_nytt_verksamhetsar(book: xw.Book):
-    """Skapar nästa års arbetsbok; öppna remisser, årets totaler och planen följer med."""
-    A.run(LITE, book, "skapar nästa års arbetsbok …", A.next_year)
-
-
-@script(name="Hjälp")
-def knapp6_hjalp(book: xw.Book):
-    """Vad varje knapp gör och vart du vänder dig med frågor."""
-    A.run(LITE, book, "hjälp", A.show_help)
+knapp1_kontrollera = _script(A.KONTROLLERA, "knapp1_kontrollera")
+knapp2_arssammanstallning = _script(A.ARSSAMMANSTALLNING, "knapp2_arssammanstallning")
+knapp3_word_rapport = _script(A.WORD_RAPPORT, "knapp3_word_rapport")
+knapp4_exportera = _script(A.EXPORTERA, "knapp4_exportera")
+knapp5_nytt_verksamhetsar = _script(A.NYTT_VERKSAMHETSAR, "knapp5_nytt_verksamhetsar")
+knapp6_hjalp = _script(A.HJALP, "knapp6_hjalp")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,14 +33,8 @@ TITLE = "Hälsocenter"
 LOG_NAME = "halsocenter_fel.txt"
 
 
-class Stop(Exception):
+class Stop(errors.UserError):
     """An action stops with a Swedish message for the coach; not a bug."""
-
-    user_facing = True
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class Host:
@@ -261,3 +256,42 @@ def help_text(host: Host) -> str:
 
 def show_help(book: xw.Book, host: Host) -> None:
     host.alert(book, help_text(host))
+
+
+# --------------------------------------------------------------------------- the buttons
+
+
+@dataclass(frozen=True)
+class Button:
+    """One of the coach's buttons, as every host shows it."""
+
+    label: str
+    """The button's Swedish name."""
+    doing: str
+    """What it is doing, while it works."""
+    action: Callable[[xw.Book, Host], Any]
+    description: str
+    """One sentence for the coach (xlwings Lite shows it under the button)."""
+
+    def press(self, host: Host, book: xw.Book) -> Any:
+        return run(host, book, self.doing, self.action)
+
+
+KONTROLLERA = Button("Kontrollera", "kontrollerar arbetsboken …", check,
+                     f"Letar fel och varningar och listar dem på fliken {C.CHECK_SHEET}, med länk "
+                     "till varje cell.")  # fmt: skip
+ARSSAMMANSTALLNING = Button("Årssammanställning", "bygger årssammanställningen …", summary,
+                            f"Bygger flikarna {', '.join(C.GENERATED_SHEETS[:-1])} och "
+                            f"{C.GENERATED_SHEETS[-1]}.")  # fmt: skip
+WORD_RAPPORT = Button("Word-rapport", "skapar Word-rapporten …", report,
+                      "Skapar verksamhetsberättelsen som Word-fil.")  # fmt: skip
+EXPORTERA = Button("Exportera till regionen", "skapar filen till regionen …", export,
+                   "Skapar Halsocenter_<Kommun>_<År>.xlsx med bara sammanräknade tal, för "
+                   "regionen.")  # fmt: skip
+NYTT_VERKSAMHETSAR = Button("Nytt verksamhetsår", "skapar nästa års arbetsbok …", next_year,
+                            "Skapar nästa års arbetsbok; öppna remisser, årets totaler och "
+                            "planen följer med.")  # fmt: skip
+HJALP = Button("Hjälp", "hjälp", show_help, "Vad varje knapp gör och vart du vänder dig med "
+               "frågor.")  # fmt: skip
+BUTTONS = (KONTROLLERA, ARSSAMMANSTALLNING, WORD_RAPPORT, EXPORTERA, NYTT_VERKSAMHETSAR, HJALP)
+
