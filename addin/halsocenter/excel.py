@@ -72,24 +72,12 @@ def _unsaved(book: xw.Book) -> bool:
         return False
 
 
-def _button(button: A.Button, name: str):
-    """A ribbon entry point: the calling book (or the one given, in tests) and the shared
-    button's action with its error handling."""
-
-    def press(book: xw.Book | None = None):
-        return button.press(DESKTOP, book if book is not None else xw.Book.caller())
-
-    press.__name__ = press.__qualname__ = name
-    press.__doc__ = f"{button.label}: {button.description}"
-    return press
-
-
 # --------------------------------------------------------------------------- the buttons
 
-kontrollera = _button(A.KONTROLLERA, "kontrollera")
-arssammanstallning = _button(A.ARSSAMMANSTALLNING, "arssammanstallning")
-rapport = _button(A.WORD_RAPPORT, "rapport")
-exportera = _button(A.EXPORTERA, "exportera")
-nytt_verksamhetsar = _button(A.NYTT_VERKSAMHETSAR, "nytt_verksamhetsar")
-hjalp = _button(A.HJALP, "hjalp")
+kontrollera = A.KONTROLLERA.entry_point(DESKTOP, "kontrollera")
+arssammanstallning = A.ARSSAMMANSTALLNING.entry_point(DESKTOP, "arssammanstallning")
+rapport = A.WORD_RAPPORT.entry_point(DESKTOP, "rapport")
+exportera = A.EXPORTERA.entry_point(DESKTOP, "exportera")
+nytt_verksamhetsar = A.NYTT_VERKSAMHETSAR.entry_point(DESKTOP, "nytt_verksamhetsar")
+hjalp = A.HJALP.entry_point(DESKTOP, "hjalp")
 HELP_TEXT = A.help_text(DESKTOP)

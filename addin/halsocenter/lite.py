@@ -98,15 +98,9 @@ LITE = Lite()
 
 
 def _script(button: A.Button, name: str):
-    """One Lite script: ``book: xw.Book`` is what Lite hands over; the label is the name Lite
-    shows and the description the text App Mode shows under the button."""
-
-    def press(book: xw.Book):
-        button.press(LITE, book)
-
-    press.__name__ = press.__qualname__ = name
-    press.__doc__ = button.description
-    return script(name=button.label)(press)
+    """One Lite script: Lite shows the button's label as the name and its description under
+    the button in App Mode."""
+    return script(name=button.label)(button.entry_point(LITE, name))
 
 
 knapp1_kontrollera = _script(A.KONTROLLERA, "knapp1_kontrollera")

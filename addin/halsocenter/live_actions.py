@@ -276,6 +276,17 @@ class Button:
     def press(self, host: Host, book: xw.Book) -> Any:
         return run(host, book, self.doing, self.action)
 
+    def entry_point(self, host: Host, name: str) -> Callable[..., Any]:
+        """The function a host calls: xlwings Lite hands the book over (``book: xw.Book`` is
+        how it knows where), the desktop ribbon's RunPython leaves it to ``Book.caller()``."""
+
+        def press(book: xw.Book = None):
+            return self.press(host, book if book is not None else xw.Book.caller())
+
+        press.__name__ = press.__qualname__ = name
+        press.__doc__ = self.description
+        return press
+
 
 KONTROLLERA = Button("Kontrollera", "kontrollerar arbetsboken …", check,
                      f"Letar fel och varningar och listar dem på fliken {C.CHECK_SHEET}, med länk "
