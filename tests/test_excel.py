@@ -22,7 +22,7 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # the remote engine; tests 
 import xlwings as xw  # noqa: E402
 
 from halsocenter import contract as C  # noqa: E402
-from halsocenter import excel, pipeline, read, template  # noqa: E402
+from halsocenter import excel, live_read, live_write, pipeline, read, template  # noqa: E402
 from halsocenter import kontroll as K  # noqa: E402
 from halsocenter import sheets as S  # noqa: E402
 from xlwings_payload import book_payload, sheet_values  # noqa: E402
@@ -153,13 +153,21 @@ def _groups(actions: list[dict]) -> list[list]:
     raise AssertionError("no summary block written")
 
 
+def listed_findings(payload, actions: list[dict]) -> list[list]:
+    """The rows of the Kontroll sheet's list of findings (below its heading and header)."""
+    top = K.kontroll_layout([]).block("findings").top + len(_groups(actions))
+    rows = block_at(payload, actions, C.CHECK_SHEET, top)
+    assert rows[1] == list(C.KONTROLL_FINDING_COLUMNS)
+    return rows[2:]
+
+
 def alerts(actions: list[dict]) -> list[list]:
     return [a["args"] for a in actions if a["func"] == "alert"]
 
 
 def as_sent(rows: list[list]) -> list[list]:
     """Rows as the remote engine sends them: text guarded, None as ""."""
-    return [["" if v is None else excel.cell_value(v) for v in r] for r in rows]
+    return [["" if v is None else live_write.cell_value(v) for v in r] for r in rows]
 
 
 # --------------------------------------------------------------------------- reading
@@ -167,7 +175,7 @@ def as_sent(rows: list[list]) -> list[list]:
 
 def test_live_read_equals_file_read(files):
     payload = book_payload(files["n"])
-    live = excel.read_book(open_book(payload))
+    live = live_read.read_book(open_book(payload))
     saved = read.read_workbook(files["n"])
     for key, td in saved.tables.items():
         pd.testing.assert_frame_equal(live.tables[key].df, td.df)
@@ -179,7 +187,7 @@ def test_live_read_equals_file_read(files):
 
 def test_live_read_equals_file_read_on_example_workbooks(examples):
     for path in examples[:2]:
-        live = excel.read_book(open_book(book_payload(path)))
+        live = live_read.read_book(open_book(book_payload(path)))
         saved = read.read_workbook(path)
         a, b = pipeline.analyse(live), pipeline.analyse(saved)
         assert a.findings == b.findings, path.name
@@ -289,9 +297,7 @@ def test_rerun_replaces_the_generated_sheets_in_place(files, tmp_path):
 def _grown(button, payload, small, large):
     """What shows that the 2N book really had twice the data."""
     if button is excel.kontrollera:
-        top = K.kontroll_layout([]).block("findings").top  # below a summary without groups
-        return [len(block_at(payload, a, C.CHECK_SHEET, top + len(_groups(a)))) - 2
-                for a in (small, large)]  # fmt: skip
+        return [len(listed_findings(payload, a)) for a in (small, large)]
     col = {name: i for i, name in enumerate(C.RAPPORTDATA_COLUMNS)}
     return [next(r[col["Värde"]] for r in block_at(payload, a, C.DATA_SHEET, 1)
                  if r[col["Nyckel"]] == "remisser" and r[col["Dimension"]] == "")
@@ -331,8 +337,7 @@ def test_kontroll_actions_stay_flat_when_findings_grow_tenfold(tmp_path):
                                 for a in (small, large))  # fmt: skip
     assert (group_small[2], group_large[2]) == (40, 400)
     assert group_large[5].startswith("K2:K401")
-    top = K.kontroll_layout([]).block("findings").top + len(_groups(large))
-    listed = block_at(many, large, C.CHECK_SHEET, top)
+    listed = listed_findings(many, large)
     assert sum(r[5] == "<30" for r in listed) == K.PER_GROUP
     assert "… och 300 till av samma slag" in [r[6] for r in listed]
 
@@ -364,11 +369,8 @@ def test_text_in_a_date_column_is_refused_by_the_summary_and_listed_by_the_check
     assert "rad 6" in message and "Inkom" in message and "inget skrevs" in message.lower()
 
     actions = press(excel.kontrollera, payload)
-    top = K.kontroll_layout([]).block("findings").top + len(_groups(actions))
-    rows = block_at(payload, actions, C.CHECK_SHEET, top)
-    assert rows[1] == list(C.KONTROLL_FINDING_COLUMNS)
     assert any(r[2] == 6 and r[3] == "Inkom" and r[0] == C.SEVERITY_LABELS["error"]
-               for r in rows[2:])  # fmt: skip
+               for r in listed_findings(payload, actions))  # fmt: skip
 
 
 def test_file_buttons_need_a_saved_workbook(files):
@@ -447,15 +449,15 @@ def test_hjalp_explains_every_button(files):
 @pytest.mark.parametrize("text", ["=SUMMA(A1)", "+46 70", "-5", "2023-017", "1/2", "@x", "'a",
                                   "TRUE", "sant"])  # fmt: skip
 def test_text_excel_would_reinterpret_is_guarded(text):
-    assert excel.cell_value(text) == "'" + text
+    assert live_write.cell_value(text) == "'" + text
 
 
 @pytest.mark.parametrize("value", ["Fel", "Remisser", "B5", "", None, 3, 2.5])
 def test_plain_values_pass_unchanged(value):
-    assert excel.cell_value(value) == value
+    assert live_write.cell_value(value) == value
 
 
 def test_hyperlink_formula_is_english_with_commas():
-    assert excel.hyperlink_formula("'Plan'!B3", "B3") == '=HYPERLINK("#\'Plan\'!B3","B3")'
-    assert excel.hyperlink_formula(None, "B3") == "B3"
-    assert excel.hyperlink_formula('\'A"b\'!C1', "C1") == '=HYPERLINK("#\'A""b\'!C1","C1")'
+    assert live_write.hyperlink_formula("'Plan'!B3", "B3") == '=HYPERLINK("#\'Plan\'!B3","B3")'
+    assert live_write.hyperlink_formula(None, "B3") == "B3"
+    assert live_write.hyperlink_formula('\'A"b\'!C1', "C1") == '=HYPERLINK("#\'A""b\'!C1","C1")'
