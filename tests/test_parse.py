@@ -19,6 +19,7 @@ from halsocenter.parse import (
     clean_text,
     date_to_serial,
     is_blank,
+    norm_header,
     parse_date,
     parse_int,
     parse_number,
@@ -162,3 +163,11 @@ def test_unknown_list_value_is_kept_trimmed():
     values = C.LIST_BY_KEY["kon"].values
     assert canonical_list_value("  Okänd   text ", values) == "Okänd text"
     assert canonical_list_value(None, values) is None
+
+
+@given(st.text(alphabet=st.sampled_from("aB Å\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2000\u2028\u3000-–x"),
+               max_size=30) | st.none() | st.integers())
+def test_norm_header_folds_exactly_like_the_whitespace_regex(text):
+    import re
+
+    assert norm_header(text) == re.sub(r"\s+", " ", str(text or "")).strip().casefold()

@@ -207,10 +207,12 @@ def parse_int(value) -> int | None:
     return int(number)
 
 
-@lru_cache(maxsize=8192)
 def norm_header(text) -> str:
-    """Headers and sheet names compared ignoring case and runs of spaces."""
-    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+    """Headers and sheet names compared ignoring case and runs of spaces.
+
+    ``str.split()`` splits at exactly the characters regex ``\\s`` matches (both ask
+    ``str.isspace``), without a regex: ``norm_names`` folds every distinct Löpnummer with it."""
+    return " ".join(str(text or "").split()).casefold()
 
 
 def normalize_text(value) -> str:
