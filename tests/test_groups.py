@@ -158,8 +158,8 @@ def test_ranges_cover_exactly_the_cells_in_order_and_are_maximal(points):
 def test_elided_ranges_text(points, shown):
     ranges = cell_ranges(f"{get_column_letter(c)}{r}" for c, r in points)
     text = ranges_text(ranges, shown)
-    assert text.removesuffix(" …").split(", ") == ranges[:shown] or not ranges
-    assert text.endswith(" …") == (len(ranges) > shown)
+    assert text.removesuffix("\u00a0…").split(", ") == ranges[:shown] or not ranges
+    assert text.endswith("\u00a0…") == (len(ranges) > shown)
     assert len(re.findall(r"[A-Z]+\d+(?::[A-Z]+\d+)?", text)) == min(shown, len(ranges))
 
 

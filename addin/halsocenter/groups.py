@@ -161,4 +161,4 @@ def cell_ranges(cells: Iterable[str]) -> list[str]:
 def ranges_text(ranges: Sequence[str], shown: int = RANGES_SHOWN) -> str:
     """The first ``shown`` ranges, then … when there are more."""
     text = ", ".join(ranges[:shown])
-    return f"{text} …" if len(ranges) > shown else text
+    return f"{text}\u00a0…" if len(ranges) > shown else text  # no line break before …

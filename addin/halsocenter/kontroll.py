@@ -59,7 +59,7 @@ _WIDE = 1400
 """Any other character (uppercase accents, symbols) counts as this wide, to be safe."""
 _PX_PER_UNIT = 11 * 96 / 72 / 2048  # Calibri 11 pt at 96 dpi
 
-WIDTHS = (11, 13, 8, 18, 9, 26, 64, 26, 10)
+WIDTHS = (12, 13, 8, 18, 9, 26, 64, 26, 10)
 """Column widths A-I, shared by the summary and the list of findings."""
 WRAPPED = (6, 7, 8)
 """Columns (1-based) whose text wraps: Celler/Värde, Meddelande, Regel."""
