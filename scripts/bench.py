@@ -66,7 +66,7 @@ JOBS = (  # (job, input, targets: baseline -> maximum ratio, or ("speedup", mini
     ("region", "exportfiler", {"pandas": ("speedup", 5.0)}),
 )
 
-console = Console()
+console = Console(width=150)  # the table is wide; not wrapped at 80 in a log
 
 
 def cache_key() -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -24,25 +23,11 @@ from halsocenter.read import workbook_data
 from halsocenter.stats import compute
 from halsocenter.validate import validate
 from planted import SHORT, write_planted_workbook
+from test_sheets import findings as hand_findings
 
 CLI = [sys.executable, "-m", "halsocenter"]
 CARLITO = Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf")
 LINE_PT = 15.0  # a line of Calibri 11 in Excel: its default row height
-
-
-def hand_findings() -> list[Finding]:
-    return [
-        Finding("date_order", "warning", "Remisser", 7, "Första samtal", "H7",
-                date(2023, 1, 3), "Första samtal är före Inkom."),
-        Finding("personal_id", "error", "Remisser", 12, "Kommentar", "O12", "19xxxx-xxxx",
-                "Kommentaren ser ut att innehålla ett personnummer. Ta bort det."),
-        Finding("setting_recommended", "info", "Start", 7, "Kontaktperson", "B7", None,
-                "Ingen kontaktperson angiven."),
-        Finding("plan_empty", "error", "Närvaro", None, None, None, None, "Fliken saknas."),
-        Finding("contact_info", "warning", "Plan", 3, "Uppföljning", "D3", "=SUMMA(A1)",
-                "Cellen innehåller en formel."),
-        Finding("excel_error", "error", "Gammal flik", 2, "X", "A2", 1, "Okänd flik."),
-    ]
 
 
 def rows_of(ws, block: K.Block) -> list[list]:

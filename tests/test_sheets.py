@@ -93,17 +93,19 @@ def hand_summary() -> Summary:
 
 
 def findings() -> list[Finding]:
+    """One finding of each severity, with and without a cell, on sheets in and not in the
+    workbook, with a date and a formula-like text as values."""
     return [
-        Finding("datum_ordning", "warning", "Remisser", 7, "Första samtal", "H7",
+        Finding("date_order", "warning", "Remisser", 7, "Första samtal", "H7",
                 date(2023, 1, 3), "Första samtal är före Inkom."),
-        Finding("personnummer", "error", "Remisser", 12, "Kommentar", "O12", "19xxxx-xxxx",
+        Finding("personal_id", "error", "Remisser", 12, "Kommentar", "O12", "19xxxx-xxxx",
                 "Kommentaren ser ut att innehålla ett personnummer. Ta bort det."),
-        Finding("start_kontakt", "info", "Start", 7, "Kontaktperson", "B7", None,
+        Finding("setting_recommended", "info", "Start", 7, "Kontaktperson", "B7", None,
                 "Ingen kontaktperson angiven."),
-        Finding("saknad_flik", "error", "Närvaro", None, None, None, None, "Fliken saknas."),
-        Finding("formel", "warning", "Plan", 3, "Uppföljning", "D3", "=SUMMA(A1)",
+        Finding("plan_empty", "error", "Närvaro", None, None, None, None, "Fliken saknas."),
+        Finding("contact_info", "warning", "Plan", 3, "Uppföljning", "D3", "=SUMMA(A1)",
                 "Cellen innehåller en formel."),
-        Finding("okand", "error", "Gammal flik", 2, "X", "A2", 1, "Okänd flik."),
+        Finding("excel_error", "error", "Gammal flik", 2, "X", "A2", 1, "Okänd flik."),
     ]
 
 
