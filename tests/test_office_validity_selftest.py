@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, TEMPLATE
@@ -123,6 +123,30 @@ def test_alternate_content_takes_the_branch_office_would(tmp_path):
     assert "schema" in rules(path)
 
 
+@settings(max_examples=25)
+@given(st.lists(st.sampled_from(["sheetPr", "dimension", "sheetView", "col", "row", "c", "t"]),
+                min_size=1, max_size=6, unique=True), st.booleans())
+def test_extension_attributes_are_ignorable_exactly_when_declared_so(tmp_path_factory, tags,
+                                                                     declared):
+    """Any element may carry attributes of an extension namespace (Office's x14ac:dyDescent,
+    xr:uid, ...): fine when the namespace is in mc:Ignorable, an error otherwise."""
+    def edit(data: bytes) -> bytes:
+        decl = (b' xmlns:hx="urn:x-halsocenter:ext" xmlns:mc="http://schemas.openxmlformats.org/'
+                b'markup-compatibility/2006"' + (b' mc:Ignorable="hx"' if declared else b""))
+        data = data.replace(b"<worksheet ", b"<worksheet" + decl + b" ", 1)
+        for tag in tags:
+            data = data.replace(f"<{tag} ".encode(), f'<{tag} hx:extra="1" '.encode(), 1)
+            data = data.replace(f"<{tag}>".encode(), f'<{tag} hx:extra="1">'.encode(), 1)
+        return data
+
+    path = rewrite(TEMPLATE, tmp_path_factory.mktemp("mce") / "x.xlsx", {SHEET: edit})
+    found = rules(path)
+    if declared:
+        assert found == set()
+    else:
+        assert "mce" in found
+
+
 def _alternate(block: bytes) -> Callable[[bytes], bytes]:
     """Put ``block`` where ``<sheetPr>`` is (the first child of the worksheet)."""
     def edit(data: bytes) -> bytes:
@@ -169,6 +193,23 @@ def test_an_override_for_a_missing_part_is_caught(tmp_path):
     found = messages(bad)
     assert "an Override names a part that does not exist" in found
     assert "points at missing xl/tables/table1.xml" in found
+
+
+def test_a_part_whose_root_does_not_fit_its_content_type_is_caught(tmp_path):
+    with zipfile.ZipFile(TEMPLATE) as zf:
+        other_table = zf.read("xl/tables/table2.xml")
+    bad = rewrite(TEMPLATE, tmp_path / "root.xlsx",
+                  {"xl/styles.xml": lambda _: other_table.replace(b'id="2"', b'id="99"')})
+    found = messages(bad)
+    assert "needs root {http://schemas.openxmlformats.org/spreadsheetml/2006/main}styleSheet" \
+        in found
+
+
+def test_a_relationship_to_a_part_of_the_wrong_kind_is_caught(tmp_path):
+    rels = "xl/worksheets/_rels/sheet2.xml.rels"
+    bad = rewrite(TEMPLATE, tmp_path / "kind.xlsx",
+                  {rels: sub(b"/xl/tables/table1.xml", b"/xl/styles.xml")})
+    assert "rId1 (table) targets xl/styles.xml of content type" in messages(bad)
 
 
 # --------------------------------------------------------------------------- SpreadsheetML

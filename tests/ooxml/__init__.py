@@ -34,6 +34,61 @@ EXTENSION_PARTS = {
 }
 """Root namespaces of Microsoft extension parts with no vendored schema: not an error, but
 listed in ``skipped`` so a caller sees what went unvalidated."""
+_OD = "application/vnd.openxmlformats-officedocument."
+_SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_WML = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_WORKBOOK = (_SML, "workbook")
+ROOTS = {
+    _OD + "spreadsheetml.sheet.main+xml": _WORKBOOK,
+    _OD + "spreadsheetml.template.main+xml": _WORKBOOK,
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": _WORKBOOK,
+    "application/vnd.ms-excel.addin.macroEnabled.main+xml": _WORKBOOK,
+    _OD + "spreadsheetml.worksheet+xml": (_SML, "worksheet"),
+    _OD + "spreadsheetml.chartsheet+xml": (_SML, "chartsheet"),
+    _OD + "spreadsheetml.styles+xml": (_SML, "styleSheet"),
+    _OD + "spreadsheetml.sharedStrings+xml": (_SML, "sst"),
+    _OD + "spreadsheetml.table+xml": (_SML, "table"),
+    _OD + "spreadsheetml.calcChain+xml": (_SML, "calcChain"),
+    _OD + "drawing+xml": ("http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+                          "wsDr"),
+    _OD + "drawingml.chart+xml": ("http://schemas.openxmlformats.org/drawingml/2006/chart",
+                                  "chartSpace"),
+    _OD + "theme+xml": ("http://schemas.openxmlformats.org/drawingml/2006/main", "theme"),
+    _OD + "wordprocessingml.document.main+xml": (_WML, "document"),
+    _OD + "wordprocessingml.template.main+xml": (_WML, "document"),
+    _OD + "wordprocessingml.styles+xml": (_WML, "styles"),
+    _OD + "wordprocessingml.settings+xml": (_WML, "settings"),
+    _OD + "wordprocessingml.numbering+xml": (_WML, "numbering"),
+    _OD + "wordprocessingml.footer+xml": (_WML, "ftr"),
+    _OD + "wordprocessingml.header+xml": (_WML, "hdr"),
+    _OD + "wordprocessingml.fontTable+xml": (_WML, "fonts"),
+    _OD + "wordprocessingml.webSettings+xml": (_WML, "webSettings"),
+    _OD + "extended-properties+xml": (
+        "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties", "Properties"),
+    "application/vnd.openxmlformats-package.core-properties+xml": (
+        "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+        "coreProperties"),
+}
+"""Content type -> the root element its part must have (ECMA-376 Part 1, Annex/§ 11-15)."""
+REL_TYPES = {
+    "officeDocument": {ct for ct, root in ROOTS.items()
+                       if root in (_WORKBOOK, (_WML, "document"))},
+    "worksheet": {_OD + "spreadsheetml.worksheet+xml"},
+    "sharedStrings": {_OD + "spreadsheetml.sharedStrings+xml"},
+    "table": {_OD + "spreadsheetml.table+xml"},
+    "drawing": {_OD + "drawing+xml"},
+    "chart": {_OD + "drawingml.chart+xml"},
+    "theme": {_OD + "theme+xml"},
+    "styles": {_OD + "spreadsheetml.styles+xml", _OD + "wordprocessingml.styles+xml"},
+    "footer": {_OD + "wordprocessingml.footer+xml"},
+    "header": {_OD + "wordprocessingml.header+xml"},
+    "settings": {_OD + "wordprocessingml.settings+xml"},
+    "numbering": {_OD + "wordprocessingml.numbering+xml"},
+    "extended-properties": {_OD + "extended-properties+xml"},
+    "core-properties": {"application/vnd.openxmlformats-package.core-properties+xml"},
+    "vbaProject": {"application/vnd.ms-office.vbaProject"},
+}
+"""Relationship type (last path segment) -> content types its target may have."""
 NOT_XML = ("application/vnd.openxmlformats-officedocument.vmlDrawing",)
 """VML is legacy markup that Excel itself writes as non-well-formed XML; Office reads it
 leniently and so does no schema."""
@@ -114,11 +169,19 @@ def _check_package(pkg: Package, names: list[str], report) -> None:
                 report(rels_name(part), "relationship", f"relationship id {rel.id} is used twice")
             seen_ids.add(rel.id)
             if rel.external:
+                if not rel.target.strip():
+                    report(rels_name(part), "relationship", f"{rel.id} has an empty external "
+                           "target")
                 continue
-            if not pkg.has(rel.target):
+            kind = rel.type.rsplit("/", 1)[-1]
+            if "://" in rel.target or not pkg.has(rel.target):
                 report(rels_name(part), "relationship",
-                       f"{rel.id} ({rel.type.rsplit('/', 1)[-1]}) points at missing {rel.target}")
+                       f"{rel.id} ({kind}) points at missing {rel.target}")
                 continue
+            expected = REL_TYPES.get(kind)
+            if expected and pkg.content_type(rel.target) not in expected:
+                report(rels_name(part), "relationship", f"{rel.id} ({kind}) targets "
+                       f"{rel.target} of content type {pkg.content_type(rel.target)}")
             target = pkg.parts[rel.target.lower()]
             if target not in reached:
                 reached.add(target)
@@ -149,6 +212,10 @@ def _check_xml(pkg: Package, part: str, report, skipped: list[str] | None) -> No
                 report(part, "relationship", f"{etree.QName(el).localname}/@r:"
                        f"{etree.QName(name).localname}={value} names no relationship")
     ns = etree.QName(root).namespace
+    expected = ROOTS.get(pkg.content_type(part) or "")
+    if expected and (ns, etree.QName(root).localname) != expected:
+        report(part, "content-type", f"content type {pkg.content_type(part)} needs root "
+               f"{{{expected[0]}}}{expected[1]}, the part has {root.tag}")
     if ns in (ribbon.CUSTOM_UI_2009, ribbon.CUSTOM_UI_2006):
         ribbon.check(part, root, report)
         if skipped is not None:
