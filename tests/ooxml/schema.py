@@ -8,7 +8,8 @@ namespace's files, and points every import at it. Nothing is fetched from the ne
 
 ECMA-376 1st edition is the base ISO/IEC 29500 Transitional was made from; ``TRANSITIONAL``
 patches in, at load time, the few Transitional additions that Office writes and our files carry.
-Each names its clause of ISO/IEC 29500-1:2016, so the list can be checked against the standard.
+Each names its element and the subclause family of ISO/IEC 29500-1 (Part 1) it is defined in, so
+the list can be checked against the standard.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def _on_off_attribute(name: str) -> etree._Element:
 
 
 def _patch_tbl_look(doc: etree._Element) -> None:
-    """17.4.56 tblLook: Transitional gives ``w:tblLook`` a type of its own, CT_TblLook, with six
+    """tblLook (Part 1, 17.4; its hex ``val`` is kept by Part 4): Transitional gives ``w:tblLook`` a type of its own, CT_TblLook, with six
     on/off attributes next to the 1st edition's hex ``w:val`` (Word 2010 and later write both)."""
     look = etree.SubElement(doc, _q("complexType"), name="CT_TblLook")
     for name in ("firstRow", "lastRow", "firstColumn", "lastColumn", "noHBand", "noVBand"):
@@ -48,7 +49,7 @@ def _patch_tbl_look(doc: etree._Element) -> None:
 
 
 def _patch_compat(doc: etree._Element) -> None:
-    """17.15.3.4 compatSetting: Transitional ends ``w:compat`` with any number of
+    """compatSetting (Part 1, 17.15.3): Transitional ends ``w:compat`` with any number of
     ``w:compatSetting`` (name, uri, val), which is how Word 2010 and later record their mode."""
     setting = etree.fromstring(
         f'<xsd:complexType xmlns:xsd="{XSD}" name="CT_CompatSetting">'
@@ -62,7 +63,7 @@ def _patch_compat(doc: etree._Element) -> None:
 
 
 def _patch_math_on_off(doc: etree._Element) -> None:
-    """22.1.3.7 (ST_OnOff, shared): Transitional math uses the shared on/off type, so ``0``,
+    """ST_OnOff (Part 1, 22.9.2): Transitional math uses the shared on/off type, so ``0``,
     ``1``, ``true`` and ``false`` join the 1st edition's ``on``/``off``."""
     restriction = doc.find(f"{_q('simpleType')}[@name='ST_OnOff']/{_q('restriction')}")
     present = {e.get("value") for e in restriction.findall(_q("enumeration"))}
@@ -71,9 +72,26 @@ def _patch_math_on_off(doc: etree._Element) -> None:
             restriction.append(etree.Element(_q("enumeration"), value=value))
 
 
+def _patch_table_caption(doc: etree._Element) -> None:
+    """tblCaption and tblDescription (Part 1, 17.4): a table's title and description for
+    assistive technology, after ``tblLook`` in the table properties."""
+    seq = doc.find(f"{_q('complexType')}[@name='CT_TblPrBase']/{_q('sequence')}")
+    for name in ("tblCaption", "tblDescription"):
+        seq.append(etree.Element(_q("element"), name=name, type="CT_String", minOccurs="0"))
+
+
+def _patch_drawing_title(doc: etree._Element) -> None:
+    """cNvPr/docPr ``title`` (Part 1, 20.1.2.2): a drawing's title next to its ``descr``
+    (alternative text), both read by screen readers."""
+    ct = doc.find(f"{_q('complexType')}[@name='CT_NonVisualDrawingProps']")
+    ct.append(etree.Element(_q("attribute"), name="title", type="xsd:string", use="optional",
+                            default=""))
+
+
 TRANSITIONAL = {
-    "wml.xsd": (_patch_tbl_look, _patch_compat),
+    "wml.xsd": (_patch_tbl_look, _patch_compat, _patch_table_caption),
     "shared-math.xsd": (_patch_math_on_off,),
+    "dml-documentProperties.xsd": (_patch_drawing_title,),
 }
 """File -> patches applied after loading (the files on disk stay as published)."""
 
