@@ -14,14 +14,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from conftest import ROOT, TEMPLATE
 from halsocenter import addin, cfb
-from ooxml import cfbcheck, validate_package
+from ooxml import cfbcheck, schema, validate_package
 
 WORD_TEMPLATE = ROOT / "workbook_template" / "rapportmall.docx"
 SHEET = "xl/worksheets/sheet2.xml"  # Remisser, with tblRemisser (A1:O2)
 TABLE = "xl/tables/table1.xml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 Edit = Callable[[bytes], bytes] | None
 
 
@@ -73,6 +75,22 @@ def test_elements_out_of_order_are_caught(tmp_path):
     bad = rewrite(TEMPLATE, tmp_path / "order.xlsx", {SHEET: swap})
     assert "schema" in rules(bad)
     assert "sheetViews" in messages(bad)
+
+
+def _word_table(properties: str) -> etree._Element:
+    return etree.fromstring(
+        f'<w:document xmlns:w="{W}"><w:body><w:tbl><w:tblPr>{properties}</w:tblPr><w:tblGrid>'
+        '<w:gridCol w:w="2000"/></w:tblGrid><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl></w:body>'
+        "</w:document>")
+
+
+def test_the_transitional_additions_validate_in_their_place():
+    accessible = ('<w:tblLook w:val="04A0" w:firstRow="1" w:noVBand="1"/>'
+                  '<w:tblCaption w:val="Nyckeltal"/><w:tblDescription w:val="Årets siffror"/>')
+    assert schema.schema().validate(_word_table(accessible))
+    swapped = ('<w:tblCaption w:val="Nyckeltal"/><w:tblLook w:val="04A0"/>')
+    assert not schema.schema().validate(_word_table(swapped))
+    assert not schema.schema().validate(_word_table('<w:tblLook w:firstRow="kanske"/>'))
 
 
 SINGLE_EDITS = [
