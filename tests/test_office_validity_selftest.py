@@ -110,6 +110,13 @@ SINGLE_EDITS = [
      "header cell Remisser!B1 is 'Inkommen', the column is named 'Inkom'"),
     ("a defined name pointing at a missing sheet", TEMPLATE, "xl/workbook.xml",
      b"'Listor'!", b"'Listor gammal'!", "points at missing sheet 'Listor gammal'"),
+    ("cells out of column order", TEMPLATE, SHEET,
+     b'<c r="B1" s="9"', b'<c r="A1" s="9"', "cell A1 is out of place in row 1"),
+    ("overlapping merged ranges", TEMPLATE, SHEET, b"</sheetData><dataValidations",
+     b'</sheetData><mergeCells count="2"><mergeCell ref="Q1:R2"/><mergeCell ref="R2:S3"/>'
+     b"</mergeCells><dataValidations", "merged ranges Q1:R2 and R2:S3 overlap"),
+    ("a defined name Excel reads as a cell", TEMPLATE, "xl/workbook.xml",
+     b'name="hc_kommun"', b'name="FY2024"', "'FY2024' is not a valid name in Excel"),
     ("an undefined paragraph style", WORD_TEMPLATE, "word/document.xml",
      b'<w:pStyle w:val="Title"/>', b'<w:pStyle w:val="Rubrik99"/>', "names style 'Rubrik99'"),
 ]

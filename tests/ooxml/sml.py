@@ -1,8 +1,9 @@
 """SpreadsheetML rules Excel enforces that no schema expresses.
 
 Each check reads the parts itself and reports what Excel would "repair": sheet names and ids,
-table names, ids and header cells, defined names pointing at sheets, style and shared-string
-indexes in range, and the sheet list in ``docProps/app.xml``.
+table names, ids and header cells, defined names (valid, not cell-like, pointing at sheets),
+rows and cells in order, merged ranges that do not overlap, style and shared-string indexes in
+range, and the sheet list in ``docProps/app.xml``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ TABLE_DXF_ATTRS = ("headerRowDxfId", "dataDxfId", "totalsRowDxfId", "headerRowBo
                    "tableBorderDxfId", "totalsRowBorderDxfId")
 # 'Sheet name'!A1 or Sheet!A1 (not [1]Sheet!A1, an external book)
 SHEET_REF = re.compile(r"(?<![\]\w.])(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!", re.UNICODE)
+
+NAME = re.compile(r"[^\W\d][\w.\\]*|\\[\w.\\]*", re.UNICODE)
+LOOKS_LIKE_CELL = re.compile(r"(?:[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*|[RrCc])")
 
 Report = Callable[[str, str, str], None]
 
@@ -135,6 +139,9 @@ def check(pkg: Package, report: Report) -> None:
     scopes: set[tuple[str, str]] = set()
     for dn in wb.iterfind(f"{q('definedNames')}/{q('definedName')}"):
         name, local = dn.get("name", ""), dn.get("localSheetId")
+        plain = name.removeprefix("_xlnm.")
+        if not NAME.fullmatch(plain) or LOOKS_LIKE_CELL.fullmatch(plain) or len(name) > 255:
+            report(workbook, "defined-name", f"{name!r} is not a valid name in Excel")
         key = (name.casefold(), local or "")
         if key in scopes:
             report(workbook, "defined-name", f"defined name {name!r} is defined twice in one scope")
@@ -159,7 +166,12 @@ def check(pkg: Package, report: Report) -> None:
             continue
         ws = pkg.xml(part)
         cells: dict[tuple[int, int], etree._Element] = {}
+        last_row = 0
         for row in ws.iterfind(f"{q('sheetData')}/{q('row')}"):
+            r = int(row.get("r", last_row + 1))
+            if r <= last_row:
+                report(part, "cell-order", f"row {r} comes after row {last_row}")
+            last_row, last_col = r, 0
             if row.get("s") is not None and int(row.get("s")) >= styles.xfs:
                 report(part, "style", f"row {row.get('r')} has style {row.get('s')} of "
                        f"{styles.xfs}")
@@ -175,7 +187,19 @@ def check(pkg: Package, report: Report) -> None:
                                f"of {n_strings}")
                 m = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref)
                 if m:
-                    cells[(col_number(m[1]), int(m[2]))] = c
+                    col = col_number(m[1])
+                    if int(m[2]) != r or col <= last_col:
+                        report(part, "cell-order", f"cell {ref} is out of place in row {r}")
+                    last_col = col
+                    cells[(col, int(m[2]))] = c
+        merged: list[tuple[str, tuple[int, int, int, int]]] = []
+        for mc in ws.iterfind(f"{q('mergeCells')}/{q('mergeCell')}"):
+            area = split_ref(mc.get("ref", ""))
+            for other_ref, other in merged:
+                if area[0] <= other[2] and other[0] <= area[2] and area[1] <= other[3] \
+                        and other[1] <= area[3]:
+                    report(part, "merge", f"merged ranges {other_ref} and {mc.get('ref')} overlap")
+            merged.append((mc.get("ref", ""), area))
         for col in ws.iterfind(f"{q('cols')}/{q('col')}"):
             if col.get("style") is not None and int(col.get("style")) >= styles.xfs:
                 report(part, "style", f"column {col.get('min')} has style {col.get('style')}")
