@@ -322,6 +322,13 @@ def test_the_addin_is_valid_and_its_ribbon_rules_can_fail(tmp_path, xlam_parts):
     assert "has no attribute 'colour'" in found
 
 
+def test_an_unreadable_vba_project_in_a_sound_container_is_caught(tmp_path, xlam_parts):
+    broken = dict(xlam_parts)
+    broken["xl/vbaProject.bin"] = cfb.write({"VBA/dir": b"\x01garbage", "PROJECT": b'ID="{x}"'})
+    found = validate_package(_xlam(tmp_path, broken, "vba.xlam"))
+    assert [p.rule for p in found] == ["vba"]
+
+
 # --------------------------------------------------------------------------- [MS-CFB]
 
 

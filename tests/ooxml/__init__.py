@@ -9,7 +9,7 @@
   schemas (``schema.py``, ``schemas/README.md``); a part whose root namespace has no schema is
   reported unless it is a known Microsoft extension part (listed in ``EXTENSION_PARTS``);
 * SpreadsheetML, WordprocessingML, ribbon and [MS-CFB] rules (``sml.py``, ``wml.py``,
-  ``ribbon.py``, ``cfbcheck.py``).
+  ``ribbon.py``, ``cfbcheck.py``), and a VBA project that oletools can read ([MS-OVBA]).
 
 A test tool, not product code: it is deliberately independent of ``halsocenter``.
 """
@@ -140,14 +140,32 @@ def validate_package(path: str | Path, skipped: list[str] | None = None) -> list
             if part == CONTENT_TYPES or _is_xml(pkg, part):
                 _check_xml(pkg, part, report, skipped)
             if part.lower().endswith("vbaproject.bin"):
+                problems_before = len(problems)
                 for message in cfbcheck.check(pkg.read(part)):
                     report(part, "cfb", message)
+                if len(problems) == problems_before:
+                    _check_vba(pkg.read(part), part, report)
         try:
             sml.check(pkg, report)
             wml.check(pkg, report)
         except (etree.XMLSyntaxError, ValueError, KeyError) as exc:
             report("", "package", f"could not read the document structure: {exc}")
     return problems
+
+
+def _check_vba(data: bytes, part: str, report) -> None:
+    """[MS-OVBA]: the project's dir stream and every module decompress and read back."""
+    from oletools.olevba import VBA_Parser
+
+    try:
+        parser = VBA_Parser("vbaProject.bin", data=data)
+        modules = list(parser.extract_all_macros())
+        parser.close()
+    except Exception as exc:  # olevba raises many kinds for a broken project
+        report(part, "vba", f"the VBA project cannot be read: {exc}")
+        return
+    if not modules:
+        report(part, "vba", "the VBA project has no modules")
 
 
 def _check_package(pkg: Package, names: list[str], report) -> None:
