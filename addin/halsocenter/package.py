@@ -13,8 +13,9 @@ package (the zip) directly:
   a sheet of the same name in the input is replaced at its position and the parts only it used
   are removed;
 * only the parts that must list the new sheets are rewritten: ``[Content_Types].xml``, the
-  workbook part and its rels, the sheet list in ``docProps/app.xml``, ``styles.xml`` (entries are only appended, never changed, and only
-  when the input lacks an identical one, so running again on the output adds nothing) and, when
+  workbook part and its rels, the sheet list in ``docProps/app.xml``, ``styles.xml`` (entries
+  are only appended, never changed, and only when the input lacks an identical one, so running
+  again on the output adds nothing) and, when
   a replaced sheet had formulas in it, ``calcChain.xml`` is dropped (it is a cache Excel rebuilds;
   a chain naming cells that no longer hold formulas is what makes Excel "repair" a file).
 
