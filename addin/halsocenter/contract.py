@@ -383,8 +383,10 @@ FIGURES: tuple[Figure, ...] = (
            dimensions=("Aktivitet", "Fokusområde")),
     Figure("deltagartimmar", "Deltagartimmar", "Summan av Timmar × deltagare per tillfälle.",
            unit="timmar", dimensions=("Aktivitet", "Fokusområde")),
-    Figure("forelasningar_deltagare", "Deltagare på föreläsningar",
-           "Summan av Deltagare för aktiviteter av typen Föreläsning."),
+    Figure("forelasningar_deltagare", "Deltagare, typ Föreläsning",
+           "Summan av Deltagare för aktiviteter av typen Föreläsning. Andra aktiviteter i "
+           "fokusområdet Föreläsningar räknas inte här (men i Deltagartillfällen per "
+           "fokusområde)."),
     Figure("spontana_besok", "Spontana besök", "Antal tillfällen av typen Spontant besök."),
     Figure("styrgruppsmoten", "Styrgruppsmöten", "Antal styrgruppsmöten under året."),
     Figure("plan_aktiviteter", "Planerade aktiviteter", "Rader i verksamhetsplanen.",

@@ -58,7 +58,11 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import contract as C
 from .model import Finding, severity_counts
+from .chart_alt import set_alt_text
+from .chart_text import NO_DATA, describe
+from .rounding import shown
 from .summary import Summary
+from .swedish import MONTHS
 
 # --------------------------------------------------------------------------- words and formats
 # Swedish words the sheets show that are not headers, list values or figure labels.
@@ -73,6 +77,9 @@ TXT_CHANGE_DEFINITION = ("Årets värde minus föregående års värde på flike
                          "Förändring % är den skillnaden som andel av föregående års värde.")
 TXT_DIVISION = "Indelning"
 TXT_NO_DATA = "Inga uppgifter"
+TXT_NO_DATA_YET = NO_DATA
+"""In place of a chart that would show only zeros."""
+TXT_FOCUS_CHART = "Deltagartillfällen per fokusområde, alla typer"
 TXT_NO_PLAN = "Ingen verksamhetsplan är ifylld på fliken Plan."
 TXT_DEFINITIONS = "Definitioner"
 TXT_PLAN = "Verksamhetsplan"
@@ -124,6 +131,9 @@ CHART_INSET_CM = 0.15
 # Plan and definition rows span the grid with merged cells: (first col, last col) per field.
 PLAN_SPANS = ((1, 1), (2, 3), (4, 7), (8, 11))
 DEFINITION_SPANS = ((1, 1), (2, 11))
+NOTE_SPANS = ((LEFT, LEFT + GROUP_WIDTH - 1),)
+NOTE_ROW_HEIGHT_PT = 12.0
+"""A footnote line (9 pt italic)."""
 
 # Kontroll: counts at the top, the findings table below.
 KONTROLL_HEAD_ROW = 3
@@ -222,6 +232,8 @@ class ChartSpec:
     series: tuple[tuple[str, str], ...]
     cells: str
     number_format: str = FMT_INT
+    description: str = ""
+    """The alternative text: what the chart shows, with its key numbers (``chart_text``)."""
 
 
 @dataclass(frozen=True)
@@ -255,13 +267,24 @@ def _label(key: str) -> str:
     return C.FIGURE_BY_KEY[key].label
 
 
-def _fmt(key: str) -> str:
+def _unit(key: str) -> str:
     fig = C.FIGURE_BY_KEY.get(key)
-    return UNIT_FORMATS[fig.unit] if fig else FMT_INT
+    return fig.unit if fig else "antal"
 
 
-def _num(value: float | None) -> float | int | None:
-    """A figure as the cell should hold it: whole numbers as int, missing as None."""
+def _fmt(key: str) -> str:
+    return UNIT_FORMATS[_unit(key)]
+
+
+def _num(value: float | None, unit: str = "antal") -> float | int | None:
+    """A figure as the sheet shows it: rounded half up for its unit (``rounding.shown``, the
+    rule the Word report uses too), whole numbers as int, missing as None. The cell holds the
+    shown value, so Excel, LibreOffice and Word all read the same 13 %."""
+    return shown(value, unit)
+
+
+def _exact(value: float | None) -> float | int | None:
+    """A figure as Rapportdata holds it: unrounded, whole numbers as int, missing as None."""
     if value is None:
         return None
     try:
@@ -315,12 +338,13 @@ def _spread(values: Sequence[Any], spans: Sequence[tuple[int, int]], left: int) 
     return row
 
 
-def _wrapped_heights(rows: list[list[Any]], spans, left: int, start: int = 0) -> dict[int, float]:
+def _wrapped_heights(rows: list[list[Any]], spans, left: int, start: int = 0,
+                     line_pt: float = ROW_HEIGHT_PT) -> dict[int, float]:  # fmt: skip
     heights = {}
     for i, row in enumerate(rows[start:], start):
         lines = max(_lines(row[first - left], _span_width(first, last)) for first, last in spans)
         if lines > 1:
-            heights[i] = ROW_HEIGHT_PT * lines
+            heights[i] = line_pt * lines
     return heights
 
 
@@ -373,13 +397,15 @@ def key_figure_rows(summary: Summary) -> tuple[list[list[Any]], tuple[str | None
         rows.append([group] + [None] * (len(header) - 1))
         formats.append(None)
         for key in group_keys:
-            row = [_label(key), _num(summary.value(key))]
+            unit = _unit(key)
+            row = [_label(key), _num(summary.value(key), unit)]
             if prev is not None:
-                row.append(_num(prev.get(key)))
+                row.append(_num(prev.get(key), unit))
             if has_change:
-                row.append(_num(summary.value(C.CHANGE_PREFIX + key)))
+                row.append(_num(summary.value(C.CHANGE_PREFIX + key), unit))
             if has_share:
-                row.append(_num(summary.value(C.CHANGE_PREFIX + key + C.CHANGE_SHARE_SUFFIX)))
+                row.append(_num(summary.value(C.CHANGE_PREFIX + key + C.CHANGE_SHARE_SUFFIX),
+                                "andel"))
             rows.append(row)
             formats.append(_fmt(key))
     return rows, tuple(formats), tuple(groups)
@@ -408,7 +434,7 @@ def _share_rows(summary: Summary, key: str, table: C.Table, col: str) -> list[li
     rows = []
     for cat in _ordered(found, column.list):
         count = found.get(cat, 0) or 0
-        rows.append([_category(cat), _num(count), count / total if total else None])
+        rows.append([_category(cat), _num(count), _num(count / total, "andel") if total else None])
     return rows
 
 
@@ -461,13 +487,14 @@ def activity_rows(summary: Summary, dim_key: str) -> list[list[Any]]:
         rows.append([TXT_NO_DATA] + [None] * len(ACTIVITY_KEYS))
     for cat in cats:
         rows.append([_category(cat)] + [_num(by_key[k].get(cat, 0 if k in ADDITIVE_ACTIVITY_KEYS
-                                                             else None)) for k in ACTIVITY_KEYS])
+                                                             else None), _unit(k))
+                                        for k in ACTIVITY_KEYS])  # fmt: skip
     total = [TXT_TOTAL]
     for k in ACTIVITY_KEYS:
         if k in ADDITIVE_ACTIVITY_KEYS:
-            total.append(_num(_total(summary, k, column.header) or 0))
+            total.append(_num(_total(summary, k, column.header) or 0, _unit(k)))
         else:
-            total.append(_num(summary.value(k)))
+            total.append(_num(summary.value(k), _unit(k)))
     rows.append(total)
     return rows
 
@@ -604,8 +631,18 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
                       group_rows=kf_groups, row_heights=_row_heights(kf_rows, LEFT, False),
                       kind="keyfigures")  # fmt: skip
     blocks.append(key_block)
-    chart_rows = max(CHART_MIN_ROWS, math.ceil((key_block.last_row - OVERVIEW_ROW + 1) / 2))
-    page1_end = max(key_block.last_row, OVERVIEW_ROW + 2 * chart_rows - 1)
+    overview_end = key_block.last_row
+    note = definition_note(summary)
+    if note:
+        rows = [_spread([note], NOTE_SPANS, LEFT)]
+        note_block = Block("not", key_block.last_row + 2, LEFT, rows, header_rows=0,
+                           spans=NOTE_SPANS, wrap=True, kind="note",
+                           row_heights=_wrapped_heights(rows, NOTE_SPANS, LEFT, 0,
+                                                        NOTE_ROW_HEIGHT_PT))  # fmt: skip
+        blocks.append(note_block)
+        overview_end = note_block.last_row
+    chart_rows = max(CHART_MIN_ROWS, math.ceil((overview_end - OVERVIEW_ROW + 1) / 2))
+    page1_end = max(overview_end, OVERVIEW_ROW + 2 * chart_rows - 1)
 
     # Page 2: referrals -- the tables behind three of the charts and the breakdowns.
     start = page1_end + 1
@@ -668,7 +705,8 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
                       kind="definitions")  # fmt: skip
     blocks.append(def_block)
 
-    charts = _charts({b.name: b for b in blocks}, OVERVIEW_ROW, chart_rows)
+    charts, placeholders = _charts({b.name: b for b in blocks}, OVERVIEW_ROW, chart_rows, summary)
+    blocks += placeholders
     kommun = summary.kommun or ""
     return SummaryLayout(
         blocks=tuple(blocks), charts=charts, last_row=def_block.last_row, last_col=LAST_COL,
@@ -685,8 +723,21 @@ def _mark_total(blocks: list[Block], name: str) -> None:
             blocks[i] = Block(**{**b.__dict__, "total_rows": (len(b.rows) - 1,)})
 
 
-def _charts(by_name: dict[str, Block], top: int, rows: int) -> tuple[ChartSpec, ...]:
-    """Four charts in a 2 x 2 grid over the right group of page 1."""
+def _data(b: Block, offset: int) -> list[Any]:
+    """The values of one column of a block's data rows (without header and totals)."""
+    last = len(b.rows) - len(b.total_rows)
+    return [row[offset] for row in b.rows[b.header_rows:last]]
+
+
+def _month_words(categories: list[Any]) -> list[str]:
+    """'jan' -> 'januari' for the alternative text, which is read, not seen."""
+    return [MONTHS[C.MONTH_NAMES.index(c)] if c in C.MONTH_NAMES else str(c) for c in categories]
+
+
+def _charts(by_name: dict[str, Block], top: int, rows: int,
+            summary: Summary) -> tuple[tuple[ChartSpec, ...], list[Block]]:  # fmt: skip
+    """Four charts in a 2 x 2 grid over the right group of page 1, each with an alternative
+    text; a chart with nothing to show is left out and its place says so in words."""
 
     def cells(col: int, row: int) -> str:
         first, last = CHART_COLUMNS[col]
@@ -699,17 +750,49 @@ def _charts(by_name: dict[str, Block], top: int, rows: int) -> tuple[ChartSpec, 
     month, rem, hist, foc = (by_name[n] for n in ("manad", "remittent", "historik",
                                                   "fokusomraden"))  # fmt: skip
     first_talks = 1 + C.HISTORY_KEYS.index("forsta_samtal")
-    return (
-        ChartSpec("chart_manad", "Remisser per månad", "col", month.column_ref(0),
-                  series(month, 1), cells(0, 0)),
-        ChartSpec("chart_remittent", "Remisser per remittent", "bar", rem.column_ref(0),
-                  series(rem, 1), cells(1, 0)),
-        ChartSpec("chart_historik", "Remisser och första samtal per år", "col",
-                  hist.column_ref(0, skip_totals=False), series(hist, 1, first_talks),
-                  cells(0, 1)),
-        ChartSpec("chart_fokus", "Deltagartillfällen per fokusområde", "bar", foc.column_ref(0),
-                  series(foc, 2), cells(1, 1)),
+    year = f" {summary.year}" if summary.year else ""
+    remisser = _label("remisser").lower()
+    specs = (
+        (ChartSpec("chart_manad", "Remisser per månad", "col", month.column_ref(0),
+                   series(month, 1), cells(0, 0)),
+         describe("col", f"{remisser} per månad{year}", _month_words(_data(month, 0)),
+                  [("", _data(month, 1))], prep="i")),
+        (ChartSpec("chart_remittent", "Remisser per remittent", "bar", rem.column_ref(0),
+                   series(rem, 1), cells(1, 0)),
+         describe("bar", f"{remisser} per remittent{year}", _data(rem, 0),
+                  [("", _data(rem, 1))])),
+        (ChartSpec("chart_historik", "Remisser och första samtal per år", "col",
+                   hist.column_ref(0, skip_totals=False), series(hist, 1, first_talks),
+                   cells(0, 1)),
+         describe("col", "remisser och första samtal per år",
+                  [str(y) for y in _data(hist, 0) if y is not None],
+                  [(_label("remisser"), _data(hist, 1)),
+                   (_label("forsta_samtal"), _data(hist, first_talks))])),
+        (ChartSpec("chart_fokus", TXT_FOCUS_CHART, "bar", foc.column_ref(0),
+                   series(foc, 2), cells(1, 1)),
+         describe("bar", f"deltagartillfällen per fokusområde{year}, alla typer av aktiviteter",
+                  _data(foc, 0), [("", _data(foc, 2))])),
     )  # fmt: skip
+    charts, placeholders = [], []
+    for spec, text in specs:
+        if text.endswith(f"{NO_DATA}."):
+            first_col, first_row, _, _ = range_boundaries(spec.cells)
+            placeholders.append(Block(f"tom_{spec.name}", first_row, first_col, [[TXT_NO_DATA_YET]],
+                                      title=spec.title, header_rows=0, kind="text"))  # fmt: skip
+        else:
+            charts.append(ChartSpec(**{**spec.__dict__, "description": text}))
+    return tuple(charts), placeholders
+
+
+def definition_note(summary: Summary) -> str | None:
+    """A footnote under the key figures when two figures on page 1 count lectures differently:
+    the key figure counts activities of the type Föreläsning, the chart every activity in the
+    focus area Föreläsningar (which can hold an event or a course too)."""
+    if not summary.value("forelasningar_deltagare"):
+        return None
+    return (f"{_label('forelasningar_deltagare')} räknar bara aktiviteter av typen "
+            f"{C.AKTIVITETSTYP_FORELASNING}. Diagrammet över deltagartillfällen per fokusområde "
+            "räknar alla typer av aktiviteter i varje fokusområde, så talen kan skilja sig åt.")
 
 
 # --------------------------------------------------------------------------- Kontroll
@@ -790,7 +873,7 @@ def rapportdata_rows(summary: Summary) -> list[list[Any]]:
     """Header (``C.RAPPORTDATA_COLUMNS``) + one row per figure; values as numbers."""
     rows: list[list[Any]] = [list(C.RAPPORTDATA_COLUMNS)]
     for kommun, year, key, dimension, value in summary.rows():
-        rows.append([kommun, year, key, dimension or None, _num(value)])
+        rows.append([kommun, year, key, dimension or None, _exact(value)])
     return rows
 
 
@@ -867,6 +950,10 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
         if b.kind == "text":
             c.font = Font(italic=True)
             continue
+        if b.kind == "note":
+            c.font = Font(italic=True, size=9, color=COLOR_MUTED)
+            c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+            continue
         c.border = Border(bottom=THIN)
         if is_header:
             c.font = HEADER_FONT
@@ -895,7 +982,7 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
             color = STATUS_COLORS.get(values[j])
             if color:
                 c.fill = PatternFill("solid", fgColor=color)
-    if b.spans:
+    if b.spans and b.kind != "note":
         # borders on every cell of a merged span so the merged box is outlined
         for first, last in b.spans:
             for col in range(first, last + 1):
@@ -965,6 +1052,7 @@ def _add_chart(ws, spec: ChartSpec) -> None:
         to=AnchorMarker(col=last_col, colOff=0, row=last_row, rowOff=0),
     )
     ws.add_chart(chart)
+    set_alt_text(chart, spec.title, spec.description)
 
 
 def _page_setup(ws, *, header_left: str, header_right: str, landscape: bool = True) -> None:

@@ -17,6 +17,8 @@ from .rounding import percent, shown
 
 NBSP = "\u00a0"
 DASH = "–"
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+          "oktober", "november", "december")  # fmt: skip
 
 
 def number(value: float | None, unit: str = "antal") -> str:
@@ -106,5 +108,5 @@ def typ_phrase(typ: str, value: float | None) -> str:
     return phrase(value) if phrase else f"{number(value)} av typen {typ}"
 
 
-__all__ = ["DASH", "NBSP", "PHRASES", "TYP_PHRASES", "Phrase", "count", "join",
+__all__ = ["DASH", "MONTHS", "NBSP", "PHRASES", "TYP_PHRASES", "Phrase", "count", "join",
            "lower_first", "number", "typ_phrase"]
