@@ -49,7 +49,6 @@ from openpyxl.drawing.text import (
     RegularTextRun,
 )
 from openpyxl.styles import Alignment, Border, PatternFill, Side
-from openpyxl.styles import Font as _Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -57,12 +56,14 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import contract as C
-from .model import Finding, severity_counts
 from .chart_alt import set_alt_text
 from .chart_text import NO_DATA, describe
+from .model import Finding, severity_counts
 from .rounding import shown
 from .summary import Summary
 from .swedish import MONTHS
+from .xlstyle import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font
+from .xlstyle import page_setup as _page_setup
 
 # --------------------------------------------------------------------------- words and formats
 # Swedish words the sheets show that are not headers, list values or figure labels.
@@ -99,11 +100,8 @@ FMT_DATETIME = "yyyy-mm-dd hh:mm"
 
 UNIT_FORMATS = {"antal": FMT_INT, "andel": FMT_PCT, "dagar": FMT_DEC, "timmar": FMT_INT}
 
-COLOR_DARK = "1F4E79"
-COLOR_HEADER_TEXT = "FFFFFF"
 COLOR_GROUP = "DDEBF7"
 COLOR_TOTAL_LINE = "7F7F7F"
-COLOR_MUTED = "595959"
 COLOR_ERROR = "FFC7CE"
 COLOR_WARNING = "FFF2CC"
 CHART_COLORS = ("2E75B6", "F4B183", "A9D18E")
@@ -888,14 +886,6 @@ def rapportdata_info(summary: Summary, created: datetime | None = None) -> list[
 
 # --------------------------------------------------------------------------- openpyxl writer
 
-FONT_NAME = "Calibri"
-
-
-def Font(**kw) -> _Font:  # noqa: N802 - stands in for openpyxl's Font
-    """A font that always names its face: without one LibreOffice falls back to a serif."""
-    return _Font(name=FONT_NAME, **kw)
-
-
 THIN = Side(style="thin", color="BFBFBF")
 TOTAL_SIDE = Side(style="thin", color=COLOR_TOTAL_LINE)
 HEADER_FONT = Font(bold=True, color=COLOR_HEADER_TEXT)
@@ -1053,26 +1043,6 @@ def _add_chart(ws, spec: ChartSpec) -> None:
     )
     ws.add_chart(chart)
     set_alt_text(chart, spec.title, spec.description)
-
-
-def _page_setup(ws, *, header_left: str, header_right: str, landscape: bool = True) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_options.horizontalCentered = True
-    for hf in (ws.oddHeader, ws.oddFooter):
-        for part in (hf.left, hf.center, hf.right):
-            part.size = 8
-            part.color = COLOR_MUTED
-    ws.oddHeader.left.text = header_left.replace("&", "&&")
-    ws.oddHeader.right.text = header_right.replace("&", "&&")
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Sida &P av &N"
 
 
 def write_summary_sheet(ws, summary: Summary, created: datetime | None = None) -> SummaryLayout:
