@@ -254,6 +254,10 @@ PLAN = Table("plan", "tblPlan", "Plan", (
     _c("framtidsplan", "Framtidsplan", "text", False, width=40, help="Hur jobbar vi vidare?"),
 ), "Verksamhetsplanen: aktiviteter per fokusområde.")  # fmt: skip
 
+PLAN_FIELDS = tuple(key for key in PLAN.keys if key != "fokusomrade")
+"""The plan's fields as the summary sheet and the Word report show them under each focus
+area, in this order (Aktivitet, Status, Uppföljning, Framtidsplan)."""
+
 BERATTELSE = Table("berattelse", "tblBerattelse", "Berättelse", (
     _c("avsnitt", "Avsnitt", "list", True, "avsnitt", width=30),
     _c("text", "Text", "text", True, width=100,

@@ -405,8 +405,17 @@ def key_figure_rows(summary: Summary) -> tuple[list[list[Any]], tuple[str | None
                 row.append(_num(summary.value(C.CHANGE_PREFIX + key + C.CHANGE_SHARE_SUFFIX),
                                 "andel"))
             rows.append(row)
-            formats.append(_fmt(key))
+            formats.append(_row_format(key, row[1:]))
     return rows, tuple(formats), tuple(groups)
+
+
+def _row_format(key: str, values: list[Any]) -> str:
+    """The key's format; a figure with decimals whose shown values are all whole shows none
+    (23 days, not 23,0), as the Word report writes it."""
+    fmt = _fmt(key)
+    if fmt == FMT_DEC and all(v is None or isinstance(v, int) for v in values):
+        return FMT_INT
+    return fmt
 
 
 def month_rows(summary: Summary) -> list[list[Any]]:
@@ -511,14 +520,13 @@ def plan_rows(summary: Summary) -> list[tuple[str, list[list[Any]]]]:
     """Per focus area (contract order, then the hub's own): header + one row per activity,
     fields spread over the grid (see ``PLAN_SPANS``)."""
     by_focus = summary.plan_by_focus()
-    header = _spread([_header(C.PLAN, k) for k in ("aktivitet", "status", "uppfoljning",
-                                                   "framtidsplan")], PLAN_SPANS, LEFT)  # fmt: skip
+    header = _spread([_header(C.PLAN, k) for k in C.PLAN_FIELDS], PLAN_SPANS, LEFT)
     out = []
     for focus in _ordered(by_focus, "fokusomrade"):
         if focus not in by_focus:
             continue
-        rows = [header] + [_spread([p.aktivitet, p.status, p.uppfoljning, p.framtidsplan],
-                                   PLAN_SPANS, LEFT) for p in by_focus[focus]]  # fmt: skip
+        rows = [header] + [_spread([getattr(p, k) for k in C.PLAN_FIELDS], PLAN_SPANS, LEFT)
+                           for p in by_focus[focus]]  # fmt: skip
         out.append((focus, rows))
     return out
 
