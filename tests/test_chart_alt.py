@@ -84,6 +84,14 @@ def test_the_anchor_keeps_its_place_and_the_file_reads_back():
     assert len(reread.active._charts) == 3
 
 
+def test_numbers_keep_their_no_break_space():
+    wb, charts = _book_with_charts()
+    set_alt_text(charts[0], "T", "Totalt 1\u00a0116.\n  Nästa rad")
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert drawing_frames(buf.getvalue())[0]["descr"] == "Totalt 1\u00a0116. Nästa rad"
+
+
 def test_xml_special_characters_are_escaped():
     wb, charts = _book_with_charts()
     nasty = 'A & B <c> "d" \u00e5\u00e4\u00f6 – 12 %'

@@ -18,6 +18,8 @@ after setting ``chart.anchor`` to an anchor object): placing it again replaces t
 
 from __future__ import annotations
 
+import re
+
 from openpyxl.chart._chart import ChartBase
 from openpyxl.drawing.spreadsheet_drawing import (
     AbsoluteAnchor,
@@ -57,7 +59,8 @@ _ALT_CLASSES = {base: _alt_class(base) for base in (TwoCellAnchor, OneCellAnchor
 
 
 def _clean(text: str | None) -> str:
-    return " ".join(str(text or "").split())[:MAX_LENGTH]
+    """One line; no-break spaces inside numbers ("1 116") are kept."""
+    return re.sub(r"[ \t\r\n]+", " ", str(text or "")).strip()[:MAX_LENGTH]
 
 
 def set_alt_text(chart: ChartBase, title: str, description: str) -> ChartBase:
