@@ -44,7 +44,7 @@ PLAN_FIELDS = C.PLAN_FIELDS
 Framtidsplan)."""
 PLAN_QUESTIONS = {"aktivitet": "vad skulle göras?", "uppfoljning": "hur blev det?",
                   "framtidsplan": "hur går vi vidare?"}  # fmt: skip
-PLAN_WIDTHS_CM = {"aktivitet": 4.5, "status": 2.3, "uppfoljning": 4.9, "framtidsplan": 4.3}
+PLAN_WIDTHS_CM = {"aktivitet": 4.3, "status": 2.6, "uppfoljning": 4.8, "framtidsplan": 4.3}
 LANGUAGE = "sv-SE"
 
 
