@@ -126,6 +126,33 @@ def test_a_second_run_on_its_own_output_still_opens_on_the_summary(vaggeryd_summ
     assert opening_view(again) == (C.SUMMARY_SHEET, [C.SUMMARY_SHEET])
 
 
+def test_selection_written_otherwise_is_found_and_cell_text_is_left_alone(examples, tmp_path):
+    """Single quotes, 'true' and a second selected sheet (grouped tabs) are all cleared; the
+    same words typed into a cell are data and stay exactly as they were."""
+    src = next(p for p in examples if p.name == "Vaggeryd_2023.xlsx")
+    crafted = tmp_path / "Vaggeryd_2023.xlsx"
+    typed = b'<is><t>&lt;sheetView tabSelected="1"&gt;</t></is>'
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as zout:
+        parts = dict(_sheet_parts(zin))
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == parts[C.START_SHEET]:
+                data = data.replace(b"<sheetView ", b"<sheetView tabSelected='true' ", 1)
+            if info.filename == parts[C.PLAN.sheet]:
+                data = data.replace(b"<sheetView ", b'<sheetView tabSelected="1" ', 1)
+            if info.filename == parts[C.REMISSER.sheet]:
+                data, n = re.subn(rb'(<row r="2"[^>]*>.*?)</row>',
+                                  rb'\1<c r="Q2" t="inlineStr">' + typed + rb"</c></row>", data,
+                                  count=1, flags=re.S)  # fmt: skip
+                assert n == 1
+            zout.writestr(info, data)
+    out, _ = pipeline.write_summary(crafted, tmp_path / "ut.xlsx")
+    assert opening_view(out) == (C.SUMMARY_SHEET, [C.SUMMARY_SHEET])
+    with zipfile.ZipFile(crafted) as a, zipfile.ZipFile(out) as b:
+        remisser = dict(_sheet_parts(a))[C.REMISSER.sheet]
+        assert a.read(remisser) == b.read(remisser) and typed in b.read(remisser)
+
+
 # --------------------------------------------------------------------------- charts and words
 
 
@@ -214,6 +241,7 @@ def test_libreoffice_shows_the_labels_and_the_empty_year(rendered):
     assert "Deltagare, typ Föreläsning" in page1 and "549" in page1
     assert "alla typer" in page1 and "räknar bara aktiviteter av typen Föreläsning" in " ".join(
         page1.split())
+    assert 5 <= len([p for p in rendered["vaggeryd"] if p.strip()]) <= 12
     empty1 = rendered["tom"][0]
     assert empty1.count(S.TXT_NO_DATA_YET) == 4
     assert "Remisser per månad" in empty1  # the chart's title, above the words
