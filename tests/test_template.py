@@ -162,7 +162,8 @@ def test_every_input_sheet_prints_landscape_one_page_wide_with_its_header(path):
         ws = book[name]
         assert ws.page_setup.orientation == "landscape", name
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
-        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), name
+        pages_tall = 1 if name == C.START_SHEET else 0  # the form and its help on one page
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, pages_tall), name
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert "&P" in ws.oddFooter.right.text and ws.oddFooter.left.text == "&A"
         if name in titles:
@@ -339,3 +340,7 @@ def test_libreoffice_prints_input_sheets_landscape_with_the_header_on_every_page
         # the whole header row on one line of every page: no columns cut into bands
         assert headers[1] in line and headers[-1] in line, line
     assert "Hälsocenter – arbetsbok för verksamhetsåret" in pages[0]
+    start = " ".join(pages[0].split())  # Start prints on one page, no bullet cut at the margin
+    for style, text, _ in template.start_help(2024):
+        if style == "p":
+            assert " ".join(text.split()) in start, text

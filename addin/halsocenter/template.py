@@ -8,6 +8,7 @@ normalised zip) so the committed ``Halsocenter_mall.xlsx`` can be checked agains
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import zipfile
@@ -68,6 +69,8 @@ COLOR_INPUT_TEXT = "3F3F76"
 COLOR_FIXED_FILL = "F2F2F2"
 START_WIDTHS = {"A": 28, "B": 40, "C": 64}
 """Start: labels, values (wide enough for a contact person's name and title), hints."""
+START_CHARS_PER_WIDTH = 1.4
+"""About how many characters of running text fit per unit of column width (Calibri 11)."""
 
 
 def _input_style() -> NamedStyle:
@@ -205,7 +208,7 @@ def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
                 f"({', '.join(nc.label.lower() for nc in to_fill)}) och för sedan in "
                 "verksamheten på flikarna. Arbetsboken följer Hälsocentermallen version "
                 f"{C.TEMPLATE_VERSION}.")  # fmt: skip
-    page_setup(ws, header_left=_hub(values), header_right=C.START_SHEET)
+    page_setup(ws, header_left=_hub(values), header_right=C.START_SHEET, pages_tall=1)
     _named_cells(ws, values)
     _start_help(ws, values, first_row=max(_row_of(nc.cell) for nc in C.NAMED_CELLS) + 2)
 
@@ -292,7 +295,13 @@ def _start_help(ws: Worksheet, values: Mapping[str, Any], first_row: int) -> Non
             ws.cell(row=row, column=1, value=first).font = Font(bold=True)
             ws.cell(row=row, column=2, value=second)
         elif style == "p":
-            ws.cell(row=row, column=1, value="• " + first)
+            # a bullet spans the three columns and wraps, so a long one is printed whole
+            cell = ws.cell(row=row, column=1, value="• " + first)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(START_WIDTHS))
+            lines = math.ceil(len(cell.value) / (sum(START_WIDTHS.values()) * START_CHARS_PER_WIDTH))
+            if lines > 1:
+                ws.row_dimensions[row].height = 15 * lines
 
 
 # --------------------------------------------------------------------------- public API

@@ -25,14 +25,15 @@ def Font(**kw) -> _Font:  # noqa: N802 - stands in for openpyxl's Font
 
 
 def page_setup(ws, *, header_left: str, header_right: str, landscape: bool = True,
-               title_rows: str | None = None) -> None:  # fmt: skip
-    """A4, one page wide (as many pages down as it takes), the sheet name and "Sida X av Y" in
-    the footer. ``header_*`` are plain text; ``title_rows`` ("1:1") repeat on every page."""
+               title_rows: str | None = None, pages_tall: int = 0) -> None:  # fmt: skip
+    """A4, one page wide (as many pages down as it takes, or ``pages_tall``), the sheet name and
+    "Sida X av Y" in the footer. ``header_*`` are plain text; ``title_rows`` ("1:1") repeat on
+    every page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages_tall
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.7
     ws.page_margins.header = ws.page_margins.footer = 0.3
