@@ -16,6 +16,7 @@ from halsocenter.examples import example_tables
 from halsocenter.groups import cell_ranges, group_findings, parse_cell, ranges_text
 from halsocenter.model import Finding
 from halsocenter.read import workbook_data
+from halsocenter.swedish import number
 from halsocenter.validate import validate
 
 YEAR = 2024
@@ -96,13 +97,13 @@ def test_a_group_of_one_speaks_with_the_findings_own_words():
     assert g.sentence == f.message and g.message == f"{f.message} (O12)"
 
 
-def test_counts_are_grouped_in_threes_with_a_narrow_no_break_space():
-    assert M.number(20412) == "20\u202f412" and M.number(999) == "999"
-    assert M.number(1_234_567) == "1\u202f234\u202f567"
+def test_counts_are_grouped_in_threes_with_a_no_break_space():
+    assert number(20412) == "20\u00a0412" and number(999) == "999"
+    assert number(1_234_567) == "1\u00a0234\u00a0567"
     fs = [Finding("duplicate_row", "warning", "Uppföljningar", r, "Löpnummer", f"A{r}", None, "d")
           for r in range(2, 1502)]  # fmt: skip
     (g,) = group_findings(fs)
-    assert g.message.startswith("Uppföljningar, kolumn Löpnummer: 1\u202f500 rader är likadana")
+    assert g.message.startswith("Uppföljningar, kolumn Löpnummer: 1\u00a0500 rader är likadana")
     assert g.message.endswith("(A2:A1501)")
 
 

@@ -21,6 +21,7 @@ from halsocenter.examples import example_tables
 from halsocenter.model import Finding
 from halsocenter.read import workbook_data
 from halsocenter.stats import compute
+from halsocenter.swedish import number
 from halsocenter.validate import validate
 from ooxml import validate_package
 from planted import SHORT, write_planted_workbook
@@ -207,7 +208,7 @@ def test_summary_command_caps_each_group_in_the_file(tmp_path):
     short = [r for r in listed if r[5] == "<30"]
     assert len(short) == K.PER_GROUP
     after = listed[listed.index(short[-1]) + 1]
-    assert after[6] == f"… och {M.number(SHORT - K.PER_GROUP)} till av samma slag"
+    assert after[6] == f"… och {number(SHORT - K.PER_GROUP)} till av samma slag"
     assert len(values) < 2_000  # not one row per finding
     skipped: list[str] = []
     assert [str(p) for p in validate_package(out, skipped)] == [] and not skipped  # Office

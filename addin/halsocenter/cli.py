@@ -110,11 +110,10 @@ def _emit(console, lines) -> None:
 
 
 def _counts_line(counts: dict[str, int]) -> str:
-    from .messages import number
+    from .swedish import count, number
 
-    return (f"{number(counts['error'])} fel, {number(counts['warning'])} "
-            f"{'varning' if counts['warning'] == 1 else 'varningar'}, {number(counts['info'])} "
-            "information")  # fmt: skip
+    return (f"{number(counts['error'])} fel, {count(counts['warning'], 'varning', 'varningar')}, "
+            f"{number(counts['info'])} information")  # fmt: skip
 
 
 def _print_findings(findings, title: str, *, console=None, every: bool = False,
@@ -122,7 +121,7 @@ def _print_findings(findings, title: str, *, console=None, every: bool = False,
     """The findings in one screen: counts, then one line per group (errors first, largest
     first), then where to see all of them. ``every``: one line per finding instead."""
     from .groups import group_findings
-    from .messages import number
+    from .swedish import count, number
 
     console = console or out
     counts = severity_counts(findings)
@@ -140,8 +139,8 @@ def _print_findings(findings, title: str, *, console=None, every: bool = False,
     rest = groups[len(shown):]
     if rest:
         n = sum(g.count for g in rest)
-        console.print(f"… och {number(len(rest))} grupper till med {number(n)} "
-                      f"{'kontrollpunkt' if n == 1 else 'kontrollpunkter'}.", highlight=False)
+        console.print(f"… och {number(len(rest))} grupper till med "
+                      f"{count(n, 'kontrollpunkt', 'kontrollpunkter')}.", highlight=False)
     if rest or len(groups) < len(findings):
         console.print("Se varje kontrollpunkt för sig med halsocenter check --alla, som JSON med "
                       "--json, eller på fliken Kontroll i filen som halsocenter summary skriver.",

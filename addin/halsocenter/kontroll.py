@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 
 from . import contract as C
 from .groups import Group, group_findings
-from .messages import number
 from .model import Finding, severity_counts
+from .swedish import number
 
 PER_GROUP = 100
 """Findings listed one by one per group; the rest are counted in one row."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from . import contract as C
 from .model import Severity
+from .swedish import number
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,8 @@ def render(code: str, **fields) -> str:
 class GroupRule:
     """How findings of one code are told together (see ``groups.py``).
 
-    ``text`` is the sentence for a group of several findings (``{n}`` is the count with Swedish
-    digit grouping, ``{value}`` the shared value when ``by_value``); the group's place
+    ``text`` is the sentence for a group of several findings (``{n}`` is the count as
+    ``swedish.number`` writes it, ``{value}`` the shared value when ``by_value``); the group's place
     ("Remisser, kolumn Kön") goes in front and the cell ranges after. A group of one is told
     by the finding's own message, which says more."""
 
@@ -320,11 +321,6 @@ GROUP_NAMES = {
 def group_rule(code: str) -> GroupRule:
     """The code's rule; an unknown code is grouped without its value and named by its code."""
     return GROUPS.get(code) or GroupRule(code, False, "{n} kontrollpunkter")
-
-
-def number(n: int) -> str:
-    """A count as Swedish text: digits grouped in threes with a narrow no-break space."""
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def render_group(code: str, count: int, value: str = "") -> str:
