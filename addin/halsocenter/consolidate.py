@@ -7,7 +7,8 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
   else is read as a coach workbook, whose reader gives the Swedish reason when it is neither.
 - Two files for the same kommun and year: the newest by the time the document itself records
   (Info ``Skapad`` for an export, ``docProps`` modified for a workbook), because a file's mtime
-  changes when it is mailed, downloaded or copied; file mtime, then name, break ties.
+  changes when it is mailed, downloaded or copied; file mtime, then name, break ties. A file
+  without such a time (or with one in the future, which is not believed) loses to one with it.
 - County totals (Kommun = ``Länet``) cover the 13 municipalities of the county only; files from
   elsewhere are consolidated and listed as "Utanför länet" but kept out of the totals. Counts
   and hours are summed per Nyckel+Dimension; the shares of sufficiently active are recomputed
@@ -64,7 +65,7 @@ from .export import (
 )
 from .gc_pause import collector_paused
 from .model import severity_counts
-from .outliers import Outlier, far_from_peers, jumps, problem_rows
+from .outliers import Outlier, count, far_from_peers, jumps, problem_rows
 from .parse import norm_header
 from .screening import Problem
 from .summary import PlanRow
@@ -134,8 +135,9 @@ class Report:
         return [p for p in self.problems if p.kind == S.KIND_IDENTITY]
 
     def sort_time(self, now: float | None = None) -> tuple:
-        """Newest-file order: the document's own creation time, then the file's mtime, then
-        the name. A time in the future is not believed (counts as unknown)."""
+        """Newest-file order: a file that records when it was made before one that does not
+        (or whose record was not believed), then that time, the file's mtime and the name. A
+        time in the future counts as unknown."""
         limit = (now if now is not None else time.time()) + S.FUTURE_SLACK.total_seconds()
         try:
             mtime = self.path.stat().st_mtime
@@ -143,7 +145,7 @@ class Report:
             mtime = 0.0
         mtime = mtime if mtime <= limit else 0.0
         created = self.created.timestamp() if self.created else mtime
-        return created, mtime, self.path.name
+        return self.created is not None, created, mtime, self.path.name
 
 
 @dataclass
@@ -187,8 +189,8 @@ class ConsolidationResult:
 
     @property
     def with_problems(self) -> list[Report]:
-        """Kept files from which something was left out."""
-        return [r for r in self.reports if r.problems]
+        """Files read (kept, or left out as older duplicates) in which something was wrong."""
+        return [r for r in [*self.reports, *(old for old, _ in self.replaced)] if r.problems]
 
     @property
     def outside(self) -> list[Report]:
@@ -209,11 +211,12 @@ class ConsolidationResult:
                           "kind": r.kind, "in_county": r.in_county, "errors": r.errors,
                           "warnings": r.warnings} for r in self.reports],
             "missing": {str(y): self.missing(y) for y in self.years},
-            "unreadable": [{"file": S.mask_identities(u.path.name), "reason": u.reason,
-                            "status": u.status} for u in self.unreadable],
+            "unreadable": [{"file": S.mask_identities(u.path.name),
+                            "reason": S.mask_identities(u.reason), "status": u.status}
+                           for u in self.unreadable],
             "problems": [{"file": S.mask_identities(r.path.name), "kommun": r.kommun,
-                          "year": r.year, "kind": p.kind, "message": p.message}
-                         for r in self.reports for p in r.problems],
+                          "year": r.year, "kind": p.kind, "message": S.mask_identities(p.message)}
+                         for r in self.with_problems for p in r.problems],
             "duplicates": [{"kommun": keep.kommun, "year": keep.year,
                             "kept": S.mask_identities(keep.path.name),
                             "left_out": S.mask_identities(old.path.name)}
@@ -227,21 +230,24 @@ class ConsolidationResult:
         if year is None:
             parts = ["Inga filer kunde sammanställas."]
         else:
-            county = [r for r in self.reports if r.year == year and r.in_county]
+            county = self.reported_in_county(year)
             parts = [f"{len(county)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."]
             missing = self.missing(year)
             if missing:
                 parts.append(f"Saknas: {', '.join(missing)}.")
-        if self.unreadable:
-            parts.append(f"{len(self.unreadable)} fil(er) kunde inte läsas eller används inte.")
-        if self.with_problems:
-            parts.append(f"{len(self.with_problems)} fil(er) har värden som inte togs med.")
-        if self.outside:
-            parts.append(f"{len(self.outside)} fil(er) gäller kommuner utanför länet.")
-        if self.replaced:
-            parts.append(f"{len(self.replaced)} dubblett(er): den nyaste filen används.")
-        if self.outliers:
-            parts.append(f"{len(self.outliers)} avvikelse(r) att titta på.")
+        for n, singular, plural in (
+            (len(self.unreadable), "fil kunde inte läsas eller används inte",
+             "filer kunde inte läsas eller används inte"),
+            (len(self.with_problems), "fil har värden som inte togs med",
+             "filer har värden som inte togs med"),
+            (len(self.outside), "fil gäller en kommun utanför länet",
+             "filer gäller kommuner utanför länet"),
+            (len(self.replaced), "dubblett: den nyaste filen används",
+             "dubbletter: den nyaste filen används"),
+            (len(self.outliers), "avvikelse att titta på", "avvikelser att titta på"),
+        ):  # fmt: skip
+            if n:
+                parts.append(f"{count(n, singular, plural).capitalize()}.")
         return " ".join(parts) + " Se fliken Inrapportering."
 
 
@@ -542,7 +548,7 @@ def read_all(paths: list[Path], progress=None, now: datetime | None = None,
     with _progress(progress, len(paths)) as advance, ThreadPoolExecutor(READ_THREADS) as pool:
         for path, result in zip(paths, pool.map(read, paths), strict=True):
             (unreadable if isinstance(result, Unread) else reports).append(result)
-            advance(path.name)
+            advance(_name(path))
     return reports, unreadable
 
 
@@ -657,7 +663,7 @@ def consolidate(paths: Iterable[Path] | Path, out: Path, *,
     for r in kept:
         reported.setdefault(r.kommun, set()).add(r.year)
     history = merged_history(kept)
-    outliers = problem_rows(kept)
+    outliers = problem_rows([*kept, *(old for old, _ in replaced)])
     outliers += jumps({k: v for k, v in history.items() if k in C.KOMMUNER}, reported)
     outliers += far_from_peers({(r.kommun, r.year): r.totals() for r in kept if r.in_county})
     result = ConsolidationResult(Path(out), kept, replaced, unreadable, outliers, history,

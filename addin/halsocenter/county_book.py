@@ -68,7 +68,7 @@ from .export import (
     save_with_rows,
 )
 from .layout import Layout
-from .outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO, fmt
+from .outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO, count, fmt
 from .outliers import label as figure_label
 from .sheets import (
     CHART_COLORS,
@@ -423,11 +423,6 @@ def _n(value: float | None, key: str | None = None) -> str:
     return fmt(value, share=bool(figure and figure.unit == "andel"))
 
 
-def count(n: int, singular: str, plural: str) -> str:
-    """"1 fil", "2 filer": the number and the word that agrees with it."""
-    return f"{fmt(n)} {singular if n == 1 else plural}"
-
-
 def _names(items: Sequence[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
@@ -527,9 +522,11 @@ STATUS_LOOKS = {
 }
 
 
-def _file_notes(r: Report, left_out: list[str]) -> str:
-    """The Anmärkning of a kept file: outside the county, duplicates, what was left out."""
-    notes = [] if r.in_county else [f"{OUTSIDE}: ingår inte i länets siffror."]
+def _file_notes(r: Report, left_out: list[str], lead: str = "") -> str:
+    """The Anmärkning of a file: ``lead``, outside the county, duplicates, what was left out."""
+    notes = [lead] if lead else []
+    if not r.in_county:
+        notes.append(f"{OUTSIDE}: ingår inte i länets siffror.")
     if left_out:
         notes.append(f"Flera filer för {r.kommun} {r.year}: den nyaste används, bortvald: "
                      f"{', '.join(left_out)}.")  # fmt: skip
@@ -604,8 +601,8 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
                 continue
             row([y, kommun, C.JA, *_file_columns(r), _file_notes(r, conflicts.get(id(r), []))])
     for old, keep in result.replaced:
-        row([old.year, old.kommun, STATUS_LEFT_OUT, *_file_columns(old),
-             f"Äldre än {S.mask_identities(keep.path.name)}, som används i stället."])
+        row([old.year, old.kommun, STATUS_LEFT_OUT, *_file_columns(old), _file_notes(
+            old, [], f"Äldre än {S.mask_identities(keep.path.name)}, som används i stället.")])
     for u in result.unreadable:
         row([None, u.kommun, u.status, S.mask_identities(u.path.name), *([None] * 6), u.reason])
     add_table(sheet.ws, "tblInrapportering", REPORTING_COLUMNS, n, first_row=header_row,

@@ -94,9 +94,10 @@ class Problem:
 
 
 def where(sheet: str | None, row: int | None = None, column: str | None = None) -> str:
-    """"Rapportdata, rad 12, kolumn Värde" (the parts that are known)."""
-    return ", ".join(p for p in (sheet, f"rad {row}" if row else None,
-                                 f"kolumn {column}" if column else None) if p)  # fmt: skip
+    """"Rapportdata, rad 12, kolumn Värde" (the parts that are known). Sheet and column names
+    come from the file, so an identity number in one is masked."""
+    parts = (sheet, f"rad {row}" if row else None, f"kolumn {column}" if column else None)
+    return mask_identities(", ".join(p for p in parts if p))
 
 
 class Refused(Exception):
@@ -348,6 +349,11 @@ def screen_rows(raw: Iterable[RawRow], sheet: str) -> tuple[list[ExportRow], lis
             problems.append(_identity_problem(hit, sheet, r.row, cols["dimension"],
                                               "Raden är inte med i länets arbetsbok."))
             continue
+        hit = identity(r.value) if r.value not in (None, "") else None
+        if hit:
+            problems.append(_identity_problem(hit, sheet, r.row, cols["value"],
+                                              "Raden är inte med i länets arbetsbok."))
+            continue
         name, sep, _ = dim.partition("=")
         if dim and (not sep or name not in C.FIGURE_BY_KEY[key].dimensions):
             drop(KIND_UNKNOWN_DIMENSION, r, cols["dimension"], f"indelningen ”{shown(dim)}” "
@@ -373,11 +379,6 @@ def screen_rows(raw: Iterable[RawRow], sheet: str) -> tuple[list[ExportRow], lis
         raw_value = r.value
         if raw_value is None or raw_value == "":
             out.append(ExportRow(key, dim, None))
-            continue
-        hit = identity(raw_value)
-        if hit:
-            problems.append(_identity_problem(hit, sheet, r.row, cols["value"],
-                                              "Raden är inte med i länets arbetsbok."))
             continue
         value = number(raw_value)
         if value is None:
