@@ -345,7 +345,7 @@ def read_export(path: Path, book: pc.CalamineWorkbook, now: datetime | None = No
             r = [*r, *([""] * (width - len(r)))]
         flag = r[m] if m is not None else ""
         masked = isinstance(flag, str) and bool(flag) and norm_header(flag) == masked_word
-        raw.append(S.RawRow(i, r[k], r[d], r[v], masked))
+        raw.append((i, r[k], r[d], r[v], masked))  # an S.RawRow, as a plain tuple
     rows, found = S.screen_rows(raw, data_name)
     problems += found
 

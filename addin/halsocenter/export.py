@@ -19,9 +19,9 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
@@ -93,9 +93,9 @@ class ExportRefused(Exception):
         self.findings = list(findings)
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    """One Rapportdata row as written: ``value`` is None when masked or not computable."""
+class ExportRow(NamedTuple):
+    """One Rapportdata row as written: ``value`` is None when masked or not computable. A
+    tuple, not a dataclass: a county workbook builds tens of thousands of them."""
 
     key: str
     dimension: str

@@ -32,7 +32,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter
 
@@ -114,10 +115,20 @@ class Refused(Exception):
 def identity(value: Any) -> Hit | None:
     """The first personnummer or samordningsnummer in ``value`` (text or number), else None.
 
-    The one place the region asks the privacy guard; everything below goes through here."""
-    if isinstance(value, str):
-        return next((h for h in find_identifiers(value) if h.kind in IDENTITY_KINDS), None)
+    The one place the region asks the privacy guard; everything below goes through here.
+    Texts repeat across a county's files (keys, dimensions), so each is judged once; a number
+    below ten million has too few digits to be one."""
+    t = type(value)
+    if t is str:
+        return _text_identity(value)
+    if (t is float or t is int) and -1e7 < value < 1e7:
+        return None
     return number_identifier(value)
+
+
+@lru_cache(maxsize=65536)
+def _text_identity(text: str) -> Hit | None:
+    return next((h for h in find_identifiers(text) if h.kind in IDENTITY_KINDS), None)
 
 
 def mask_identities(text: str) -> str:
@@ -138,19 +149,33 @@ def _identity_problem(hit: Hit, sheet: str | None, row: int | None, column: str 
 
 def scan_sheet(name: str, rows: Sequence[Sequence[Any]], header: bool = True) -> list[Problem]:
     """Identity numbers in every cell of a sheet; the column is named by its header when the
-    sheet has one, else by its letter."""
+    sheet has one, else by its letter. The common cells (small numbers, texts already judged
+    clean) are passed over without a call: a county is hundreds of thousands of cells."""
     out = []
     heads = [str(h) for h in rows[0]] if header and rows else []
+    clean = _CLEAN_TEXTS
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values):
-            if value is None or value == "" or isinstance(value, bool):
+            t = type(value)
+            if t is str:
+                if not value or value in clean:
+                    continue
+            elif (t is float or t is int) and -1e7 < value < 1e7 or value is None or t is bool:
                 continue
             hit = identity(value)
-            if hit:
-                col = heads[c] if r > 1 and c < len(heads) and heads[c] else get_column_letter(c + 1)
-                out.append(_identity_problem(hit, name, r, col,
-                                             "Det kommer inte med i länets arbetsbok."))
+            if hit is None:
+                if t is str and len(clean) < 100_000:
+                    clean.add(value)
+                continue
+            col = heads[c] if r > 1 and c < len(heads) and heads[c] else get_column_letter(c + 1)
+            out.append(_identity_problem(hit, name, r, col,
+                                         "Det kommer inte med i länets arbetsbok."))
     return out
+
+
+_CLEAN_TEXTS: set[str] = set()
+"""Texts the guard has read and found without an identity number (shared by the threads that
+read a folder: adding to a set is atomic)."""
 
 
 def scan_names(names: Iterable[str], what: str) -> list[Problem]:
@@ -169,6 +194,11 @@ def scan_names(names: Iterable[str], what: str) -> list[Problem]:
 
 def number(value: Any) -> float | int | None:
     """A finite number from a cell (numbers, or text such as "1 234,5"), else None."""
+    t = type(value)
+    if t is float and -9e15 < value < 9e15:  # the common case: a finite float from calamine
+        return int(value) if value.is_integer() else value
+    if t is int:
+        return value
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
@@ -203,6 +233,7 @@ def shown(value: Any) -> str:
     return s if len(s) <= MAX_SHOWN else s[:MAX_SHOWN] + "…"
 
 
+@lru_cache(maxsize=1024)
 def limits(key: str) -> tuple[float, float, bool]:
     """(low, high, whole) for a contract key; changes may be negative."""
     figure = C.FIGURE_BY_KEY[key]
@@ -308,9 +339,9 @@ def info_text(value: Any, label: str, sheet: str) -> tuple[str | None, list[Prob
 # --------------------------------------------------------------------------- rows
 
 
-@dataclass(frozen=True)
-class RawRow:
-    """A Rapportdata row as found: the sheet row (None when computed) and the raw cells."""
+class RawRow(NamedTuple):
+    """A Rapportdata row as found: the sheet row (None when computed) and the raw cells (a
+    tuple: a county has tens of thousands of them)."""
 
     row: int | None
     key: Any
@@ -319,43 +350,49 @@ class RawRow:
     masked: bool = False
 
 
-def screen_rows(raw: Iterable[RawRow], sheet: str) -> tuple[list[ExportRow], list[Problem]]:
-    """The rows the county may use, and a Problem for each row left out (see the module)."""
+def screen_rows(raw: Iterable[RawRow | tuple], sheet: str,
+                ) -> tuple[list[ExportRow], list[Problem]]:  # fmt: skip
+    """The rows the county may use, and a Problem for each row left out (see the module).
+    ``raw``: RawRow or plain tuples in its order (sheet row, key, dimension, value, masked)."""
     candidates: list[tuple[RawRow, str, str]] = []
     problems: list[Problem] = []
     cols = dict(zip(("key", "dimension", "value"), C.RAPPORTDATA_COLUMNS[2:], strict=True))
 
     def drop(kind, r: RawRow, column: str, message: str, key=None, value=None, limit=None):
-        problems.append(Problem(kind, f"{where(sheet, r.row, column)}: {message} Raden är inte "
-                                "med i länets siffror.", sheet, r.row, column, key, value,
+        problems.append(Problem(kind, f"{where(sheet, r[0], column)}: {message} Raden är inte "
+                                "med i länets siffror.", sheet, r[0], column, key, value,
                                 limit))  # fmt: skip
 
+    figures = C.FIGURE_BY_KEY
     for r in raw:
-        key = text(r.key)
+        k, d, v = r[1], r[2], r[3]
+        key = k if k in figures else text(k)  # a contract key holds no number
         if key is None:
             continue
-        hit = identity(r.key)
+        hit = None if key is k and k in figures else identity(k)
         if hit:
-            problems.append(_identity_problem(hit, sheet, r.row, cols["key"],
+            problems.append(_identity_problem(hit, sheet, r[0], cols["key"],
                                               "Raden är inte med i länets arbetsbok."))
             continue
-        if key not in C.FIGURE_BY_KEY:
+        if key not in figures:
             drop(KIND_UNKNOWN_KEY, r, cols["key"], f"nyckeln ”{shown(key)}” finns inte i "
                  "mallens Rapportdata.")  # fmt: skip
             continue
-        dim = text(r.dimension) or ""
-        hit = identity(r.dimension) if r.dimension not in (None, "") else None
+        dim = (d.strip() if type(d) is str else text(d)) or ""
+        hit = identity(d) if dim else None
         if hit:
-            problems.append(_identity_problem(hit, sheet, r.row, cols["dimension"],
+            problems.append(_identity_problem(hit, sheet, r[0], cols["dimension"],
                                               "Raden är inte med i länets arbetsbok."))
             continue
-        hit = identity(r.value) if r.value not in (None, "") else None
+        tv = type(v)
+        small = (tv is float or tv is int) and -1e7 < v < 1e7  # the common case, no call
+        hit = identity(v) if not small and v is not None and v != "" else None
         if hit:
-            problems.append(_identity_problem(hit, sheet, r.row, cols["value"],
+            problems.append(_identity_problem(hit, sheet, r[0], cols["value"],
                                               "Raden är inte med i länets arbetsbok."))
             continue
         name, sep, _ = dim.partition("=")
-        if dim and (not sep or name not in C.FIGURE_BY_KEY[key].dimensions):
+        if dim and (not sep or name not in figures[key].dimensions):
             drop(KIND_UNKNOWN_DIMENSION, r, cols["dimension"], f"indelningen ”{shown(dim)}” "
                  f"finns inte för {key}.", key)  # fmt: skip
             continue
@@ -368,28 +405,31 @@ def screen_rows(raw: Iterable[RawRow], sheet: str) -> tuple[list[ExportRow], lis
     for r, key, dim in candidates:
         copies = seen[(key, dim)]
         if len(copies) > 1:
-            rows = ", ".join(str(c.row) for c in copies if c.row)
+            rows = ", ".join(str(c[0]) for c in copies if c[0])
             drop(KIND_DUPLICATE, r, cols["key"], f"{key}{' ' + dim if dim else ''} finns "
                  f"{len(copies)} gånger{' (rad ' + rows + ')' if rows else ''}; ingen av "
                  "dem används.", key)  # fmt: skip
             continue
-        if r.masked:
+        if r[4]:  # masked
             out.append(ExportRow(key, dim, None, True))
             continue
-        raw_value = r.value
+        raw_value = r[3]
         if raw_value is None or raw_value == "":
             out.append(ExportRow(key, dim, None))
             continue
-        value = number(raw_value)
+        if type(raw_value) is float and -9e15 < raw_value < 9e15:
+            value = int(raw_value) if raw_value.is_integer() else raw_value
+        else:
+            value = number(raw_value)
         if value is None:
             drop(KIND_NOT_NUMBER, r, cols["value"], f"”{shown(raw_value)}” är inte ett tal.",
                  key)  # fmt: skip
             continue
-        why = implausible(key, value)
-        if why:
-            low, high, _ = limits(key)
-            drop(KIND_OUT_OF_RANGE, r, cols["value"], f"{_fmt(value)} för {key} {why}.", key,
-                 value, high if value > high else low)  # fmt: skip
+        low, high, whole = limits(key)
+        if not low <= value <= high or (whole and value != int(value)):
+            drop(KIND_OUT_OF_RANGE, r, cols["value"], f"{_fmt(value)} för {key} "
+                 f"{implausible(key, value)}.", key, value,
+                 high if value > high else low)  # fmt: skip
             continue
         out.append(ExportRow(key, dim, value))
     return out, problems
@@ -401,37 +441,36 @@ def screen_history(raw: Iterable[tuple[int | None, Any, Any, Any]], sheet: str, 
     out: dict[int, dict[str, float]] = {}
     problems: list[Problem] = []
     last = now.year + 1
+
+    def drop(kind: str, row: int | None, column: str, message: str, key=None, value=None):
+        problems.append(Problem(kind, f"{where(sheet, row)}: {message}; raden används inte.",
+                                sheet, row, column, key, value))  # fmt: skip
+
     for row, y_raw, key_raw, value_raw in raw:
-        at = where(sheet, row)
-        if all(v in (None, "") for v in (y_raw, key_raw, value_raw)):
+        if all(v is None or v == "" for v in (y_raw, key_raw, value_raw)):
             continue
-        hit = next((h for v in (y_raw, key_raw, value_raw) if (h := identity(v))), None)
+        hit = identity(y_raw) or identity(key_raw) or identity(value_raw)
         if hit:
             problems.append(_identity_problem(hit, sheet, row, None,
                                               "Raden är inte med i länets arbetsbok."))
             continue
         y, key, value = number(y_raw), text(key_raw), number(value_raw)
-        if y is None or not float(y).is_integer() or not YEAR_MIN <= y <= last:
-            problems.append(Problem(KIND_BAD_YEAR, f"{at}: år ”{shown(y_raw)}” ligger "
-                                    f"utanför {YEAR_MIN}–{last}; raden används inte.", sheet,
-                                    row, "År"))  # fmt: skip
+        if y is None or y != int(y) or not YEAR_MIN <= y <= last:
+            drop(KIND_BAD_YEAR, row, "År", f"år ”{shown(y_raw)}” ligger utanför "
+                 f"{YEAR_MIN}–{last}")  # fmt: skip
             continue
         if key not in C.FIGURE_BY_KEY:
-            problems.append(Problem(KIND_UNKNOWN_KEY, f"{at}: nyckeln ”{shown(key_raw)}” "
-                                    "finns inte i mallen; raden används inte.", sheet, row,
-                                    "Nyckel"))  # fmt: skip
+            drop(KIND_UNKNOWN_KEY, row, "Nyckel", f"nyckeln ”{shown(key_raw)}” finns inte i "
+                 "mallen")  # fmt: skip
             continue
         if value is None:
-            if value_raw not in (None, ""):
-                problems.append(Problem(KIND_NOT_NUMBER, f"{at}: ”{shown(value_raw)}” är "
-                                        "inte ett tal; raden används inte.", sheet, row, "Värde",
-                                        key))  # fmt: skip
+            if value_raw is not None and value_raw != "":
+                drop(KIND_NOT_NUMBER, row, "Värde", f"”{shown(value_raw)}” är inte ett tal", key)
             continue
-        why = implausible(key, value)
-        if why:
-            problems.append(Problem(KIND_OUT_OF_RANGE, f"{at}: {_fmt(value)} för {key} {why}; "
-                                    "raden används inte.", sheet, row, "Värde", key,
-                                    value))  # fmt: skip
+        low, high, whole = limits(key)
+        if not low <= value <= high or (whole and value != int(value)):
+            drop(KIND_OUT_OF_RANGE, row, "Värde", f"{_fmt(value)} för {key} "
+                 f"{implausible(key, value)}", key, value)  # fmt: skip
             continue
         out.setdefault(int(y), {})[key] = value
     return out, problems
