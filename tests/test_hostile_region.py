@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine as pc
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
@@ -448,6 +448,7 @@ cells = st.one_of(
                           st.one_of(st.sampled_from(["", "Typ=FaR", "Aktivitet=Kurs",
                                                      "Kön=Man", "Månad=2024-01"]), cells),
                           cells, st.booleans()), max_size=30))  # fmt: skip
+@example([("remisser", "", float("inf"), True), ("uteblev", "", float("-inf"), False)])
 def test_screened_rows_are_always_usable_and_every_other_row_is_reported(raw):
     rows = [S.RawRow(i, k, d, v, m) for i, (k, d, v, m) in enumerate(raw, start=2)]
     kept, problems = S.screen_rows(rows, "Rapportdata")
@@ -463,3 +464,29 @@ def test_screened_rows_are_always_usable_and_every_other_row_is_reported(raw):
     reported = {p.row for p in problems}
     used = {r.row for r in rows if S.text(r.key) is not None}
     assert len(kept) + len(reported) == len(used)  # each row: used or reported, never both
+
+
+def test_formulas_in_a_file_arrive_as_text(tmp_path, clean):
+    folder = inbox(tmp_path, clean, leave_out=("Gislaved",))
+    dde, link = "=cmd|' /C calc'!A0", '=HYPERLINK("http://x")'
+
+    def plan(wb):
+        wb["Plan"].cell(2, 1).value = dde  # a focus area: a row label of the Planer matrix
+        wb["Plan"].cell(2, 1).data_type = "s"  # typed as text, as Excel keeps a leading '
+
+    def kommun(wb):
+        wb["Info"]["B3"] = link
+        wb["Info"]["B3"].data_type = "s"
+
+    tampered(clean["Gislaved"], folder / clean["Gislaved"].name, plan)
+    fake = tampered(clean["Eksjö"], folder / "Halsocenter_lank.xlsx", kommun)
+    proc, _, out = region(folder, tmp_path)
+    assert proc.returncode == 1  # a kommun outside the county
+    with zipfile.ZipFile(out) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert "<f>" not in zf.read(name).decode()  # no formula anywhere
+    plans = table(out, "Planer", "Fokusområde")
+    assert dde in [r[0] for r in plans]
+    assert any(r[0] == link for r in sheet(out, "Rapportdata"))
+    assert reporting(out)[fake.name]["Kommun"] == link

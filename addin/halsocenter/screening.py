@@ -123,6 +123,8 @@ def identity(value: Any) -> Hit | None:
         return _text_identity(value)
     if (t is float or t is int) and -1e7 < value < 1e7:
         return None
+    if t is float and not math.isfinite(value):
+        return None  # infinity or NaN (privacy.number_identifier would raise on int(inf))
     return number_identifier(value)
 
 
