@@ -321,11 +321,9 @@ def read_export(path: Path, book: pc.CalamineWorkbook, now: datetime | None = No
     scanned = [p for name, rows in sheets.items() for p in S.scan_sheet(name, rows)]
     info_name, info_rows = _find(sheets, INFO_SHEET)
     info = _info(info_rows, path)
-    try:
-        kommun = S.kommun(info.get(norm_header(INFO_KOMMUN)), info_name)
-        year = S.year(info.get(norm_header(INFO_YEAR)), info_name, now)
-    except S.Refused as exc:
-        raise FileProblem(f"{_name(path)}: {exc.message}", STATUS_REFUSED) from exc
+    kommun = _checked(path, S.kommun, info.get(norm_header(INFO_KOMMUN)), info_name)
+    year = _checked(path, S.year, info.get(norm_header(INFO_YEAR)), info_name, now,
+                    kommun=kommun)  # fmt: skip
     data_name, data = _find(sheets, DATA_SHEET)
     if not data:
         raise FileProblem(f"{_name(path)}: fliken {DATA_SHEET} är tom.", STATUS_REFUSED, kommun)
@@ -388,11 +386,21 @@ def read_export(path: Path, book: pc.CalamineWorkbook, now: datetime | None = No
     )  # fmt: skip
 
 
+def _checked(path: Path, check: Callable, *args, kommun: str | None = None):
+    """``check(*args)`` (a kommun or year check of ``screening``); a refusal becomes the file's
+    FileProblem, naming the kommun when it is known."""
+    try:
+        return check(*args)
+    except S.Refused as exc:
+        raise FileProblem(f"{_name(path)}: {exc.message}", STATUS_REFUSED, kommun) from exc
+
+
 def _merged(problems: list[Problem], scanned: list[Problem]) -> list[Problem]:
     """The screening's problems, then identity numbers found elsewhere in the file (a cell the
     screening already reported is not reported twice), at most MAX_PROBLEMS_PER_FILE."""
     seen = {(p.sheet, p.row) for p in problems if p.kind == S.KIND_IDENTITY}
     out = problems + [p for p in scanned if (p.sheet, p.row) not in seen]
+    out.sort(key=lambda p: (p.sheet or "", p.row or 0))  # as the file reads, sheet by sheet
     if len(out) > MAX_PROBLEMS_PER_FILE:
         rest = len(out) - MAX_PROBLEMS_PER_FILE + 1
         out = out[:MAX_PROBLEMS_PER_FILE - 1] + [Problem(
@@ -427,11 +435,8 @@ def read_coach_workbook(path: Path, book: pc.CalamineWorkbook | None = None,
         raise FileProblem(exc.message) from exc
     findings = validate(wb)  # includes the reading problems
     summary = compute(wb)
-    try:
-        kommun = S.kommun(summary.kommun, C.START_SHEET)
-        year = S.year(summary.year, C.START_SHEET, now)
-    except S.Refused as exc:
-        raise FileProblem(f"{_name(path)}: {exc.message}", STATUS_REFUSED) from exc
+    kommun = _checked(path, S.kommun, summary.kommun, C.START_SHEET)
+    year = _checked(path, S.year, summary.year, C.START_SHEET, now, kommun=kommun)
     problems = [Problem(S.KIND_IDENTITY, f"{S.where(f.sheet, f.row, f.column)}: ett "
                         "personnummer eller samordningsnummer (se fliken Kontroll i "
                         "arbetsboken). Det kommer inte med i länets arbetsbok.", f.sheet, f.row,

@@ -545,7 +545,8 @@ def _file_notes(r: Report, left_out: list[str], lead: str = "") -> str:
                      f"{', '.join(left_out)}.")  # fmt: skip
     identity = r.identity_numbers
     if identity:
-        shown = "; ".join(p.where or p.message for p in identity[:5])
+        shown = "; ".join(f"{p.where}: {p.masked}" if p.where else p.message
+                          for p in identity[:5])  # fmt: skip
         more = f" och {len(identity) - 5} till" if len(identity) > 5 else ""
         notes.append(f"Personnummer eller samordningsnummer i filen ({shown}{more}); de finns "
                      "inte i den här arbetsboken.")  # fmt: skip
@@ -615,7 +616,8 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
             row([y, kommun, C.JA, *_file_columns(r), _file_notes(r, conflicts.get(id(r), []))])
     for old, keep in result.replaced:
         row([old.year, old.kommun, STATUS_LEFT_OUT, *_file_columns(old), _file_notes(
-            old, [], f"Äldre än {S.mask_identities(keep.path.name)}, som används i stället.")])
+            old, [], f"{S.mask_identities(keep.path.name)} används i stället: den är nyast "
+            f"för {keep.kommun} {keep.year} enligt när filerna skapades.")])
     for u in result.unreadable:
         row([None, u.kommun, u.status, S.mask_identities(u.path.name), *([None] * 6), u.reason])
     add_table(sheet.ws, "tblInrapportering", REPORTING_COLUMNS, n, first_row=header_row,
@@ -858,12 +860,12 @@ def _outliers(book: Workbook, result: ConsolidationResult) -> None:
     rows = sorted(result.outliers, key=lambda o: (KIND_RANK.get(o.kind, 0), -o.year,
                                                   order.get(o.kommun, len(order)), o.kommun))
     problems = sum(o.kind not in KIND_RANK for o in rows)
-    lead = [count(problems, "värde togs bort ur filerna", "värden togs bort ur filerna"),
+    lead = [count(problems, "anmärkning på filerna", "anmärkningar på filerna"),
             count(len(rows) - problems, "siffra avviker", "siffror avviker")]
     lead = [p for p, n in zip(lead, (problems, len(rows) - problems), strict=True) if n]
     sheet.heading("Avvikelser att titta på", [
         (_names(lead).capitalize() + "." if lead else "Inga avvikelser hittades.", LEAD),
-        ("Först värden som inte togs med (fel i filen: de ingår inte i länets siffror), sedan "
+        ("Först anmärkningar på filerna (det som anmärks ingår inte i länets siffror), sedan "
          "stora förändringar mot förra året (mer än 50 % och mer än 10) och värden långt från "
          "de andra kommunerna (robust z över 3,5). Siffror sedan start jämförs inte: de växer "
          "varje år.", NOTE)])  # fmt: skip

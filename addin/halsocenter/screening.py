@@ -88,6 +88,8 @@ class Problem:
     value: float | None = None
     """The offending number when it is safe to show (never an identity number)."""
     limit: float | None = None
+    masked: str | None = None
+    """An identity number's masked form (year and month at most)."""
 
     @property
     def where(self) -> str:
@@ -145,8 +147,8 @@ def mask_identities(text: str) -> str:
 def _identity_problem(hit: Hit, sheet: str | None, row: int | None, column: str | None,
                       what: str) -> Problem:  # fmt: skip
     return Problem(KIND_IDENTITY, f"{where(sheet, row, column)}: ett personnummer eller "
-                   "samordningsnummer "
-                   f"({hit.masked}). {what}", sheet, row, column)  # fmt: skip
+                   f"samordningsnummer ({hit.masked}). {what}", sheet, row, column,
+                   masked=hit.masked)  # fmt: skip
 
 
 def scan_sheet(name: str, rows: Sequence[Sequence[Any]], header: bool = True) -> list[Problem]:
@@ -187,7 +189,8 @@ def scan_names(names: Iterable[str], what: str) -> list[Problem]:
         hit = identity(name) if isinstance(name, str) else None
         if hit:
             out.append(Problem(KIND_IDENTITY, f"{what}: ett personnummer eller samordningsnummer "
-                               f"({hit.masked}). Det kommer inte med i länets arbetsbok."))
+                               f"({hit.masked}). Det kommer inte med i länets arbetsbok.", what,
+                               masked=hit.masked))  # fmt: skip
     return out
 
 
