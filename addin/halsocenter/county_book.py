@@ -395,6 +395,35 @@ def _with_alt_texts(charts: ChartPlan) -> Callable:
     return parts
 
 
+def _value_labels(**placement) -> DataLabelList:
+    """The values written on the bars or points, in small grey text."""
+    labels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
+                           showLegendKey=False, showPercent=False, **placement)  # fmt: skip
+    labels.txPr = _small_text(800)
+    return labels
+
+
+def _dress(chart, n_series: int, value_axis: bool) -> None:
+    """The county's chart look: a legend below only when there is more than one series, the
+    category axis in small text, and a value axis with light grid lines only where the values
+    are not written on the chart (lines); bars carry their values and need none."""
+    if n_series > 1:
+        chart.legend.position = "b"
+        chart.legend.txPr = _small_text()
+    else:
+        chart.legend = None
+    chart.x_axis.delete = False
+    chart.x_axis.txPr = _small_text(900)
+    chart.y_axis.delete = not value_axis
+    if value_axis:
+        chart.y_axis.txPr = _small_text()
+        chart.y_axis.numFmt = FMT_INT
+        chart.y_axis.majorGridlines.spPr = GraphicalProperties(
+            ln=LineProperties(solidFill="D9D9D9"))
+    else:
+        chart.y_axis.majorGridlines = None
+
+
 def _bars(series: Sequence[tuple[str, Reference]], categories: Reference,
           horizontal: bool = True) -> BarChart:  # fmt: skip
     """Bars in the county palette with the values on them; a legend only for two series or
@@ -411,18 +440,8 @@ def _bars(series: Sequence[tuple[str, Reference]], categories: Reference,
         s.graphicalProperties.line = LineProperties(noFill=True)
         chart.series.append(s)
     chart.set_categories(categories)
-    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
-                                     showLegendKey=False, showPercent=False)  # fmt: skip
-    chart.dataLabels.txPr = _small_text(800)
-    if len(series) > 1:
-        chart.legend.position = "b"
-        chart.legend.txPr = _small_text()
-    else:
-        chart.legend = None
-    chart.x_axis.delete = False
-    chart.x_axis.txPr = _small_text(900)
-    chart.y_axis.delete = True
-    chart.y_axis.majorGridlines = None
+    chart.dataLabels = _value_labels()
+    _dress(chart, len(series), value_axis=False)
     if horizontal:
         chart.x_axis.scaling.orientation = "maxMin"  # first category at the top
     return chart
@@ -732,21 +751,8 @@ def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: i
         chart.series.append(s)
     chart.set_categories(cats)
     # values on the first line only: three labelled lines would write over each other
-    labels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
-                           showLegendKey=False, showPercent=False, dLblPos="t")  # fmt: skip
-    labels.txPr = _small_text(800)
-    chart.series[0].dLbls = labels
-    if len(keys) > 1:
-        chart.legend.position = "b"
-        chart.legend.txPr = _small_text()
-    else:
-        chart.legend = None
-    chart.x_axis.delete = False
-    chart.x_axis.txPr = _small_text(900)
-    chart.y_axis.delete = False
-    chart.y_axis.txPr = _small_text()
-    chart.y_axis.numFmt = FMT_INT
-    chart.y_axis.majorGridlines.spPr = GraphicalProperties(ln=LineProperties(solidFill="D9D9D9"))
+    chart.series[0].dLbls = _value_labels(dLblPos="t")
+    _dress(chart, len(keys), value_axis=True)
     left = last_col + 2
     right = left + TRENDS_CHART_COLUMNS - 1
     top = header_row + 1
