@@ -490,3 +490,18 @@ def test_formulas_in_a_file_arrive_as_text(tmp_path, clean):
     assert dde in [r[0] for r in plans]
     assert any(r[0] == link for r in sheet(out, "Rapportdata"))
     assert reporting(out)[fake.name]["Kommun"] == link
+
+
+def test_a_later_file_from_outside_the_county_does_not_set_the_year(tmp_path, clean):
+    folder = inbox(tmp_path, clean)
+
+    def edit(wb):
+        wb["Info"]["B3"], wb["Info"]["B4"] = "Ydre", YEAR + 1
+
+    tampered(clean["Eksjö"], folder / "Halsocenter_Ydre.xlsx", edit)
+    proc, summary, out = region(folder, tmp_path)
+    assert proc.returncode == 1
+    top = sheet(out, "Översikt")
+    assert top[0][0].endswith(f"sammanställning {YEAR}")
+    assert top[2][0] == f"4 av 13 kommuner har rapporterat för {YEAR}."
+    assert summary["years"] == [YEAR, YEAR + 1]

@@ -178,7 +178,10 @@ class ConsolidationResult:
 
     @property
     def latest_year(self) -> int | None:
-        return max(self.years) if self.reports else None
+        """The year the county workbook is about: the latest a county municipality reported
+        for (a file from outside the county does not set it)."""
+        years = [r.year for r in self.reports if r.in_county] or self.years
+        return max(years) if years else None
 
     def missing(self, year: int) -> list[str]:
         have = {r.kommun for r in self.reports if r.year == year}
