@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
@@ -152,39 +152,45 @@ def redact(finding: Finding) -> str:
 # --------------------------------------------------------------------------- writing
 
 
-def _cell_xml(ref: str, value) -> str:
+def _cell_xml(ref: str, value, style: str = "") -> str:
+    """One ``<c>`` element; ``style`` is its ``s`` attribute (' s="N"') or empty."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         if value != value or value in (float("inf"), float("-inf")):
             return ""
-        return f'<c r="{ref}" t="n"><v>{value!r}</v></c>'
+        return f'<c r="{ref}"{style} t="n"><v>{value!r}</v></c>'
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
 
 
 def rows_xml(rows: Iterable[Sequence], first_row: int,
              styles: Sequence[Sequence[int] | None] | None = None) -> str:  # fmt: skip
     """``<row>`` elements for plain values, as openpyxl's write-only mode writes them (inline
     strings). Strings repeat a lot (Kommun, Nyckel, Dimension), so each is escaped once.
-    ``styles`` (optional, one entry per row) gives each cell's style index in the workbook's
-    ``cellXfs`` (0 or a missing entry: the default style)."""
+    ``styles`` (optional, one tuple per row, rows of one look sharing it) gives each cell's
+    style index in the workbook's ``cellXfs`` (0 or a missing entry: the default style)."""
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(i) for i in range(1, 65)]
     tails: dict[str, str] = {}
+    plain = [""] * 64
+    attrs: dict[Any, list[str]] = {}  # a row's style tuple -> ' s="N"' per column
     parts = []
     for n, values in enumerate(rows):
         r = first_row + n
         row_styles = styles[n] if styles is not None else None
+        s_attr = plain
+        if row_styles:
+            s_attr = attrs.get(row_styles)
+            if s_attr is None:
+                s_attr = attrs[row_styles] = [f' s="{x}"' if x else "" for x in row_styles]
+                s_attr += [""] * (64 - len(s_attr))
         cells = []
         for i, v in enumerate(values):
-            ref = f"{letters[i]}{r}"
-            if row_styles and i < len(row_styles) and row_styles[i]:
-                ref = f'{ref}" s="{row_styles[i]}'
             t = type(v)
             if t is str:
                 if not v:
@@ -192,11 +198,11 @@ def rows_xml(rows: Iterable[Sequence], first_row: int,
                 tail = tails.get(v)
                 if tail is None:
                     tail = tails[v] = _cell_xml("", v)[len('<c r=""'):]
-                cells.append(f'<c r="{ref}"{tail}')
+                cells.append(f'<c r="{letters[i]}{r}"{s_attr[i]}{tail}')
             elif t is int or (t is float and v == v and v not in (math.inf, -math.inf)):
-                cells.append(f'<c r="{ref}" t="n"><v>{v!r}</v></c>')
+                cells.append(f'<c r="{letters[i]}{r}"{s_attr[i]} t="n"><v>{v!r}</v></c>')
             elif v is not None:
-                cells.append(_cell_xml(ref, v))
+                cells.append(_cell_xml(f"{letters[i]}{r}", v, s_attr[i]))
         parts.append(f'<row r="{r}">{"".join(cells)}</row>')
     return "".join(parts)
 
