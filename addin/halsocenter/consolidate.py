@@ -65,10 +65,11 @@ from .export import (
 )
 from .gc_pause import collector_paused
 from .model import severity_counts
-from .outliers import Outlier, count, far_from_peers, jumps, problem_rows
+from .outliers import Outlier, far_from_peers, jumps, problem_rows
 from .parse import norm_header
 from .screening import Problem
 from .summary import PlanRow
+from .swedish import count
 
 COUNTY = S.COUNTY
 KIND_EXPORT = "exportfil"

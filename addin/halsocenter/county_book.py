@@ -24,13 +24,12 @@ long narrow table, portrait) with the header row repeated on every page. Every c
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -48,6 +47,8 @@ from openpyxl.worksheet.pagebreak import Break
 from . import __version__
 from . import contract as C
 from . import screening as S
+from .chart_alt import set_alt_text
+from .chart_text import describe
 from .consolidate import (
     COUNTY,
     OUTSIDE,
@@ -67,15 +68,12 @@ from .export import (
     data_row,
     save_with_rows,
 )
-from .layout import Layout
-from .outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO, count, fmt
+from .outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO
 from .outliers import label as figure_label
 from .sheets import (
     CHART_COLORS,
-    COLOR_DARK,
     COLOR_ERROR,
     COLOR_GROUP,
-    COLOR_MUTED,
     COLOR_WARNING,
     FMT_DATETIME,
     FMT_INT,
@@ -87,12 +85,12 @@ from .sheets import (
     THIN,
     TOTAL_SIDE,
     UNIT_FORMATS,
-    Font,
     _chart_title,
     _hyphenate,
-    _page_setup,
     _small_text,
 )
+from .swedish import count, join, lower_first, number
+from .xlstyle import COLOR_DARK, COLOR_MUTED, FONT_SIZE, Font, page_setup
 
 SHEET_REPORTING = "Inrapportering"
 SHEET_OVERVIEW = "Översikt"
@@ -131,7 +129,6 @@ PLAN_KOMMUN_WIDTH = 32
 PLANS_PER_PAGE = 5
 PLAN_TEXT_SIZE = 10
 
-TEXT_SIZE = 11
 MAX_CELL = 32_767
 MAX_ROW_HEIGHT = 409
 """Excel's limits: characters in a cell, points of a row."""
@@ -168,25 +165,17 @@ class Look:
             cell.number_format = self.number_format
 
 
-def font(size: float = TEXT_SIZE, **kw):
-    """The summary sheet's named font, always with its size (a font without one is drawn at
-    the application's default, which differs between Excel and LibreOffice)."""
-    return Font(size=size, **kw)
-
-
-TITLE = Look(font=font(bold=True, size=18, color=COLOR_DARK))
-SUBTITLE = Look(font=font(italic=True, size=9, color=COLOR_MUTED))
-LEAD = Look(font=font(bold=True, size=12, color=COLOR_DARK))
-TEXT = Look(font=font())
-NOTE = Look(font=font(italic=True, size=9, color=COLOR_MUTED))
-GROUP = Look(font=font(bold=True, color=COLOR_DARK), fill=GROUP_FILL, border=Border(bottom=THIN))
-HEADER_TEXT = copy(HEADER_FONT)
-HEADER_TEXT.sz = TEXT_SIZE
+TITLE = Look(font=Font(bold=True, size=18, color=COLOR_DARK))
+SUBTITLE = Look(font=Font(italic=True, size=9, color=COLOR_MUTED))
+LEAD = Look(font=Font(bold=True, size=12, color=COLOR_DARK))
+TEXT = Look(font=Font())
+NOTE = Look(font=Font(italic=True, size=9, color=COLOR_MUTED))
+GROUP = Look(font=Font(bold=True, color=COLOR_DARK), fill=GROUP_FILL, border=Border(bottom=THIN))
 
 
 @cache
 def header_look(align: str = "left") -> Look:
-    return Look(font=HEADER_TEXT, fill=HEADER_FILL, border=Border(bottom=THIN),
+    return Look(font=HEADER_FONT, fill=HEADER_FILL, border=Border(bottom=THIN),
                 alignment=Alignment(wrap_text=True, vertical="center", horizontal=align))
 
 
@@ -199,7 +188,7 @@ def body(number_format: str | None = None, align: str | None = None, wrap: bool 
     cells of a row with wrapped text start on one line. ``indent`` keeps left-aligned text
     clear of a right-aligned number in the column before."""
     return Look(
-        font=font(bold=bold, italic=italic, color=color, size=size or TEXT_SIZE),
+        font=Font(bold=bold, italic=italic, color=color, size=size or FONT_SIZE),
         fill=PatternFill("solid", fgColor=fill) if fill else None,
         border=Border(top=TOTAL_SIDE, bottom=TOTAL_SIDE) if total else Border(bottom=THIN),
         alignment=Alignment(horizontal=align, vertical="top", wrap_text=wrap or None,
@@ -341,29 +330,21 @@ class Sheet:
         """Frozen header, print titles and the summary sheet's page setup."""
         ws = self.ws
         ws.freeze_panes = freeze or f"A{header_row + 1}"
-        _page_setup(ws, header_left=COUNTY_NAME,
-                    header_right=f"{self.title} {year}" if year else self.title,
-                    landscape=landscape)  # fmt: skip
-        ws.page_setup.fitToHeight = pages_tall
+        page_setup(ws, header_left=COUNTY_NAME,
+                   header_right=f"{self.title} {year}" if year else self.title,
+                   landscape=landscape, title_rows=f"{header_row}:{header_row}",
+                   pages_tall=pages_tall)  # fmt: skip
         ws.page_setup.fitToWidth = pages_wide
-        ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 # --------------------------------------------------------------------------- charts
 
 
-@dataclass
-class ChartPlan:
-    """The charts of the workbook: (title, alternative text) by sheet, in the order added."""
-
-    alt_texts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-
 def _place_chart(sheet: Sheet, chart, cells: tuple[int, int, int, int], title: str,
-                 alt_text: str, charts: ChartPlan) -> None:  # fmt: skip
+                 alt_text: str) -> None:  # fmt: skip
     """Put ``chart`` over the cell box (first col, first row, last col, last row), inset a
     little, with its title and its alternative text (what it shows: the message and the key
-    numbers), the one place every chart of the county workbook passes."""
+    numbers) -- the one place every chart of the county workbook passes."""
     chart.title = _chart_title(title)
     first_col, first_row, last_col, last_row = cells
     inset = cm_to_EMU(CHART_INSET_CM)
@@ -372,27 +353,7 @@ def _place_chart(sheet: Sheet, chart, cells: tuple[int, int, int, int], title: s
         to=AnchorMarker(col=last_col, colOff=0, row=last_row, rowOff=0),
     )
     sheet.ws.add_chart(chart)
-    charts.alt_texts.setdefault(sheet.title, []).append((title, alt_text))
-
-
-def _with_alt_texts(charts: ChartPlan) -> Callable:
-    """The drawing parts rewritten so each chart frame carries its name and alternative text
-    (``descr``, what screen readers read; openpyxl names frames "Chart 1", "Chart 2" … in the
-    order the charts were added)."""
-
-    def parts(src) -> dict[str, bytes]:
-        layout = Layout(src)
-        out = {}
-        for sheet, texts in charts.alt_texts.items():
-            for drawing in layout.related(layout.sheet_parts[sheet], "/drawing"):
-                xml = src.read(drawing).decode("utf-8")
-                for i, (title, text) in enumerate(texts, start=1):
-                    xml = xml.replace(f'name="Chart {i}"',
-                                      f"name={quoteattr(title)} descr={quoteattr(text)}", 1)
-                out[drawing] = xml.encode("utf-8")
-        return out
-
-    return parts
+    set_alt_text(chart, title, alt_text)
 
 
 def _value_labels(**placement) -> DataLabelList:
@@ -447,24 +408,11 @@ def _bars(series: Sequence[tuple[str, Reference]], categories: Reference,
     return chart
 
 
-def _n(value: float | None, key: str | None = None) -> str:
-    """A number as a Swedish sentence writes it."""
-    if value is None:
-        return "–"
-    figure = C.FIGURE_BY_KEY.get(key or "")
-    return fmt(value, share=bool(figure and figure.unit == "andel"))
-
-
-def _names(items: Sequence[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
-
-
 # --------------------------------------------------------------------------- Översikt
 
 
 def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, list[ExportRow]],
-              charts: ChartPlan) -> None:  # fmt: skip
+              ) -> None:  # fmt: skip
     year = result.latest_year
     keys = OVERVIEW_KEYS
     widths = (OVERVIEW_NAME_WIDTH, *(OVERVIEW_FIGURE_WIDTH for _ in keys))
@@ -479,11 +427,11 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
     if year:
         lines.append((f"{len(reported)} av {len(C.KOMMUNER)} kommuner har rapporterat för "
                       f"{year}.", LEAD))  # fmt: skip
-        lines.append((f"Saknas: {_names(missing)}." if missing else "Alla kommuner har "
+        lines.append((f"Saknas: {join(missing)}." if missing else "Alla kommuner har "
                       "rapporterat.", TEXT))  # fmt: skip
     attention = [r.kommun for r in reported if r.problems]
     if attention:
-        lines.append((f"Värden togs bort ur filen från {_names(attention)} – se flikarna "
+        lines.append((f"Värden togs bort ur filen från {join(attention)} – se flikarna "
                       f"{SHEET_REPORTING} och {SHEET_OUTLIERS}.", TEXT))  # fmt: skip
     sheet.heading(title, lines)
     if not reported:
@@ -517,31 +465,21 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
                                               min_row=header_row + 1, max_row=last))
                   for k in chart_keys]  # fmt: skip
         _place_chart(sheet, _bars(series, cats), box, f"{chart_title} {year}",
-                     _overview_alt(chart_title, chart_keys, reported, county_totals, year),
-                     charts)  # fmt: skip
+                     _overview_alt(chart_title, chart_keys, reported, county_totals, year))
     sheet.finish(header_row, year, freeze=f"B{header_row + 1}", pages_tall=1)
 
 
 def _overview_alt(title: str, keys: Sequence[str], reported: list[Report],
                   county_totals: dict, year: int) -> str:  # fmt: skip
-    """Alternative text of an overview chart: what it shows, the largest and smallest value
-    and the county total of each series."""
-    parts = [f"Liggande stapeldiagram: {title[0].lower()}{title[1:]} {year} för de "
-             f"{len(reported)} kommuner som har rapporterat."]  # fmt: skip
-    for key in keys:
-        values = [(r.kommun, r.totals().get(key)) for r in reported]
-        values = [(k, v) for k, v in values if v is not None]
-        name = figure_label(key)
-        if not values:
-            parts.append(f"{name}: inga värden.")
-            continue
-        top = max(values, key=lambda kv: kv[1])
-        low = min(values, key=lambda kv: kv[1])
-        part = f"{name}: flest i {top[0]} ({_n(top[1], key)})"
-        if len(values) > 1:
-            part += f", färst i {low[0]} ({_n(low[1], key)})"
-        parts.append(f"{part}; {COUNTY} totalt {_n(county_totals.get(key), key)}.")
-    return " ".join(parts)
+    """Alternative text of an overview chart: what it shows for which municipalities, every
+    value (the extremes when there are many) and Länet's total of each series."""
+    who = count(len(reported), "kommun som har rapporterat", "kommuner som har rapporterat")
+    subject = f"{lower_first(title)} {year} för {who}"
+    names = [r.kommun for r in reported]
+    series = [(figure_label(k), [r.totals().get(k) for r in reported]) for k in keys]
+    text = describe("bar", subject, names, series, prep="i", total=False)
+    totals = join([f"{lower_first(figure_label(k))} {number(county_totals.get(k))}" for k in keys])
+    return f"{text} {COUNTY} totalt: {totals}."
 
 
 # --------------------------------------------------------------------------- Inrapportering
@@ -596,7 +534,7 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         extra.append(count(len(result.replaced), "äldre dubblett är bortvald",
                            "äldre dubbletter är bortvalda"))  # fmt: skip
     if extra:
-        lead += " " + _names(extra).capitalize() + "."
+        lead += " " + join(extra).capitalize() + "."
     sheet.heading(f"Inrapportering – {COUNTY_NAME}", [
         (lead, LEAD),
         ("Senaste året först. Ja = filen används; Nej = ingen fil; Bortvald = en äldre fil för "
@@ -681,7 +619,7 @@ def _data(book: Workbook, result: ConsolidationResult, county: dict[int, list[Ex
 # --------------------------------------------------------------------------- Trender
 
 
-def _trends(book: Workbook, result: ConsolidationResult, charts: ChartPlan) -> None:
+def _trends(book: Workbook, result: ConsolidationResult) -> None:
     history = {k: v for k, v in result.history.items() if k in C.KOMMUNER}
     keys = trend_keys(history, result.reported)
     years = sorted({y for h in history.values() for y in h})
@@ -723,13 +661,13 @@ def _trends(book: Workbook, result: ConsolidationResult, charts: ChartPlan) -> N
                                                  *(body("0", italic=True, color=COLOR_MUTED)
                                                    for _ in years)])  # fmt: skip
         sheet.blank()
-    _trend_charts(sheet, keys, years, header_row, county_rows_at, counts, sums, charts)
+    _trend_charts(sheet, keys, years, header_row, county_rows_at, counts, sums)
     sheet.finish(header_row, result.latest_year, freeze=f"B{header_row + 1}")
 
 
 def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: int,
                   county_rows_at: dict[str, int], counts: dict[str, list[int]],
-                  sums: dict[str, list[float | None]], charts: ChartPlan) -> None:  # fmt: skip
+                  sums: dict[str, list[float | None]]) -> None:  # fmt: skip
     """Länet's figures by year as straight lines, and beside them the number of municipalities
     behind each year's value as columns."""
     ws = sheet.ws
@@ -758,7 +696,7 @@ def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: i
     top = header_row + 1
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     _place_chart(sheet, chart, (left, top, right, top + CHART_ROWS - 1), f"{COUNTY} per år",
-                 _trend_alt(keys, years, sums, counts), charts)  # fmt: skip
+                 _trend_alt(keys, years, sums, counts))
     key = keys[0]
     name = figure_label(key).lower()
     bars = _bars([(TXT_COUNT_ROW, Reference(ws, min_col=first_col, max_col=last_col,
@@ -766,30 +704,26 @@ def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: i
                  cats, horizontal=False)  # fmt: skip
     bars.series[0].graphicalProperties.solidFill = CHART_COLORS[1]
     top = top + CHART_ROWS + 1
-    counted = ", ".join(f"{y}: {n}" for y, n in zip(years, counts[key], strict=True))
     _place_chart(sheet, bars, (left, top, right, top + CHART_ROWS - 4),
                  f"Kommuner med värde per år ({name})",
-                 f"Stapeldiagram: hur många av länets {len(C.KOMMUNER)} kommuner som har ett "
-                 f"värde för {name} per år, {span}: {counted}.", charts)  # fmt: skip
+                 describe("col", f"hur många av länets {len(C.KOMMUNER)} kommuner som har ett "
+                          f"värde för {name}, per år {span}", [str(y) for y in years],
+                          [(TXT_COUNT_ROW, counts[key])], total=False))  # fmt: skip
 
 
 def _trend_alt(keys: list[str], years: list[int], sums: dict[str, list[float | None]],
                counts: dict[str, list[int]]) -> str:  # fmt: skip
-    """Alternative text of the trend chart: each line's first and last value, and how the
-    number of municipalities behind them changed."""
+    """Alternative text of the trend chart: each line's values (the extremes when there are
+    many years) and how the number of municipalities behind them changed."""
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    parts = [f"Linjediagram: {COUNTY.lower()}s {_names([figure_label(k).lower() for k in keys])} "
-             f"per år, {span}."]  # fmt: skip
-    for key in keys:
-        points = [(y, v) for y, v in zip(years, sums[key], strict=True) if v is not None]
-        if points:
-            (y0, v0), (y1, v1) = points[0], points[-1]
-            parts.append(f"{figure_label(key)}: {_n(v0, key)} ({y0}) till {_n(v1, key)} ({y1}).")
+    labels = join([lower_first(figure_label(k)) for k in keys])
+    text = describe("line", f"länets {labels} per år {span}", [str(y) for y in years],
+                    [(figure_label(k), sums[k]) for k in keys], prep="år")  # fmt: skip
     c = counts[keys[0]]
     if c and c[0] != c[-1]:
-        parts.append(f"Antalet kommuner med värde gick från {c[0]} till {c[-1]}, så en del av "
-                     "förändringen beror på hur många kommuner som rapporterade.")  # fmt: skip
-    return " ".join(parts)
+        text += (f" Antalet kommuner med värde gick från {c[0]} till {c[-1]}, så en del av "
+                 "förändringen beror på hur många kommuner som rapporterade.")  # fmt: skip
+    return text
 
 
 # --------------------------------------------------------------------------- Planer
@@ -870,7 +804,7 @@ def _outliers(book: Workbook, result: ConsolidationResult) -> None:
             count(len(rows) - problems, "siffra avviker", "siffror avviker")]
     lead = [p for p, n in zip(lead, (problems, len(rows) - problems), strict=True) if n]
     sheet.heading("Avvikelser att titta på", [
-        (_names(lead).capitalize() + "." if lead else "Inga avvikelser hittades.", LEAD),
+        (join(lead).capitalize() + "." if lead else "Inga avvikelser hittades.", LEAD),
         ("Först anmärkningar på filerna (det som anmärks ingår inte i länets siffror), sedan "
          "stora förändringar mot förra året (mer än 50 % och mer än 10) och värden långt från "
          "de andra kommunerna (robust z över 3,5). Siffror sedan start jämförs inte: de växer "
@@ -903,14 +837,13 @@ def write_county(result: ConsolidationResult, out: Path) -> Path:
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.title = f"{COUNTY_NAME} – länets sammanställning"
     book.properties.language = "sv-SE"
-    charts = ChartPlan()
-    _overview(book, result, county, charts)
+    _overview(book, result, county)
     _reporting(book, result)
     data_rows, data_styles = _data(book, result, county)
-    _trends(book, result, charts)
+    _trends(book, result)
     _plans(book, result)
     _outliers(book, result)
     return save_with_rows(book, Path(out), {DATA_SHEET: data_rows},
-                          styles={DATA_SHEET: data_styles}, replace=_with_alt_texts(charts))
+                          styles={DATA_SHEET: data_styles})
 
 

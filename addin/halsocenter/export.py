@@ -18,7 +18,7 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -222,14 +222,11 @@ def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
 
 
 def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]], *,
-                   styles: dict[str, Sequence[Sequence[int] | None]] | None = None,
-                   replace: Callable[[zipfile.ZipFile], dict[str, bytes]] | None = None,
-                   ) -> Path:  # fmt: skip
+                   styles: dict[str, Sequence[Sequence[int] | None]] | None = None) -> Path:
     """Save ``book`` atomically with the rows in ``bulk`` appended below the first row of the
     named sheets. A county workbook has tens of thousands of Rapportdata rows; writing them as
     XML text here is several times faster than openpyxl's per-cell writer. ``styles`` gives
-    those rows' cell styles per sheet (see ``rows_xml``); ``replace`` is called with the saved
-    package and returns parts to write in place of the saved ones."""
+    those rows' cell styles per sheet (see ``rows_xml``)."""
     buf = io.BytesIO()
     book.save(buf)
     styles = styles or {}
@@ -238,9 +235,8 @@ def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]], 
         with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
             parts = Layout(src).sheet_parts
             extra = {parts[name]: name for name in bulk}
-            replaced = replace(src) if replace else {}
             for info in src.infolist():
-                data = replaced.get(info.filename) or src.read(info.filename)
+                data = src.read(info.filename)
                 if info.filename in extra:
                     name = extra[info.filename]
                     body = rows_xml(bulk[name], 2, styles.get(name)).encode()

@@ -95,11 +95,6 @@ class Layout:
             out[rel.get("Id")] = resolve(part, rel.get("Target"))
         return out
 
-    def related(self, part: str, kind: str) -> list[str]:
-        """The parts ``part`` links to by a relationship whose type ends in ``kind``
-        (e.g. a sheet's "/drawing")."""
-        return list(self._rels(part, set(self.zf.namelist()), kind=kind).values())
-
     def error_cells(self, sheet: str) -> list[tuple[int, int, str]]:
         """Cells holding an Excel error value (calamine reads them as empty)."""
         part = self.sheet_parts.get(sheet)

@@ -74,11 +74,6 @@ def fmt(value: float, share: bool = False) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def count(n: int, singular: str, plural: str) -> str:
-    """"1 fil", "2 filer": the number and the words that agree with it."""
-    return f"{fmt(n)} {singular if n == 1 else plural}"
-
-
 def label(key: str) -> str:
     figure = C.FIGURE_BY_KEY.get(key)
     return figure.label if figure else key
