@@ -178,7 +178,7 @@ def region(args) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         out.print(f"Skrev [bold]{output}[/]. {result.describe()}")
-    return EXIT_OK
+    return EXIT_FINDINGS if result.needs_attention else EXIT_OK
 
 
 def _new_workbook_from(args, make, note: str = "") -> int:

@@ -19,9 +19,9 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
@@ -93,9 +93,9 @@ class ExportRefused(Exception):
         self.findings = list(findings)
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    """One Rapportdata row as written: ``value`` is None when masked or not computable."""
+class ExportRow(NamedTuple):
+    """One Rapportdata row as written: ``value`` is None when masked or not computable. A
+    tuple, not a dataclass: a county workbook builds tens of thousands of them."""
 
     key: str
     dimension: str
@@ -152,29 +152,43 @@ def redact(finding: Finding) -> str:
 # --------------------------------------------------------------------------- writing
 
 
-def _cell_xml(ref: str, value) -> str:
+def _cell_xml(ref: str, value, style: str = "") -> str:
+    """One ``<c>`` element; ``style`` is its ``s`` attribute (' s="N"') or empty."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         if value != value or value in (float("inf"), float("-inf")):
             return ""
-        return f'<c r="{ref}" t="n"><v>{value!r}</v></c>'
+        return f'<c r="{ref}"{style} t="n"><v>{value!r}</v></c>'
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
 
 
-def rows_xml(rows: Iterable[Sequence], first_row: int) -> str:
+def rows_xml(rows: Iterable[Sequence], first_row: int,
+             styles: Sequence[Sequence[int] | None] | None = None) -> str:  # fmt: skip
     """``<row>`` elements for plain values, as openpyxl's write-only mode writes them (inline
-    strings). Strings repeat a lot (Kommun, Nyckel, Dimension), so each is escaped once."""
+    strings). Strings repeat a lot (Kommun, Nyckel, Dimension), so each is escaped once.
+    ``styles`` (optional, one tuple per row, rows of one look sharing it) gives each cell's
+    style index in the workbook's ``cellXfs`` (0 or a missing entry: the default style)."""
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(i) for i in range(1, 65)]
     tails: dict[str, str] = {}
+    plain = [""] * 64
+    attrs: dict[Any, list[str]] = {}  # a row's style tuple -> ' s="N"' per column
     parts = []
-    for r, values in enumerate(rows, start=first_row):
+    for n, values in enumerate(rows):
+        r = first_row + n
+        row_styles = styles[n] if styles is not None else None
+        s_attr = plain
+        if row_styles:
+            s_attr = attrs.get(row_styles)
+            if s_attr is None:
+                s_attr = attrs[row_styles] = [f' s="{x}"' if x else "" for x in row_styles]
+                s_attr += [""] * (64 - len(s_attr))
         cells = []
         for i, v in enumerate(values):
             t = type(v)
@@ -184,11 +198,11 @@ def rows_xml(rows: Iterable[Sequence], first_row: int) -> str:
                 tail = tails.get(v)
                 if tail is None:
                     tail = tails[v] = _cell_xml("", v)[len('<c r=""'):]
-                cells.append(f'<c r="{letters[i]}{r}"{tail}')
+                cells.append(f'<c r="{letters[i]}{r}"{s_attr[i]}{tail}')
             elif t is int or (t is float and v == v and v not in (math.inf, -math.inf)):
-                cells.append(f'<c r="{letters[i]}{r}" t="n"><v>{v!r}</v></c>')
+                cells.append(f'<c r="{letters[i]}{r}"{s_attr[i]} t="n"><v>{v!r}</v></c>')
             elif v is not None:
-                cells.append(_cell_xml(f"{letters[i]}{r}", v))
+                cells.append(_cell_xml(f"{letters[i]}{r}", v, s_attr[i]))
         parts.append(f'<row r="{r}">{"".join(cells)}</row>')
     return "".join(parts)
 
@@ -207,25 +221,44 @@ def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
             masked_word if row.masked else None]  # fmt: skip
 
 
-def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) -> Path:
+def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]], *,
+                   styles: dict[str, Sequence[Sequence[int] | None]] | None = None) -> Path:
     """Save ``book`` atomically with the rows in ``bulk`` appended below the first row of the
     named sheets. A county workbook has tens of thousands of Rapportdata rows; writing them as
-    XML text here is several times faster than openpyxl's per-cell writer."""
+    XML text here is several times faster than openpyxl's per-cell writer. ``styles`` gives
+    those rows' cell styles per sheet (see ``rows_xml``)."""
     buf = io.BytesIO()
     book.save(buf)
+    styles = styles or {}
 
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
             parts = Layout(src).sheet_parts
-            extra = {parts[name]: rows for name, rows in bulk.items()}
+            extra = {parts[name]: name for name in bulk}
             for info in src.infolist():
                 data = src.read(info.filename)
                 if info.filename in extra:
-                    body = rows_xml(extra[info.filename], 2).encode()
+                    name = extra[info.filename]
+                    body = rows_xml(bulk[name], 2, styles.get(name)).encode()
                     data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
+                    data = _dimension(data, bulk[name])
                 dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
     return atomic_write(path, write)
+
+
+def _dimension(sheet_xml: bytes, rows: list[Sequence]) -> bytes:
+    """The sheet's ``<dimension>`` (written by openpyxl for the header alone) widened to the
+    rows appended below it."""
+    from openpyxl.utils import get_column_letter
+
+    m = re.search(rb'<dimension ref="A1:([A-Z]+)(\d+)"\s*/>', sheet_xml)
+    if not m or not rows:
+        return sheet_xml
+    width = max(len(r) for r in rows)
+    last_col = max(m[1].decode(), get_column_letter(width), key=lambda c: (len(c), c))
+    ref = f'<dimension ref="A1:{last_col}{1 + len(rows)}"/>'.encode()
+    return sheet_xml[:m.start()] + ref + sheet_xml[m.end():]
 
 
 def bold_row(ws, values: Iterable, wrap: bool = False) -> list:
@@ -248,7 +281,8 @@ def print_setup(ws, landscape: bool = True) -> None:
     ws.page_setup.fitToHeight = 0
 
 
-def add_table(ws, name: str, headers: Sequence[str], n_rows: int, first_row: int = 1) -> None:
+def add_table(ws, name: str, headers: Sequence[str], n_rows: int, first_row: int = 1,
+              style: str = "TableStyleMedium2", stripes: bool = True) -> None:  # fmt: skip
     """An Excel table over headers + ``n_rows`` (at least one body row, as Excel requires)."""
     from openpyxl.utils import get_column_letter
 
@@ -257,7 +291,7 @@ def add_table(ws, name: str, headers: Sequence[str], n_rows: int, first_row: int
     table = Table(displayName=name, ref=ref)
     table.tableColumns = [TableColumn(id=i, name=str(h)) for i, h in enumerate(headers, start=1)]
     table.autoFilter = AutoFilter(ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=stripes)
     with warnings.catch_warnings():  # openpyxl warns in write-only mode even with columns set
         warnings.simplefilter("ignore", UserWarning)
         ws.add_table(table)
