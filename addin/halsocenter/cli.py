@@ -395,9 +395,7 @@ def main(argv: list[str] | None = None) -> int:
                        "om. Kör med HALSOCENTER_DEBUG=1 för detaljer och kontakta support.")
         findings = getattr(exc, "findings", None)
         if findings:
-            title = ("Personuppgifter som stoppar exporten" if type(exc).__name__ == "ExportRefused"
-                     else "Värden som inte går att läsa")  # fmt: skip
-            _print_findings(findings, title)
+            _print_findings(findings, getattr(exc, "title", "Värden som inte går att läsa"))
         err.print(f"[red]{message}[/]")
         return getattr(exc, "code", EXIT_UNUSABLE) if isinstance(exc, Refusal) else EXIT_UNUSABLE
 
