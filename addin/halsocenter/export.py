@@ -430,6 +430,7 @@ def export(wb: WorkbookData, out_dir: Path, *, summary: Summary | None = None,
         from .validate import validate
 
         findings = validate(wb)
+    refuse_identity_numbers(findings)  # before computing anything
     if summary is None:
         from .stats import compute
 

@@ -145,17 +145,17 @@ _INVISIBLE = frozenset(("Cf", "Mn", "Me"))
 
 @lru_cache(maxsize=4096)
 def _norm_char(ch: str) -> str:
-    """One character as the identity search sees it: NFKC, then a digit as ASCII, any dash or
-    minus as ``-``, any space or line break as `` ``, any dot as ``.``, any plus as ``+``, an
-    invisible character as nothing."""
+    """One character as the identity search sees it: NFKC, then a digit as ASCII, any dash,
+    minus or underscore as ``-``, any space or line break as `` ``, any dot as ``.``, any plus
+    as ``+``, an invisible character as nothing."""
     out = []
     for c in unicodedata.normalize("NFKC", ch):
         if c.isdecimal():
             out.append(str(unicodedata.decimal(c)))
         elif c.isspace():
             out.append(" ")
-        elif c in _MINUS_SIGNS or unicodedata.category(c) == "Pd":
-            out.append("-")
+        elif c in _MINUS_SIGNS or unicodedata.category(c) in ("Pd", "Pc"):
+            out.append("-")  # Pc: the underscore a table or defined name must use instead
         elif c in _DOTS:
             out.append(".")
         elif c in _PLUSES:
@@ -275,10 +275,10 @@ _PHONE = re.compile(
     r"\d{1,4}\)?(?:[ \u00a0/–-]?\d{1,4}){1,6}(?![\d])"
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?![\w-])")
-_QUICK = re.compile(r"@|(?<!\d)(?>(?:\d[^\w\x00]*+){9})\d|(?<![\w+/–-])(?:(?:\+|00)\s?46|\(?0[1-9])")
+_QUICK = re.compile(r"@|(?<!\d)(?>(?:\d(?:[^\w\x00]|_)*+){9})\d|(?<![\w+/–-])(?:(?:\+|00)\s?46|\(?0[1-9])")
 """Cheap prefilter over NFKC text: where an e-mail, an identity number (ten digits with anything
-but letters between them, a superset of what ``_identity_hits_text`` accepts) or a phone number could
-start."""
+but letters between them, a superset of what ``_identity_hits_text`` accepts) or a phone number
+could start."""
 _TRIM = re.compile(r"[\s/–-]+\d+\)?$")
 
 
@@ -404,7 +404,8 @@ def _number_forms(value: float | int) -> Iterable[tuple[str, str, str]]:
 
 def number_identifier(value) -> Hit | None:
     """A personnummer typed as a plain number: Excel stores 8501011234 and 198501011234 as
-    numbers, 0501011234 as 501011234 (leading zero lost), 850101,1234 as a decimal number."""
+    numbers, 0501011234 as 501011234 (leading zero lost), 850101,1234 as a decimal number (not
+    for a birth in 2000: 000531,1234 becomes 531.1234, a number too common to flag)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if isinstance(value, float) and not math.isfinite(value):

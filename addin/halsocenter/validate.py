@@ -640,9 +640,10 @@ def numbers_from_tables(wb: WorkbookData) -> list[TextCell]:
 
 def _package_finding(code: str, pt: PackageText, hits: list[P.Hit]) -> Finding:
     m = _CELL.fullmatch((pt.cell or "").replace("$", ""))
-    return Finding(code, M.severity(code), pt.sheet, int(m[2]) if m else None, None,
-                   pt.cell if m else None, plain(pt.value),
-                   M.render(code, where=pt.place, **_hit_fields(hits)))  # fmt: skip
+    return P.mask_finding(Finding(
+        code, M.severity(code), pt.sheet, int(m[2]) if m else None, None,
+        pt.cell if m else None, plain(pt.value),
+        M.render(code, where=pt.place, **_hit_fields(hits))))  # fmt: skip
 
 
 @rule
