@@ -35,7 +35,7 @@ from . import contract as C
 from . import errors, read
 from . import package_texts as PT
 from . import sheets as S
-from .export import ExportRefused, PersonalDataRefused
+from .export import ExportRefused
 from .model import COMMENT, Finding, PackageText, WorkbookData, severity_counts
 from .pipeline import Analysis, analyse, refuse_unreadable
 from .read import norm_header
@@ -534,11 +534,23 @@ def arssammanstallning(book: xw.Book | None = None) -> None:
     alert(book, text, problem=bool(analysis.errors))
 
 
-def _show_refusal(book: xw.Book, analysis: Analysis, exc: Exception) -> None:
-    """A refused export or report: the Kontroll sheet with the findings, and the message."""
-    write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
-    where = "" if C.CHECK_SHEET in exc.message else f"\n\nCellerna står på fliken {C.CHECK_SHEET}."
-    alert(book, exc.message + where, problem=True)
+def _leaving_file(book: xw.Book, action: str, write: Callable[[Path, Analysis], Path],
+                  ) -> tuple[Path, Analysis] | None:  # fmt: skip
+    """The two buttons whose file leaves the hub (Word-rapport, Exportera): the saved
+    workbook's folder, the strict analysis, then ``write``. A refusal (an identity number, no
+    kommun or year) writes nothing; the coach gets the Kontroll sheet and the message."""
+    folder = _folder(book, action)
+    if folder is None:
+        return None
+    analysis = _analysis(book, strict=True)
+    try:
+        return write(folder, analysis), analysis
+    except ExportRefused as exc:  # PersonalDataRefused too
+        write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
+        where = "" if C.CHECK_SHEET in exc.message else \
+            f"\n\nCellerna står på fliken {C.CHECK_SHEET}."  # fmt: skip
+        alert(book, exc.message + where, problem=True)
+        return None
 
 
 @_button("skapar Word-rapporten …")
@@ -546,17 +558,12 @@ def rapport(book: xw.Book | None = None) -> Path | None:
     """Word-rapport: <arbetsbok>_verksamhetsberattelse.docx next to the workbook."""
     from .report import write_report
 
-    folder = _folder(book, "Word-rapport")
-    if folder is None:
+    done = _leaving_file(book, "Word-rapport", lambda folder, analysis: write_report(
+        analysis.wb, folder / f"{book_path(book).stem}_verksamhetsberattelse.docx",
+        summary=analysis.summary, findings=analysis.findings))  # fmt: skip
+    if done is None:
         return None
-    analysis = _analysis(book, strict=True)
-    out = folder / f"{book_path(book).stem}_verksamhetsberattelse.docx"
-    try:
-        path = write_report(analysis.wb, out, summary=analysis.summary,
-                            findings=analysis.findings)  # fmt: skip
-    except PersonalDataRefused as exc:
-        _show_refusal(book, analysis, exc)
-        return None
+    path, analysis = done
     text = f"Word-rapporten är sparad: {path}"
     if analysis.errors:
         text += (f"\n\nObs! Kontrollen hittade {_counts_text(analysis.findings)}. Klicka på "
@@ -570,19 +577,14 @@ def exportera(book: xw.Book | None = None) -> Path | None:
     """Exportera till regionen: Halsocenter_<Kommun>_<År>.xlsx next to the workbook."""
     from .region import export
 
-    folder = _folder(book, "Exportera till regionen")
-    if folder is None:
+    done = _leaving_file(book, "Exportera till regionen", lambda folder, analysis: export(
+        analysis.wb, folder, summary=analysis.summary, findings=analysis.findings))
+    if done is None:
         return None
-    analysis = _analysis(book, strict=True)
-    try:
-        path = export(analysis.wb, folder, summary=analysis.summary, findings=analysis.findings)
-    except ExportRefused as exc:
-        _show_refusal(book, analysis, exc)
-        return None
-    alert(book, f"Filen till regionen är sparad: {path}\n\nDen innehåller bara sammanräknade "
-                "tal, inga rader med personer. Skicka den till regionen som ni kommit överens "
-                "om.")  # fmt: skip
-    return path
+    alert(book, f"Filen till regionen är sparad: {done[0]}\n\nDen innehåller bara "
+                "sammanräknade tal, inga rader med personer. Skicka den till regionen som ni "
+                "kommit överens om.")  # fmt: skip
+    return done[0]
 
 
 @_button("skapar nästa års arbetsbok …")
