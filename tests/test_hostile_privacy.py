@@ -181,7 +181,7 @@ def test_live_excel_sees_names_comments_and_properties(tmp_path):
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     import xlwings as xw
 
-    from halsocenter import excel
+    from halsocenter.live_read import read_book
     from xlwings_payload import book_payload
 
     wanted = [p for p in PLANTED if p.name in (
@@ -190,7 +190,7 @@ def test_live_excel_sees_names_comments_and_properties(tmp_path):
     pairs = [(p, number_for(p)) for p in wanted]
     src = build(tmp_path / "Eksjo_2024.xlsx", pairs)
     book = xw.Book(json=book_payload(src, name=str(src)))
-    findings = [f for f in validate(excel.read_book(book)) if f.code == "personal_id"]
+    findings = [f for f in validate(read_book(book)) if f.code == "personal_id"]
     for p, number in pairs:
         assert [f for f in findings if p.place in f.message
                 and f"{number.short[:4]}**-****" in f.message], p.name  # fmt: skip
