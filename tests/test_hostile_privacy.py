@@ -208,3 +208,13 @@ def test_package_texts_of_a_damaged_part_add_nothing(tmp_path):
     zip_edit(src, {part: lambda _: b"<not xml"})
     wb = read_workbook(src)
     assert not [t for t in wb.package_texts if t.kind == "comment"]
+
+
+def test_a_cell_that_looks_like_console_markup_is_printed_as_text(tmp_path, capsys):
+    """Findings quote cells; "[/red]" typed in a list column once crashed the check's table."""
+    src = build(tmp_path / "Eksjo_2024.xlsx", [])
+    wb = openpyxl.load_workbook(src)
+    wb["Remisser"]["C5"] = "[/red] [bold]FaR"
+    wb.save(src)
+    code, out, err = run(capsys, "check", src)
+    assert code == 1 and "[/red] [bold]FaR" in out and "oväntat" not in err

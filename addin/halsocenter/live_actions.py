@@ -115,7 +115,9 @@ def run(host: Host, book: xw.Book, what: str, action: Callable[[xw.Book, Host], 
             where = host.log(exc)
             message = (f"Något gick fel ({type(exc).__name__}: {exc}). Inga uppgifter som du "
                        f"skrivit har ändrats.{where} Kontakta supporten och bifoga filen.")  # fmt: skip
-        host.alert(book, message, problem=True)
+        from .privacy import mask_text  # a message may quote a sheet name or a cell
+
+        host.alert(book, mask_text(message), problem=True)
         return None
     finally:
         host.progress(book, None)
