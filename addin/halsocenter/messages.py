@@ -117,8 +117,7 @@ MESSAGES: dict[str, Template] = {
     # ---- personal data
     "personal_id": Template(
         "error", "{where}: här står {kind} ({masked}). Arbetsboken får inte innehålla "
-        "personnummer eller samordningsnummer, inte heller i kommentarer, fliknamn eller "
-        "filens egenskaper; ta bort det eller byt till löpnummer."),
+        "personnummer eller samordningsnummer någonstans; ta bort det eller byt till löpnummer."),
     "contact_info": Template(
         "warning", "{where}: texten innehåller {kind} ({masked}). Skriv inte deltagares "
         "kontaktuppgifter i arbetsboken; ta bort uppgiften."),
