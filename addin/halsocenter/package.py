@@ -13,8 +13,9 @@ package (the zip) directly:
   a sheet of the same name in the input is replaced at its position and the parts only it used
   are removed;
 * only the parts that must list the new sheets are rewritten: ``[Content_Types].xml``, the
-  workbook part and its rels, ``styles.xml`` (entries are only appended, never changed, and only
-  when the input lacks an identical one, so running again on the output adds nothing) and, when
+  workbook part and its rels, the sheet list in ``docProps/app.xml``, ``styles.xml`` (entries
+  are only appended, never changed, and only when the input lacks an identical one, so running
+  again on the output adds nothing) and, when
   a replaced sheet had formulas in it, ``calcChain.xml`` is dropped (it is a cache Excel rebuilds;
   a chain naming cells that no longer hold formulas is what makes Excel "repair" a file).
 
@@ -55,6 +56,9 @@ RT_STYLES = REL_NS + "/styles"
 RT_SHARED_STRINGS = REL_NS + "/sharedStrings"
 RT_CALC_CHAIN = REL_NS + "/calcChain"
 RT_TABLE = REL_NS + "/table"
+RT_EXTENDED_PROPS = REL_NS + "/extended-properties"
+EP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -478,6 +482,11 @@ def _plan(src: _Package, gen: _Package) -> _Plan:
             sheets_el.append(new)
     _merge_defined_names(wb, gwb, replaced, dst_index)
     plan.changed[wb_part] = _serialize(wb)
+    old_names = [el.get("name", "") for el, _ in src_sheets]
+    new_names = [el.get("name", "") for el in sheets_el.findall(_q("sheet"))]
+    app = _app_properties(src, old_names, new_names)
+    if app is not None:
+        plan.changed[app[0]] = app[1]
 
     for el in list(wb_rels):
         if el.get("Id") in drop_rids:
@@ -499,6 +508,50 @@ def _plan(src: _Package, gen: _Package) -> _Plan:
             etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + name, ContentType=ctype)
     plan.changed[src.name(CONTENT_TYPES)] = _serialize(ct)
     return plan
+
+
+def _app_properties(pkg: _Package, old: list[str], new: list[str]) -> tuple[str, bytes] | None:
+    """``docProps/app.xml`` with its sheet list (TitlesOfParts/HeadingPairs) made ``new``.
+
+    Excel lists the sheets there as one group of titles (named "Worksheets", "Kalkylblad", ...
+    in the author's language) next to groups such as named ranges. The group whose titles were
+    the old sheets gets the new ones; other groups are kept. None when there is nothing to fix.
+    """
+    part = next((r.target for r in pkg.rels("") if r.type == RT_EXTENDED_PROPS
+                 and r.target and pkg.has(r.target)), None)  # fmt: skip
+    if part is None:
+        return None
+    root = _parse(pkg.read(part))
+    pairs = root.find(f"{{{EP_NS}}}HeadingPairs/{{{VT_NS}}}vector")
+    titles = root.find(f"{{{EP_NS}}}TitlesOfParts/{{{VT_NS}}}vector")
+    if pairs is None or titles is None:
+        return None
+    variants = [v[0] for v in pairs.findall(f"{{{VT_NS}}}variant") if len(v)]
+    names = [el.text or "" for el in titles]
+    groups, at = [], 0
+    for label, count in zip(variants[::2], variants[1::2], strict=False):
+        n = int(count.text or 0)
+        groups.append([label.text or "", names[at:at + n]])
+        at += n
+    if at != len(names):
+        return None  # not a list Excel wrote: leave it to Excel
+    sheets = next((g for g in groups if g[1] and set(g[1]) <= set(old)), None)
+    if sheets is None:
+        return None
+    # sheets listed in another group (chart sheets under "Charts") stay there
+    elsewhere = {n for g in groups if g is not sheets for n in g[1]} & set(old)
+    listed = [n for n in new if n not in elsewhere]
+    if sheets[1] == listed:
+        return None
+    sheets[1] = listed
+    for variant, (_, items) in zip(variants[1::2], groups, strict=True):
+        variant.text = str(len(items))
+    titles[:] = []
+    for _, items in groups:
+        for name in items:
+            etree.SubElement(titles, f"{{{VT_NS}}}lpstr").text = name
+    titles.set("size", str(len(titles)))
+    return pkg.name(part), _serialize(root)
 
 
 def _workbook_target(pkg: _Package, rtype: str) -> str | None:

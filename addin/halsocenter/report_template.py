@@ -320,6 +320,7 @@ def build_template() -> Document:
     _local(doc)
     _statistics(doc)
     _plan(doc)
+    _strict_office_parts(doc)
     props = doc.core_properties
     props.title = "Verksamhetsberättelse och verksamhetsplan för Hälsocenter"
     props.subject = "Hälsocenter i Jönköpings län"
@@ -340,6 +341,9 @@ def _page_setup(doc) -> None:
     section.header_distance = Cm(1.2)
     section.footer_distance = Cm(1.0)
     section.different_first_page_header_footer = True
+    # The cover has no footer: say so with an empty first-page footer of its own rather than
+    # leave titlePg pointing at nothing (Word then falls back to whatever it guesses).
+    section.first_page_footer.is_linked_to_previous = False
     footer = section.footer
     para = footer.paragraphs[0]
     para.style = doc.styles["Footer"]
@@ -354,6 +358,25 @@ def _page_setup(doc) -> None:
     _field(para, "PAGE")
     para.add_run(" av ")
     _field(para, "NUMPAGES")
+
+
+def _strict_office_parts(doc) -> None:
+    """Leave nothing from python-docx's default template that Word would have to repair.
+
+    - ``w:zoom`` needs ``w:percent`` (ECMA-376 Part 1, 17.15.1.95); the default has only
+      ``w:val="bestFit"``.
+    - ``stylesWithEffects.xml`` is Word 2010's copy of the styles; the default's copy no longer
+      matches ``styles.xml`` once styles are added. Word 2013 and later write no such part and
+      rebuild it from ``styles.xml``, so the part, its relationship and its content type go.
+    - ``docProps/thumbnail.jpeg`` is a picture of the default's empty page.
+    """
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
+    for owner in (doc.part, doc.part.package):
+        for rid, rel in list(owner.rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/metadata/thumbnail")):
+                del owner.rels[rid]
 
 
 def _cover(doc) -> None:
