@@ -88,7 +88,8 @@ DASHES = {"bindestreck": "-", "tankstreck": "\u2013", "långt tankstreck": "\u20
           "litet tankstreck": "\ufe58", "helbreddsstreck": "\uff0d"}  # fmt: skip
 SPACES = {"mellanslag": " ", "två mellanslag": "  ", "hårt mellanslag": "\u00a0",
           "smalt mellanslag": "\u2009", "smalt hårt mellanslag": "\u202f", "tab": "\t",
-          "radbrytning": "\n", "CRLF": "\r\n", "helbreddsmellanslag": "\u3000"}  # fmt: skip
+          "radbrytning": "\n", "CRLF": "\r\n", "tom rad emellan": "\r\n\r\n",
+          "helbreddsmellanslag": "\u3000"}  # fmt: skip
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 

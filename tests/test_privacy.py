@@ -347,3 +347,10 @@ def test_mask_value_and_mask_finding_hide_every_field():
     assert mask_value(int(number)) == "6606**-****" and mask_value(date(2024, 1, 1)) == \
         date(2024, 1, 1)
     assert mask_finding(Finding("x", "info", "Remisser", 1, None, None, 3, "ok")).message == "ok"
+
+
+def test_a_number_followed_by_a_count_is_still_found():
+    """Only a split date runs on into a date range; "850101-1234 - 3 besök" is a number."""
+    number = make_number(date(1985, 1, 1), 123, False, "10-")
+    for text in (f"{number} - 3 besök", f"{number}-12", f"{number[:6]} {number[7:]} -1"):
+        assert [h.kind for h in identity_hits(text)] == [PERSONNUMMER], text

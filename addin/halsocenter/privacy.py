@@ -192,8 +192,9 @@ def normalise(text: str) -> str:
 
 # --------------------------------------------------------------------------- identity numbers
 
-_CHAIN = re.compile(r"[0-9]+(?:[ .+\-]{1,5}[0-9]+)*")
-"""Digit groups joined by short runs of separators (in normalised text)."""
+_CHAIN = re.compile(r"[0-9]+(?:[ .+\-]{1,8}[0-9]+)*")
+"""Digit groups joined by short runs of separators (in normalised text): up to eight, so a
+blank line or a spaced-out dash between date and number still joins them."""
 _GROUP = re.compile(r"[0-9]+")
 _DATE_CUTS = {6: frozenset({2, 4}), 8: frozenset({4, 6})}
 """Where a person splits the date part: YY MM DD, YYYY MM DD (any subset of those places)."""
@@ -217,8 +218,8 @@ def _split_date(seps: dict[int, str], date_len: int) -> bool:
 
 
 def _continues_as_date(chain: str, groups: list[re.Match], last: int) -> bool:
-    """True when the candidate's last group (its own four digits) runs on as the start of a
-    date or löpnummer: ``2024-03-05 - 2024-04-05``, ``2024-03-05 2024-017``."""
+    """True when the four digits after a split date run on as the start of a date or a
+    löpnummer: ``2024-03-05 - 2024-04-05``, ``2024-03-05 - 2024-017`` are no numbers."""
     if last + 1 >= len(groups):
         return False
     between = chain[groups[last].end():groups[last + 1].start()]
@@ -242,10 +243,10 @@ def _identity_in_chain(chain: str, offset: int) -> Iterable[tuple[str, int, int,
                 continue
             date_len = len(digits) - 4
             separator = seps.get(date_len, "")
-            if separator and _continues_as_date(chain, groups, last):
-                continue
-            if _split_date(seps, date_len) and not ("-" in separator or "+" in separator):
-                continue  # 2024-03-05 1030 is a date and a time; 1985-01-01-1234 a number
+            if _split_date(seps, date_len) and (
+                    not ("-" in separator or "+" in separator)
+                    or _continues_as_date(chain, groups, last)):
+                continue  # a date and a time or a date range; 1985-01-01-1234 is a number
             kind = classify_number(digits[:date_len], digits[date_len:],
                                    "+" if "+" in separator else "")  # fmt: skip
             if kind:
@@ -257,6 +258,7 @@ def _identity_in_chain(chain: str, offset: int) -> Iterable[tuple[str, int, int,
 
 
 def _identity_hits_text(text: str) -> list[Hit]:
+    """Identity numbers in ``text``, searched in its normalised form, spans mapped back."""
     norm, origin = _normalised(text)
     hits = []
     for chain in _CHAIN.finditer(norm):
