@@ -234,6 +234,22 @@ def test_arssammanstallning_writes_what_the_file_writer_writes(files):
     assert mode == "critical" and "1 fel" in message  # the personnummer
 
 
+def test_arssammanstallning_of_an_empty_year_writes_words_not_charts(tmp_path):
+    path = template.write_template(tmp_path / "Habo_2025.xlsx", kommun="Habo", year=2025)
+    payload = book_payload(path)
+    actions = press(excel.arssammanstallning, payload)
+    assert writes(payload, actions, C.SUMMARY_SHEET, "addChart") == []
+    layout = S.summary_blocks(pipeline.analyse(read.read_workbook(path)).summary)
+    placeholders = [b for b in layout.blocks if b.name.startswith("tom_")]
+    assert len(placeholders) == 4
+    for b in placeholders:
+        assert block_at(payload, actions, C.SUMMARY_SHEET, b.top, b.left) == [
+            [b.title], [S.TXT_NO_DATA_YET]]
+    activated = [a for a in actions if a["func"] == "activateSheet"]
+    names = sheets_per_action(payload, actions)
+    assert activated and names[actions.index(activated[-1])] == C.SUMMARY_SHEET
+
+
 @pytest.mark.parametrize("button", [excel.kontrollera, excel.arssammanstallning])
 def test_no_action_touches_an_input_sheet(files, button):
     payload = book_payload(files["n"])

@@ -6,6 +6,7 @@ so every failure below is the injected fault and nothing else.
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from collections.abc import Callable
@@ -23,6 +24,15 @@ from ooxml import cfbcheck, schema, validate_package
 WORD_TEMPLATE = ROOT / "workbook_template" / "rapportmall.docx"
 SHEET = "xl/worksheets/sheet2.xml"  # Remisser, with tblRemisser (A1:O2)
 TABLE = "xl/tables/table1.xml"
+
+
+def _header_style() -> bytes:
+    """The style index of the template's header cells (it moves when the template's look does)."""
+    with zipfile.ZipFile(TEMPLATE) as zf:
+        return re.search(rb'<c r="A1" s="(\d+)"', zf.read(SHEET)).group(1)
+
+
+HEAD_S = _header_style()
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 Edit = Callable[[bytes], bytes] | None
 
@@ -104,14 +114,15 @@ SINGLE_EDITS = [
     ("a relationship to a part of the wrong kind", TEMPLATE, "xl/worksheets/_rels/sheet2.xml.rels",
      b"/xl/tables/table1.xml", b"/xl/styles.xml", "rId1 (table) targets xl/styles.xml"),
     ("an unknown style index", TEMPLATE, SHEET,
-     b'r="A1" s="9"', b'r="A1" s="999"', "cell A1 has style 999"),
+     b'r="A1" s="' + HEAD_S + b'"', b'r="A1" s="999"', "cell A1 has style 999"),
     ("a table header that differs from its column", TEMPLATE, SHEET,
      b"<t>Inkom</t>", b"<t>Inkommen</t>",
      "header cell Remisser!B1 is 'Inkommen', the column is named 'Inkom'"),
     ("a defined name pointing at a missing sheet", TEMPLATE, "xl/workbook.xml",
      b"'Listor'!", b"'Listor gammal'!", "points at missing sheet 'Listor gammal'"),
     ("cells out of column order", TEMPLATE, SHEET,
-     b'<c r="B1" s="9"', b'<c r="A1" s="9"', "cell A1 is out of place in row 1"),
+     b'<c r="B1" s="' + HEAD_S + b'"', b'<c r="A1" s="' + HEAD_S + b'"',
+     "cell A1 is out of place in row 1"),
     ("overlapping merged ranges", TEMPLATE, SHEET, b"</sheetData><dataValidations",
      b'</sheetData><mergeCells count="2"><mergeCell ref="Q1:R2"/><mergeCell ref="R2:S3"/>'
      b"</mergeCells><dataValidations", "merged ranges Q1:R2 and R2:S3 overlap"),
@@ -244,8 +255,8 @@ def test_a_part_whose_root_does_not_fit_its_content_type_is_caught(tmp_path):
 
 def test_a_shared_string_out_of_range_is_caught(tmp_path):
     bad = rewrite(TEMPLATE, tmp_path / "sst.xlsx",
-                  {SHEET: sub(b'<c r="A1" s="9" t="inlineStr"><is><t>L&#246;pnummer</t></is></c>',
-                              b'<c r="A1" s="9" t="s"><v>5</v></c>')})
+                  {SHEET: sub(b'<c r="A1" s="' + HEAD_S + b'" t="inlineStr"><is><t>L&#246;pnummer'
+                              b'</t></is></c>', b'<c r="A1" s="' + HEAD_S + b'" t="s"><v>5</v></c>')})
     assert "shared-string" in rules(bad)
 
 

@@ -371,7 +371,46 @@ def _sheet_entries(pkg: _Package, wb: etree._Element) -> list[tuple[etree._Eleme
     return out
 
 
-def _plan(src: _Package, gen: _Package) -> _Plan:
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s/>]")
+_TAB_SELECTED = re.compile(
+    rb"""(<(?:[\w.-]+:)?sheetView\b[^>]*?)\s+tabSelected\s*=\s*(["'])(?:1|true)\2""")
+HEAD_LIMIT = 1 << 20
+"""How far into a sheet part its sheetViews may start (they come before the cell data)."""
+
+
+def _deselected(pkg: _Package, part: str) -> bytes | None:
+    """The sheet part without ``tabSelected`` on its views, or None when it had none.
+
+    Only the head before ``sheetData`` is searched and changed; the cells are passed through as
+    bytes, so a big selected sheet costs one inflate and deflate, not an XML parse."""
+    head = b""
+    with pkg.zf.open(pkg.name(part)) as fh:
+        while len(head) < HEAD_LIMIT:
+            chunk = fh.read(1 << 16)
+            head += chunk
+            if not chunk or _SHEET_DATA.search(head):
+                break
+    found = _SHEET_DATA.search(head)
+    end = found.start() if found else len(head)
+    if not _TAB_SELECTED.search(head, 0, end):
+        return None
+    data = pkg.read(part)
+    return _TAB_SELECTED.sub(rb"\1", data[:end]) + data[end:]
+
+
+def _workbook_view(wb: etree._Element) -> etree._Element:
+    """The workbook's first window, created (before the sheet list) when it has none."""
+    views = wb.find(_q("bookViews"))
+    if views is None:
+        views = etree.Element(_q("bookViews"))
+        wb.find(_q("sheets")).addprevious(views)
+    view = views.find(_q("workbookView"))
+    if view is None:
+        view = etree.SubElement(views, _q("workbookView"))
+    return view
+
+
+def _plan(src: _Package, gen: _Package, activate: str | None = None) -> _Plan:
     plan = _Plan()
     wb_part = src.workbook
     wb = _parse(src.read(wb_part))
@@ -437,6 +476,18 @@ def _plan(src: _Package, gen: _Package) -> _Plan:
     table_ids, table_names = _tables_in_use(src, wb, plan.removed)
     view = wb.find(f"{_q('bookViews')}/{_q('workbookView')}")
     active = int(view.get("activeTab", "0")) if view is not None else 0
+    wanted = [i for i, n in enumerate(names) if activate and n.casefold() == activate.casefold()]
+    if wanted:  # open on a generated sheet: make it the active tab and the only selected one
+        active = dst_index[wanted[0]]
+        view = _workbook_view(wb)
+        view.set("activeTab", str(active))
+        if int(view.get("firstSheet", "0")) > active:
+            view.set("firstSheet", str(active))
+        for i, (_, part) in enumerate(src_sheets):
+            if i not in replaced and part and part not in plan.removed:
+                data = _deselected(src, part)
+                if data is not None:
+                    plan.changed[part] = data
 
     # the generated sheets and everything they reach, under fresh names
     renamed: dict[str, str] = {}
@@ -815,13 +866,15 @@ def _generated_bytes(generated) -> bytes:
     return buf.getvalue()
 
 
-def write_with_sheets(src: Path, generated, dst: Path) -> None:
+def write_with_sheets(src: Path, generated, dst: Path, *, activate: str | None = None) -> None:
     """Write ``dst``: a copy of ``src`` with every sheet of ``generated`` added or replaced.
 
     ``generated`` is an openpyxl Workbook, the bytes of an .xlsx, or a path to one. A sheet
     whose name (ignoring case) is in ``src`` replaces that sheet at its position; the others are
-    appended. Every other part of ``src`` is copied as the same zip entry bytes. ``src`` is
-    never modified; ``dst`` is written atomically; ``dst`` being ``src`` is a ValueError."""
+    appended. ``activate`` names a generated sheet the file opens on: it becomes the active and
+    only selected tab (input sheets lose ``tabSelected``, nothing else). Every other part of
+    ``src`` is copied as the same zip entry bytes. ``src`` is never modified; ``dst`` is
+    written atomically; ``dst`` being ``src`` is a ValueError."""
     src, dst = Path(src), Path(dst)
     if same_file(src, dst):
         raise ValueError("Utfilen får inte vara samma fil som arbetsboken.")
@@ -829,7 +882,7 @@ def write_with_sheets(src: Path, generated, dst: Path) -> None:
     def write(tmp: Path) -> None:
         with (tmp.open("wb") as out, zipfile.ZipFile(src) as szf,
               zipfile.ZipFile(io.BytesIO(gen_data)) as gzf):  # fmt: skip
-            plan = _plan(_Package(szf), _Package(gzf))
+            plan = _plan(_Package(szf), _Package(gzf), activate)
             try:
                 _write_raw(src, szf.infolist(), plan, out)
             except _NeedsZip64:

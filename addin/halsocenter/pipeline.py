@@ -76,5 +76,5 @@ def write_summary(src: Path, dst: Path | None = None) -> tuple[Path, Analysis]:
     generated = build_generated(analysis.summary, analysis.findings,
                                 sheet_names_in_input=wb.sheet_names,
                                 created=datetime.now().replace(microsecond=0))  # fmt: skip
-    write_with_sheets(src, generated, dst)
+    write_with_sheets(src, generated, dst, activate=C.SUMMARY_SHEET)
     return dst, analysis
