@@ -4,11 +4,12 @@ Aggregates only: the Rapportdata figures, the plan, earlier years' totals, versi
 findings without their cell values. Nothing row-level (no Löpnummer, no Kommentar) ever leaves
 the workbook, and the export is refused while a personnummer or samordningsnummer is in it.
 
-Masking (``mask_below=n``): in the breakdowns by Kön, Åldersgrupp and Fokus (levnadsvana) every
-value 1..n-1 is written as an empty Värde with ``Maskerad = Ja`` — never as 0. Fokus is masked
+Masking (``mask_below=n``, ``mask_rows``): in the breakdowns by Kön, Åldersgrupp and Fokus
+(levnadsvana) every value 1..n-1 is written as an empty Värde with ``Maskerad = Ja`` — never as
+0 — and enough other cells of the same breakdown are masked with it that none of them can be
+recomputed from the total and the cells still shown (complementary suppression). Fokus is masked
 too because a hub's lifestyle focus (tobacco, alcohol, sleep, stress) is health information that
-a small count could tie to a person. When a breakdown has exactly one masked value it could be
-recomputed from the total, so the smallest other non-zero value of that breakdown is masked too.
+a small count could tie to a person.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from . import __version__
 from . import contract as C
 from .atomic import atomic_write
 from .layout import Layout
+from .messages import where_of
 from .model import Finding, WorkbookData, severity_counts
 from .privacy import PERSONAL_ID
 from .summary import FigureRow, PlanRow, Summary
@@ -118,8 +120,93 @@ def personal_data_errors(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error" and f.code == PERSONAL_ID]
 
 
+MAX_PLACES_SHOWN = 5
+
+
+def identity_refusal(stopped: str, findings: Sequence[Finding]) -> str:
+    """The Swedish refusal of a file that would leave the hub: how many identity numbers, and
+    where the first ones are (place and masked value, never the number itself)."""
+    def shown(value) -> str:
+        text = str(value) if value is not None else ""
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    places = [f"{where_of(f.message)} (”{shown(f.value)}”)" if f.value is not None
+              else where_of(f.message) for f in findings[:MAX_PLACES_SHOWN]]  # fmt: skip
+    more = (f" och {len(findings) - MAX_PLACES_SHOWN} till"
+            if len(findings) > MAX_PLACES_SHOWN else "")  # fmt: skip
+    count = f"{len(findings)} ställe" if len(findings) == 1 else f"{len(findings)} ställen"
+    return (f"{stopped}: arbetsboken innehåller personnummer eller samordningsnummer på {count}: "
+            f"{'; '.join(places)}{more}. Ta bort dem (alla står på fliken {CHECK_SHEET}) och "
+            "försök igen.")
+
+
+class PersonalDataRefused(ExportRefused):
+    """An identity number is in the workbook, so a file that leaves the hub (the export, the
+    Word report) is not written. The message names each place with the number masked."""
+
+    def __init__(self, stopped: str, findings: Sequence[Finding], title: str):
+        super().__init__(identity_refusal(stopped, findings), findings)
+        self.title = title
+
+
+def refuse_identity_numbers(findings: Iterable[Finding], *, report: bool = False) -> None:
+    """Raise ``PersonalDataRefused`` when ``findings`` hold an identity number."""
+    bad = personal_data_errors(findings)
+    if bad:
+        if report:
+            raise PersonalDataRefused("Word-rapporten skapades inte", bad,
+                                      "Personuppgifter som stoppar Word-rapporten")
+        raise PersonalDataRefused("Exporten stoppades", bad,
+                                  "Personuppgifter som stoppar exporten")
+
+
+def suppress(values: Sequence[float | None], mask_below: int) -> set[int]:
+    """Which cells of one breakdown to mask: primary and complementary suppression.
+
+    The breakdown's total is taken as known — even when it is not printed beside it, every
+    unmasked breakdown of the same figure (Typ, Månad…) adds up to it. The guarantee, for a
+    reader who knows the total, every cell shown (zeros included) and which cells are masked:
+
+    * no masked cell has only one possible value (masked cells are whole numbers ≥ 0 that add
+      up to the total minus the cells shown) — this holds whenever two or more cells are
+      masked, so a single masked cell is never left alone;
+    * when every masked cell is a small one (1..n-1, as the reader can read from
+      "Maskerade under n"), the small cells still leave each masked cell two possible values:
+      two 1s out of a remainder of 2, or all n-1, would not (unless the whole breakdown is
+      masked already and nothing more can be).
+
+    Rule: mask every value ``0 < v < mask_below``; while the guarantee fails, also mask the
+    smallest non-zero value still shown, or, when none is left, every zero still shown
+    (masking one chosen zero would tell which masked cell holds the count). A breakdown of a
+    single category is the total itself and cannot be protected by its own cells. A value of
+    None (not computable) counts as neither shown nor masked."""
+    known = [i for i, v in enumerate(values) if v is not None]
+    small = {i for i in known if 0 < values[i] < mask_below}
+    masked = set(small)
+
+    def determined() -> bool:
+        if len(masked) == 1:
+            return True
+        if masked <= small:  # each in 1..n-1: pinned when all are 1 or all are n-1
+            rest = sum(values[i] for i in masked)
+            return rest in (len(masked), len(masked) * (mask_below - 1))
+        return False
+
+    while masked and determined():
+        shown = [i for i in known if i not in masked]
+        if not shown:
+            break
+        nonzero = [i for i in shown if values[i]]
+        if nonzero:
+            masked.add(min(nonzero, key=lambda i: (values[i], i)))
+        else:
+            masked.update(shown)
+    return masked
+
+
 def mask_rows(figures: Iterable[FigureRow], mask_below: int | None) -> list[ExportRow]:
-    """Rows with small demographic counts masked (primary and secondary suppression)."""
+    """Rows with small demographic counts masked (``suppress`` per breakdown): empty Värde and
+    ``Maskerad = Ja``, never 0."""
     rows = [ExportRow(f.key, f.dimension, f.value) for f in figures]
     if not mask_below or mask_below <= 1:
         return rows
@@ -130,12 +217,8 @@ def mask_rows(figures: Iterable[FigureRow], mask_below: int | None) -> list[Expo
             groups.setdefault((row.key, name), []).append(i)
     masked: set[int] = set()
     for members in groups.values():
-        small = [i for i in members if rows[i].value is not None and 0 < rows[i].value < mask_below]
-        masked.update(small)
-        if len(small) == 1:
-            others = [i for i in members if i not in masked and rows[i].value]
-            if others:
-                masked.add(min(others, key=lambda i: rows[i].value))
+        chosen = suppress([rows[i].value for i in members], mask_below)
+        masked.update(members[j] for j in chosen)
     return [ExportRow(r.key, r.dimension, None, True) if i in masked else r
             for i, r in enumerate(rows)]  # fmt: skip
 
@@ -308,11 +391,7 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
                  mask_below: int | None = None, source_name: str | None = None,
                  created: datetime | None = None) -> Path:  # fmt: skip
     """Write the export file for an already computed year. Refuses on personal-data errors."""
-    bad = personal_data_errors(findings)
-    if bad:
-        raise ExportRefused(
-            f"Exporten stoppades: arbetsboken innehåller {len(bad)} personnummer eller "
-            "samordningsnummer (se fliken Kontroll). Ta bort dem och exportera igen.", bad)
+    refuse_identity_numbers(findings)
     if not summary.kommun or summary.year is None:
         raise ExportRefused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
                             "fliken Start.")  # fmt: skip
@@ -385,6 +464,7 @@ def export(wb: WorkbookData, out_dir: Path, *, summary: Summary | None = None,
         from .validate import validate
 
         findings = validate(wb)
+    refuse_identity_numbers(findings)  # before computing anything
     if summary is None:
         from .stats import compute
 
