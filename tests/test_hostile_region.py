@@ -505,3 +505,17 @@ def test_a_later_file_from_outside_the_county_does_not_set_the_year(tmp_path, cl
     assert top[0][0].endswith(f"sammanställning {YEAR}")
     assert top[2][0] == f"4 av 13 kommuner har rapporterat för {YEAR}."
     assert summary["years"] == [YEAR, YEAR + 1]
+
+
+def test_a_number_that_lost_its_leading_zeros_is_screened_like_the_coach_check_screens_it():
+    """One guard: a personnummer of a 2000s birth stored as a number loses its leading zeros
+    (0001011234 -> 1011234); the region flags it exactly where the coach's check does."""
+    from halsocenter.privacy import contains_identity_number, luhn_ok
+
+    serial = next(f"{n:04d}" for n in range(1000, 10000) if luhn_ok(f"000101{n:04d}"))
+    stored = int(f"000101{serial}")
+    assert stored < 10_000_000 and contains_identity_number(stored)
+    kept, problems = S.screen_rows([S.RawRow(2, "remisser", None, 10),
+                                    S.RawRow(3, "uteblev", None, stored)], "Rapportdata")
+    assert [r.key for r in kept] == ["remisser"]
+    assert [p.kind for p in problems] == [S.KIND_IDENTITY]

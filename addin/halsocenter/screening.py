@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 
 from . import contract as C
 from .export import ExportRow
-from .privacy import IDENTITY_KINDS, Hit, find_identifiers, number_identifier
+from .privacy import Hit, identity_hits, mask_identity, may_be_identity_number
 from .summary import PlanRow
 
 COUNTY = "Länet"
@@ -117,31 +117,28 @@ class Refused(Exception):
 def identity(value: Any) -> Hit | None:
     """The first personnummer or samordningsnummer in ``value`` (text or number), else None.
 
-    The one place the region asks the privacy guard; everything below goes through here.
-    Texts repeat across a county's files (keys, dimensions), so each is judged once; a number
-    below ten million has too few digits to be one."""
+    The one place the region asks the privacy guard (``privacy.identity_hits``, the same guard
+    the coach's check runs); texts repeat across a county's files (keys, dimensions), so each
+    is judged once, and a number that cannot be one in any stored form costs no call."""
     t = type(value)
     if t is str:
         return _text_identity(value)
-    if (t is float or t is int) and -1e7 < value < 1e7:
+    if not may_be_identity_number(value):
         return None
-    if t is float and not math.isfinite(value):
-        return None  # infinity or NaN (privacy.number_identifier would raise on int(inf))
-    return number_identifier(value)
+    hits = identity_hits(value)
+    return hits[0] if hits else None
 
 
 @lru_cache(maxsize=65536)
 def _text_identity(text: str) -> Hit | None:
-    return next((h for h in find_identifiers(text) if h.kind in IDENTITY_KINDS), None)
+    hits = identity_hits(text)
+    return hits[0] if hits else None
 
 
 def mask_identities(text: str) -> str:
     """``text`` with every identity number replaced by its masked form (phone numbers and
     e-mail addresses are left as typed: a hub's own phone number belongs in its plan)."""
-    hits = [h for h in find_identifiers(text) if h.kind in IDENTITY_KINDS]
-    for h in reversed(hits):
-        text = text[:h.start] + h.masked + text[h.end:]
-    return text
+    return mask_identity(text)
 
 
 def _identity_problem(hit: Hit, sheet: str | None, row: int | None, column: str | None,
@@ -164,7 +161,7 @@ def scan_sheet(name: str, rows: Sequence[Sequence[Any]], header: bool = True) ->
             if t is str:
                 if not value or value in clean:
                     continue
-            elif (t is float or t is int) and -1e7 < value < 1e7 or value is None or t is bool:
+            elif t is bool or not may_be_identity_number(value):
                 continue
             hit = identity(value)
             if hit is None:
@@ -389,9 +386,7 @@ def screen_rows(raw: Iterable[RawRow | tuple], sheet: str,
             problems.append(_identity_problem(hit, sheet, r[0], cols["dimension"],
                                               "Raden är inte med i länets arbetsbok."))
             continue
-        tv = type(v)
-        small = (tv is float or tv is int) and -1e7 < v < 1e7  # the common case, no call
-        hit = identity(v) if not small and v is not None and v != "" else None
+        hit = identity(v) if v is not None and v != "" else None
         if hit:
             problems.append(_identity_problem(hit, sheet, r[0], cols["value"],
                                               "Raden är inte med i länets arbetsbok."))
