@@ -401,7 +401,7 @@ def test_file_buttons_need_a_saved_workbook(files):
 
 
 def test_rapport_writes_the_word_file_next_to_the_workbook(files):
-    path = files["n"]
+    path = files["clean"]
     out = path.with_name(f"{path.stem}_verksamhetsberattelse.docx")
     out.unlink(missing_ok=True)
     actions = press(excel.rapport, book_payload(path, name=str(path)))
@@ -423,16 +423,22 @@ def test_exportera_writes_the_region_file(files):
     assert actions[0]["args"][3] == "info"
 
 
-def test_exportera_refuses_personal_data_and_shows_the_cells(files):
+@pytest.mark.parametrize("button, name", [
+    (excel.exportera, f"Halsocenter_Vaggeryd_{YEAR}.xlsx"),
+    (excel.rapport, "Vaggeryd_2023_verksamhetsberattelse.docx"),
+])  # fmt: skip
+def test_exportera_and_rapport_refuse_personal_data_and_show_the_cells(files, button, name):
     path = files["n"]
-    out = path.with_name(f"Halsocenter_Vaggeryd_{YEAR}.xlsx")
+    out = path.with_name(name)
     out.unlink(missing_ok=True)
     payload = book_payload(path, name=str(path))
-    actions = press(excel.exportera, payload)
+    actions = press(button, payload)
     assert not out.exists()
     assert {t for t in sheets_per_action(payload, actions) if t} == {C.CHECK_SHEET}
     (message, _, _, mode, _), = alerts(actions)
     assert mode == "critical" and C.CHECK_SHEET in message
+    assert "Remisser, rad 4, kolumn Kommentar" in message and "191212**-****" in message
+    assert PNR not in str(actions) and PNR.replace("-", "") not in str(actions)
 
 
 def test_nytt_verksamhetsar_creates_next_year_and_never_overwrites(files):

@@ -242,7 +242,7 @@ def region(args) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         out.print(f"Skrev [bold]{output}[/]. {result.describe()}")
-    return EXIT_OK
+    return EXIT_FINDINGS if result.needs_attention else EXIT_OK
 
 
 def _new_workbook_from(args, make, note: str = "") -> int:
@@ -477,12 +477,14 @@ def main(argv: list[str] | None = None) -> int:
         if message is None:
             message = (f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). Inget skrevs "
                        "om. Kör med HALSOCENTER_DEBUG=1 för detaljer och kontakta support.")
+        from rich.markup import escape
+
+        from .privacy import mask_text
+
         findings = getattr(exc, "findings", None)
         if findings:
-            title = ("Personuppgifter som stoppar exporten" if type(exc).__name__ == "ExportRefused"
-                     else "Värden som inte går att läsa")  # fmt: skip
-            _print_findings(findings, title)
-        err.print(f"[red]{message}[/]")
+            _print_findings(findings, getattr(exc, "title", "Värden som inte går att läsa"))
+        err.print(f"[red]{escape(mask_text(message))}[/]")  # a message may quote a sheet name
         return getattr(exc, "code", EXIT_UNUSABLE) if isinstance(exc, Refusal) else EXIT_UNUSABLE
 
 

@@ -285,7 +285,7 @@ def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str] = C.
                     created: datetime | None = None) -> dict[str, xw.Sheet]:  # fmt: skip
     """(Re)write the generated sheets named in ``which``; returns them by name."""
     out = {}
-    summary = analysis.summary
+    summary = S.masked_summary(analysis.summary)  # identity numbers in figure names masked
     if C.SUMMARY_SHEET in which:
         out[C.SUMMARY_SHEET] = write_summary_sheet(book, summary, created)
     if C.CHECK_SHEET in which:

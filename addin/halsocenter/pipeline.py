@@ -36,8 +36,11 @@ def analyse(wb: WorkbookData) -> Analysis:
 
 
 def unreadable_values(wb: WorkbookData) -> list[Finding]:
-    """Typing problems found on read: cells whose value cannot be the column's type."""
-    return [f for f in wb.problems if f.severity == "error"]
+    """Typing problems found on read: cells whose value cannot be the column's type (masked:
+    they quote the cell, which may hold an identity number)."""
+    from .privacy import mask_finding
+
+    return [mask_finding(f) for f in wb.problems if f.severity == "error"]
 
 
 def refuse_unreadable(wb: WorkbookData) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from docxtpl import DocxTemplate, InlineImage
 from . import contract as C
 from .atomic import atomic_write
 from .charts import CHARTS, all_charts
-from .model import WorkbookData
+from .model import Finding, WorkbookData
 from .pipeline import InputError
 from .report_template import GOAL_KEYS, PLAN_FIELDS, build_template
 from .resources import resource
@@ -332,8 +333,18 @@ def _open_template(template: Path | None) -> DocxTemplate:
 
 
 def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
-                 template: Path | None = None) -> Path:  # fmt: skip
-    """Write the report for ``wb`` to ``out`` (atomically) and return the path."""
+                 template: Path | None = None,
+                 findings: Sequence[Finding] | None = None) -> Path:  # fmt: skip
+    """Write the report for ``wb`` to ``out`` (atomically) and return the path.
+
+    The report leaves the hub like the export does, so it is refused (``PersonalDataRefused``,
+    nothing written) while the workbook holds a personnummer or samordningsnummer anywhere.
+    ``findings`` are the validator's, when the caller has them; otherwise only the identity
+    check runs."""
+    from .export import refuse_identity_numbers
+    from .validate import identity_findings
+
+    refuse_identity_numbers(identity_findings(wb) if findings is None else findings, report=True)
     if summary is None:
         from .stats import compute
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -57,11 +57,12 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import contract as C
 from . import kontroll as K
+from . import privacy as P
 from .chart_alt import set_alt_text
 from .chart_text import NO_DATA, describe
 from .model import Finding
 from .rounding import shown
-from .summary import Summary
+from .summary import PlanRow, Summary
 from .swedish import MONTHS
 from .xlstyle import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font
 from .xlstyle import page_setup as _page_setup
@@ -1099,6 +1100,19 @@ def write_rapportdata_sheet(ws, summary: Summary, created: datetime | None = Non
                 header_right=C.DATA_SHEET, landscape=False)  # fmt: skip
 
 
+def masked_summary(summary: Summary) -> Summary:
+    """The summary as the generated sheets show it: a personnummer or samordningsnummer typed
+    into a name that becomes a figure (Aktivitet, Fokusområde…), into the plan or into Kommun is
+    masked, so no generated sheet ever repeats one (the check reports where it was typed)."""
+    mask = P.mask_identity
+    figures = tuple(replace(f, dimension=mask(f.dimension)) if f.dimension else f
+                    for f in summary.figures)  # fmt: skip
+    plan = tuple(PlanRow(*(mask(v) if isinstance(v, str) else v for v in astuple(p)))
+                 for p in summary.plan)  # fmt: skip
+    kommun = mask(summary.kommun) if isinstance(summary.kommun, str) else summary.kommun
+    return replace(summary, figures=figures, plan=plan, kommun=kommun)
+
+
 def build_generated(summary: Summary, findings: list[Finding], *,
                     sheet_names_in_input: tuple[str, ...] = (),
                     created: datetime | None = None) -> Workbook:  # fmt: skip
@@ -1106,6 +1120,7 @@ def build_generated(summary: Summary, findings: list[Finding], *,
 
     ``sheet_names_in_input`` limits Kontroll's links to sheets that exist in the coach's file;
     ``created`` (if given) is written as Skapad on Rapportdata and the summary page."""
+    summary = masked_summary(summary)
     wb = Workbook()
     ws_summary = wb.active
     ws_summary.title = C.SUMMARY_SHEET
