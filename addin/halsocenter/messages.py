@@ -205,6 +205,16 @@ GROUPS: dict[str, GroupRule] = {
     "ogiltigt_id": GroupRule(
         "Oläsbart löpnummer", False,
         "{n} celler går inte att läsa som löpnummer"),
+    # ---- text a cell cannot hold, cells far below a table (found on read)
+    "text_not_xml": GroupRule(
+        "Otillåtna tecken", False,
+        "{n} celler hade tecken som inte kan sparas i en Excel-fil; de togs bort"),
+    "text_too_long": GroupRule(
+        "För lång text", False,
+        "{n} celler har fler tecken än de 32 767 en Excel-cell rymmer"),
+    "stray_below_table": GroupRule(
+        "Rad under tabellen", False,
+        "{n} celler ligger långt under tabellen och räknas inte som rader i den"),
     # ---- every table
     "required_missing": GroupRule(
         "Uppgift saknas", False,
