@@ -6,6 +6,7 @@ at the time of the fork, so each child reads its own high-water mark (VmHWM) ins
 """
 
 import atexit
+import os
 import runpy
 import sys
 
@@ -28,6 +29,13 @@ def _record(path: str) -> None:
 def main() -> None:
     out, mode, target, *args = sys.argv[1:]
     atexit.register(_record, out)
+    real_exit = os._exit
+
+    def record_then_exit(code: int) -> None:  # the halsocenter command leaves with os._exit
+        _record(out)
+        real_exit(code)
+
+    os._exit = record_then_exit
     if mode == "-m":
         sys.argv = [target, *args]
         runpy.run_module(target, run_name="__main__", alter_sys=True)
