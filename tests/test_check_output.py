@@ -119,3 +119,13 @@ def test_head_closing_early_gives_the_sigpipe_exit(planted):
     proc.stdout.close()  # long before 2,600 lines are written
     assert proc.wait(timeout=300) == 141
     assert proc.stderr.read() == b""
+
+
+def test_the_command_ends_at_once_but_lets_a_profiler_write(tmp_path, planted):
+    path, _ = planted
+    proc = subprocess.run([*CLI, "check", str(path), "--json"], capture_output=True, timeout=300)
+    assert proc.returncode == 1 and proc.stdout.endswith(b"}\n")  # flushed before os._exit
+    out = tmp_path / "check.prof"
+    proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "halsocenter",
+                           "--version"], capture_output=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0 and out.stat().st_size > 0

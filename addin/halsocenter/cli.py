@@ -494,8 +494,11 @@ def run() -> None:
 
     Every file is written and closed by then (atomically); what is left is freeing the hundreds
     of thousands of objects a big workbook was read into, a fifth of a second that nobody
-    waits for gladly. Output is flushed first."""
+    waits for gladly. Output is flushed first. Under a profiler or a tracer (cProfile,
+    coverage) the interpreter ends normally, so they can write what they measured."""
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a reader that has gone
             stream.flush()
