@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -61,39 +61,29 @@ def _convert(column: C.Column, value, allowed: tuple[str, ...] | None):
 
 
 _KIND_WORD = {"date": "ett datum", "int": "ett heltal", "number": "ett tal"}
-_MISSING = object()
 
 
-def _typed_series(column: C.Column, values: list, rows: list[int], allowed, sheet: str,
-                  letter: str | None, problems: list[Finding]) -> pd.Series:  # fmt: skip
+def _typed_series(column: C.Column, values: Sequence[Any], rows: list[int], allowed,
+                  sheet: str, letter: str | None, problems: list[Finding]) -> pd.Series:  # fmt: skip
     """Convert one column. Values repeat a lot (list values, dates, blanks), so each distinct
     value is parsed once; a value that fails is still reported at every cell that holds it."""
-    out = []
-    cache: dict = {}
-    failed: dict = {}
-    for value, row in zip(values, rows, strict=True):
-        key = (value.__class__, value)  # 1, 1.0 and True must not share an entry
-        try:
-            hit = cache.get(key, _MISSING)
-        except TypeError:  # unhashable: parse directly
-            key, hit = None, _MISSING
-        if hit is not _MISSING:
-            out.append(hit)
-            continue
-        reason = failed.get(key) if key is not None else None
-        if reason is None:
+    converted = _distinct_converted(column, values, allowed)
+    if converted is not None:
+        parsed, reasons = converted
+        out = list(map(parsed.__getitem__, values))  # one lookup per cell, in C
+        failed = [(i, v) for i, v in enumerate(values) if v in reasons] if reasons else []
+    else:  # unhashable or numbers of several types (1, 1.0 and True are one dict key)
+        out, failed, reasons = [], [], {}
+        for i, value in enumerate(values):
             try:
-                converted = _convert(column, value, allowed)
+                out.append(_convert(column, value, allowed))
             except ParseError as exc:
-                reason = str(exc)
-                if key is not None:
-                    failed[key] = reason
-            else:
-                if key is not None:
-                    cache[key] = converted
-                out.append(converted)
-                continue
-        out.append(None)
+                out.append(None)
+                failed.append((i, value))
+                reasons[i] = str(exc)
+    for i, value in failed:
+        row = rows[i]
+        reason = reasons[i] if converted is None else reasons[value]
         problems.append(Finding(
             code=f"ogiltigt_{column.kind}", severity="error", sheet=sheet, row=row,
             column=column.header, cell=f"{letter}{row}" if letter else None, value=value,
@@ -108,6 +98,31 @@ def _typed_series(column: C.Column, values: list, rows: list[int], allowed, shee
     if column.kind == "number":
         return pd.Series(out, index=index, dtype="Float64")
     return pd.Series(out, index=index, dtype="object")
+
+
+_NUMBER_TYPES = frozenset((int, float, bool))
+
+
+def _distinct_converted(column: C.Column, values: Sequence[Any], allowed
+                        ) -> tuple[dict, dict] | None:  # fmt: skip
+    """Each distinct value of a column parsed once: (value -> parsed, value -> why it failed),
+    or None where values cannot be dict keys of their own (unhashable, or 1, 1.0 and True
+    side by side, which a dict takes for one key)."""
+    if len(set(map(type, values)) & _NUMBER_TYPES) > 1:
+        return None
+    try:
+        distinct = dict.fromkeys(values)
+    except TypeError:
+        return None
+    parsed: dict = {}
+    reasons: dict = {}
+    for value in distinct:
+        try:
+            parsed[value] = _convert(column, value, allowed)
+        except ParseError as exc:
+            parsed[value] = None
+            reasons[value] = str(exc)
+    return parsed, reasons
 
 
 def build_table(spec: C.Table, records: list[list], rows: list[int], letters: dict[str, str],
