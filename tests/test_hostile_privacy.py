@@ -115,9 +115,9 @@ def test_every_command_finds_refuses_and_never_repeats_the_number(planted, tmp_p
     assert code == 0, err
     assert not leaks(out, number) and not leaks(err, number)
     rows = kontroll_rows(copy)
-    width = len(C.KONTROLL_COLUMNS)
-    header = next(i for i, r in enumerate(rows) if r[:width] == tuple(C.KONTROLL_COLUMNS))
-    codes = [r[C.KONTROLL_COLUMNS.index("Kod")] for r in rows[header + 1:]]
+    width = len(C.KONTROLL_FINDING_COLUMNS)  # the list of findings, below the summary
+    header = next(i for i, r in enumerate(rows) if r[:width] == C.KONTROLL_FINDING_COLUMNS)
+    codes = [r[C.KONTROLL_FINDING_COLUMNS.index("Kod")] for r in rows[header + 1:]]
     assert "personal_id" in codes
     assert not [t for t in generated_texts(copy) if leaks(t, number)]
 

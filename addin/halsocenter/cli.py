@@ -497,11 +497,16 @@ def run() -> None:
     waits for gladly. Output is flushed first. Under a profiler or a tracer (cProfile,
     coverage) the interpreter ends normally, so they can write what they measured."""
     code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left before the last buffered lines
+        code = _stdout_closed()
+    except (OSError, ValueError):
+        pass
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader that has gone
-            stream.flush()
     os._exit(code)
 
 
