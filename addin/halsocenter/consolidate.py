@@ -21,6 +21,7 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import time
@@ -40,8 +41,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
-from . import __version__
+from . import __version__, cells
 from . import contract as C
+from .atomic import KIND_COUNTY, Output, mark_workbook
 from .export import (
     DATA_SHEET,
     EXPORT_COLUMNS,
@@ -572,7 +574,7 @@ def _chart_col(n: int) -> str:
 
 
 def _new_sheet(book: Workbook, title: str, index: int | None = None):
-    ws = book.create_sheet(title, index)
+    ws = cells.guard(book.create_sheet(title, index))  # text from the files stays text
     print_setup(ws)
     return ws
 
@@ -749,12 +751,13 @@ def _write_outliers(book: Workbook, outliers: list[Outlier]) -> None:
     add_table(ws, "tblAvvikelser", OUTLIER_COLUMNS, max(len(outliers), 1))
 
 
-def write_county(result: ConsolidationResult, out: Path) -> Path:
+def write_county(result: ConsolidationResult, out: Path | Output) -> Path:
     kept, history = result.reports, result.history
     county = {y: county_rows([r for r in kept if r.year == y]) for y in result.years}
     book = Workbook(write_only=True)
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.title = "Hälsocenter – länets sammanställning"
+    mark_workbook(book, KIND_COUNTY)
     _write_overview(book, kept, county, result.latest_year)
     _write_reporting(book, result)
     data_rows = _data_rows(kept, county)
@@ -763,14 +766,26 @@ def write_county(result: ConsolidationResult, out: Path) -> Path:
     plan_rows_ = _plan_rows(kept)
     _write_plans(book, len(plan_rows_))
     _write_outliers(book, result.outliers)
-    return save_with_rows(book, Path(out), {DATA_SHEET: data_rows, SHEET_PLANS: plan_rows_})
+    return save_with_rows(book, Output.command("region", out),
+                          {DATA_SHEET: data_rows, SHEET_PLANS: plan_rows_})  # fmt: skip
 
 
-def consolidate(paths: Iterable[Path] | Path, out: Path, *,
+def county_output(paths: Iterable[Path] | Path, out: Path | Output,
+                  files: Iterable[Path] = ()) -> Output:  # fmt: skip
+    """Where ``region`` writes: never one of the files read, never inside the folder read."""
+    target = Output.command("region", out).reading(*files)
+    if isinstance(paths, (str, os.PathLike)):
+        target = dataclasses.replace(target, input_folders=(*target.input_folders, Path(paths)))
+    return target
+
+
+def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
                 progress: bool | ProgressFn | None = None) -> ConsolidationResult:  # fmt: skip
     """Read every .xlsx of a folder (or the given files) and write the county workbook."""
     start = time.perf_counter()
-    files = list_inputs(paths, exclude=out)
+    files = list_inputs(paths)
+    out = county_output(paths, out, files)
+    out.check()
     with collector_paused():
         reports, unreadable = read_all(files, progress)
     kept, replaced = keep_newest(reports)
@@ -780,7 +795,7 @@ def consolidate(paths: Iterable[Path] | Path, out: Path, *,
     history = merged_history(kept)
     outliers = jumps(history, reported)
     outliers += far_from_peers({(r.kommun, r.year): r.totals() for r in kept})
-    result = ConsolidationResult(Path(out), kept, replaced, unreadable, outliers, history,
+    result = ConsolidationResult(out.path, kept, replaced, unreadable, outliers, history,
                                  reported)  # fmt: skip
     write_county(result, out)
     result.seconds = time.perf_counter() - start

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -31,8 +30,8 @@ from typing import Any
 import xlwings as xw
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from . import cells, errors, read
 from . import contract as C
-from . import errors, read
 from . import sheets as S
 from .model import Finding, WorkbookData, severity_counts
 from .pipeline import Analysis, analyse, refuse_unreadable
@@ -124,20 +123,9 @@ def read_book(book: xw.Book) -> WorkbookData:
 
 # --------------------------------------------------------------------------- writing helpers
 
-_RISKY_TEXT = re.compile(r"^[=+\-@'(\d.,$€%]|^(true|false|sant|falskt)$", re.IGNORECASE)
-
-
-def cell_value(value: Any) -> Any:
-    """A value as it should land in a cell. Text that Excel would take for a formula, number,
-    date or truth value gets the text prefix ' so it stays exactly what the file writer shows."""
-    if isinstance(value, str) and value and _RISKY_TEXT.match(value):
-        return "'" + value
-    return value
-
-
-def _grid(rows: Sequence[Sequence[Any]], width: int | None = None) -> list[list[Any]]:
-    width = width or max((len(r) for r in rows), default=1)
-    return [[cell_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
+cell_value = cells.live
+"""A value as it should land in a cell: text stays text (``cells.live``)."""
+_grid = cells.live_rows
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
@@ -287,7 +275,7 @@ def hyperlink_formula(location: str | None, text: Any) -> Any:
 def write_kontroll_sheet(book: xw.Book, findings: list[Finding], summary,
                          sheet_names: Sequence[str] = ()) -> xw.Sheet:  # fmt: skip
     sheet = _fresh_sheet(book, C.CHECK_SHEET)
-    sheet.range("A1").value = S.kontroll_title(summary)
+    sheet.range("A1").value = cell_value(S.kontroll_title(summary))
     title = sheet.range("A1")
     title.font.bold = True
     title.font.size = 16
@@ -514,6 +502,7 @@ def rapport(book: xw.Book | None = None) -> Path | None:
 @_button("skapar filen till regionen …")
 def exportera(book: xw.Book | None = None) -> Path | None:
     """Exportera till regionen: Halsocenter_<Kommun>_<År>.xlsx next to the workbook."""
+    from .atomic import OutputError
     from .region import ExportRefused, export
 
     folder = _folder(book, "Exportera till regionen")
@@ -522,6 +511,14 @@ def exportera(book: xw.Book | None = None) -> Path | None:
     analysis = _analysis(book, strict=True)
     try:
         path = export(analysis.wb, folder, summary=analysis.summary, findings=analysis.findings)
+    except OutputError as exc:
+        if exc.reason != "input":
+            raise
+        alert(book, f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. Spara "
+                    "arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
+                    f"{analysis.wb.kommun}_{analysis.wb.year}.xlsx, och exportera igen.",
+              problem=True)  # fmt: skip
+        return None
     except ExportRefused as exc:
         write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
         alert(book, f"{exc.message}\n\nCellerna står på fliken {C.CHECK_SHEET}.", problem=True)

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .atomic import atomic_write, same_file
+from .atomic import Output, atomic_write
 from .layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -762,16 +762,17 @@ def _generated_bytes(generated) -> bytes:
     return buf.getvalue()
 
 
-def write_with_sheets(src: Path, generated, dst: Path) -> None:
+def write_with_sheets(src: Path, generated, dst: Path | Output) -> None:
     """Write ``dst``: a copy of ``src`` with every sheet of ``generated`` added or replaced.
 
     ``generated`` is an openpyxl Workbook, the bytes of an .xlsx, or a path to one. A sheet
     whose name (ignoring case) is in ``src`` replaces that sheet at its position; the others are
     appended. Every other part of ``src`` is copied as the same zip entry bytes. ``src`` is
-    never modified; ``dst`` is written atomically; ``dst`` being ``src`` is a ValueError."""
-    src, dst = Path(src), Path(dst)
-    if same_file(src, dst):
-        raise ValueError("Utfilen får inte vara samma fil som arbetsboken.")
+    never modified; ``dst`` is written atomically under its ``Output`` rules (a plain path may
+    replace an existing file); ``dst`` being ``src`` is an ``OutputError``."""
+    src = Path(src)
+    dst = Output.of(dst).reading(src)
+    dst.check()
     gen_data = _generated_bytes(generated)
     def write(tmp: Path) -> None:
         with (tmp.open("wb") as out, zipfile.ZipFile(src) as szf,

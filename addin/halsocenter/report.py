@@ -25,7 +25,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from . import contract as C
-from .atomic import atomic_write
+from .atomic import WRITER_NAME, Output, atomic_write, report_identifier
 from .charts import all_charts
 from .model import WorkbookData
 from .pipeline import InputError
@@ -323,9 +323,13 @@ def _open_template(template: Path | None) -> DocxTemplate:
     return DocxTemplate(buf)
 
 
-def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
+def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | None = None,
                  template: Path | None = None) -> Path:  # fmt: skip
-    """Write the report for ``wb`` to ``out`` (atomically) and return the path."""
+    """Write the report for ``wb`` to ``out`` (atomically) and return the path. An existing
+    file is replaced only when it is an earlier report this program wrote that nobody has saved
+    since (Word records who did), never the workbook."""
+    target = Output.command("report", out).reading(wb.path)
+    target.check()
     if summary is None:
         from .stats import compute
 
@@ -333,7 +337,6 @@ def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
     if (summary.year or wb.year) is None:
         raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
                          "i året innan rapporten skapas.", [])  # fmt: skip
-    out = Path(out)
     tpl = _open_template(template)
     ctx = build_context(tpl, wb, summary)
     tpl.render(ctx, autoescape=True)
@@ -341,4 +344,6 @@ def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
     props.title = f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan {ctx['nasta_ar']}"
     props.subject = ctx["hc_namn"]
     props.author = ctx["kontakt"] or ctx["hc_namn"]
-    return atomic_write(out, lambda tmp: tpl.save(str(tmp)))
+    props.identifier = report_identifier()
+    props.last_modified_by = WRITER_NAME
+    return atomic_write(target, lambda tmp: tpl.save(str(tmp)))

@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import contract as C
 from . import template
+from .atomic import Output
 from .pipeline import InputError, refuse_unreadable
 from .read import norm_header, read_workbook
 from .stats import compute
@@ -47,11 +48,11 @@ from .summary import Summary
 from .upgrade import (
     Cell,
     new_workbook,
+    new_workbook_output,
     put_lists,
     put_other_sheets,
     put_rows,
     read_source,
-    refuse_paths,
 )
 
 PLAN_CARRIED_STATUS = (C.STATUS_PLANERAD, C.STATUS_PAGAR)
@@ -102,11 +103,11 @@ def _plan_rows(plan, plan_df: pd.DataFrame, year: int) -> list[dict[str, Cell]]:
     return rows
 
 
-def rollover(src: Path, dst: Path) -> Path:
+def rollover(src: Path, dst: Path | Output) -> Path:
     """Write next year's workbook ``dst`` from ``src``. Refuses to overwrite ``src`` or an
     existing ``dst``, and refuses a workbook whose year or values cannot be read."""
-    src, dst = Path(src), Path(dst)
-    refuse_paths(src, dst)
+    src = Path(src)
+    out = new_workbook_output("rollover", src, dst)
     data = read_workbook(src)
     refuse_unreadable(data)
     year = data.year
@@ -127,7 +128,7 @@ def rollover(src: Path, dst: Path) -> Path:
     put_rows(wb, C.PLAN, _plan_rows(source.tables["plan"], data.tables["plan"].df, year))
     put_lists(wb, data.lists)
     put_other_sheets(wb, source.other_sheets)
-    return template.write_workbook(wb, dst)
+    return template.write_workbook(wb, out)
 
 
 def _put_history(wb, hist, hist_df: pd.DataFrame, summary: Summary, year: int) -> None:
