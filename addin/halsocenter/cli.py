@@ -353,7 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("new-workbook", new_workbook,
                 "Skapa en ny, tom arbetsbok från mallen för en kommun och ett år.")
-    p.add_argument("out", type=Path, metavar="UT", help="den nya arbetsboken (.xlsx)")
+    p.add_argument("out", type=Path, metavar="UT",
+                   help="den nya arbetsboken (.xlsx); en fil som finns skrivs aldrig över")
     p.add_argument("--kommun", required=True, help="kommunens namn, t.ex. Vaggeryd")
     p.add_argument("--ar", required=True, type=int, help="verksamhetsåret, t.ex. 2025")
 
@@ -366,16 +367,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("summary", summary,
                 "Skriv en kopia av arbetsboken med Årssammanställning, Kontroll och Rapportdata.")
     _workbook(p)
-    _out(p, "utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken)", required=False)
+    _out(p, "utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken); en tidigare "
+         "sammanställning från programmet skrivs över, aldrig någon annan fil", required=False)
 
     p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.")
     _workbook(p)
-    _out(p, "Word-filen som skapas (.docx)")
+    _out(p, "Word-filen som skapas (.docx); en tidigare rapport från programmet skrivs över "
+         "om ingen har sparat den i Word sedan dess")
 
     p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
                 "bara sammanräknade tal.")
     _workbook(p)
-    _out(p, "mapp där filen till regionen skrivs", metavar="MAPP")
+    _out(p, "befintlig mapp där filen till regionen skrivs; en tidigare exportfil med samma "
+         "namn skrivs över, aldrig någon annan fil", metavar="MAPP")
     p.add_argument("--maskera-under", type=int, default=None, metavar="N",
                    help="maskera små antal (1 till N-1) i fördelningar på kön, ålder och "
                    "levnadsvana")
@@ -383,18 +387,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("region", region, "Sammanställ alla kommuners filer (exportfiler eller hela "
                 "arbetsböcker) för länet.")
     p.add_argument("folder", type=Path, metavar="MAPP", help="mapp med kommunernas filer")
-    _out(p, "länets sammanställning (.xlsx)")
+    _out(p, "länets sammanställning (.xlsx), utanför MAPP; en tidigare länssammanställning "
+         "skrivs över, aldrig någon annan fil")
     p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
 
     p = command("rollover", rollover, "Skapa nästa års arbetsbok: öppna remisser, årets totaler "
                 "och planen följer med.")
     _workbook(p)
-    _out(p, "nästa års arbetsbok")
+    _out(p, "nästa års arbetsbok (.xlsx); en fil som finns skrivs aldrig över")
 
     p = command("upgrade", upgrade,
-                "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.")
+                "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.",
+                "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.\n\n"
+                "Följer arbetsboken redan den nuvarande mallen skrivs ingenting (slutkod 0).")
     _workbook(p)
-    _out(p, "arbetsboken i den nya mallen")
+    _out(p, "arbetsboken i den nya mallen (.xlsx); en fil som finns skrivs aldrig över")
 
     addin = command("addin", None, "Bygg, installera eller avinstallera Excel-tillägget.")
     addin_sub = addin.add_subparsers(title="kommandon", metavar="KOMMANDO", parser_class=_Parser,
@@ -402,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = addin_sub.add_parser("build", help="bygg halsocenter.xlam",
                              description="Bygg Excel-tillägget halsocenter.xlam.")
     p.set_defaults(func=addin_build, parser=p)
-    _out(p, "tilläggsfilen (.xlam)", required=False, default=Path("halsocenter.xlam"))
+    _out(p, "tilläggsfilen (.xlam); en befintlig skrivs över", required=False,
+         default=Path("halsocenter.xlam"))
     for name, func, text, mapp in (
         ("install", addin_install, "Installera tillägget i Excels startmapp med den här "
          "Python-miljön.", "installera i denna mapp i stället för Excels startmapp"),
