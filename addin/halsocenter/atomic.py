@@ -10,9 +10,10 @@ decides, for the CLI and the ribbon alike:
   command reads.
 * **Replace only what was promised.** ``replaces=None``: an existing file is never replaced,
   and the check is atomic (the finished temporary file is hard-linked to the target name, which
-  fails if any other process created it first). ``replaces="export"`` (etc.): only an earlier
+  fails if any other process created it first). ``replaces=KIND_EXPORT`` (etc.): only an earlier
   output of that kind that this program wrote (it carries a hidden mark, ``output_kind``) and
-  that is not write-protected is replaced. Anything else is refused with a Swedish message.
+  that is not write-protected is replaced. ``REPLACE_POLICY`` says which applies to which
+  command. Anything else is refused with a Swedish message.
 * **Temporary files** are written beside the target as ``.~halsocenter-<host>-<pid>-….tmp``,
   removed on any failure or interruption, and left-overs of a killed run (the owning process is
   gone, or the file is older than a day) are removed by the next run that writes in the folder.
@@ -156,10 +157,17 @@ def output_kind(path: str | os.PathLike) -> str | None:
 
 # --------------------------------------------------------------------------- temporary files
 
-_HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+def _host_tag() -> str:
+    """8 hex digits naming this computer, so a process id is only judged on its own host."""
+    try:
+        name = socket.gethostname()
+    except OSError:  # sandboxes without a host name (Pyodide)
+        name = ""
+    return hashlib.sha1(name.encode("utf-8", "replace")).hexdigest()[:8]
+
+
+_HOST = _host_tag()
 _OURS = re.compile(rf"^(?:\.~)?{TEMP_TAG}-([0-9a-f]{{8}})-(\d+)-[0-9a-z_]+(?:\.tmp)?$")
-_live_temps: set[Path] = set()
-_lock = threading.Lock()
 
 
 def temp_prefix(hidden: bool = True) -> str:
@@ -181,6 +189,8 @@ def _process_gone(pid: int) -> bool:
         kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
         kernel32.CloseHandle(handle)
         return code.value != 259  # STILL_ACTIVE
+    if not hasattr(os, "kill"):  # no processes to ask about (Pyodide): age decides
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -225,16 +235,6 @@ def clean_stale(folder: str | os.PathLike) -> list[Path]:
         except OSError:
             pass
     return removed
-
-
-def remove_live_temps() -> None:
-    """Remove the temporary files this process is writing (last resort at exit)."""
-    with _lock:
-        temps = list(_live_temps)
-        _live_temps.clear()
-    for tmp in temps:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 @contextlib.contextmanager
@@ -286,12 +286,12 @@ class Output:
     create_parent: bool = False
 
     @classmethod
-    def of(cls, target: str | os.PathLike | Output, **policy) -> Output:
-        """``target`` as an Output: an Output stays as the caller made it; a plain path gets
-        ``policy`` (default: a generated file with no user content — replaced, parents made)."""
+    def of(cls, target: str | os.PathLike | Output) -> Output:
+        """``target`` as an Output: an Output stays as the caller made it; a plain path is a
+        generated file with no user content (template, examples): replaced, parents made."""
         if isinstance(target, Output):
             return target
-        return cls(Path(target), **{"replaces": ANY, "create_parent": True, **policy})
+        return cls(Path(target), replaces=ANY, create_parent=True)
 
     @classmethod
     def command(cls, command: str, target: str | os.PathLike | Output, *,
@@ -359,9 +359,6 @@ class Output:
             raise OutputError(f"Filen {name} är skrivskyddad och skrivs inte över. Ta bort "
                               "skrivskyddet eller välj ett annat namn.", path)  # fmt: skip
 
-    def write(self, fill: Callable[[Path], object]) -> Path:
-        return atomic_write(self, fill)
-
 
 def read_only(path: Path) -> bool:
     """Write-protected: no write bit (also for root, and Windows' read-only attribute) or no
@@ -418,8 +415,6 @@ def atomic_write(target: str | os.PathLike | Output, write: Callable[[Path], obj
         raise OutputError(_oserror_message(exc, path) or f"{path} kunde inte skrivas ({exc}).",
                           path) from exc  # fmt: skip
     tmp = Path(name)
-    with _lock:
-        _live_temps.add(tmp)
     try:
         os.close(fd)
         write(tmp)
@@ -440,11 +435,8 @@ def atomic_write(target: str | os.PathLike | Output, write: Callable[[Path], obj
             raise
         raise OutputError(message, path) from exc
     finally:
-        with signals_held():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            with _lock:
-                _live_temps.discard(tmp)
+        with signals_held(), contextlib.suppress(OSError):
+            tmp.unlink()
     return path
 
 
