@@ -22,7 +22,7 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # the remote engine; tests 
 import xlwings as xw  # noqa: E402
 
 from halsocenter import contract as C  # noqa: E402
-from halsocenter import excel, pipeline, read, template  # noqa: E402
+from halsocenter import excel, live_read, live_write, pipeline, read, template  # noqa: E402
 from halsocenter import sheets as S  # noqa: E402
 from xlwings_payload import book_payload, sheet_values  # noqa: E402
 
@@ -148,7 +148,7 @@ def alerts(actions: list[dict]) -> list[list]:
 
 def as_sent(rows: list[list]) -> list[list]:
     """Rows as the remote engine sends them: text guarded, None as ""."""
-    return [["" if v is None else excel.cell_value(v) for v in r] for r in rows]
+    return [["" if v is None else live_write.cell_value(v) for v in r] for r in rows]
 
 
 # --------------------------------------------------------------------------- reading
@@ -156,7 +156,7 @@ def as_sent(rows: list[list]) -> list[list]:
 
 def test_live_read_equals_file_read(files):
     payload = book_payload(files["n"])
-    live = excel.read_book(open_book(payload))
+    live = live_read.read_book(open_book(payload))
     saved = read.read_workbook(files["n"])
     for key, td in saved.tables.items():
         pd.testing.assert_frame_equal(live.tables[key].df, td.df)
@@ -168,7 +168,7 @@ def test_live_read_equals_file_read(files):
 
 def test_live_read_equals_file_read_on_example_workbooks(examples):
     for path in examples[:2]:
-        live = excel.read_book(open_book(book_payload(path)))
+        live = live_read.read_book(open_book(book_payload(path)))
         saved = read.read_workbook(path)
         a, b = pipeline.analyse(live), pipeline.analyse(saved)
         assert a.findings == b.findings, path.name
@@ -389,15 +389,15 @@ def test_hjalp_explains_every_button(files):
 @pytest.mark.parametrize("text", ["=SUMMA(A1)", "+46 70", "-5", "2023-017", "1/2", "@x", "'a",
                                   "TRUE", "sant"])  # fmt: skip
 def test_text_excel_would_reinterpret_is_guarded(text):
-    assert excel.cell_value(text) == "'" + text
+    assert live_write.cell_value(text) == "'" + text
 
 
 @pytest.mark.parametrize("value", ["Fel", "Remisser", "B5", "", None, 3, 2.5])
 def test_plain_values_pass_unchanged(value):
-    assert excel.cell_value(value) == value
+    assert live_write.cell_value(value) == value
 
 
 def test_hyperlink_formula_is_english_with_commas():
-    assert excel.hyperlink_formula("'Plan'!B3", "B3") == '=HYPERLINK("#\'Plan\'!B3","B3")'
-    assert excel.hyperlink_formula(None, "B3") == "B3"
-    assert excel.hyperlink_formula('\'A"b\'!C1', "C1") == '=HYPERLINK("#\'A""b\'!C1","C1")'
+    assert live_write.hyperlink_formula("'Plan'!B3", "B3") == '=HYPERLINK("#\'Plan\'!B3","B3")'
+    assert live_write.hyperlink_formula(None, "B3") == "B3"
+    assert live_write.hyperlink_formula('\'A"b\'!C1', "C1") == '=HYPERLINK("#\'A""b\'!C1","C1")'

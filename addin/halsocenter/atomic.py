@@ -41,6 +41,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+
 TEMP_TAG = "halsocenter"
 STALE_SECONDS = 24 * 3600
 """A temporary file or folder of ours this old is stale even if its process id is in use."""
@@ -65,15 +67,12 @@ a test can interrupt a write at a known moment."""
 _MARK_LIMIT = 4 << 20  # bytes of workbook.xml / core.xml read to find the mark
 
 
-class OutputError(Exception):
+class OutputError(UserError):
     """The output cannot be written; ``message`` is Swedish and names the file. Nothing was
     written."""
 
-    user_facing = True
-
     def __init__(self, message: str, path: Path | None = None, reason: str = ""):
         super().__init__(message)
-        self.message = message
         self.path = path
         self.reason = reason
         """``"input"`` when the output would be one of the files read; adapters add advice."""

@@ -28,6 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import cells
 from . import contract as C
 from .atomic import Output, write_bytes_atomic
+from .lite_setup import MAIN_PY as LITE_MAIN_PY
+from .lite_setup import requirements_txt as lite_requirements
 from .stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
 
 INPUT_ROWS = 5000
@@ -217,6 +219,14 @@ def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
               f"tabeller och diagram. Fliken {C.DATA_SHEET} är underlaget till regionen.", ""),
         ("p", f"Flikarna {', '.join(C.GENERATED_SHEETS)} skapas om vid varje körning – skriv "
               "inte i dem.", ""),
+        ("", "", ""), ("h", "Excel på webben och Mac (xlwings Lite)", ""),
+        ("p", "Utan Python och makron: lägg till tillägget xlwings Lite (Start > Tillägg, sök "
+              "efter xlwings) och öppna det. Ersätt allt i main.py med raden nedan och lägg "
+              "till raden för requirements.txt där (låt raden med xlwings stå kvar).", ""),
+        ("t", "main.py", LITE_MAIN_PY),
+        ("t", "requirements.txt", lite_requirements()),
+        ("p", "Knapparna visas sedan i xlwings Lite. Filer som knapparna skapar laddar du ner "
+              "via xlwings Lite-menyn ☰ > Files > Import/Export.", ""),
     ]  # fmt: skip
     row = last_row + 1
     for style, first, second in lines:
