@@ -28,16 +28,14 @@ import dataclasses
 import errno
 import hashlib
 import os
+import platform
 import re
-import signal
-import socket
 import stat
 import sys
 import tempfile
-import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,11 +156,7 @@ def output_kind(path: str | os.PathLike) -> str | None:
 
 def _host_tag() -> str:
     """8 hex digits naming this computer, so a process id is only judged on its own host."""
-    try:
-        name = socket.gethostname()
-    except OSError:  # sandboxes without a host name (Pyodide)
-        name = ""
-    return hashlib.sha1(name.encode("utf-8", "replace")).hexdigest()[:8]
+    return hashlib.sha1(platform.node().encode("utf-8", "replace")).hexdigest()[:8]
 
 
 _HOST = _host_tag()
@@ -177,17 +171,17 @@ def temp_prefix(hidden: bool = True) -> str:
 def _process_gone(pid: int) -> bool:
     if pid == os.getpid():
         return False
-    if sys.platform == "win32":
-        import ctypes
+    if sys.platform == "win32":  # os.kill would end the process there
+        import _winapi
 
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 87  # ERROR_INVALID_PARAMETER: no such process
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value != 259  # STILL_ACTIVE
+        try:
+            handle = _winapi.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        except OSError as exc:
+            return getattr(exc, "winerror", None) == 87  # ERROR_INVALID_PARAMETER: no process
+        try:
+            return _winapi.GetExitCodeProcess(handle) != 259  # STILL_ACTIVE
+        finally:
+            _winapi.CloseHandle(handle)
     if not hasattr(os, "kill"):  # no processes to ask about (Pyodide): age decides
         return False
     try:
@@ -234,22 +228,6 @@ def clean_stale(folder: str | os.PathLike) -> list[Path]:
         except OSError:
             pass
     return removed
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM/SIGHUP while a file is moved into place and its temporary file
-    removed, so an interruption lands before or after, never between."""
-    wanted = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not \
-            threading.main_thread():  # fmt: skip
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 # --------------------------------------------------------------------------- the output
@@ -423,9 +401,8 @@ def atomic_write(target: str | os.PathLike | Output, write: Callable[[Path], obj
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a normal file is wanted
         _hold_for_tests()
-        with signals_held():
-            out.check()  # again: another process may have made the file meanwhile
-            _commit(tmp, path, exclusive=out.replaces is None)
+        out.check()  # again: another process may have made the file meanwhile
+        _commit(tmp, path, exclusive=out.replaces is None)
     except OSError as exc:
         about_other_file = exc.filename not in (None, str(tmp), str(path), str(path.parent))
         message = None if about_other_file and exc.errno not in _DISK_ERRORS else \
@@ -433,8 +410,8 @@ def atomic_write(target: str | os.PathLike | Output, write: Callable[[Path], obj
         if message is None:
             raise
         raise OutputError(message, path) from exc
-    finally:
-        with signals_held(), contextlib.suppress(OSError):
+    finally:  # also on Ctrl+C or SIGTERM (the command line turns it into an exception)
+        with contextlib.suppress(OSError):
             tmp.unlink()
     return path
 

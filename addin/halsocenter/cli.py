@@ -339,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hälsocenter: kontrollera arbetsboken, ta fram årssammanställning, "
         "Word-rapport och regionens fil.",
         epilog="Slutkoder: 0 = klart, 1 = fel i uppgifterna, 2 = filen eller kommandot går inte "
-        "att använda.",
+        "att använda, 130/143 = avbrutet (Ctrl+C/SIGTERM).",
     )
     parser.add_argument("--version", action="version", help="visa version och avsluta",
                         version=f"halsocenter {__version__} (mallversion {C.TEMPLATE_VERSION})")

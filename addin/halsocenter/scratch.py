@@ -24,11 +24,15 @@ _ENV = ("MPLCONFIGDIR", "XDG_CACHE_HOME", "TMPDIR", "TEMP", "TMP")
 
 
 @contextmanager
-def private_scratch() -> Iterator[Path]:
+def private_scratch() -> Iterator[Path | None]:
     """Run the body with caches and temporary files in a private folder, removed afterwards."""
     base = Path(tempfile.gettempdir())
     clean_stale(base)
-    root = Path(tempfile.mkdtemp(prefix=temp_prefix(hidden=False), dir=base))
+    try:
+        root = Path(tempfile.mkdtemp(prefix=temp_prefix(hidden=False), dir=base))
+    except OSError:  # no usable temporary folder: run as before rather than not at all
+        yield None
+        return
     saved_env = {k: os.environ.get(k) for k in _ENV}
     saved_tempdir = tempfile.tempdir
     try:
