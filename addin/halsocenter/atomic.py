@@ -79,16 +79,26 @@ class OutputError(UserError):
 # --------------------------------------------------------------------------- inputs
 
 
+def _identity(path: str | os.PathLike) -> tuple[int, int] | None:
+    """(device, inode) of the file ``path`` leads to, through any links; None when there is
+    none. Two paths with the same identity are the same file, however they are spelled."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _spelling(path: str | os.PathLike) -> str:
+    """The absolute path with ``.`` and ``..`` taken away, as the file system compares names."""
+    return os.path.normcase(os.path.normpath(os.path.abspath(path)))
+
+
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     """Whether ``a`` and ``b`` name the same file (also through ``..``, a symbolic link or a
     hard link): an output is never allowed to be its own input."""
-    a, b = Path(a), Path(b)
-    try:
-        if os.path.normcase(a.resolve()) == os.path.normcase(b.resolve()):
-            return True
-        return a.exists() and b.exists() and a.samefile(b)
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
-        return False
+    ida = _identity(a)
+    return (ida is not None and ida == _identity(b)) or _spelling(a) == _spelling(b)
 
 
 def inside(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
@@ -293,8 +303,9 @@ class Output:
         """Raise ``OutputError`` unless the output may be written (see the module docstring)."""
         path = Path(self.path)
         name = str(path)
-        for src in self.inputs:
-            if src is not None and same_file(src, path):
+        target, spelled = _identity(path), _spelling(path)
+        for src in self.inputs:  # the same file, or the same name spelled with "x/.."
+            if (target is not None and _identity(src) == target) or _spelling(src) == spelled:
                 raise OutputError(
                     f"Utfilen {name} är samma fil som indata ({Path(src).name}) – programmet "
                     "skriver aldrig över en fil det läser.", path, reason="input")

@@ -64,11 +64,11 @@ def put(ws, row: int, column: int, value: Any) -> Cell:
 def cell(ws, value: Any) -> Any:
     """A value for ``ws.append``: formula-like text (and a cell already holding such text)
     becomes a cell that keeps it as text; anything else is returned as it is."""
-    if isinstance(value, Cell):
-        return as_text(value, value.value) if formula_like(value.value) else value
-    value = _clean(value)
-    if formula_like(value):
-        return as_text(WriteOnlyCell(ws), value)
+    if type(value) is str:
+        value = _clean(value)
+        return as_text(WriteOnlyCell(ws), value) if value.startswith(FORMULA_STARTS) else value
+    if isinstance(value, Cell) and formula_like(value.value):
+        return as_text(value, value.value)
     return value
 
 
