@@ -234,6 +234,22 @@ def test_arssammanstallning_writes_what_the_file_writer_writes(files):
     assert mode == "critical" and "1 fel" in message  # the personnummer
 
 
+def test_arssammanstallning_of_an_empty_year_writes_words_not_charts(tmp_path):
+    path = template.write_template(tmp_path / "Habo_2025.xlsx", kommun="Habo", year=2025)
+    payload = book_payload(path)
+    actions = press(excel.arssammanstallning, payload)
+    assert writes(payload, actions, C.SUMMARY_SHEET, "addChart") == []
+    layout = S.summary_blocks(pipeline.analyse(read.read_workbook(path)).summary)
+    placeholders = [b for b in layout.blocks if b.name.startswith("tom_")]
+    assert len(placeholders) == 4
+    for b in placeholders:
+        assert block_at(payload, actions, C.SUMMARY_SHEET, b.top, b.left) == [
+            [b.title], [S.TXT_NO_DATA_YET]]
+    activated = [a for a in actions if a["func"] == "activateSheet"]
+    names = sheets_per_action(payload, actions)
+    assert activated and names[actions.index(activated[-1])] == C.SUMMARY_SHEET
+
+
 @pytest.mark.parametrize("button", [excel.kontrollera, excel.arssammanstallning])
 def test_no_action_touches_an_input_sheet(files, button):
     payload = book_payload(files["n"])
@@ -325,7 +341,7 @@ def test_file_buttons_need_a_saved_workbook(files):
 
 
 def test_rapport_writes_the_word_file_next_to_the_workbook(files):
-    path = files["n"]
+    path = files["clean"]
     out = path.with_name(f"{path.stem}_verksamhetsberattelse.docx")
     out.unlink(missing_ok=True)
     actions = press(excel.rapport, book_payload(path, name=str(path)))
@@ -347,16 +363,22 @@ def test_exportera_writes_the_region_file(files):
     assert actions[0]["args"][3] == "info"
 
 
-def test_exportera_refuses_personal_data_and_shows_the_cells(files):
+@pytest.mark.parametrize("button, name", [
+    (excel.exportera, f"Halsocenter_Vaggeryd_{YEAR}.xlsx"),
+    (excel.rapport, "Vaggeryd_2023_verksamhetsberattelse.docx"),
+])  # fmt: skip
+def test_exportera_and_rapport_refuse_personal_data_and_show_the_cells(files, button, name):
     path = files["n"]
-    out = path.with_name(f"Halsocenter_Vaggeryd_{YEAR}.xlsx")
+    out = path.with_name(name)
     out.unlink(missing_ok=True)
     payload = book_payload(path, name=str(path))
-    actions = press(excel.exportera, payload)
+    actions = press(button, payload)
     assert not out.exists()
     assert {t for t in sheets_per_action(payload, actions) if t} == {C.CHECK_SHEET}
     (message, _, _, mode, _), = alerts(actions)
     assert mode == "critical" and C.CHECK_SHEET in message
+    assert "Remisser, rad 4, kolumn Kommentar" in message and "191212**-****" in message
+    assert PNR not in str(actions) and PNR.replace("-", "") not in str(actions)
 
 
 def test_nytt_verksamhetsar_creates_next_year_and_never_overwrites(files):

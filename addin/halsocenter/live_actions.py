@@ -115,7 +115,9 @@ def run(host: Host, book: xw.Book, what: str, action: Callable[[xw.Book, Host], 
             where = host.log(exc)
             message = (f"Något gick fel ({type(exc).__name__}: {exc}). Inga uppgifter som du "
                        f"skrivit har ändrats.{where} Kontakta supporten och bifoga filen.")  # fmt: skip
-        host.alert(book, message, problem=True)
+        from .privacy import mask_text  # a message may quote a sheet name or a cell
+
+        host.alert(book, mask_text(message), problem=True)
         return None
     finally:
         host.progress(book, None)
@@ -180,13 +182,37 @@ def report_name(book: xw.Book) -> str:
     return f"{Path(book.fullname).stem}_verksamhetsberattelse.docx"
 
 
-def report(book: xw.Book, host: Host) -> Path:
-    """Word-rapport: the annual account as a Word file."""
+def _leaving_file(book: xw.Book, host: Host, action: str,
+                  write: Callable[[Path, Analysis], Path]) -> tuple[Path, Analysis] | None:  # fmt: skip
+    """The two actions whose file leaves the hub (Word-rapport, Exportera): the host's folder,
+    the strict analysis, then ``write``. A refusal (an identity number anywhere in the book, no
+    kommun or year) writes nothing; the coach gets the Kontroll sheet and the message, which
+    names the places with the number masked."""
+    from .export import ExportRefused
+
+    folder = host.folder(book, action)
+    analysis = _analysis(book, strict=True)
+    try:
+        return write(folder, analysis), analysis
+    except ExportRefused as exc:  # PersonalDataRefused is one
+        write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
+        where = "" if C.CHECK_SHEET in exc.message else \
+            f"\n\nCellerna står på fliken {C.CHECK_SHEET}."  # fmt: skip
+        host.alert(book, exc.message + where, problem=True)
+        return None
+
+
+def report(book: xw.Book, host: Host) -> Path | None:
+    """Word-rapport: the annual account as a Word file; refused while an identity number is in
+    the book (the report leaves the hub like the export)."""
     from .report import write_report
 
-    folder = host.folder(book, "Word-rapport")
-    analysis = _analysis(book, strict=True)
-    path = write_report(analysis.wb, folder / report_name(book), summary=analysis.summary)
+    done = _leaving_file(book, host, "Word-rapport", lambda folder, analysis: write_report(
+        analysis.wb, folder / report_name(book), summary=analysis.summary,
+        findings=analysis.findings))  # fmt: skip
+    if done is None:
+        return None
+    path, analysis = done
     text = f"Word-rapporten är sparad: {host.saved(path)}"
     if analysis.errors:
         text += (f"\n\nObs! Kontrollen hittade {counts_text(analysis.findings)}. Klicka på "
@@ -198,30 +224,27 @@ def report(book: xw.Book, host: Host) -> Path:
 def export(book: xw.Book, host: Host) -> Path | None:
     """Exportera till regionen: ``Halsocenter_<Kommun>_<År>.xlsx`` with aggregates only."""
     from .atomic import OutputError
-    from .export import ExportRefused
     from .export import export as write_export
 
-    folder = host.folder(book, "Exportera till regionen")
-    analysis = _analysis(book, strict=True)
-    try:
-        path = write_export(analysis.wb, folder, summary=analysis.summary,
-                            findings=analysis.findings)  # fmt: skip
-    except OutputError as exc:
-        if exc.reason != "input":
-            raise
-        wb = analysis.wb
-        raise Stop(f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. Spara "
-                   "arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
-                   f"{wb.kommun}_{wb.year}.xlsx, och exportera igen.") from exc  # fmt: skip
-    except ExportRefused as exc:
-        write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
-        host.alert(book, f"{exc.message}\n\nCellerna står på fliken {C.CHECK_SHEET}.",
-                   problem=True)  # fmt: skip
+    def write(folder: Path, analysis: Analysis) -> Path:
+        try:
+            return write_export(analysis.wb, folder, summary=analysis.summary,
+                                findings=analysis.findings)  # fmt: skip
+        except OutputError as exc:
+            if exc.reason != "input":
+                raise
+            wb = analysis.wb
+            raise Stop(f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. "
+                       "Spara arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
+                       f"{wb.kommun}_{wb.year}.xlsx, och exportera igen.") from exc  # fmt: skip
+
+    done = _leaving_file(book, host, "Exportera till regionen", write)
+    if done is None:
         return None
-    host.alert(book, f"Filen till regionen är sparad: {host.saved(path)}\n\nDen innehåller bara "
-                     "sammanräknade tal, inga rader med personer. Skicka den till regionen som "
-                     "ni kommit överens om.")  # fmt: skip
-    return path
+    host.alert(book, f"Filen till regionen är sparad: {host.saved(done[0])}\n\nDen innehåller "
+                     "bara sammanräknade tal, inga rader med personer. Skicka den till regionen "
+                     "som ni kommit överens om.")  # fmt: skip
+    return done[0]
 
 
 def next_year(book: xw.Book, host: Host) -> Path:

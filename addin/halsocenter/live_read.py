@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import xlwings as xw
 
 from . import contract as C
+from . import package_texts as PT
 from . import read
-from .model import WorkbookData
+from .model import COMMENT, PackageText, WorkbookData
 from .read import norm_header
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class _LiveBook:
         self.sheet_parts: dict[str, str] = {}  # worksheets only, as in the file's package
         self.tables: dict[str, tuple[str, str]] = {}
         self.totals_rows: dict[str, int] = {}  # tables showing a totals row, as in the file
+        self.table_names: list[tuple[str, str]] = []  # (sheet, name) as typed, for the guard
         for sheet in book.sheets:
             try:
                 tables = [] if norm_header(sheet.name) in _GENERATED else [
@@ -71,14 +73,17 @@ class _LiveBook:
             self.sheet_parts[sheet.name] = sheet.name
             for name, address, totals in tables:
                 self.tables[name.casefold()] = (sheet.name, address)
+                self.table_names.append((sheet.name, name))
                 if totals:
                     self.totals_rows[name.casefold()] = 1
         wanted = {nc.name.casefold() for nc in C.NAMED_CELLS}
         self.defined_names: dict[str, str] = {}
+        self.all_names: list[tuple[str, str | None]] = []  # every name, for the guard
         for name in book.names:
-            label = name.name
+            label, refers_to = name.name, name.refers_to
+            self.all_names.append((label, refers_to))
             if "!" not in label and label.casefold() in wanted:  # book scope only, as on file
-                self.defined_names[label.casefold()] = name.refers_to
+                self.defined_names[label.casefold()] = refers_to
         self._sheets: dict[str, _LiveSheet] = {}
 
     def get_sheet_by_name(self, name: str) -> _LiveSheet:
@@ -88,6 +93,42 @@ class _LiveBook:
 
     def error_cells(self, sheet: str) -> list[tuple[int, int, str]]:
         return self.get_sheet_by_name(sheet).errors
+
+    def package_texts(self) -> list[PackageText]:
+        """What the identity guard reads outside the cells: sheet, table and defined names from
+        Excel; notes and threaded comments from Excel where the engine can read their text,
+        otherwise from the saved file; document properties from the saved file (xlwings has no
+        way to ask Excel for them). In xlwings Lite there is no saved file to read."""
+        found = PT.sheet_and_table_names(self.sheet_order, self.table_names)
+        found += PT.defined_names(self.all_names)
+        live = self._live_comments()
+        found += live or []
+        saved = book_path(self.book)
+        if saved.is_absolute() and saved.is_file():
+            found += PT.saved_file_parts(saved, with_comments=live is None)
+        return found
+
+    def _live_comments(self) -> list[PackageText] | None:
+        """Notes and threaded comments (with replies) as Excel has them now; None where the
+        engine cannot read their text (Excel on the web through the remote engine, Lite).
+        Round trips grow with the number of comments, not with rows."""
+        out: list[PackageText] = []
+        try:
+            for sheet in self.book.sheets:
+                if sheet.name not in self.sheet_parts:
+                    continue
+                for note in sheet.notes:
+                    cell = note.location.get_address(False, False)
+                    out.append(PackageText(COMMENT, f"{sheet.name}, anteckning i cell {cell}",
+                                           note.text, sheet.name, cell))  # fmt: skip
+                for comment in sheet.comments:
+                    cell = comment.location.get_address(False, False)
+                    texts = [comment.text, *(r.text for r in comment.replies)]
+                    out.append(PackageText(COMMENT, f"{sheet.name}, kommentar i cell {cell}",
+                                           "\n".join(t or "" for t in texts), sheet.name, cell))
+        except Exception:  # NotImplementedError on the remote engines, COM refusals
+            return None
+        return out
 
 
 def book_path(book: xw.Book) -> Path:

@@ -108,7 +108,7 @@ def _write_block(sheet, b: S.Block) -> None:
         first.font.bold = True
         first.font.size = 18 if b.kind == "title" else 16
         return
-    if b.kind in ("subtitle", "text"):
+    if b.kind in ("subtitle", "text", "note"):
         first.font.italic = True
         return
     if b.header_rows:
@@ -147,6 +147,22 @@ def _add_chart(sheet, book: xw.Book, spec: S.ChartSpec) -> None:
     chart.set_source_data(source, plot_by="columns")
     chart.set_x_axis_values(sheet.range((cat_first, cat_col), (cat_last, cat_col)))
     chart.title = spec.title
+    _optional(functools.partial(_set_alt_text, book, chart, spec))
+
+
+def _set_alt_text(book: xw.Book, chart, spec: S.ChartSpec) -> None:
+    """The chart's alternative text, where the host has an API for it.
+
+    Desktop Excel on Windows: xlwings' ``chart.api`` is (ChartObject, Chart), and the chart
+    object's shape carries ``AlternativeText`` and ``Title`` (Excel's "Alternativ text" pane).
+    Office.js (Excel on the web, xlwings Lite, the remote engine) has no alternative text for
+    charts and xlwings offers none on the Mac, so there the chart keeps only its title; the
+    numbers are in the tables the chart reads, on the same sheet."""
+    if _is_remote(book) or not isinstance(chart.api, tuple):
+        raise NotImplementedError("Diagrammets alternativtext kan inte sättas här.")
+    shape = chart.api[0].ShapeRange
+    shape.AlternativeText = spec.description
+    shape.Title = spec.title
 
 
 def write_summary_sheet(book: xw.Book, summary, created: datetime | None = None) -> xw.Sheet:
@@ -232,7 +248,7 @@ def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str] = C.
                     created: datetime | None = None) -> dict[str, xw.Sheet]:  # fmt: skip
     """(Re)write the generated sheets named in ``which``; returns them by name."""
     out = {}
-    summary = analysis.summary
+    summary = S.masked_summary(analysis.summary)  # identity numbers in figure names masked
     if C.SUMMARY_SHEET in which:
         out[C.SUMMARY_SHEET] = write_summary_sheet(book, summary, created)
     if C.CHECK_SHEET in which:

@@ -116,8 +116,8 @@ MESSAGES: dict[str, Template] = {
         "{current}). Ändra inte cellen; skapa vid behov en ny arbetsbok från mallen."),
     # ---- personal data
     "personal_id": Template(
-        "error", "{where}: texten innehåller {kind} ({masked}). Arbetsboken får inte innehålla "
-        "personnummer eller samordningsnummer; ta bort det eller byt till löpnummer."),
+        "error", "{where}: här står {kind} ({masked}). Arbetsboken får inte innehålla "
+        "personnummer eller samordningsnummer någonstans; ta bort det eller byt till löpnummer."),
     "contact_info": Template(
         "warning", "{where}: texten innehåller {kind} ({masked}). Skriv inte deltagares "
         "kontaktuppgifter i arbetsboken; ta bort uppgiften."),
@@ -136,6 +136,11 @@ def where_cell(sheet: str, row: int, header: str) -> str:
 def where_setting(sheet: str, cell: str, label: str) -> str:
     """How every message names a named cell on the Start sheet."""
     return f"{sheet}, cell {cell} ({label})"
+
+
+def where_of(message: str) -> str:
+    """The place a finding's message names: every template starts with ``{where}: ``."""
+    return message.partition(": ")[0]
 
 
 NAMES = {

@@ -21,6 +21,7 @@ import python_calamine as pc
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from . import contract as C
+from . import package_texts
 from .errors import WorkbookError
 from .gc_pause import collector_paused
 from .layout import Layout, split_ref
@@ -37,6 +38,7 @@ from .parse import (
     parse_int,
     parse_number,
 )
+from .privacy import NUMBER_MIN
 
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -282,10 +284,11 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
     for spec in C.TABLES:
         tables[spec.key] = _read_table(path, layout, grid, spec, lists, migration, problems)
 
-    texts = _collect_texts(layout, book, grid)
+    texts, numbers = _collect_texts(layout, book, grid)
     return WorkbookData(tables=tables, settings=settings, settings_raw=settings_raw,
                         settings_cells=settings_cells, lists=lists, version=version,
-                        problems=problems, texts=texts, path=path,
+                        problems=problems, texts=texts, numbers=numbers,
+                        package_texts=package_texts.collect(layout), path=path,
                         sheet_names=tuple(layout.sheet_order))  # fmt: skip
 
 
@@ -435,21 +438,27 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -
                        extra_values)
 
 
-def _collect_texts(layout: Layout, book, grid) -> list[TextCell]:
-    """Every text cell and error value in the sheets a person types in."""
-    texts = []
-    generated = {norm_header(s) for s in C.GENERATED_SHEETS}
+def _collect_texts(layout: Layout, book, grid) -> tuple[list[TextCell], list[TextCell]]:
+    """Every text cell and error value in every sheet, and every number cell that could be an
+    identity number. Generated sheets too: a hand-made sheet may carry one of their names."""
+    texts, numbers = [], []
+    make, text, flt, it = TextCell._make, str, float, int
+    low, high = -NUMBER_MIN, NUMBER_MIN
     for sheet in layout.sheet_order:
-        if norm_header(sheet) in generated or sheet not in layout.sheet_parts:
+        if sheet not in layout.sheet_parts:
             continue
         try:
             rows = grid(sheet).rows
         except (pc.CalamineError, pc.WorksheetNotFound):  # chart sheets and the like
             continue
-        make, text = TextCell._make, str
         for r, row in enumerate(rows, start=1):
             texts.extend([make((sheet, r, c, v)) for c, v in enumerate(row, start=1)
                           if v.__class__ is text and v])  # fmt: skip
+            kinds = set(map(type, row))
+            if flt in kinds or it in kinds:  # most rows hold no number at all
+                numbers.extend([make((sheet, r, c, v)) for c, v in enumerate(row, start=1)
+                                if (v.__class__ is flt or v.__class__ is it)
+                                and not low < v < high])  # fmt: skip
         for r, c, err in layout.error_cells(sheet):
             texts.append(TextCell(sheet, r, c, err))
-    return texts
+    return texts, numbers
