@@ -184,13 +184,28 @@ def report(args) -> int:
     target = _output("report", args.out, args.workbook)
     wb = read_workbook(args.workbook)
     refuse_unreadable(wb)
-    path = write_report(wb, target)
+    with _where_to_look(args.workbook):
+        path = write_report(wb, target)
     out.print(f"Skrev [bold]{path}[/].")
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _where_to_look(workbook: Path):
+    """A refusal naming cells (an identity number in a file that would leave the hub) ends with
+    what a command-line user does next; the ribbon says "fliken Kontroll" instead."""
+    from .export import ExportRefused
+
+    try:
+        yield
+    except ExportRefused as exc:
+        if exc.findings:
+            exc.message += (f" Cellerna står i tabellen ovan; kör halsocenter check {workbook} för "
+                            "hela kontrollen.")  # fmt: skip
+        raise
+
+
 def export(args) -> int:
-    from .region import ExportRefused
     from .region import export as do_export
 
     folder = args.out
@@ -201,13 +216,8 @@ def export(args) -> int:
         _fail(f"Mappen {folder} finns inte. Skapa den först eller välj en annan mapp.")
     target = _output("export", folder, args.workbook, check=False)  # the file is checked
     wb = read_workbook(args.workbook)
-    try:
+    with _where_to_look(args.workbook):
         path = do_export(wb, target, mask_below=args.maskera_under)
-    except ExportRefused as exc:
-        if exc.findings:
-            exc.message += (f" Cellerna står i tabellen ovan; kör halsocenter check "
-                            f"{args.workbook} för hela kontrollen.")  # fmt: skip
-        raise
     out.print(f"Skrev [bold]{path}[/].")
     return EXIT_OK
 
