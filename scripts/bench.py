@@ -119,7 +119,6 @@ def main() -> int:
 
     big, exports = prepare()
     work = Path(tempfile.mkdtemp(prefix="hc_bench_"))
-    (work / "export").mkdir()  # the command line creates no folders
     files = sorted(str(p) for p in exports.glob("*.xlsx"))
     naive = ("import sys, pandas\n"
              "for p in sys.argv[1:]:\n"

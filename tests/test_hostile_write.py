@@ -618,12 +618,14 @@ def test_formula_text_stays_text_in_the_county_workbook(box):
     assert box.run("export", src, "-o", "in").returncode == 0
     os.rename(box.work / "in" / "Halsocenter_Vaggeryd_2024.xlsx", box.work / "in" / "=2+3.xlsx")
     proc = box.run("region", "in", "-o", "lan.xlsx")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode in (0, 1), proc.stderr  # 1: Vaggeryd's figures are worth a look
     county = box.work / "lan.xlsx"
-    assert_text_stays_text(county, (*PARSED_TEXTS, "=2+3.xlsx"))
+    assert_text_stays_text(county, ("=2+3.xlsx",))  # the file's name, on Inrapportering
     plans = openpyxl.load_workbook(county)["Planer"]
-    shown = [c.value for row in plans.iter_rows(min_row=2) for c in row]
-    assert DDE in shown  # the plan is there, not an empty formula cell
+    shown = "\n".join(c.value for row in plans.iter_rows() for c in row
+                      if c.data_type == "s" and isinstance(c.value, str))  # fmt: skip
+    for text in PARSED_TEXTS:  # the plan is there as text, not an empty formula cell
+        assert text in shown, text
 
 
 def test_formula_text_stays_text_in_the_template(tmp_path):
@@ -719,3 +721,20 @@ def test_ribbon_export_replaces_its_own_earlier_file(tmp_path):
         assert "fliken Kontroll" not in message and "halsocenter check" not in message
     assert atomic.output_kind(out) == atomic.KIND_EXPORT
     assert list_all(tmp_path) == sorted([path.name, out.name])
+
+
+def test_export_makes_its_own_folder_only_when_it_writes(box, coach):
+    """The export folder (-o MAPP) is made when the file is written, inside a folder that
+    exists; a refused export leaves no empty folder behind."""
+    proc = box.run("export", coach, "-o", "till_regionen")
+    assert proc.returncode == 0, proc.stderr
+    assert list_all(box.work / "till_regionen") == [EXPORT_NAME]
+    wb = template.build_workbook(kommun="Habo", year=2024)
+    template.fill_table(wb, C.REMISSER, [{"lopnummer": "2024-001", "inkom": date(2024, 3, 1),
+                                          "typ": "FaR", "remittent": "Vårdcentral",
+                                          "utfall": C.UTFALL_VANTAR,
+                                          "kommentar": "Ring 19121212-1212"}])  # fmt: skip
+    refused = template.write_workbook(wb, box.work / "habo.xlsx")
+    proc = box.run("export", refused, "-o", "nytt")
+    failed(proc, "Exporten stoppades", "halsocenter check")
+    assert not (box.work / "nytt").exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import difflib
 import errno
 import json
@@ -212,9 +213,12 @@ def export(args) -> int:
     if folder.exists() and not folder.is_dir():
         _fail(f"{folder} är en fil, inte en mapp. Ange mappen där filen till regionen ska "
               "skrivas (-o MAPP).")  # fmt: skip
-    if not folder.is_dir():
-        _fail(f"Mappen {folder} finns inte. Skapa den först eller välj en annan mapp.")
-    target = _output("export", folder, args.workbook, check=False)  # the file is checked
+    if not folder.is_dir() and not folder.parent.is_dir():
+        _fail(f"Mappen {folder.parent} finns inte, så mappen {folder.name} kan inte skapas där. "
+              "Välj en mapp som finns.")  # fmt: skip
+    # the export folder itself is made when the file is written (not when the export is refused)
+    target = dataclasses.replace(_output("export", folder, args.workbook, check=False),
+                                 create_parent=True)  # fmt: skip
     wb = read_workbook(args.workbook)
     with _where_to_look(args.workbook):
         path = do_export(wb, target, mask_below=args.maskera_under)
@@ -389,8 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
                 "bara sammanräknade tal.")
     _workbook(p)
-    _out(p, "befintlig mapp där filen till regionen skrivs; en tidigare exportfil med samma "
-         "namn skrivs över, aldrig någon annan fil", metavar="MAPP")
+    _out(p, "mapp där filen till regionen skrivs (skapas om den saknas); en tidigare exportfil "
+         "med samma namn skrivs över, aldrig någon annan fil", metavar="MAPP")
     p.add_argument("--maskera-under", type=int, default=None, metavar="N",
                    help="maskera små antal (1 till N-1) i fördelningar på kön, ålder och "
                    "levnadsvana")
