@@ -288,7 +288,9 @@ class Sheet:
         else:
             look.apply(cell)
             self._styles[id(look)] = (look, copy(cell._style))
-        return cells.as_text(cell, cell.value)  # the look replaced the quote prefix
+        if cells.formula_like(cell.value):
+            cell.quotePrefix = True  # the look replaced the quote prefix ``_cell`` set
+        return cell
 
     def add(self, values: Sequence[Any], looks: Look | Sequence[Look | None] | None = None,
             height: float | None = None) -> int:  # fmt: skip
