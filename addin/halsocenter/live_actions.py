@@ -223,11 +223,22 @@ def report(book: xw.Book, host: Host) -> Path | None:
 
 def export(book: xw.Book, host: Host) -> Path | None:
     """Exportera till regionen: ``Halsocenter_<Kommun>_<År>.xlsx`` with aggregates only."""
+    from .atomic import OutputError
     from .export import export as write_export
 
-    done = _leaving_file(book, host, "Exportera till regionen", lambda folder, analysis:
-                         write_export(analysis.wb, folder, summary=analysis.summary,
-                                      findings=analysis.findings))  # fmt: skip
+    def write(folder: Path, analysis: Analysis) -> Path:
+        try:
+            return write_export(analysis.wb, folder, summary=analysis.summary,
+                                findings=analysis.findings)  # fmt: skip
+        except OutputError as exc:
+            if exc.reason != "input":
+                raise
+            wb = analysis.wb
+            raise Stop(f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. "
+                       "Spara arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
+                       f"{wb.kommun}_{wb.year}.xlsx, och exportera igen.") from exc  # fmt: skip
+
+    done = _leaving_file(book, host, "Exportera till regionen", write)
     if done is None:
         return None
     host.alert(book, f"Filen till regionen är sparad: {host.saved(done[0])}\n\nDen innehåller "

@@ -9,7 +9,6 @@ block. Nothing a person typed is ever written.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,26 +16,16 @@ from typing import Any
 import xlwings as xw
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from . import cells
 from . import contract as C
 from . import sheets as S
 from .model import Finding
 from .pipeline import Analysis
 from .read import norm_header
 
-_RISKY_TEXT = re.compile(r"^[=+\-@'(\d.,$€%]|^(true|false|sant|falskt)$", re.IGNORECASE)
-
-
-def cell_value(value: Any) -> Any:
-    """A value as it should land in a cell. Text that Excel would take for a formula, number,
-    date or truth value gets the text prefix ' so it stays exactly what the file writer shows."""
-    if isinstance(value, str) and value and _RISKY_TEXT.match(value):
-        return "'" + value
-    return value
-
-
-def _grid(rows: Sequence[Sequence[Any]], width: int | None = None) -> list[list[Any]]:
-    width = width or max((len(r) for r in rows), default=1)
-    return [[cell_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
+cell_value = cells.live
+"""A value as it should land in a cell: text stays text (``cells.live``)."""
+_grid = cells.live_rows
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
@@ -202,7 +191,7 @@ def hyperlink_formula(location: str | None, text: Any) -> Any:
 def write_kontroll_sheet(book: xw.Book, findings: list[Finding], summary,
                          sheet_names: Sequence[str] = ()) -> xw.Sheet:  # fmt: skip
     sheet = _fresh_sheet(book, C.CHECK_SHEET)
-    sheet.range("A1").value = S.kontroll_title(summary)
+    sheet.range("A1").value = cell_value(S.kontroll_title(summary))
     title = sheet.range("A1")
     title.font.bold = True
     title.font.size = 16
