@@ -118,3 +118,65 @@ def test_version_and_swedish_help():
     proc = run("--help")
     assert proc.returncode == 0 and "Kontrollera arbetsboken" in proc.stdout
     assert str(C.TEMPLATE_VERSION) in run("--version").stdout
+
+
+# --------------------------------------------------------------------------- polish (issue 16)
+
+
+def test_a_misspelled_option_shows_the_commands_own_usage(tmp_path):
+    proc = run("export", tmp_path / "bok.xlsx", "-o", tmp_path, "--maskera-undr", "5")
+    assert proc.returncode == 2
+    assert "Användning: halsocenter export" in proc.stderr
+    assert "okända argument: --maskera-undr 5 (menade du --maskera-under?)" in proc.stderr
+    assert "KOMMANDO" not in proc.stderr  # not the top-level usage
+    assert_no_traceback(proc)
+
+
+@pytest.mark.parametrize("content", [(), ("anteckningar.txt", "gammal.xls", ".dold.xlsx")])
+def test_region_on_a_folder_without_workbooks_is_an_error(tmp_path, content):
+    folder = tmp_path / "inkommet"
+    folder.mkdir()
+    for name in content:
+        (folder / name).write_text("x")
+    proc = run("region", folder, "-o", tmp_path / "lan.xlsx")
+    assert proc.returncode == 2
+    assert "innehåller inga .xlsx-filer" in proc.stderr
+    assert not (tmp_path / "lan.xlsx").exists()
+
+
+def test_export_refusal_tells_a_command_line_user_to_run_check(tmp_path):
+    wb = template.build_workbook(kommun="Eksjö", year=2024)
+    template.fill_table(wb, C.REMISSER, [{"lopnummer": "2024-001", "inkom": "2024-03-01",
+                                          "typ": "FaR", "remittent": "Vårdcentral",
+                                          "utfall": "Väntar",
+                                          "kommentar": "Ring 19121212-1212"}])  # fmt: skip
+    path = template.write_workbook(wb, tmp_path / "bok.xlsx")
+    proc = run("export", path, "-o", tmp_path)
+    message = " ".join(proc.stderr.split())
+    assert proc.returncode == 2 and "Exporten stoppades" in message
+    assert f"halsocenter check {path}" in message
+    assert "fliken Kontroll" not in message  # a command-line user has no Kontroll sheet
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bok.xlsx"]
+
+
+def test_upgrade_of_a_current_workbook_says_so_and_writes_nothing(tmp_path):
+    path = template.write_template(tmp_path / "bok.xlsx", kommun="Habo", year=2025)
+    proc = run("upgrade", path, "-o", tmp_path / "ny.xlsx")
+    assert proc.returncode == 0
+    assert "följer redan mallversion" in " ".join(proc.stdout.split())
+    assert not (tmp_path / "ny.xlsx").exists()
+
+
+def test_a_renamed_tab_is_read_through_its_table_as_the_readme_says(tmp_path):
+    import openpyxl
+
+    path = template.write_template(tmp_path / "bok.xlsx", kommun="Habo", year=2025)
+    wb = openpyxl.load_workbook(path)
+    wb[C.REMISSER.sheet].title = "Remisser 2025"
+    wb.save(path)
+    assert run("check", path).returncode == 0
+    ws = wb["Remisser 2025"]
+    del ws.tables[C.REMISSER.name]  # renamed and no table left: named in the message
+    wb.save(path)
+    proc = run("check", path)
+    assert proc.returncode == 2 and f"Fliken ”{C.REMISSER.sheet}”" in proc.stderr

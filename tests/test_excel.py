@@ -483,3 +483,25 @@ def test_hyperlink_formula_is_english_with_commas():
     assert live_write.hyperlink_formula("'Plan'!B3", "B3") == '=HYPERLINK("#\'Plan\'!B3","B3")'
     assert live_write.hyperlink_formula(None, "B3") == "B3"
     assert live_write.hyperlink_formula('\'A"b\'!C1', "C1") == '=HYPERLINK("#\'A""b\'!C1","C1")'
+
+
+def test_a_desktop_button_keeps_temporary_files_and_caches_in_a_private_folder(files):
+    """openpyxl writes sheets through temporary files holding the coach's data, matplotlib its
+    caches: while a ribbon button runs both point at a folder of our own, gone afterwards."""
+    import tempfile
+
+    from halsocenter import live_actions
+
+    system_tmp = tempfile.gettempdir()
+    seen = {}
+
+    def action(book, host):
+        seen["tmp"] = tempfile.gettempdir()
+        seen["mpl"] = os.environ.get("MPLCONFIGDIR")
+        Path(seen["tmp"], "openpyxl-sheet.xml").write_text("data")
+
+    live_actions.run(excel.DESKTOP, open_book(book_payload(files["clean"])), "testar", action)
+    assert seen["tmp"] != system_tmp and Path(seen["tmp"]).parent == Path(system_tmp)
+    assert seen["mpl"] and seen["mpl"].startswith(seen["tmp"])
+    assert not Path(seen["tmp"]).exists()
+    assert tempfile.gettempdir() == system_tmp and os.environ.get("MPLCONFIGDIR") != seen["mpl"]

@@ -36,6 +36,7 @@ from fixture_features import (
 )
 from halsocenter import contract as C
 from halsocenter import package
+from halsocenter.atomic import OutputError
 from halsocenter.package import write_with_sheets
 
 REWRITTEN = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
@@ -362,7 +363,7 @@ def test_refuses_to_write_over_the_input(files, tmp_path):
     link = tmp_path / "länk.xlsx"
     link.symlink_to(src)
     for dst in (src, tmp_path / "." / "bok.xlsx", tmp_path / "x" / ".." / "bok.xlsx", link):
-        with pytest.raises(ValueError):
+        with pytest.raises(OutputError, match="samma fil"):
             write_with_sheets(src, build_generated(), dst)
     assert src.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bok.xlsx", "länk.xlsx"]

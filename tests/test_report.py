@@ -16,6 +16,7 @@ import pytest
 
 from conftest import lo_convert, needs_soffice
 from halsocenter import contract as C
+from halsocenter.atomic import OutputError
 from halsocenter.pipeline import InputError
 from halsocenter.read import workbook_data
 from halsocenter.report import (
@@ -279,10 +280,17 @@ def test_a_workbook_without_year_is_refused(tmp_path):
 def test_report_is_written_atomically_and_leaves_no_temp_files(tmp_path):
     wb = workbook_data({}, {"hc_kommun": "Habo", "hc_ar": 2024})
     out = tmp_path / "r.docx"
-    out.write_bytes(b"old")
     write_report(wb, out)
-    assert zipfile.is_zipfile(out)
+    first = out.stat().st_ino
+    write_report(wb, out)  # an earlier report of ours is replaced
+    assert zipfile.is_zipfile(out) and out.stat().st_ino != first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.docx"]
+    other = tmp_path / "eget.docx"
+    other.write_bytes(b"old")  # any other file is not
+    with pytest.raises(OutputError, match="finns redan"):
+        write_report(wb, other)
+    assert other.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eget.docx", "r.docx"]
 
 
 def test_committed_template_is_current_and_tags_are_whole_runs():

@@ -13,6 +13,7 @@ from openpyxl.utils import range_boundaries
 
 from halsocenter import contract as C
 from halsocenter import template
+from halsocenter.atomic import OutputError
 from halsocenter.pipeline import InputError, write_summary
 from halsocenter.read import read_workbook
 from halsocenter.rollover import PLAN_NOTE, history_row, open_referrals, rollover
@@ -220,9 +221,9 @@ def test_open_rule_in_isolation():
 
 def test_refuses_same_file_existing_output_and_missing_year(rolled, tmp_path):
     src, dst, _ = rolled
-    with pytest.raises(InputError):
+    with pytest.raises(OutputError, match="samma fil"):
         rollover(src, src)
-    with pytest.raises(InputError):
+    with pytest.raises(OutputError, match="finns redan"):
         rollover(src, dst)
     wb = template.build_workbook(kommun="Habo")
     nameless = template.write_workbook(wb, tmp_path / "utan_ar.xlsx")

@@ -19,8 +19,8 @@ from openpyxl.worksheet.table import Table
 
 from halsocenter import contract as C
 from halsocenter import template
+from halsocenter.atomic import OutputError
 from halsocenter.migrate import describe, migration_for, readable_versions
-from halsocenter.pipeline import InputError
 from halsocenter.read import WorkbookError, norm_header, read_workbook
 from halsocenter.upgrade import upgrade
 
@@ -256,9 +256,9 @@ def test_upgraded_workbook_is_current_and_reads_back_the_same(upgraded):
 
 
 def test_upgrade_refuses_to_overwrite(tmp_path, upgraded):
-    with pytest.raises(InputError):
+    with pytest.raises(OutputError, match="samma fil"):
         upgrade(FIXTURE, FIXTURE)
-    with pytest.raises(InputError):
+    with pytest.raises(OutputError, match="finns redan"):
         upgrade(FIXTURE, upgraded)
 
 

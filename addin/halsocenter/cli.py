@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
+import difflib
+import errno
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -77,17 +81,48 @@ def read_workbook(path: Path):
     return read(path)
 
 
-def _refuse_existing(path: Path, what: str = "Filen") -> None:
-    if path.exists():
-        _fail(f"{what} {path} finns redan. Välj ett annat namn eller ta bort den först.")
+def _output(command: str, path: Path, *inputs: Path, check: bool = True):
+    """``command``'s output under its replace policy (``atomic.REPLACE_POLICY``), checked now —
+    before anything is read — and passed down so the writer checks it again when it writes.
+    The command line never creates a missing folder."""
+    from .atomic import Output
+
+    out = Output.command(command, path, create_parent=False).reading(*inputs)
+    if check:
+        out.check()
+    return out
 
 
-def _refuse_same(src: Path, dst: Path) -> None:
-    from .atomic import same_file
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl+C so temporary files and folders are removed."""
 
-    if same_file(src, dst):
-        _fail("Utfilen får inte vara samma fil som indata – programmet skriver aldrig över "
-              "arbetsboken.")  # fmt: skip
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Terminated(signum)
+
+
+def _install_signal_handlers():
+    """SIGTERM/SIGHUP end the command through the normal clean-up; SIGXFSZ (file size limit)
+    is ignored so the write fails with EFBIG and gets its Swedish message. Returns a function
+    that restores the previous handlers."""
+    wanted = {"SIGTERM": _terminate, "SIGHUP": _terminate, "SIGXFSZ": signal.SIG_IGN}
+    previous = {}
+    for name, handler in wanted.items():
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        with contextlib.suppress(ValueError, OSError):  # not the main thread: leave as is
+            previous[signum] = signal.signal(signum, handler)
+
+    def restore():
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 CHECK_LINES = 50
@@ -154,17 +189,14 @@ def _print_findings(findings, title: str, *, console=None, every: bool = False,
 def new_workbook(args) -> int:
     from .template import write_template
 
-    kommun, ar, out_path = args.kommun, args.ar, args.out
+    kommun, ar = args.kommun, args.ar
     match = C.kommun_named(kommun)
     if match is None:
         _fail(f"Okänd kommun ”{kommun}”. Välj en av: {', '.join(C.KOMMUNER)}.")
     if not 2000 <= ar <= 2100:
         _fail(f"Året {ar} verkar fel; ange verksamhetsåret med fyra siffror, t.ex. 2025.")
-    _refuse_existing(out_path)
-    if out_path.suffix.lower() != ".xlsx":
-        _fail("Arbetsboken ska ha filändelsen .xlsx.")
-    write_template(out_path, kommun=match, year=ar)
-    out.print(f"Skapade [bold]{out_path}[/] för {match} {ar}.")
+    path = write_template(_output("new-workbook", args.out), kommun=match, year=ar)
+    out.print(f"Skapade [bold]{path}[/] för {match} {ar}.")
     return EXIT_OK
 
 
@@ -198,11 +230,11 @@ def _print_json(findings, counts) -> None:
 
 
 def summary(args) -> int:
-    from .pipeline import write_summary
+    from .pipeline import summary_output, write_summary
 
-    if args.out is not None:
-        _refuse_same(args.workbook, args.out)
-    dst, analysis = write_summary(args.workbook, args.out)
+    target = summary_output(args.workbook, args.out, create_parent=False)
+    target.check()
+    dst, analysis = write_summary(args.workbook, target)
     counts = severity_counts(analysis.findings)
     out.print(f"Skrev [bold]{dst}[/] ({counts['error']} fel, {counts['warning']} varningar – se "
               f"fliken {C.CHECK_SHEET}).")  # fmt: skip
@@ -213,32 +245,66 @@ def report(args) -> int:
     from .pipeline import refuse_unreadable
     from .report import write_report
 
-    _refuse_same(args.workbook, args.out)
+    target = _output("report", args.out, args.workbook)
     wb = read_workbook(args.workbook)
     refuse_unreadable(wb)
-    path = write_report(wb, args.out)
+    with _where_to_look(args.workbook):
+        path = write_report(wb, target)
     out.print(f"Skrev [bold]{path}[/].")
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _where_to_look(workbook: Path):
+    """A refusal naming cells (an identity number in a file that would leave the hub) ends with
+    what a command-line user does next; the ribbon says "fliken Kontroll" instead."""
+    from .export import ExportRefused
+
+    try:
+        yield
+    except ExportRefused as exc:
+        if exc.findings:
+            exc.message += (f" Cellerna står i tabellen ovan; kör halsocenter check {workbook} för "
+                            "hela kontrollen.")  # fmt: skip
+        raise
 
 
 def export(args) -> int:
     from .region import export as do_export
 
+    folder = args.out
+    if folder.exists() and not folder.is_dir():
+        _fail(f"{folder} är en fil, inte en mapp. Ange mappen där filen till regionen ska "
+              "skrivas (-o MAPP).")  # fmt: skip
+    if not folder.is_dir() and not folder.parent.is_dir():
+        _fail(f"Mappen {folder.parent} finns inte, så mappen {folder.name} kan inte skapas där. "
+              "Välj en mapp som finns.")  # fmt: skip
+    # the export folder itself is made when the file is written (not when the export is refused)
+    target = dataclasses.replace(_output("export", folder, args.workbook, check=False),
+                                 create_parent=True)  # fmt: skip
     wb = read_workbook(args.workbook)
-    path = do_export(wb, args.out, mask_below=args.maskera_under)
+    with _where_to_look(args.workbook):
+        path = do_export(wb, target, mask_below=args.maskera_under)
     out.print(f"Skrev [bold]{path}[/].")
     return EXIT_OK
 
 
 def region(args) -> int:
+    from .consolidate import county_output, list_inputs
     from .region import consolidate
 
-    folder, output = args.folder, args.out
+    folder = args.folder
     if not folder.is_dir():
-        _fail(f"Mappen {folder} finns inte.")
-    if output.resolve().parent == folder.resolve() and output.suffix.lower() == ".xlsx":
-        _fail("Lägg länets sammanställning utanför mappen med kommunernas filer.")
-    result = consolidate(folder, output, progress=not args.json)
+        _fail(f"Mappen {folder} finns inte." if not folder.exists() else
+              f"{folder} är en fil, inte en mapp. Ange mappen med kommunernas filer.")
+    files = list_inputs(folder)
+    if not files:
+        _fail(f"Mappen {folder} innehåller inga .xlsx-filer att sammanställa. Lägg kommunernas "
+              "exportfiler (Halsocenter_<Kommun>_<År>.xlsx) eller arbetsböcker i mappen.")
+    target = county_output(folder, _output("region", args.out, check=False), files)
+    target.check()
+    output = target.path
+    result = consolidate(folder, target, progress=not args.json)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -246,11 +312,10 @@ def region(args) -> int:
     return EXIT_FINDINGS if result.needs_attention else EXIT_OK
 
 
-def _new_workbook_from(args, make, note: str = "") -> int:
-    """Commands that make a new workbook from an old one: never over the input or another file."""
-    _refuse_same(args.workbook, args.out)
-    _refuse_existing(args.out)
-    path = make(args.workbook, args.out)
+def _new_workbook_from(args, command: str, make, note: str = "") -> int:
+    """Commands that make a new workbook from an old one: never over the input or another file
+    (the writer creates the file exclusively, so two runs at once cannot both write it)."""
+    path = make(args.workbook, _output(command, args.out, args.workbook))
     out.print(f"Skrev [bold]{path}[/]{note}.")
     return EXIT_OK
 
@@ -258,19 +323,25 @@ def _new_workbook_from(args, make, note: str = "") -> int:
 def rollover(args) -> int:
     from .rollover import rollover as do_rollover
 
-    return _new_workbook_from(args, do_rollover)
+    return _new_workbook_from(args, "rollover", do_rollover)
 
 
 def upgrade(args) -> int:
     from .upgrade import upgrade as do_upgrade
 
-    return _new_workbook_from(args, do_upgrade, f" (mallversion {C.TEMPLATE_VERSION})")
+    wb = read_workbook(args.workbook)
+    if wb.version == C.TEMPLATE_VERSION:
+        out.print(f"{args.workbook} följer redan mallversion {C.TEMPLATE_VERSION}, den nuvarande. "
+                  "Ingen uppgradering behövs; inget skrevs.")  # fmt: skip
+        return EXIT_OK
+    return _new_workbook_from(args, "upgrade", lambda src, dst: do_upgrade(src, dst, data=wb),
+                              f" (mallversion {C.TEMPLATE_VERSION})")  # fmt: skip
 
 
 def addin_build(args) -> int:
     from .addin import build_xlam
 
-    path = build_xlam(args.out)
+    path = build_xlam(_output("addin", args.out))
     out.print(f"Byggde [bold]{path}[/].")
     return EXIT_OK
 
@@ -346,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hälsocenter: kontrollera arbetsboken, ta fram årssammanställning, "
         "Word-rapport och regionens fil.",
         epilog="Slutkoder: 0 = klart, 1 = fel i uppgifterna, 2 = filen eller kommandot går inte "
-        "att använda.",
+        "att använda, 130/143 = avbrutet (Ctrl+C/SIGTERM).",
     )
     parser.add_argument("--version", action="version", help="visa version och avsluta",
                         version=f"halsocenter {__version__} (mallversion {C.TEMPLATE_VERSION})")
@@ -355,12 +426,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name, func, help_text, description=None):
         p = sub.add_parser(name, help=help_text, description=description or help_text)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, parser=p)
         return p
 
     p = command("new-workbook", new_workbook,
                 "Skapa en ny, tom arbetsbok från mallen för en kommun och ett år.")
-    p.add_argument("out", type=Path, metavar="UT", help="den nya arbetsboken (.xlsx)")
+    p.add_argument("out", type=Path, metavar="UT",
+                   help="den nya arbetsboken (.xlsx); en fil som finns skrivs aldrig över")
     p.add_argument("--kommun", required=True, help="kommunens namn, t.ex. Vaggeryd")
     p.add_argument("--ar", required=True, type=int, help="verksamhetsåret, t.ex. 2025")
 
@@ -377,16 +449,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("summary", summary,
                 "Skriv en kopia av arbetsboken med Årssammanställning, Kontroll och Rapportdata.")
     _workbook(p)
-    _out(p, "utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken)", required=False)
+    _out(p, "utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken); en tidigare "
+         "sammanställning från programmet skrivs över, aldrig någon annan fil", required=False)
 
     p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.")
     _workbook(p)
-    _out(p, "Word-filen som skapas (.docx)")
+    _out(p, "Word-filen som skapas (.docx); en tidigare rapport från programmet skrivs över "
+         "om ingen har sparat den i Word sedan dess")
 
     p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
                 "bara sammanräknade tal.")
     _workbook(p)
-    _out(p, "mapp där filen till regionen skrivs", metavar="MAPP")
+    _out(p, "mapp där filen till regionen skrivs (skapas om den saknas); en tidigare exportfil "
+         "med samma namn skrivs över, aldrig någon annan fil", metavar="MAPP")
     p.add_argument("--maskera-under", type=int, default=None, metavar="N",
                    help="maskera små antal (1 till N-1) i fördelningar på kön, ålder och "
                    "levnadsvana")
@@ -394,26 +469,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("region", region, "Sammanställ alla kommuners filer (exportfiler eller hela "
                 "arbetsböcker) för länet.")
     p.add_argument("folder", type=Path, metavar="MAPP", help="mapp med kommunernas filer")
-    _out(p, "länets sammanställning (.xlsx)")
+    _out(p, "länets sammanställning (.xlsx), utanför MAPP; en tidigare länssammanställning "
+         "skrivs över, aldrig någon annan fil")
     p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
 
     p = command("rollover", rollover, "Skapa nästa års arbetsbok: öppna remisser, årets totaler "
                 "och planen följer med.")
     _workbook(p)
-    _out(p, "nästa års arbetsbok")
+    _out(p, "nästa års arbetsbok (.xlsx); en fil som finns skrivs aldrig över")
 
     p = command("upgrade", upgrade,
-                "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.")
+                "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.",
+                "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.\n\n"
+                "Följer arbetsboken redan den nuvarande mallen skrivs ingenting (slutkod 0).")
     _workbook(p)
-    _out(p, "arbetsboken i den nya mallen")
+    _out(p, "arbetsboken i den nya mallen (.xlsx); en fil som finns skrivs aldrig över")
 
     addin = command("addin", None, "Bygg, installera eller avinstallera Excel-tillägget.")
     addin_sub = addin.add_subparsers(title="kommandon", metavar="KOMMANDO", parser_class=_Parser,
                                      prog="halsocenter addin")  # fmt: skip
     p = addin_sub.add_parser("build", help="bygg halsocenter.xlam",
                              description="Bygg Excel-tillägget halsocenter.xlam.")
-    p.set_defaults(func=addin_build)
-    _out(p, "tilläggsfilen (.xlam)", required=False, default=Path("halsocenter.xlam"))
+    p.set_defaults(func=addin_build, parser=p)
+    _out(p, "tilläggsfilen (.xlam); en befintlig skrivs över", required=False,
+         default=Path("halsocenter.xlam"))
     for name, func, text, mapp in (
         ("install", addin_install, "Installera tillägget i Excels startmapp med den här "
          "Python-miljön.", "installera i denna mapp i stället för Excels startmapp"),
@@ -421,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
          "mappen där tillägget installerades"),
     ):  # fmt: skip
         p = addin_sub.add_parser(name, help=text, description=text)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, parser=p)
         p.add_argument("--mapp", type=Path, default=None, help=mapp)
     return parser
 
@@ -443,10 +522,19 @@ def _stdout_closed() -> int:
     return EXIT_SIGPIPE
 
 
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
 def _user_message(exc: BaseException) -> str | None:
     """The Swedish message of an expected failure, or None for a real bug."""
     if message := user_message(exc):
+        if getattr(exc, "reason", "") == "input":  # atomic.OutputError: the output is an input
+            message += " Välj ett annat namn eller en annan mapp med -o."
         return message
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return (f"Disken är full eller filen blev för stor{where}; programmet kunde inte skriva "
+                "klart. Frigör utrymme och försök igen. Inget skrevs.")  # fmt: skip
     if isinstance(exc, PermissionError):
         return f"Filen {exc.filename} är låst eller skrivskyddad. Stäng den i Excel och försök igen."
     if isinstance(exc, FileNotFoundError):
@@ -456,10 +544,41 @@ def _user_message(exc: BaseException) -> str | None:
     return None
 
 
+def _unknown(parser: argparse.ArgumentParser, extras: list[str]) -> str:
+    """argparse's "unrecognized arguments", in Swedish, with the closest option of the command
+    the person meant."""
+    options = [o for a in parser._actions for o in a.option_strings]
+    hints = []
+    for word in extras:
+        close = difflib.get_close_matches(word.split("=")[0], options, n=1, cutoff=0.6)
+        if word.startswith("-") and close:
+            hints.append(f"menade du {close[0]}?")
+    return "okända argument: " + " ".join(extras) + (f" ({'; '.join(hints)})" if hints else "")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command: signals end it cleanly, caches and temporary files live in a private
+    folder that is removed afterwards (``scratch``), and the exit code is returned."""
+    from .scratch import private_scratch
+
+    restore = _install_signal_handlers()
+    try:
+        with private_scratch():
+            return _run(argv)
+    except KeyboardInterrupt:  # between commands' own handling (start-up, clean-up)
+        return 130
+    except Terminated as exc:
+        return 128 + exc.signum
+    finally:
+        restore()
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
+        if extras:  # the command's own usage, not the top-level one
+            getattr(args, "parser", parser).error(_unknown(getattr(args, "parser", parser), extras))
         func = getattr(args, "func", None)
         if func is None:  # no command, or `addin` alone: show what there is
             parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "-h"])
@@ -472,9 +591,10 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("HALSOCENTER_DEBUG"):
             raise
         message = _user_message(exc)
-        if isinstance(exc, KeyboardInterrupt):
-            err.print("Avbrutet.")
-            return 130
+        if isinstance(exc, (KeyboardInterrupt, Terminated)):
+            err.print("Avbrutet. Tillfälliga filer är borttagna; en utfil som inte var klar "
+                      "skrevs inte.")  # fmt: skip
+            return 130 if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
         if message is None:
             message = (f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). Inget skrevs "
                        "om. Kör med HALSOCENTER_DEBUG=1 för detaljer och kontakta support.")

@@ -26,6 +26,7 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import zipfile
@@ -44,6 +45,7 @@ import python_calamine as pc
 from . import __version__
 from . import contract as C
 from . import screening as S
+from .atomic import Output
 from .export import (
     DATA_SHEET,
     EXPORT_COLUMNS,
@@ -655,7 +657,16 @@ def trend_keys(history: dict[str, dict[int, dict[str, float]]],
     return sorted(keys, key=lambda k: (rank.get(k, len(rank)), k))
 
 
-def consolidate(paths: Iterable[Path] | Path, out: Path, *,
+def county_output(paths: Iterable[Path] | Path, out: Path | Output,
+                  files: Iterable[Path] = ()) -> Output:  # fmt: skip
+    """Where ``region`` writes: never one of the files read, never inside the folder read."""
+    target = Output.command("region", out).reading(*files)
+    if isinstance(paths, (str, os.PathLike)):
+        target = dataclasses.replace(target, input_folders=(*target.input_folders, Path(paths)))
+    return target
+
+
+def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
                 progress: bool | ProgressFn | None = None,
                 now: datetime | None = None) -> ConsolidationResult:  # fmt: skip
     """Read every .xlsx of a folder (or the given files), screen it and write the county
@@ -664,7 +675,9 @@ def consolidate(paths: Iterable[Path] | Path, out: Path, *,
 
     start = time.perf_counter()
     now = now or datetime.now()
-    files = list_inputs(paths, exclude=out)
+    files = list_inputs(paths)
+    out = county_output(paths, out, files)
+    out.check()
     with collector_paused():
         reports, unreadable = read_all(files, progress, now)
     kept, replaced = keep_newest(reports, now)
@@ -675,7 +688,7 @@ def consolidate(paths: Iterable[Path] | Path, out: Path, *,
     outliers = problem_rows([*kept, *(old for old, _ in replaced)])
     outliers += jumps({k: v for k, v in history.items() if k in C.KOMMUNER}, reported)
     outliers += far_from_peers({(r.kommun, r.year): r.totals() for r in kept if r.in_county})
-    result = ConsolidationResult(Path(out), kept, replaced, unreadable, outliers, history,
+    result = ConsolidationResult(out.path, kept, replaced, unreadable, outliers, history,
                                  reported, now)  # fmt: skip
     write_county(result, out)
     result.seconds = time.perf_counter() - start

@@ -44,9 +44,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 
-from . import __version__
+from . import __version__, cells
 from . import contract as C
 from . import screening as S
+from .atomic import KIND_COUNTY, Output, mark_workbook
 from .chart_alt import set_alt_text
 from .chart_text import describe
 from .consolidate import (
@@ -205,10 +206,7 @@ def _cell(ws, value: Any) -> WriteOnlyCell:
         value = S.mask_identities(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL]
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and S.identity(value):
         value = None
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    return cells.as_text(WriteOnlyCell(ws), value)
 
 
 def unit_format(key: str | None) -> str:
@@ -290,6 +288,8 @@ class Sheet:
         else:
             look.apply(cell)
             self._styles[id(look)] = (look, copy(cell._style))
+        if cells.formula_like(cell.value):
+            cell.quotePrefix = True  # the look replaced the quote prefix ``_cell`` set
         return cell
 
     def add(self, values: Sequence[Any], looks: Look | Sequence[Look | None] | None = None,
@@ -829,21 +829,23 @@ def _outliers(book: Workbook, result: ConsolidationResult) -> None:
 # --------------------------------------------------------------------------- the book
 
 
-def write_county(result: ConsolidationResult, out: Path) -> Path:
-    """Write the county workbook for ``result`` atomically to ``out``."""
+def write_county(result: ConsolidationResult, out: Path | Output) -> Path:
+    """Write the county workbook for ``result`` atomically to ``out`` (an earlier county
+    workbook of ours may be replaced, never a file read or another file)."""
     county = {y: county_rows([r for r in result.reports if r.year == y]) for y in result.years}
     book = Workbook()
     book.remove(book.active)
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.title = f"{COUNTY_NAME} – länets sammanställning"
     book.properties.language = "sv-SE"
+    mark_workbook(book, KIND_COUNTY)
     _overview(book, result, county)
     _reporting(book, result)
     data_rows, data_styles = _data(book, result, county)
     _trends(book, result)
     _plans(book, result)
     _outliers(book, result)
-    return save_with_rows(book, Path(out), {DATA_SHEET: data_rows},
+    return save_with_rows(book, Output.command("region", out), {DATA_SHEET: data_rows},
                           styles={DATA_SHEET: data_styles})
 
 

@@ -56,6 +56,13 @@ class Desktop(A.Host):
                        "sparade filen. Klicka sedan på Nytt verksamhetsår igen.")  # fmt: skip
         return rollover(book_path(book), dst)
 
+    def scratch(self) -> contextlib.AbstractContextManager:
+        """openpyxl's temporary sheet files (the coach's data) and the report's font caches go
+        to a private folder removed when the button is done, as on the command line."""
+        from .scratch import private_scratch
+
+        return private_scratch()
+
     def log(self, exc: BaseException) -> str:
         path = Path(tempfile.gettempdir()) / LOG_NAME
         return f" Detaljer finns i filen {path}." if A.write_log(path, exc) else ""

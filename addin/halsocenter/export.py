@@ -32,9 +32,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from . import __version__
+from . import __version__, cells
 from . import contract as C
-from .atomic import atomic_write
+from .atomic import KIND_EXPORT, Output, atomic_write, mark_workbook
 from .layout import Layout
 from .messages import where_of
 from .model import Finding, WorkbookData, severity_counts
@@ -125,7 +125,9 @@ MAX_PLACES_SHOWN = 5
 
 def identity_refusal(stopped: str, findings: Sequence[Finding]) -> str:
     """The Swedish refusal of a file that would leave the hub: how many identity numbers, and
-    where the first ones are (place and masked value, never the number itself)."""
+    where the first ones are (place and masked value, never the number itself). Where to see
+    them all is each adapter's ending: the Kontroll sheet in Excel, ``halsocenter check`` on the
+    command line."""
     def shown(value) -> str:
         text = str(value) if value is not None else ""
         return text if len(text) <= 40 else text[:39] + "…"
@@ -136,8 +138,7 @@ def identity_refusal(stopped: str, findings: Sequence[Finding]) -> str:
             if len(findings) > MAX_PLACES_SHOWN else "")  # fmt: skip
     count = f"{len(findings)} ställe" if len(findings) == 1 else f"{len(findings)} ställen"
     return (f"{stopped}: arbetsboken innehåller personnummer eller samordningsnummer på {count}: "
-            f"{'; '.join(places)}{more}. Ta bort dem (alla står på fliken {CHECK_SHEET}) och "
-            "försök igen.")
+            f"{'; '.join(places)}{more}. Ta bort dem och försök igen.")
 
 
 class PersonalDataRefused(ExportRefused):
@@ -304,7 +305,7 @@ def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
             masked_word if row.masked else None]  # fmt: skip
 
 
-def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]], *,
+def save_with_rows(book: Workbook, path: Path | Output, bulk: dict[str, list[Sequence]], *,
                    styles: dict[str, Sequence[Sequence[int] | None]] | None = None) -> Path:
     """Save ``book`` atomically with the rows in ``bulk`` appended below the first row of the
     named sheets. A county workbook has tens of thousands of Rapportdata rows; writing them as
@@ -345,14 +346,14 @@ def _dimension(sheet_xml: bytes, rows: list[Sequence]) -> bytes:
 
 
 def bold_row(ws, values: Iterable, wrap: bool = False) -> list:
-    cells = []
+    row = []
     for v in values:
-        cell = WriteOnlyCell(ws, value=v)
+        cell = cells.as_text(WriteOnlyCell(ws), v)
         cell.font = Font(bold=True)
         if wrap:
             cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-        cells.append(cell)
-    return cells
+        row.append(cell)
+    return row
 
 
 def print_setup(ws, landscape: bool = True) -> None:
@@ -387,15 +388,24 @@ def set_widths(ws, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *,
+def export_output(out_dir: Path | Output) -> Output:
+    """The rules for the export file in ``out_dir``: an existing file of that name is replaced
+    only when it is an earlier export file this program wrote (never a coach's workbook)."""
+    return Output.command("export", out_dir)
+
+
+def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | Output, *,
                  mask_below: int | None = None, source_name: str | None = None,
                  created: datetime | None = None) -> Path:  # fmt: skip
-    """Write the export file for an already computed year. Refuses on personal-data errors."""
+    """Write the export file for an already computed year into the folder ``out_dir`` (under
+    its ``Output`` rules, which name the files read). Refuses on personal-data errors."""
     refuse_identity_numbers(findings)
     if not summary.kommun or summary.year is None:
         raise ExportRefused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
                             "fliken Start.")  # fmt: skip
-    out_dir = Path(out_dir)
+    folder = export_output(out_dir)
+    target = folder.at(folder.path / export_filename(summary.kommun, summary.year))
+    target.check()
     created = (created or datetime.now()).replace(microsecond=0)
     rows = mask_rows(summary.figures, mask_below)
     open_findings = list(findings)
@@ -405,6 +415,7 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.created = created
     book.properties.modified = created
+    mark_workbook(book, KIND_EXPORT)
 
     data_sheet(book.create_sheet(DATA_SHEET), len(rows))
     data_rows = [data_row(summary.kommun, summary.year, r) for r in rows]
@@ -413,7 +424,8 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
     set_widths(ws, [c.width for c in C.PLAN.columns])
     ws.append(list(C.PLAN.headers))
     for p in summary.plan:
-        ws.append([p.fokusomrade, p.aktivitet, p.status, p.uppfoljning, p.framtidsplan])
+        ws.append(cells.row(ws, [p.fokusomrade, p.aktivitet, p.status, p.uppfoljning,
+                                 p.framtidsplan]))  # fmt: skip
     add_table(ws, PLAN_TABLE, C.PLAN.headers, len(summary.plan))
 
     ws = book.create_sheet(HISTORY_SHEET)
@@ -422,7 +434,7 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
     n_history = 0
     for year, values in summary.history:
         for key, value in values.items():
-            ws.append([year, key, value])
+            ws.append(cells.row(ws, [year, key, value]))
             n_history += 1
     add_table(ws, HISTORY_TABLE, HISTORY_COLUMNS, n_history)
 
@@ -437,20 +449,19 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
         (INFO_ERRORS, counts["error"]), (INFO_WARNINGS, counts["warning"]),
         (INFO_INFOS, counts["info"]),
     ):  # fmt: skip
-        ws.append([*bold_row(ws, [label]), value])
+        ws.append([*bold_row(ws, [label]), cells.cell(ws, value)])
 
     ws = book.create_sheet(CHECK_SHEET)
     set_widths(ws, (12, 16, 7, 20, 8, 80, 28))
     ws.append(bold_row(ws, CHECK_COLUMNS))
     for f in open_findings:
-        ws.append([C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row, f.column,
-                   f.cell, redact(f), f.code])  # fmt: skip
+        ws.append(cells.row(ws, [C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row,
+                                 f.column, f.cell, redact(f), f.code]))  # fmt: skip
 
-    return save_with_rows(book, out_dir / export_filename(summary.kommun, summary.year),
-                          {DATA_SHEET: data_rows})
+    return save_with_rows(book, target, {DATA_SHEET: data_rows})
 
 
-def export(wb: WorkbookData, out_dir: Path, *, summary: Summary | None = None,
+def export(wb: WorkbookData, out_dir: Path | Output, *, summary: Summary | None = None,
            findings: Sequence[Finding] | None = None, mask_below: int | None = None) -> Path:
     """Write ``Halsocenter_<Kommun>_<År>.xlsx`` for one coach workbook into ``out_dir``.
 
@@ -470,7 +481,8 @@ def export(wb: WorkbookData, out_dir: Path, *, summary: Summary | None = None,
 
         summary = compute(wb)
     source = wb.path.name if wb.path else None
-    return write_export(summary, findings, out_dir, mask_below=mask_below, source_name=source)
+    return write_export(summary, findings, export_output(out_dir).reading(wb.path),
+                        mask_below=mask_below, source_name=source)  # fmt: skip
 
 
 def plan_rows(values: Iterable[Sequence]) -> tuple[PlanRow, ...]:

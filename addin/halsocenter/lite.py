@@ -80,12 +80,13 @@ class Lite(A.Host):
         """Built from the open book's values: there is no saved file to read (desktop Excel
         reads the file, and so also keeps number formats a coach set by hand)."""
         from . import template
+        from .atomic import Output
         from .live_read import read_source
         from .rollover import next_year_workbook, refuse_rollover
 
         source = read_source(book)
         refuse_rollover(source.data)
-        return template.write_workbook(next_year_workbook(source), dst)
+        return template.write_workbook(next_year_workbook(source), Output.command("rollover", dst))
 
     def log(self, exc: BaseException) -> str:
         path = data_dir() / LOG_NAME

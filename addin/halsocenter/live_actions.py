@@ -14,6 +14,7 @@ keeps xlwings Lite's start quick.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -69,6 +70,11 @@ class Host:
         """Keep the details of a real bug for support; a sentence saying where, or ``""``."""
         return ""
 
+    def scratch(self) -> contextlib.AbstractContextManager:
+        """Where an action's caches and temporary files go while it runs (none of its own
+        unless a host says so)."""
+        return contextlib.nullcontext()
+
 
 def write_log(path: Path, exc: BaseException) -> bool:
     """Append the traceback of ``exc`` to ``path``; False when that is not possible."""
@@ -106,7 +112,8 @@ def run(host: Host, book: xw.Book, what: str, action: Callable[[xw.Book, Host], 
     coach (set HALSOCENTER_DEBUG=1 to get the traceback instead)."""
     host.progress(book, what)
     try:
-        return action(book, host)
+        with host.scratch():
+            return action(book, host)
     except Exception as exc:  # the coach must never see a traceback
         if os.environ.get("HALSOCENTER_DEBUG"):
             raise
@@ -224,11 +231,22 @@ def report(book: xw.Book, host: Host) -> Path | None:
 
 def export(book: xw.Book, host: Host) -> Path | None:
     """Exportera till regionen: ``Halsocenter_<Kommun>_<År>.xlsx`` with aggregates only."""
+    from .atomic import OutputError
     from .export import export as write_export
 
-    done = _leaving_file(book, host, "Exportera till regionen", lambda folder, analysis:
-                         write_export(analysis.wb, folder, summary=analysis.summary,
-                                      findings=analysis.findings))  # fmt: skip
+    def write(folder: Path, analysis: Analysis) -> Path:
+        try:
+            return write_export(analysis.wb, folder, summary=analysis.summary,
+                                findings=analysis.findings)  # fmt: skip
+        except OutputError as exc:
+            if exc.reason != "input":
+                raise
+            wb = analysis.wb
+            raise Stop(f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. "
+                       "Spara arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
+                       f"{wb.kommun}_{wb.year}.xlsx, och exportera igen.") from exc  # fmt: skip
+
+    done = _leaving_file(book, host, "Exportera till regionen", write)
     if done is None:
         return None
     host.alert(book, f"Filen till regionen är sparad: {host.saved(done[0])}\n\nDen innehåller "

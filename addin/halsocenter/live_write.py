@@ -9,7 +9,6 @@ block. Nothing a person typed is ever written.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import xlwings as xw
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from . import cells
 from . import contract as C
 from . import kontroll as K
 from . import sheets as S
@@ -24,20 +24,9 @@ from .model import Finding
 from .pipeline import Analysis
 from .read import norm_header
 
-_RISKY_TEXT = re.compile(r"^[=+\-@'(\d.,$€%]|^(true|false|sant|falskt)$", re.IGNORECASE)
-
-
-def cell_value(value: Any) -> Any:
-    """A value as it should land in a cell. Text that Excel would take for a formula, number,
-    date or truth value gets the text prefix ' so it stays exactly what the file writer shows."""
-    if isinstance(value, str) and value and _RISKY_TEXT.match(value):
-        return "'" + value
-    return value
-
-
-def _grid(rows: Sequence[Sequence[Any]], width: int | None = None) -> list[list[Any]]:
-    width = width or max((len(r) for r in rows), default=1)
-    return [[cell_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
+cell_value = cells.live
+"""A value as it should land in a cell: text stays text (``cells.live``)."""
+_grid = cells.live_rows
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .atomic import atomic_write, same_file
+from .atomic import Output, atomic_write
 from .layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -866,7 +866,8 @@ def _generated_bytes(generated) -> bytes:
     return buf.getvalue()
 
 
-def write_with_sheets(src: Path, generated, dst: Path, *, activate: str | None = None) -> None:
+def write_with_sheets(src: Path, generated, dst: Path | Output, *,
+                      activate: str | None = None) -> None:  # fmt: skip
     """Write ``dst``: a copy of ``src`` with every sheet of ``generated`` added or replaced.
 
     ``generated`` is an openpyxl Workbook, the bytes of an .xlsx, or a path to one. A sheet
@@ -874,10 +875,11 @@ def write_with_sheets(src: Path, generated, dst: Path, *, activate: str | None =
     appended. ``activate`` names a generated sheet the file opens on: it becomes the active and
     only selected tab (input sheets lose ``tabSelected``, nothing else). Every other part of
     ``src`` is copied as the same zip entry bytes. ``src`` is never modified; ``dst`` is
-    written atomically; ``dst`` being ``src`` is a ValueError."""
-    src, dst = Path(src), Path(dst)
-    if same_file(src, dst):
-        raise ValueError("Utfilen får inte vara samma fil som arbetsboken.")
+    written atomically under its ``Output`` rules (a plain path may replace an existing file);
+    ``dst`` being ``src`` is an ``OutputError``."""
+    src = Path(src)
+    dst = Output.of(dst).reading(src)
+    dst.check()
     gen_data = _generated_bytes(generated)
     def write(tmp: Path) -> None:
         with (tmp.open("wb") as out, zipfile.ZipFile(src) as szf,

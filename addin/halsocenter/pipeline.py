@@ -6,12 +6,13 @@ figures and the same refusals.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from . import contract as C
-from .atomic import same_file
+from .atomic import KIND_SUMMARY, Output, mark_workbook
 from .errors import InputError
 from .model import Finding, WorkbookData
 from .summary import Summary
@@ -58,23 +59,34 @@ def default_summary_path(src: Path) -> Path:
     return src.with_name(f"{src.stem}{C.DEFAULT_OUTPUT_SUFFIX}{src.suffix or '.xlsx'}")
 
 
-def write_summary(src: Path, dst: Path | None = None) -> tuple[Path, Analysis]:
+def summary_output(src: Path, dst: Path | Output | None = None, *,
+                   create_parent: bool = True) -> Output:  # fmt: skip
+    """Where ``summary`` writes: ``dst`` or the default beside the workbook, never the workbook
+    itself, with the workbook's own extension; an existing file is replaced only when it is an
+    earlier summary this program wrote."""
+    src = Path(src)
+    if isinstance(dst, Output):
+        return dst.reading(src)
+    out = Output.command("summary", Path(dst) if dst else default_summary_path(src),
+                         create_parent=create_parent)  # fmt: skip
+    return dataclasses.replace(out, suffix=(src.suffix or ".xlsx").lower()).reading(src)
+
+
+def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, Analysis]:
     """Copy ``src`` to ``dst`` with the generated sheets added or replaced."""
     from .package import write_with_sheets
+    from .read import read_workbook
     from .sheets import build_generated
 
     src = Path(src)
-    dst = Path(dst) if dst else default_summary_path(src)
-    if same_file(src, dst):
-        raise InputError("Utfilen får inte vara samma fil som arbetsboken; välj ett annat namn.",
-                         [])  # fmt: skip
-    from .read import read_workbook
-
+    out = summary_output(src, dst)
+    out.check()
     wb = read_workbook(src)
     refuse_unreadable(wb)
     analysis = analyse(wb)
     generated = build_generated(analysis.summary, analysis.findings,
                                 sheet_names_in_input=wb.sheet_names,
                                 created=datetime.now().replace(microsecond=0))  # fmt: skip
-    write_with_sheets(src, generated, dst, activate=C.SUMMARY_SHEET)
-    return dst, analysis
+    mark_workbook(generated, KIND_SUMMARY)
+    write_with_sheets(src, generated, out, activate=C.SUMMARY_SHEET)
+    return out.path, analysis

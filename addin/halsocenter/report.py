@@ -26,7 +26,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from . import contract as C
-from .atomic import atomic_write
+from .atomic import WRITER_NAME, Output, atomic_write, report_identifier
 from .charts import CHARTS, all_charts
 from .model import Finding, WorkbookData
 from .pipeline import InputError
@@ -332,10 +332,12 @@ def _open_template(template: Path | None) -> DocxTemplate:
     return DocxTemplate(buf)
 
 
-def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
+def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | None = None,
                  template: Path | None = None,
                  findings: Sequence[Finding] | None = None) -> Path:  # fmt: skip
-    """Write the report for ``wb`` to ``out`` (atomically) and return the path.
+    """Write the report for ``wb`` to ``out`` (atomically) and return the path. An existing
+    file is replaced only when it is an earlier report this program wrote that nobody has saved
+    since (Word records who did), never the workbook.
 
     The report leaves the hub like the export does, so it is refused (``PersonalDataRefused``,
     nothing written) while the workbook holds a personnummer or samordningsnummer anywhere.
@@ -344,6 +346,8 @@ def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
     from .export import refuse_identity_numbers
     from .validate import identity_findings
 
+    target = Output.command("report", out).reading(wb.path)
+    target.check()
     refuse_identity_numbers(identity_findings(wb) if findings is None else findings, report=True)
     if summary is None:
         from .stats import compute
@@ -352,7 +356,6 @@ def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
     if (summary.year or wb.year) is None:
         raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
                          "i året innan rapporten skapas.", [])  # fmt: skip
-    out = Path(out)
     tpl = _open_template(template)
     ctx = build_context(tpl, wb, summary)
     tpl.render(ctx, autoescape=True)
@@ -360,4 +363,6 @@ def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
     props.title = f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan {ctx['nasta_ar']}"
     props.subject = ctx["hc_namn"]
     props.author = ctx["kontakt"] or ctx["hc_namn"]
-    return atomic_write(out, lambda tmp: tpl.save(str(tmp)))
+    props.identifier = report_identifier()
+    props.last_modified_by = WRITER_NAME
+    return atomic_write(target, lambda tmp: tpl.save(str(tmp)))

@@ -41,6 +41,7 @@ import pandas as pd
 
 from . import contract as C
 from . import template
+from .atomic import Output
 from .model import WorkbookData
 from .pipeline import InputError, refuse_unreadable
 from .read import norm_header, read_workbook
@@ -50,11 +51,11 @@ from .upgrade import (
     Cell,
     Source,
     new_workbook,
+    new_workbook_output,
     put_lists,
     put_other_sheets,
     put_rows,
     read_source,
-    refuse_paths,
 )
 
 PLAN_CARRIED_STATUS = (C.STATUS_PLANERAD, C.STATUS_PAGAR)
@@ -105,14 +106,14 @@ def _plan_rows(plan, plan_df: pd.DataFrame, year: int) -> list[dict[str, Cell]]:
     return rows
 
 
-def rollover(src: Path, dst: Path) -> Path:
+def rollover(src: Path, dst: Path | Output) -> Path:
     """Write next year's workbook ``dst`` from ``src``. Refuses to overwrite ``src`` or an
     existing ``dst``, and refuses a workbook whose year or values cannot be read."""
-    src, dst = Path(src), Path(dst)
-    refuse_paths(src, dst)
+    src = Path(src)
+    out = new_workbook_output("rollover", src, dst)
     data = read_workbook(src)
     refuse_rollover(data)
-    return template.write_workbook(next_year_workbook(read_source(src, data)), dst)
+    return template.write_workbook(next_year_workbook(read_source(src, data)), out)
 
 
 def refuse_rollover(data: WorkbookData) -> None:

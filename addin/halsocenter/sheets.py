@@ -18,7 +18,7 @@ Writing Årssammanställning elsewhere (e.g. with xlwings), per ``summary_blocks
 Kontroll: ``kontroll.kontroll_layout`` gives every row with its place, fill, link and height.
 Rapportdata:
 ``rapportdata_rows`` at A1 as table ``C.RAPPORTDATA_TABLE``, ``rapportdata_info`` at the fixed
-``RAPPORTDATA_INFO_CELL``. Text that starts with "=" must be written as text, not a formula.
+``RAPPORTDATA_INFO_CELL``. Every value goes through ``cells`` so text stays text.
 
 Every cell holds a value, never a formula: the package writer copies these sheets into the
 coach's file as they are, and nothing there would recalculate them.
@@ -34,7 +34,6 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
@@ -55,6 +54,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from . import cells
 from . import contract as C
 from . import kontroll as K
 from . import privacy as P
@@ -829,15 +829,8 @@ HEADER_FILL = PatternFill("solid", fgColor=COLOR_DARK)
 GROUP_FILL = PatternFill("solid", fgColor=COLOR_GROUP)
 
 
-def _set(ws, row: int, col: int, value: Any):
-    """Write a plain value; text that starts with '=' stays text (never a formula)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+_set = cells.put
+"""Every value goes in through ``cells.put``: text stays text (never a formula)."""
 
 
 def _write_block(ws, b: Block) -> None:

@@ -26,8 +26,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import cells
 from . import contract as C
-from .atomic import write_bytes_atomic
+from .atomic import Output, write_bytes_atomic
 from .lite_setup import MAIN_PY as LITE_MAIN_PY
 from .lite_setup import requirements_txt as lite_requirements
 from .stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
@@ -230,13 +231,13 @@ def _named_cells(ws: Worksheet, values: Mapping[str, Any]) -> None:
         row = int(row)
         ws.cell(row=row, column=1, value=nc.label).font = Font(bold=True)
         target = ws[nc.cell]
-        target.value = values.get(nc.name)
         if nc.name in TEMPLATE_FILLED:
             target.font = Font(color=COLOR_MUTED)
             target.fill = PatternFill("solid", fgColor=COLOR_FIXED_FILL)
             target.alignment = Alignment(horizontal="left")
         else:
             target.style = INPUT_STYLE
+        cells.as_text(target, values.get(nc.name))  # after the style: it may add a quote prefix
         if nc.kind in NUMBER_FORMATS:
             target.number_format = NUMBER_FORMATS[nc.kind]
         ws.cell(row=row, column=3, value=nc.help).font = help_font
@@ -333,20 +334,20 @@ def fill_table(wb: Workbook, spec: C.Table, rows: Iterable[Mapping[str, Any]]) -
     table = ws.tables[spec.name]
     min_col, min_row, max_col, max_row = range_boundaries(table.ref)
     columns = {key: min_col + i for i, key in enumerate(spec.keys)}
-    cells = ws._cells
+    stored = ws._cells
     last = min_row
     for r in range(max_row, min_row, -1):
-        if any(cells.get((r, c)) is not None and cells[(r, c)].value is not None
+        if any(stored.get((r, c)) is not None and stored[(r, c)].value is not None
                for c in range(min_col, max_col + 1)):  # fmt: skip
             last = r
             break
     r = last
-    cell = ws.cell
+    put = cells.put
     for row in rows:
         r += 1
         for key, value in row.items():
             if value is not None:
-                cell(row=r, column=columns[key], value=value)
+                put(ws, r, columns[key], value)
     new_max = max(r, max_row, min_row + 1)
     ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{new_max}"
     table.ref = ref
@@ -380,8 +381,9 @@ def workbook_bytes(wb: Workbook) -> bytes:
     return normalise_xlsx(buf.getvalue())
 
 
-def write_workbook(wb: Workbook, path: str | os.PathLike) -> Path:
-    """Save ``wb`` deterministically and atomically."""
+def write_workbook(wb: Workbook, path: str | os.PathLike | Output) -> Path:
+    """Save ``wb`` deterministically and atomically (under ``path``'s rules when it is an
+    ``Output``)."""
     return write_bytes_atomic(path, workbook_bytes(wb))
 
 
@@ -390,7 +392,7 @@ def template_bytes(kommun: str | None = None, year: int | None = None, startdatu
     return workbook_bytes(build_workbook(kommun, year, startdatum, kontakt))
 
 
-def write_template(path: str | os.PathLike, kommun: str | None = None, year: int | None = None,
+def write_template(path: str | os.PathLike | Output, kommun: str | None = None, year: int | None = None,
                    startdatum=None, kontakt: str | None = None) -> Path:  # fmt: skip
     """Write a new workbook from the template (atomically)."""
     return write_bytes_atomic(path, template_bytes(kommun, year, startdatum, kontakt))

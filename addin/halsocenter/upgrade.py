@@ -10,7 +10,10 @@ values the hub added, are kept; sheets the coach added are copied (values and nu
 Generated sheets are not copied: they are rebuilt from the data.
 
 A formula in a data cell is copied as the value Excel last calculated for it, because the row
-moves and a relative reference would point somewhere else.
+moves and a relative reference would point somewhere else; a formula with no calculated value
+(the file was never opened in Excel) is copied as its text, so the coach sees what was there and
+nothing is executed. Text that only looks like a formula (``=cmd|' /C calc'!A0`` typed as text)
+stays text (``cells``). The output never replaces an existing file or the input.
 """
 
 from __future__ import annotations
@@ -26,11 +29,10 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.table import TableColumn
 
+from . import cells, template
 from . import contract as C
-from . import template
-from .atomic import same_file
+from .atomic import Output
 from .model import WorkbookData
-from .pipeline import InputError
 from .read import norm_header, read_workbook
 
 GENERAL = "General"
@@ -68,14 +70,12 @@ class Source:
 # --------------------------------------------------------------------------- paths
 
 
-def refuse_paths(src: Path, dst: Path) -> None:
-    """The input is never overwritten and an existing file is never replaced."""
-    if same_file(src, dst):
-        raise InputError("Utfilen får inte vara samma fil som arbetsboken – programmet skriver "
-                         "aldrig över arbetsboken.", [])  # fmt: skip
-    if dst.exists():
-        raise InputError(f"Filen {dst} finns redan. Välj ett annat namn eller ta bort den först.",
-                         [])  # fmt: skip
+def new_workbook_output(command: str, src: Path, dst: Path | Output) -> Output:
+    """Where ``rollover``/``upgrade`` write: never over the input, never over an existing file
+    (checked now, and again atomically when the file is moved into place)."""
+    out = Output.command(command, dst).reading(src)
+    out.check()
+    return out
 
 
 # --------------------------------------------------------------------------- reading
@@ -111,7 +111,7 @@ class _Cells:
     def _cell(self, sheet, row, col, cell) -> Cell:
         value = getattr(cell, "value", None)
         fmt = getattr(cell, "number_format", None) or GENERAL
-        if isinstance(value, str) and value.startswith("="):
+        if getattr(cell, "data_type", None) == "f" and isinstance(value, str):
             value = self._cached_value(sheet, row, col, value)
         elif value is not None and not isinstance(value, (str, int, float, bool)) \
                 and hasattr(value, "text"):  # fmt: skip
@@ -294,7 +294,7 @@ def add_columns(ws, spec: C.Table, headers: tuple[str, ...]) -> None:
         if norm_header(header) in present:
             continue
         max_col += 1
-        cell = ws.cell(row=min_row, column=max_col, value=header)
+        cell = cells.put(ws, min_row, max_col, header)
         cell.alignment = copy.copy(ws.cell(row=min_row, column=min_col).alignment)
         ws.column_dimensions[get_column_letter(max_col)].width = max(12, len(header) + 2)
         table.tableColumns.append(TableColumn(id=len(table.tableColumns) + 1, name=header))
@@ -311,7 +311,7 @@ def add_columns(ws, spec: C.Table, headers: tuple[str, ...]) -> None:
 def _write(ws, row: int, col: int, cell: Cell) -> None:
     if cell.value is None:
         return
-    target = ws.cell(row=row, column=col, value=cell.value)
+    target = cells.put(ws, row, col, cell.value)
     if cell.number_format not in (GENERAL, None):
         target.number_format = cell.number_format
 
@@ -338,7 +338,7 @@ def put_lists(wb: openpyxl.Workbook, lists: dict[str, tuple[str, ...]]) -> None:
         for r in range(header + 1, last + 1):
             ws.cell(row=r, column=col).value = None
         for i, value in enumerate(values, start=1):
-            ws.cell(row=header + i, column=col, value=value)
+            cells.put(ws, header + i, col, value)
         letter = get_column_letter(col)
         table.ref = f"{letter}{header}:{letter}{header + max(len(values), 1)}"
         if table.autoFilter is not None:
@@ -358,12 +358,12 @@ def put_other_sheets(wb: openpyxl.Workbook, sheets: dict[str, list[tuple[int, in
 # --------------------------------------------------------------------------- upgrade
 
 
-def upgrade(src: Path, dst: Path) -> Path:
+def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None) -> Path:
     """Write ``dst``: the data of ``src`` (any readable template version) in the current
     template. Refuses to overwrite ``src`` or an existing ``dst``."""
-    src, dst = Path(src), Path(dst)
-    refuse_paths(src, dst)
-    data = read_workbook(src)
+    src = Path(src)
+    out = new_workbook_output("upgrade", src, dst)
+    data = data if data is not None else read_workbook(src)
     source = read_source(src, data)
     year_cell = source.settings.get("hc_ar")
     wb = new_workbook(source, year_cell.value if year_cell else data.year)
@@ -372,4 +372,4 @@ def upgrade(src: Path, dst: Path) -> Path:
         put_rows(wb, spec, t.rows, t.extra_headers, t.extra_rows)
     put_lists(wb, data.lists)
     put_other_sheets(wb, source.other_sheets)
-    return template.write_workbook(wb, dst)
+    return template.write_workbook(wb, out)
