@@ -30,6 +30,8 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_data  # noqa: E402
 
+from halsocenter.swedish import number  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / "cache"
 RESULTS = ROOT / "bench" / "results.json"
@@ -121,20 +123,29 @@ def run_once(cmd: list[str]) -> tuple[float, float]:
     return elapsed, kb / 1024
 
 
-def best_of(name: str, cmd: list[str], runs: int, work: Path | None = None) -> dict:
-    """``work`` (the folder the job writes into) is emptied before each run, so no run finds
-    the previous run's output in its way."""
-    times, mems = [], []
-    for _ in range(runs):
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
-            work.mkdir()
-        t, m = run_once(cmd)
-        times.append(t)
-        mems.append(m)
-    console.print(f"  {name:<20} bäst {min(times):7.2f} s   (alla: "
-                  f"{', '.join(f'{t:.2f}' for t in times)})   minne {max(mems):6.0f} MB")
-    return {"seconds": min(times), "runs": times, "peak_mb": max(mems)}
+def measure(items: dict[str, tuple[list[str], Path | None]], runs: int) -> dict[str, dict]:
+    """Each item ``name: (command, work folder or None)`` run ``runs`` times, in rounds: every
+    round runs every item once, so a busy spell on a shared machine slows a job and the
+    baselines it is compared with alike. The best run counts. A work folder is emptied before
+    each run, so no run finds the previous run's output in its way."""
+    times: dict[str, list[float]] = {name: [] for name in items}
+    mems: dict[str, list[float]] = {name: [] for name in items}
+    for round_no in range(1, runs + 1):
+        console.print(f"  omgång {round_no} av {runs}")
+        for name, (cmd, work) in items.items():
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+                work.mkdir()
+            t, m = run_once(cmd)
+            times[name].append(t)
+            mems[name].append(m)
+    out = {}
+    for name in items:
+        console.print(f"  {name:<20} bäst {min(times[name]):7.2f} s   (alla: "
+                      f"{', '.join(f'{t:.2f}' for t in times[name])})   minne "
+                      f"{max(mems[name]):6.0f} MB")  # fmt: skip
+        out[name] = {"seconds": min(times[name]), "runs": times[name], "peak_mb": max(mems[name])}
+    return out
 
 
 def _command(job: str, source: Path, work: Path) -> list[str]:
@@ -158,19 +169,20 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="hc_bench_"))
     files = sorted(str(p) for p in exports.glob("*.xlsx"))
     console.print(f"Mäter (bäst av {args.runs}) ...")
-    baselines: dict[str, dict[str, dict]] = {}
-    for name, book in books.items():
-        baselines[name] = {
-            "calamine": best_of(f"calamine {name}", [PY, "-c", CALAMINE_READ, str(book)], args.runs),
-            "openpyxl": best_of(f"openpyxl {name}", [PY, "-c", OPENPYXL_LOAD, str(book)], args.runs),
-        }  # fmt: skip
-    baselines["exportfiler"] = {"pandas": best_of("pandas-loop", [PY, "-c", PANDAS_LOOP, *files],
-                                                  args.runs)}  # fmt: skip
     sources = {**books, "exportfiler": exports}
+    items: dict[str, tuple[list[str], Path | None]] = {}
+    for name, book in books.items():
+        items[f"calamine {name}"] = ([PY, "-c", CALAMINE_READ, str(book)], None)
+        items[f"openpyxl {name}"] = ([PY, "-c", OPENPYXL_LOAD, str(book)], None)
+    items["pandas exportfiler"] = ([PY, "-c", PANDAS_LOOP, *files], None)
+    for job, source, _ in JOBS:
+        items[f"{job} {source}"] = (_command(job, sources[source], work), work)
+    results = measure(items, args.runs)
+    baselines = {src: {base: results[f"{base} {src}"] for base in BASELINE_LABELS
+                       if f"{base} {src}" in results} for src in sources}  # fmt: skip
     rows = []
     for job, source, targets in JOBS:
-        result = best_of(f"{job} {source}", _command(job, sources[source], work), args.runs,
-                         work)  # fmt: skip
+        result = results[f"{job} {source}"]
         ratios, met = {}, True
         for base, target in targets.items():
             base_s = baselines[source][base]["seconds"]
@@ -250,27 +262,25 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def _n(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
-
-
 def markdown_table(report: dict) -> str:
     m, sizes, b = report["machine"], report["sizes"], report["baselines"]
     planted = report["planted"]
     lines = [
         f"Senaste körning {m['date']} på {m['cpu']} ({m['cores']} kärnor), Python {m['python']}, "
-        f"{m['system']}. Hela processer, bäst av {report['runs']}; toppminne per process.",
+        f"{m['system']}. Hela processer, bäst av {report['runs']} omgångar (varje omgång kör alla "
+        "jobb och jämförelser en gång); toppminne per process.",
         "",
-        f"- **stor**: arbetsbok med {_n(sizes['referrals'])} remisser, "
-        f"{_n(sizes['followups'])} uppföljningar, {_n(sizes['sessions'])} tillfällen och "
-        f"{_n(sizes['attendance'])} närvarorader.",
+        f"- **stor**: arbetsbok med {number(sizes['referrals'])} remisser, "
+        f"{number(sizes['followups'])} uppföljningar, {number(sizes['sessions'])} tillfällen och "
+        f"{number(sizes['attendance'])} närvarorader.",
         f"- **fel**: samma arbetsbok med ett systematiskt fel: Utfall står kvar på Väntar i "
-        f"{_n(planted['waiting'])} remisser som haft första samtal, och "
-        f"{_n(planted['duplicated_followups'])} uppföljningar är inklistrade två gånger – "
-        f"{_n(planted['waiting'] + planted['duplicated_followups'])} varningar.",
+        f"{number(planted['waiting'])} remisser som haft första samtal, och "
+        f"{number(planted['duplicated_followups'])} uppföljningar är inklistrade två gånger – "
+        f"{number(planted['waiting'] + planted['duplicated_followups'])} varningar.",
         f"- **exportfiler**: {report['exports']} exportfiler (13 kommuner × flera år).",
         "",
-        "Jämförelser, mätta i samma körning: **calamine** = att bara läsa alla blad i samma fil "
+        "Jämförelser, mätta i samma körning och i samma omgångar som jobben: **calamine** = att "
+        "bara läsa alla blad i samma fil "
         "med python-calamine (golvet: vad det kostar att läsa filen alls), **openpyxl** = "
         "`openpyxl.load_workbook` av samma fil, **pandas** = `pandas.read_excel` fil för fil "
         "över exportfilerna.",
