@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 import os
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -32,9 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
 
-import python_calamine as pc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -42,6 +39,7 @@ from openpyxl.styles import Font
 
 from . import __version__
 from . import contract as C
+from .errors import WorkbookError
 from .export import (
     DATA_SHEET,
     EXPORT_COLUMNS,
@@ -69,10 +67,12 @@ from .export import (
     set_widths,
 )
 from .gc_pause import collector_paused
+from .inputs import Package
 from .model import severity_counts
 from .outliers import Outlier, far_from_peers, jumps
 from .outliers import label as figure_label
 from .parse import norm_header
+from .sheet_scan import BoundedBook
 from .summary import PlanRow
 
 COUNTY = "Länet"
@@ -272,7 +272,7 @@ def is_export(sheet_names: Iterable[str]) -> bool:
             and norm_header(C.REMISSER.sheet) not in names)  # fmt: skip
 
 
-def _sheet(book: pc.CalamineWorkbook, name: str) -> list[list] | None:
+def _sheet(book: BoundedBook, name: str) -> list[list] | None:
     for sheet in book.sheet_names:
         if norm_header(sheet) == norm_header(name):
             return book.get_sheet_by_name(sheet).to_python()
@@ -284,7 +284,7 @@ def _columns(header: list, wanted: Iterable[str]) -> dict[str, int]:
     return {w: index[norm_header(w)] for w in wanted if norm_header(w) in index}
 
 
-def read_export(path: Path, book: pc.CalamineWorkbook) -> Report:
+def read_export(path: Path, book: BoundedBook) -> Report:
     """A Report from an export file (raises FileProblem with the Swedish reason)."""
     info = {norm_header(r[0]): r[1] if len(r) > 1 else None for r in _sheet(book, INFO_SHEET) or []
             if r and r[0] != ""}  # fmt: skip
@@ -340,25 +340,25 @@ def read_export(path: Path, book: pc.CalamineWorkbook) -> Report:
     )  # fmt: skip
 
 
-def _doc_modified(path: Path) -> datetime | None:
+def _doc_modified(package) -> datetime | None:
     try:
-        with zipfile.ZipFile(path) as zf:
-            xml = ET.fromstring(zf.read("docProps/core.xml"))
-    except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError):
+        xml = package.xml("docProps/core.xml")
+    except (KeyError, WorkbookError):
         return None
     node = xml.find("{http://purl.org/dc/terms/}modified")
     return _parse_time(node.text) if node is not None else None
 
 
-def read_coach_workbook(path: Path, book: pc.CalamineWorkbook | None = None) -> Report:
-    """A Report computed from a full coach workbook with the ribbon's own core (``book``: the
-    file already opened by python-calamine, so it is not parsed twice)."""
-    from .read import WorkbookError, read_workbook
+def read_coach_workbook(path: Path, package: Package | None = None) -> Report:
+    """A Report computed from a full coach workbook with the ribbon's own core (``package``:
+    the file already opened and verified, so it is not read twice)."""
+    from .read import open_package, read_workbook
     from .stats import compute
     from .validate import validate
 
     try:
-        wb = read_workbook(path, book)
+        package = package or open_package(path)[0]
+        wb = read_workbook(path, package)
     except WorkbookError as exc:
         raise FileProblem(exc.message) from exc
     findings = validate(wb)  # includes the reading problems
@@ -376,29 +376,34 @@ def read_coach_workbook(path: Path, book: pc.CalamineWorkbook | None = None) -> 
         kommun=kommun, year=summary.year, kind=KIND_WORKBOOK, path=path,
         rows=[ExportRow(f.key, f.dimension, f.value) for f in summary.figures], plan=plan,
         history={y: dict(v) for y, v in summary.history}, template_version=wb.version,
-        program_version=__version__, created=_doc_modified(path),
+        program_version=__version__, created=_doc_modified(package),
         errors=counts["error"], warnings=counts["warning"], note=note,
     )  # fmt: skip
 
 
 def read_report(path: Path) -> Report:
-    """Read one file of the folder, whatever kind it is; raises FileProblem."""
+    """Read one file of the folder, whatever kind it is; raises FileProblem. Every file goes
+    through the same guard as a coach's workbook (``read.open_package``: regular file, size,
+    zip and XML checks; ``sheet_scan.BoundedBook``: sheets within the memory limits)."""
+    from .read import open_package
+
     path = Path(path)
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-    except Exception:  # noqa: BLE001 - the workbook reader below names the problem in Swedish
-        book = names = None
-    if names and is_export(names):
+        package, layout = open_package(path)
+    except WorkbookError as exc:
+        raise FileProblem(exc.message) from None
+    if is_export(layout.sheet_order):
         try:
-            return read_export(path, book)
+            return read_export(path, BoundedBook(package, layout.sheet_parts))
         except FileProblem:
             raise
+        except WorkbookError as exc:
+            raise FileProblem(exc.message) from None
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the county
             raise FileProblem(f"{path.name}: exportfilen kan inte läsas "
                               f"({type(exc).__name__}).") from exc  # fmt: skip
     try:
-        return read_coach_workbook(path, book)
+        return read_coach_workbook(path, package)
     except FileProblem:
         raise
     except Exception as exc:  # noqa: BLE001

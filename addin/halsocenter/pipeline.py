@@ -65,13 +65,14 @@ def write_summary(src: Path, dst: Path | None = None) -> tuple[Path, Analysis]:
     if same_file(src, dst):
         raise InputError("Utfilen får inte vara samma fil som arbetsboken; välj ett annat namn.",
                          [])  # fmt: skip
-    from .read import read_workbook
+    from .read import open_package, read_workbook
 
-    wb = read_workbook(src)
+    package, _ = open_package(src)  # verified once: what is read is what gets copied
+    wb = read_workbook(src, package)
     refuse_unreadable(wb)
     analysis = analyse(wb)
     generated = build_generated(analysis.summary, analysis.findings,
                                 sheet_names_in_input=wb.sheet_names,
                                 created=datetime.now().replace(microsecond=0))  # fmt: skip
-    write_with_sheets(src, generated, dst)
+    write_with_sheets(src, generated, dst, package)
     return dst, analysis

@@ -41,7 +41,7 @@ import pandas as pd
 from . import contract as C
 from . import template
 from .pipeline import InputError, refuse_unreadable
-from .read import norm_header, read_workbook
+from .read import norm_header, open_package, read_workbook
 from .stats import compute
 from .summary import Summary
 from .upgrade import (
@@ -107,14 +107,15 @@ def rollover(src: Path, dst: Path) -> Path:
     existing ``dst``, and refuses a workbook whose year or values cannot be read."""
     src, dst = Path(src), Path(dst)
     refuse_paths(src, dst)
-    data = read_workbook(src)
+    package, _ = open_package(src)
+    data = read_workbook(src, package)
     refuse_unreadable(data)
     year = data.year
     if year is None:
         raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
                          "i året innan nästa års arbetsbok skapas.", [])  # fmt: skip
     summary = compute(data)
-    source = read_source(src, data)
+    source = read_source(src, data, package)
     wb = new_workbook(source, year + 1)
 
     rem = source.tables["remisser"]

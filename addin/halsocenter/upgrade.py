@@ -16,6 +16,7 @@ moves and a relative reference would point somewhere else.
 from __future__ import annotations
 
 import copy
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,10 @@ from openpyxl.worksheet.table import TableColumn
 from . import contract as C
 from . import template
 from .atomic import same_file
+from .inputs import Package
 from .model import WorkbookData
 from .pipeline import InputError
-from .read import norm_header, read_workbook
+from .read import norm_header, open_package, read_workbook
 
 GENERAL = "General"
 
@@ -80,13 +82,14 @@ def refuse_paths(src: Path, dst: Path) -> None:
 
 
 class _Cells:
-    """Stored cells of a workbook, read once with openpyxl; cached values of formulas on
-    demand."""
+    """Stored cells of a workbook, read once with openpyxl (read-only, so memory stays flat)
+    from the bytes ``inputs.Package`` verified; cached values of formulas on demand."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    def __init__(self, package: Package):
+        self.raw = package.raw
+        self.book = openpyxl.load_workbook(io.BytesIO(self.raw), read_only=True, data_only=False)
         self._cached = None
+        self._values: dict[str, dict[tuple[int, int], Any]] = {}
 
     def rows(self, sheet: str, first: int, last: int,
              max_col: int | None = None) -> dict[int, list[Cell]]:  # fmt: skip
@@ -118,19 +121,31 @@ class _Cells:
 
     def _cached_value(self, sheet, row, col, formula):
         if self._cached is None:
-            self._cached = openpyxl.load_workbook(self.path, data_only=True)
-        cached = self._cached[sheet].cell(row=row, column=col).value
+            self._cached = openpyxl.load_workbook(io.BytesIO(self.raw), read_only=True,
+                                                  data_only=True)  # fmt: skip
+        if sheet not in self._values:  # one pass over the sheet, kept for its other formulas
+            ws = self._cached[sheet]
+            ws.reset_dimensions()
+            self._values[sheet] = {(r, c): v for r, values in enumerate(
+                ws.iter_rows(values_only=True), start=1) for c, v in enumerate(values, start=1)
+                if v is not None}  # fmt: skip
+        cached = self._values[sheet].get((row, col))
         return formula if cached is None and isinstance(formula, str) else cached
 
     def close(self) -> None:
         self.book.close()
+        if self._cached is not None:
+            self._cached.close()
 
 
-def read_source(path: Path, data: WorkbookData | None = None) -> Source:
-    """Every typed cell of ``path``: tables, Start cells and the coach's own sheets."""
+def read_source(path: Path, data: WorkbookData | None = None,
+                package: Package | None = None) -> Source:  # fmt: skip
+    """Every typed cell of ``path``: tables, Start cells and the coach's own sheets.
+    ``package``: the file already opened and verified (``read.open_package``)."""
     path = Path(path)
-    data = data if data is not None else read_workbook(path)
-    cells = _Cells(path)
+    package = package or open_package(path)[0]
+    data = data if data is not None else read_workbook(path, package)
+    cells = _Cells(package)
     try:
         tables = {spec.key: _source_table(cells, data, spec) for spec in C.TABLES}
         settings = {}
@@ -316,8 +331,9 @@ def upgrade(src: Path, dst: Path) -> Path:
     template. Refuses to overwrite ``src`` or an existing ``dst``."""
     src, dst = Path(src), Path(dst)
     refuse_paths(src, dst)
-    data = read_workbook(src)
-    source = read_source(src, data)
+    package, _ = open_package(src)
+    data = read_workbook(src, package)
+    source = read_source(src, data, package)
     year_cell = source.settings.get("hc_ar")
     wb = new_workbook(source, year_cell.value if year_cell else data.year)
     for spec in C.TABLES:
