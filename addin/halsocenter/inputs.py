@@ -42,6 +42,7 @@ from lxml import etree
 
 from . import safe_xml
 from .errors import WorkbookError
+from .messages import number
 
 MiB = 1 << 20
 MAX_FILE_BYTES = 20 * MiB
@@ -64,7 +65,7 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 def _mb(n: int) -> str:
-    return f"{n / MiB:,.0f}".replace(",", "\u00a0") if n >= MiB else f"{n / MiB:.1f}"
+    return number(n / MiB) if n >= MiB else f"{n / MiB:.1f}".replace(".", ",")
 
 
 # --------------------------------------------------------------------------- the file itself
@@ -247,17 +248,17 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
                                                                zipfile.ZIP_DEFLATED):
             raise _damaged(path, f"delen {info.filename} är krypterad eller packad på ett sätt "
                                  "som Excel inte använder")  # fmt: skip
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise WorkbookError(
+                f"{path.name} kan inte läsas: delen {info.filename} skulle packas upp från "
+                f"{number(info.compress_size / 1024)} kB till {_mb(info.file_size)} MB, mer än "
+                f"{MAX_RATIO} gånger. Så packar inte Excel; filen är skadad eller gjord för att "
+                "skada (en så kallad zip-bomb).", kind="corrupt", path=path)
         if info.file_size > MAX_PART_BYTES:
             raise WorkbookError(
                 f"{path.name} kan inte läsas: delen {info.filename} blir {_mb(info.file_size)} MB "
                 f"uppackad, mer än gränsen på {_mb(MAX_PART_BYTES)} MB per del.", kind="too_big",
                 path=path)
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise WorkbookError(
-                f"{path.name} kan inte läsas: delen {info.filename} skulle packas upp från "
-                f"{info.compress_size / 1024:,.0f} kB till {_mb(info.file_size)} MB, mer än "
-                f"{MAX_RATIO} gånger. Så packar inte Excel; filen är skadad eller gjord för att "
-                "skada (en så kallad zip-bomb).".replace(",", "\u00a0"), kind="corrupt", path=path)
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise WorkbookError(

@@ -143,6 +143,11 @@ def where_cell(sheet: str, row: int, header: str) -> str:
     return f"{sheet}, rad {row}, kolumn {header}"
 
 
+def number(n: float) -> str:
+    """How every message writes a whole number: a non-breaking space between thousands."""
+    return f"{n:,.0f}".replace(",", "\u00a0")
+
+
 def where_ref(sheet: str, cell: str) -> str:
     """How every message names a cell outside the tables."""
     return f"{sheet}, cell {cell}"

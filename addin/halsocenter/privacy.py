@@ -11,6 +11,7 @@ sheet, the CLI, the region's export).
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -208,7 +209,7 @@ def number_identifier(value) -> Hit | None:
     """A personnummer typed as a plain number (Excel stores 8501011234 as a number, not text)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if isinstance(value, float) and (value != value or value != int(value)):
+    if isinstance(value, float) and not (math.isfinite(value) and value == int(value)):
         return None
     digits = str(int(value))
     if len(digits) not in (10, 12):

@@ -27,7 +27,7 @@ from .errors import WorkbookError
 from .gc_pause import collector_paused
 from .inputs import Package
 from .layout import Layout, split_ref
-from .messages import render, severity, where_cell, where_ref, where_setting
+from .messages import number, render, severity, where_cell, where_ref, where_setting
 from .migrate import migration_for
 from .model import Finding, TableData, TextCell, WorkbookData
 from .parse import (
@@ -217,7 +217,7 @@ def clean_texts(texts: list[TextCell], problems: list[Finding],
                         code=code, severity=severity(code), sheet=sheet, row=r, column=None,
                         cell=cell, value=None, message=render(
                             code, where=where_ref(sheet, cell),
-                            length=f"{len(value):,}".replace(",", "\u00a0"))))  # fmt: skip
+                            length=number(len(value)))))  # fmt: skip
         if cleaned:
             out.append(TextCell(sheet, r, c, cleaned))
     return out
@@ -521,8 +521,8 @@ def _stray_below(sheet: str, first: tuple[int, int], count: int, spec: C.Table, 
     where = where_cell(sheet, row, header) if header else where_ref(sheet, cell)
     return Finding(code="stray_below_table", severity=severity("stray_below_table"), sheet=sheet,
                    row=row, column=header, cell=cell, value=None,
-                   message=render("stray_below_table", where=where, gap=f"{GAP_ROWS:,}".replace(
-                       ",", "\u00a0"), more=more))  # fmt: skip
+                   message=render("stray_below_table", where=where, gap=number(GAP_ROWS),
+                                  more=more))  # fmt: skip
 
 
 def _collect_texts(layout: Layout, book, grid, outside: Mapping[str, list],

@@ -33,6 +33,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from . import safe_xml, xltext
 from .errors import WorkbookError
 from .layout import MAIN
+from .messages import number
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 MAX_GRID_CELLS = 4_000_000
@@ -301,9 +302,9 @@ def scan(data: bytes, sst: SharedStrings, area: Callable[[Positions], list[Regio
 
 
 def _too_many_cells() -> str:
-    return (f"den har fler än {MAX_CELLS:,} ifyllda celler, mer än programmet läser (50 000 "
-            "remisser med uppföljningar, aktiviteter och närvaro är omkring 1,2 miljoner)"
-            ).replace(",", " ")  # fmt: skip
+    return (f"den har fler än {number(MAX_CELLS)} ifyllda celler, mer än programmet läser "
+            "(50\u00a0000 remisser med uppföljningar, aktiviteter och närvaro är omkring 1,2 "
+            "miljoner)")  # fmt: skip
 
 
 def _cell(el, pos: tuple[int, int]) -> tuple | None:
@@ -437,7 +438,8 @@ class BoundedBook:
                         MAX_CELLS - self._cells)  # fmt: skip
             if done.rows * done.cols > MAX_GRID_CELLS:
                 raise TooBig(f"fliken ”{sheet}” är för stor: tabellerna och raderna under dem "
-                             f"spänner över {done.rows} rader och {done.cols} kolumner")
+                             f"spänner över {number(done.rows)} rader och {number(done.cols)} "
+                             "kolumner")
             replace[part] = done.xml
             self.outside[sheet] = done.outside
             self._cells += done.kept
@@ -458,8 +460,7 @@ class BoundedBook:
         self._grid += grid
         if self._grid > self.MAX_TOTAL_GRID:
             raise self._error(f"bladen är tillsammans för stora (med fliken ”{sheet}” blir det "
-                              f"fler än {self.MAX_TOTAL_GRID:,} celler att läsa)".replace(
-                                  ",", "\u00a0"))  # fmt: skip
+                              f"fler än {number(self.MAX_TOTAL_GRID)} celler att läsa)")
 
     def get_sheet_by_name(self, name: str) -> _Sheet:
         return _Sheet(self, name)

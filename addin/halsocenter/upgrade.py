@@ -28,6 +28,7 @@ from openpyxl.worksheet.table import TableColumn
 from . import contract as C
 from . import template
 from .atomic import same_file
+from .errors import WorkbookError
 from .inputs import Package
 from .model import WorkbookData
 from .pipeline import InputError
@@ -145,6 +146,15 @@ def read_source(path: Path, data: WorkbookData | None = None,
     path = Path(path)
     package = package or open_package(path)[0]
     data = data if data is not None else read_workbook(path, package)
+    try:
+        return _read_source(path, data, package)
+    except (ValueError, KeyError) as exc:  # openpyxl meets a value Excel never writes
+        raise WorkbookError(f"{path.name} är skadad och kan inte flyttas till en ny arbetsbok: "
+                            f"ett cellvärde går inte att läsa ({exc}).", kind="corrupt",
+                            path=path) from None  # fmt: skip
+
+
+def _read_source(path: Path, data: WorkbookData, package: Package) -> Source:
     cells = _Cells(package)
     try:
         tables = {spec.key: _source_table(cells, data, spec) for spec in C.TABLES}
