@@ -261,3 +261,21 @@ def build(dst: Path, src: Path = EXAMPLE, cells: dict[str, dict[str, object]] | 
         for old, new in (raw_text or {}).items():
             parts[name] = parts[name].replace(old.encode(), new.encode("utf-8", "surrogatepass"))
     return write_zip(dst, parts)
+
+
+def dense_sheet(parts: dict[str, bytes], sheet: str, rows: range, cols: str,
+                cell: str) -> None:  # fmt: skip
+    """Append ``rows`` (below the sheet's own) with columns ``cols`` (letters) filled with
+    ``cell``, a format string of the cell's XML taking ``ref`` and ``n`` (a running number): the
+    densest sheet a file within the limits can hold, written as bytes (no XML library would be
+    quick enough)."""
+    name = sheet_part(parts, sheet)
+    head, _, tail = parts[name].partition(b"</sheetData>")
+    out, n = [], 0
+    for r in rows:
+        cells = []
+        for c in cols:
+            cells.append(cell.format(ref=f"{c}{r}", n=n))
+            n += 1
+        out.append(f'<row r="{r}">{"".join(cells)}</row>')
+    parts[name] = head + "".join(out).encode() + b"</sheetData>" + tail

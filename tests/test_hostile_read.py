@@ -34,10 +34,12 @@ from halsocenter import contract as C
 from halsocenter.layout import split_ref
 from halsocenter.sheet_scan import GAP_ROWS
 from hostile_files import (
+    BILLION_LAUGHS,
     EXAMPLE,
     MiB,
     add_shared_strings,
     build,
+    dense_sheet,
     lying,
     read_parts,
     repeated,
@@ -246,6 +248,38 @@ def test_a_dtd_in_any_part_is_refused_and_never_copied(workdir, part):
     assert_untouched(path, before, workdir, files)
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_a_dtd_in_a_wide_encoded_part_nobody_parses_is_refused_too(workdir, codec):
+    """Custom XML parts may be UTF-16; a part the program never parses is still copied by
+    ``summary``, so its DTD is found whatever the encoding."""
+    parts = read_parts(EXAMPLE)
+    parts["customXml/item1.xml"] = ('<?xml version="1.0"?>' + BILLION_LAUGHS + "<a>&lol9;</a>"
+                                    ).encode(codec)  # fmt: skip
+    path = write_zip(workdir / "bred.xlsx", parts)
+    before, files = digest(path), listing(workdir)
+    assert_refused(run("summary", path, "-o", workdir / "ut.xlsx"), "bred.xlsx", "DTD")
+    assert_untouched(path, before, workdir, files)
+
+
+def test_a_zip_with_something_before_or_after_it_is_read_from_the_checked_bytes(workdir, baseline):
+    """A zip that is not laid out plainly (data before it, a comment after it) is one that two
+    zip readers might take differently; calamine then reads the verified parts, not the file."""
+    from halsocenter.inputs import Package
+
+    junk = workdir / "skräp.xlsx"
+    junk.write_bytes(b"MZ" + bytes(1000) + EXAMPLE.read_bytes())
+    comment = workdir / "kommentar.xlsx"
+    with zipfile.ZipFile(comment, "w") as out, zipfile.ZipFile(EXAMPLE) as src:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.comment = b"en kommentar efter arkivet"
+    for path in (junk, comment):
+        assert not Package.open(path).plain
+        result, data = check_json(path)
+        assert result.code == baseline["code"] and data["counts"] == baseline["counts"], path
+    assert Package.open(EXAMPLE).plain
+
+
 def test_xml_not_in_utf8_or_not_well_formed_is_damaged(workdir):
     parts = read_parts(EXAMPLE)
     wb = parts["xl/workbook.xml"]
@@ -334,6 +368,61 @@ def test_rows_typed_below_a_table_count_until_a_long_gap(tmp_path, bounded):
     assert "räknas inte" in stray[0].message and stray[0].severity == "warning"
     if bounded:
         assert any(t.cell == "XFD1048576" for t in wb.texts)
+
+
+def test_both_bounded_ways_read_a_sheet_alike(tmp_path, monkeypatch):
+    """A sheet with a far cell is cut at its cells (``trim``) when every cell tag is written as
+    Excel writes it, else parsed cell by cell (``scan``): both give the reader the same."""
+    from halsocenter import sheet_scan
+    from halsocenter.read import read_workbook
+
+    path = build(tmp_path / "långt.xlsx", cells={"Remisser": {"XFD1048576": "Ring 811218-9876"}})
+    cut = read_workbook(path)
+    monkeypatch.setattr(sheet_scan, "trim", lambda *args, **kw: None)
+    parsed = read_workbook(path)
+    for key, table in cut.tables.items():
+        assert table.raw.equals(parsed.tables[key].raw), key
+    assert sorted(cut.texts) == sorted(parsed.texts)
+    assert any(t.cell == "XFD1048576" for t in cut.texts)
+
+
+def test_the_biggest_workbook_within_the_limits_is_read_under_one_gigabyte(workdir):
+    """Text cells are the dearest (each one a string and a text record for the checks): as
+    many as the limit allows are read under 1 GB; a few more are refused before reading."""
+    from halsocenter.sheet_scan import MAX_CELLS
+
+    letters = "DEFGHIJKLMNOPQRSTUVWXY"
+    rows = (MAX_CELLS - 20_000) // len(letters)
+    for name, extra in (("för_många.xlsx", 40_000 // len(letters) + 1), ("största.xlsx", 0)):
+        parts = read_parts(EXAMPLE)
+        dense_sheet(parts, "Berättelse", range(200, 200 + rows + extra), letters,
+                    '<c r="{ref}" t="str"><v>t{n}</v></c>')
+        path = write_zip(workdir / name, parts)
+        assert path.stat().st_size < 20 * MiB
+        result = run("check", path, "--json")
+        if extra:
+            assert_refused(result, name, "ifyllda celler")
+        else:
+            assert result.code in (0, 1), result.text
+            assert result.peak_kb < PEAK_LIMIT_KB and UNEXPECTED not in result.text
+
+
+def test_a_sheet_without_cell_references_is_read_cell_by_cell_within_bounds(workdir):
+    from halsocenter.sheet_scan import MAX_SCAN_CELLS
+
+    letters = "DEFGHIJKLMNOPQRSTUVWXY"
+    for name, count in (("utan_ref.xlsx", MAX_SCAN_CELLS - 10_000),
+                        ("utan_ref_för_många.xlsx", MAX_SCAN_CELLS + 10_000)):  # fmt: skip
+        parts = read_parts(EXAMPLE)
+        dense_sheet(parts, "Berättelse", range(200, 200 + count // len(letters)), letters,
+                    "<c><v>{n}</v></c>")
+        path = write_zip(workdir / name, parts)
+        result = run("check", path)
+        if count > MAX_SCAN_CELLS:
+            assert_refused(result, name, "cellreferens")
+        else:
+            assert result.code in (0, 1) and result.peak_kb < PEAK_LIMIT_KB, result.text
+            assert UNEXPECTED not in result.text
 
 
 # --------------------------------------------------------------------------- 5. values

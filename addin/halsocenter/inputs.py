@@ -74,7 +74,14 @@ def _mb(n: int) -> str:
 def read_regular_file(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of ``path``: a regular file (symbolic links followed) of at most ``limit``
     bytes, opened without blocking. Anything else is a ``WorkbookError`` naming the file."""
-    path = Path(path)
+    return _read_regular(Path(path), limit)[0]
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _read_regular(path: Path, limit: int) -> tuple[bytes, tuple[int, int, int, int]]:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -95,7 +102,7 @@ def read_regular_file(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> b
         _refuse_size(path, st.st_size, limit)
         data = fh.read(limit + 1)
     _refuse_size(path, len(data), limit)
-    return data
+    return data, _identity(st)
 
 
 def _refuse_kind(path: Path, st: os.stat_result) -> None:
@@ -134,19 +141,23 @@ class Package:
     of every XML part. Part names compare case-insensitively, as OPC says."""
 
     def __init__(self, path: Path, raw: bytes, infos: list[zipfile.ZipInfo],
-                 parts: dict[str, bytes]):  # fmt: skip
+                 parts: dict[str, bytes], identity: tuple | None = None):  # fmt: skip
         self.path = path
         self.raw = raw
         self.infos = infos
         self.parts = parts
         self._by_lower = {i.filename.lower(): i for i in infos}
+        self._identity = identity
+        self.plain = _is_plain(raw, infos)
+        """The zip has nothing any reader could take differently: entries one after the other
+        from the start, local headers equal to the directory, one end record, no comment."""
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Package:
         path = Path(path)
-        raw = read_regular_file(path)
+        raw, identity = _read_regular(path, MAX_FILE_BYTES)
         _refuse_non_zip(path, raw)
         if raw.count(b"PK\x01\x02") > MAX_PARTS:  # before zipfile builds one object per entry
             raise _damaged(path, f"den består av fler än {MAX_PARTS} delar")
@@ -168,7 +179,7 @@ class Package:
                                      "skriver")  # fmt: skip
             if _looks_like_xml(data):
                 parts[info.filename] = data
-        return cls(path, raw, infos, parts)
+        return cls(path, raw, infos, parts, identity)
 
     # ------------------------------------------------------------------ reading parts
 
@@ -202,18 +213,67 @@ class Package:
         """The verified bytes as a ``zipfile.ZipFile`` (for copying entries as they are)."""
         return zipfile.ZipFile(io.BytesIO(self.raw))
 
+    def release(self, names) -> None:
+        """Drop the inflated bytes of parts no longer needed (read again, verified, if asked)."""
+        for name in names:
+            self.parts.pop(self.name(name), None)
+
     def calamine(self, replace: dict[str, bytes] | None = None):
-        """A python-calamine workbook over the XML parts (``replace`` swaps a part's bytes),
-        read from a stored zip assembled in memory over the verified bytes."""
+        """A python-calamine workbook over exactly the verified parts (``replace`` swaps a
+        part's bytes). A plain zip that is still the file that was checked is handed to
+        calamine as the file (fastest, and calamine's zip reader cannot see anything else in
+        it); otherwise calamine reads a stored zip assembled in memory over the verified bytes."""
         import python_calamine as pc
 
-        parts = dict(self.parts)
-        parts.update(replace or {})
-        crcs = {i.filename: i.CRC for i in self.infos if i.filename not in (replace or {})}
         try:
+            if not replace and self.plain and self._unchanged():
+                return pc.CalamineWorkbook.from_path(str(self.path))
+            parts = {i.filename: self.read(i.filename) for i in self.infos
+                     if i.filename in self.parts or i.filename.lower().endswith((".xml", ".rels"))}
+            parts.update(replace or {})
+            crcs = {i.filename: i.CRC for i in self.infos if i.filename not in (replace or {})}
             return pc.CalamineWorkbook.from_filelike(StoredZip(parts, crcs))
         except (pc.CalamineError, pc.XmlError, pc.ZipError) as exc:
             raise _damaged(self.path, f"Excel-innehållet går inte att tolka ({exc})") from None
+
+    def _unchanged(self) -> bool:
+        try:
+            return self._identity is not None and _identity(os.stat(self.path)) == self._identity
+        except OSError:
+            return False
+
+
+def _is_plain(raw: bytes, infos: list[zipfile.ZipInfo]) -> bool:
+    end = len(raw) - 22
+    if end < 0 or raw.count(b"PK\x05\x06") != 1 or raw[end:end + 4] != b"PK\x05\x06":
+        return False
+    _, _, _, _, count, cd_size, cd_offset, comment = struct.unpack_from("<4s4H2LH", raw, end)
+    if comment or count != len(infos) or cd_offset + cd_size != end:
+        return False
+    offset = 0
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.header_offset != offset:
+            return False
+        try:
+            (sig, _, flags, method, _, _, crc, csize, usize, name_len,
+             extra_len) = _LOCAL_HEADER.unpack_from(raw, offset)  # fmt: skip
+        except struct.error:
+            return False
+        sizes = (info.CRC, info.compress_size, info.file_size)
+        described = flags & 0x08 and (crc, csize, usize) == (0, 0, 0)  # a data descriptor follows
+        name = raw[offset + 30:offset + 30 + name_len]
+        encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+        if sig != b"PK\x03\x04" or method != info.compress_type or (
+                not described and (crc, csize, usize) != sizes) or (
+                name != info.filename.encode(encoding, "replace")):  # fmt: skip
+            return False
+        offset += _LOCAL_HEADER.size + name_len + extra_len + info.compress_size
+        if flags & 0x08:  # optional signature, then CRC and both sizes
+            start = offset + 4 if raw[offset:offset + 4] == b"PK\x07\x08" else offset
+            if raw[start:start + 12] != struct.pack("<3L", *sizes):
+                return False
+            offset = start + 12
+    return offset == cd_offset
 
 
 def _refuse_non_zip(path: Path, raw: bytes) -> None:

@@ -39,9 +39,10 @@ EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 MAX_GRID_CELLS = 4_000_000
 """Cells of one sheet's grid (rows × columns from A1) calamine may build: about 160 MB while it
 builds it, 32 MB kept."""
-MAX_CELLS = 2_500_000
-"""Cells with a value over the whole workbook (50,000 referrals with follow-ups, sessions and
-attendance have 1.2 million)."""
+MAX_CELLS = 1_500_000
+"""Cells with a value over the whole workbook (50,000 referrals with 20,000 follow-ups, 5,000
+sessions and 50,000 attendance rows have 850,000); each costs up to about 350 bytes while the
+workbook is read, so the limit keeps reading under about 600 MB."""
 MAX_SHARED_TEXT = 64 << 20
 """Characters of shared strings referred to by cells, over the whole workbook."""
 GAP_ROWS = 1000
@@ -246,12 +247,15 @@ def scan(data: bytes, sst: SharedStrings, area: Callable[[Positions], list[Regio
          max_cells: int = MAX_CELLS) -> Scan:  # fmt: skip
     """Read every cell of a sheet with the hardened streaming parser, placing cells as
     python-calamine does. ``area`` gets the cells' positions and returns the regions calamine is
-    to get; every other cell comes back as a value. More than ``max_cells`` cells is ``TooBig``."""
+    to get; every other cell comes back as a value. More than ``max_cells`` cells (or more than
+    ``MAX_SCAN_CELLS``: this way costs a Python step per cell) is ``TooBig``."""
+    limit = min(max_cells, MAX_SCAN_CELLS)
     cells: list[tuple] = []
     row_index = col_index = 0
     path: list[str] = []
     for event, el in safe_xml.iterparse(data, events=("start", "end")):
-        tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+        tag = el.tag
+        tag = _LOCAL.get(tag) or (tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "")
         if event == "start":
             path.append(tag)
             if tag == "row":
@@ -259,11 +263,7 @@ def scan(data: bytes, sst: SharedStrings, area: Callable[[Positions], list[Regio
                 row_index = int(r) - 1 if r is not None and r.isdigit() else row_index
             continue
         path.pop()
-        in_data = "sheetData" in path
-        if tag == "row" and in_data:
-            row_index += 1
-            col_index = 0
-        elif tag == "c" and in_data:
+        if tag == "c" and "sheetData" in path:
             ref = el.get("r")
             pos = _position(ref) if ref else None
             if pos is None:
@@ -272,39 +272,121 @@ def scan(data: bytes, sst: SharedStrings, area: Callable[[Positions], list[Regio
             cell = _cell(el, pos)
             if cell is not None:
                 cells.append(cell)
-                if len(cells) > max_cells:
-                    raise TooBig(_too_many_cells())
-        elif tag in _CONTAINERS or (path and path[-1] in _CONTAINERS - {"worksheet"}):
+                if len(cells) > limit:
+                    raise TooBig(_too_many_cells() if limit == max_cells else
+                                 "ett blad vars celler saknar cellreferens eller är skrivna på "
+                                 "ett ovanligt sätt har för många celler; spara om filen i Excel")
+        elif tag == "row" and "sheetData" in path:
+            row_index += 1
+            col_index = 0
+        elif tag in _CONTAINERS or (path and path[-1] in _KEEP_CHILDREN):
             continue  # still needed by the cell or row it belongs to
         el.clear()  # keep memory flat: drop what has been read
         while el.getprevious() is not None:
             del el.getparent()[0]
+    return _split(cells, sst, area, lambda kept: _sheet_xml(sorted(kept.values())))
 
+
+_LOCAL = {f"{{{MAIN}}}{name}": name for name in ("c", "row", "v", "is", "t", "r", "sheetData")}
+_KEEP_CHILDREN = _CONTAINERS - {"worksheet"}
+MAX_SCAN_CELLS = 500_000
+"""Cells the streaming parser reads from one sheet: only sheets written without cell references
+or with namespace prefixes come this way (no Excel-made sheet does), and it costs a Python step
+per cell, so it is kept to a few seconds."""
+
+_CELL_SPAN = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[^>]*?(?:/>|>.*?</c>)', re.S)
+_UNREFERENCED = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="))')
+_SHARED_INDEX = re.compile(rb' t="s"[^>]*><v>([0-9]{1,9})</v>')
+_ROOT = re.compile(rb"<worksheet\b[^>]*>")
+
+
+def trim(data: bytes, sst: SharedStrings, area: Callable[[Positions], list[Region]],
+         max_cells: int = MAX_CELLS) -> Scan | None:
+    """``scan`` for a sheet whose every cell tag starts ``<c r="A1"`` (as Excel writes them),
+    done by cutting the XML at its cells: the cells calamine gets keep their exact bytes, and
+    only the cells left out are parsed. None when the sheet is not written that way (comments,
+    CDATA or processing instructions could hide or fake a cell tag; a tag without ``r``)."""
+    root = _ROOT.search(data)
+    if root is None or b"<!" in data or b"<?" in data[2:] or _UNREFERENCED.search(data):
+        return None
+    spans = list(_CELL_SPAN.finditer(data))
+    if len(spans) != data.count(b"<c "):
+        return None
+    if len(spans) > max_cells:
+        raise TooBig(_too_many_cells())
+    letters: dict[bytes, int] = {}
+    cells = []
+    for m in spans:
+        col = letters.get(m[1]) or letters.setdefault(m[1], column_index_from_string(m[1].decode()))
+        snippet = m[0]
+        if snippet.endswith(b"/>") and snippet.count(b">") == 1:
+            continue  # an empty cell (formatting only)
+        cells.append((int(m[2]), col, snippet))
+
+    def outside_values(snippets: list[tuple[int, int, bytes]]) -> list[tuple[int, int, object]]:
+        doc = root[0] + b"<sheetData><row>" + b"".join(s for _, _, s in snippets) + \
+            b"</row></sheetData></worksheet>"  # fmt: skip
+        found = []
+        for (row, col, _), (_, el) in zip(snippets, safe_xml.iterparse(doc, tag="{*}c"),
+                                          strict=True):  # fmt: skip
+            cell = _cell(el, (row, col))
+            if cell is not None:
+                found.append((row, col, _typed(cell, sst)))
+            el.clear()
+        return found
+
+    def xml(kept: dict[tuple[int, int], tuple]) -> bytes:
+        out, current = [root[0], b"<sheetData>"], None
+        for row, _, snippet in sorted(kept.values(), key=lambda c: (c[0], c[1])):
+            if row != current:
+                out.append((b"</row>" if current is not None else b"") + b'<row r="%d">' % row)
+                current = row
+            out.append(snippet)
+        out.append((b"</row>" if current is not None else b"") + b"</sheetData></worksheet>")
+        return b"".join(out)
+
+    return _split(cells, sst, area, xml, outside_values)
+
+
+def _split(cells: list[tuple], sst: SharedStrings, area, xml, values=None) -> Scan:
+    """The kept cells (as ``xml(kept)`` makes them) and the values of the others."""
     regions = area(Positions(cells))
     kept: dict[tuple[int, int], tuple] = {}
-    outside: list[tuple[int, int, object]] = []
+    outside = []
     for cell in cells:
         row, col = cell[0], cell[1]
         if any(a.r1 <= row <= a.r2 and a.c1 <= col <= a.c2 for a in regions):
             kept[(row, col)] = cell  # a later cell at the same place wins, as in calamine
         else:
-            outside.append((row, col, _typed(cell, sst)))
-    del cells
-    shared = 0
-    if any(cell[3] == "s" for cell in kept.values()):
-        lengths = [len(t) for t in sst.items]
-        for cell in kept.values():
-            if cell[3] == "s" and cell[4].strip().isdigit() and int(cell[4]) < len(lengths):
-                shared += lengths[int(cell[4])]
+            outside.append(cell)
+    outside = values(outside) if values else [(c[0], c[1], _typed(c, sst)) for c in outside]
     rows = max((r for r, _ in kept), default=0)
     cols = max((c for _, c in kept), default=0)
-    return Scan(_sheet_xml(sorted(kept.values())), rows, cols, len(kept), shared, outside)
+    return Scan(xml(kept), rows, cols, len(kept), _shared_chars(kept.values(), sst), outside)
+
+
+def _shared_chars(cells: Iterable[tuple], sst: SharedStrings) -> int:
+    """Characters of shared strings that ``cells`` (parsed tuples or XML snippets) refer to; a
+    reference that cannot be read counts as the longest string."""
+    indexes, unread = [], 0
+    for cell in cells:
+        if len(cell) == 3:
+            if b' t="s"' in cell[2]:
+                m = _SHARED_INDEX.search(cell[2])
+                indexes.append(int(m[1]) if m else -1)
+        elif cell[3] == "s":
+            indexes.append(int(cell[4]) if cell[4].isdigit() else -1)
+    if not indexes:
+        return 0
+    lengths = [len(t) for t in sst.items]
+    unread = sum(1 for i in indexes if not 0 <= i < len(lengths))
+    return sum(lengths[i] for i in indexes if 0 <= i < len(lengths)) + unread * sst.longest
 
 
 def _too_many_cells() -> str:
     return (f"den har fler än {number(MAX_CELLS)} ifyllda celler, mer än programmet läser "
-            "(50\u00a0000 remisser med uppföljningar, aktiviteter och närvaro är omkring 1,2 "
-            "miljoner)")  # fmt: skip
+            "(50\u00a0000 remisser med uppföljningar, aktiviteter och närvaro är omkring "
+            "850\u00a0000)")  # fmt: skip
 
 
 def _cell(el, pos: tuple[int, int]) -> tuple | None:
@@ -418,6 +500,7 @@ class BoundedBook:
             raise WorkbookError(f"{self.path.name} är skadad och kan inte läsas: en XML-del "
                                 f"{exc}.", kind="corrupt", path=self.path) from None  # fmt: skip
         self.calamine = package.calamine(replace)
+        package.release(p for p in sheets.values() if package.has(p))  # calamine has them now
 
     def _take(self, package, sheet: str, part: str, area) -> dict[str, bytes]:
         """Count one sheet against the limits; its bounded copy when it needs one."""
@@ -434,8 +517,12 @@ class BoundedBook:
             raise TooBig(f"fliken ”{sheet}” har celler långt utanför det område som används, "
                          "fler celler än programmet läser eller celler som inte går att placera")
         else:
-            done = scan(data, self.sst, lambda positions: area(sheet, positions),
-                        MAX_CELLS - self._cells)  # fmt: skip
+            regions = lambda positions: area(sheet, positions)  # noqa: E731
+            done = None
+            if found.rows is not None:
+                done = trim(data, self.sst, regions, MAX_CELLS - self._cells)
+            if done is None:
+                done = scan(data, self.sst, regions, MAX_CELLS - self._cells)
             if done.rows * done.cols > MAX_GRID_CELLS:
                 raise TooBig(f"fliken ”{sheet}” är för stor: tabellerna och raderna under dem "
                              f"spänner över {number(done.rows)} rader och {number(done.cols)} "
