@@ -351,7 +351,8 @@ def test_rows_typed_below_a_table_count_until_a_long_gap(tmp_path, bounded):
     """Rows typed under a table (not inside its range) are the coach's data; a row more than
     GAP_ROWS empty rows further down is a stray cell and is reported, not counted. The same
     whether calamine reads the whole sheet or the bounded reader has to step in."""
-    from halsocenter.read import open_package, read_workbook
+    from halsocenter.inputs import open_package
+    from halsocenter.read import read_workbook
 
     _, layout = open_package(EXAMPLE)
     end = split_ref(layout.tables[C.REMISSER.name.casefold()][1])[3]

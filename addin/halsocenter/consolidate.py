@@ -67,7 +67,7 @@ from .export import (
     set_widths,
 )
 from .gc_pause import collector_paused
-from .inputs import Package
+from .inputs import Package, open_package
 from .model import severity_counts
 from .outliers import Outlier, far_from_peers, jumps
 from .outliers import label as figure_label
@@ -352,7 +352,7 @@ def _doc_modified(package) -> datetime | None:
 def read_coach_workbook(path: Path, package: Package | None = None) -> Report:
     """A Report computed from a full coach workbook with the ribbon's own core (``package``:
     the file already opened and verified, so it is not read twice)."""
-    from .read import open_package, read_workbook
+    from .read import read_workbook
     from .stats import compute
     from .validate import validate
 
@@ -385,8 +385,6 @@ def read_report(path: Path) -> Report:
     """Read one file of the folder, whatever kind it is; raises FileProblem. Every file goes
     through the same guard as a coach's workbook (``read.open_package``: regular file, size,
     zip and XML checks; ``sheet_scan.BoundedBook``: sheets within the memory limits)."""
-    from .read import open_package
-
     path = Path(path)
     try:
         package, layout = open_package(path)

@@ -36,12 +36,15 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import etree
 
 from . import safe_xml
 from .errors import WorkbookError
+from .layout import Layout
 from .messages import number
 
 MiB = 1 << 20
@@ -164,8 +167,10 @@ class Package:
         try:
             zf = zipfile.ZipFile(io.BytesIO(raw))
             infos = zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-                struct.error, UnicodeDecodeError):  # fmt: skip
+        except zipfile.BadZipFile:
+            raise _not_a_zip(path, raw) from None
+        except (zipfile.LargeZipFile, EOFError, OSError, ValueError, struct.error,
+                UnicodeDecodeError):  # fmt: skip
             raise _damaged(path, "zip-strukturen är trasig") from None
         _check_directory(path, infos)
         parts: dict[str, bytes] = {}
@@ -261,11 +266,8 @@ def _is_plain(raw: bytes, infos: list[zipfile.ZipInfo]) -> bool:
             return False
         sizes = (info.CRC, info.compress_size, info.file_size)
         described = flags & 0x08 and (crc, csize, usize) == (0, 0, 0)  # a data descriptor follows
-        name = raw[offset + 30:offset + 30 + name_len]
-        encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
         if sig != b"PK\x03\x04" or method != info.compress_type or (
-                not described and (crc, csize, usize) != sizes) or (
-                name != info.filename.encode(encoding, "replace")):  # fmt: skip
+                not described and (crc, csize, usize) != sizes):  # fmt: skip
             return False
         offset += _LOCAL_HEADER.size + name_len + extra_len + info.compress_size
         if flags & 0x08:  # optional signature, then CRC and both sizes
@@ -277,6 +279,7 @@ def _is_plain(raw: bytes, infos: list[zipfile.ZipInfo]) -> bool:
 
 
 def _refuse_non_zip(path: Path, raw: bytes) -> None:
+    """An old .xls, a password-protected workbook (both compound files) or no zip at all."""
     if raw.startswith(_CFB_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in raw[: 1 << 20]:
             raise WorkbookError(
@@ -285,12 +288,14 @@ def _refuse_non_zip(path: Path, raw: bytes) -> None:
         raise WorkbookError(
             f"{path.name} är i det gamla .xls-formatet. Spara den som Excel-arbetsbok (.xlsx).",
             kind="not_workbook", path=path)
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        if raw.startswith(b"PK"):
-            raise WorkbookError(f"{path.name} är skadad eller ofullständig (trasig zip-fil).",
-                                kind="corrupt", path=path)
-        raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).", kind="not_workbook",
-                            path=path)  # fmt: skip
+
+
+def _not_a_zip(path: Path, raw: bytes) -> WorkbookError:
+    if raw.startswith(b"PK"):
+        return WorkbookError(f"{path.name} är skadad eller ofullständig (trasig zip-fil).",
+                             kind="corrupt", path=path)  # fmt: skip
+    return WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).", kind="not_workbook",
+                         path=path)  # fmt: skip
 
 
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -329,17 +334,15 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
 def _inflate(path: Path, raw: bytes, info: zipfile.ZipInfo) -> bytes:
     """The part's bytes, inflated to at most its declared size; it must end exactly there and
     match its CRC."""
-    lie = _damaged(path, f"delen {info.filename} stämmer inte med sin angivna storlek eller "
-                         "kontrollsumma")  # fmt: skip
     start = info.header_offset
     try:
         sig, _, _, _, _, _, _, _, _, name_len, extra_len = _LOCAL_HEADER.unpack_from(raw, start)
     except struct.error:
-        raise lie from None
+        raise _lie(path, info) from None
     begin = start + _LOCAL_HEADER.size + name_len + extra_len
     end = begin + info.compress_size
     if sig != b"PK\x03\x04" or end > len(raw):
-        raise lie
+        raise _lie(path, info)
     packed = memoryview(raw)[begin:end]
     if info.compress_type == zipfile.ZIP_STORED:
         data = bytes(packed)
@@ -349,11 +352,51 @@ def _inflate(path: Path, raw: bytes, info: zipfile.ZipInfo) -> bytes:
         try:
             data = inflater.decompress(packed, info.file_size + 1)
         except zlib.error:
-            raise lie from None
+            raise _lie(path, info) from None
         ok = len(data) == info.file_size and inflater.eof
     if not ok or zlib.crc32(data) != info.CRC:
-        raise lie
+        raise _lie(path, info)
     return data
+
+
+def _lie(path: Path, info: zipfile.ZipInfo) -> WorkbookError:
+    return _damaged(path, f"delen {info.filename} stämmer inte med sin angivna storlek eller "
+                          "kontrollsumma")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- for the readers
+
+
+def open_package(path: str | os.PathLike, package: Package | None = None
+                 ) -> tuple[Package, Layout]:  # fmt: skip
+    """The verified package of an .xlsx file and where its sheets, tables and names are
+    (``package``: the file already opened, if the caller has it). No pandas: the region's
+    export files are read without it."""
+    path = Path(path)
+    with as_workbook_error(path):
+        package = package or Package.open(path)
+        if not package.has("xl/workbook.xml"):
+            raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).",
+                                kind="not_workbook", path=path)  # fmt: skip
+        return package, Layout(package)
+
+
+@contextmanager
+def as_workbook_error(path: Path) -> Iterator[None]:
+    """What a damaged file raises on the way (an XML part refused, python-calamine's errors, a
+    missing part or an unreadable number in the XML), as the WorkbookError a person reads."""
+    import python_calamine as pc
+
+    try:
+        yield
+    except WorkbookError:
+        raise
+    except safe_xml.UnsafeXml as exc:
+        raise WorkbookError(f"{path.name} är skadad och kan inte läsas: en XML-del {exc}.",
+                            kind="corrupt", path=path) from None  # fmt: skip
+    except (pc.CalamineError, KeyError, ValueError, pc.XmlError, pc.ZipError) as exc:
+        raise WorkbookError(f"{path.name} är skadad och kan inte läsas ({type(exc).__name__}).",
+                            kind="corrupt", path=path) from exc  # fmt: skip
 
 
 # --------------------------------------------------------------------------- calamine's view

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import cached_property
 from urllib.parse import unquote
 
 from openpyxl.utils import column_index_from_string
@@ -53,7 +54,8 @@ def rels_name(part: str) -> str:
 
 
 class Layout:
-    """Where things are in the package: sheet parts, tables, defined names, error cells."""
+    """Where things are in the package: sheet parts, tables (with ``totals_rows``, both read on
+    first use of ``tables``) and defined names."""
 
     def __init__(self, zf):
         self.zf = zf
@@ -74,18 +76,33 @@ class Layout:
         for dn in wb_xml.iterfind("m:definedNames/m:definedName", NS):
             if dn.get("localSheetId") is None and dn.text and dn.get("name"):
                 self.defined_names[dn.get("name").casefold()] = dn.text
-        self.tables: dict[str, tuple[str, str]] = {}  # casefolded name -> (sheet, ref)
-        self.totals_rows: dict[str, int] = {}  # casefolded name -> rows of the totals row
+        self._names = names
+
+    @cached_property
+    def tables(self) -> dict[str, tuple[str, str]]:
+        """Casefolded table name (and display name) -> (sheet, ref); read on first use, so a
+        reader that needs only the sheets (the region's export files) parses no table part."""
+        return self._tables[0]
+
+    @cached_property
+    def totals_rows(self) -> dict[str, int]:
+        """Casefolded table name -> rows of its totals row (tables showing one)."""
+        return self._tables[1]
+
+    @cached_property
+    def _tables(self) -> tuple[dict[str, tuple[str, str]], dict[str, int]]:
+        tables: dict[str, tuple[str, str]] = {}
+        totals: dict[str, int] = {}
         for sheet, part in self.sheet_parts.items():
-            for target in self._rels(part, names, kind="/table").values():
-                if target in names:
-                    t = parse(zf.read(target))
+            for target in self._rels(part, self._names, kind="/table").values():
+                if target in self._names:
+                    t = parse(self.zf.read(target))
                     for key in ("name", "displayName"):
                         if t.get(key) and t.get("ref"):
-                            self.tables[t.get(key).casefold()] = (sheet, t.get("ref"))
+                            tables[t.get(key).casefold()] = (sheet, t.get("ref"))
                             if int(t.get("totalsRowCount") or 0):
-                                self.totals_rows[t.get(key).casefold()] = int(
-                                    t.get("totalsRowCount"))
+                                totals[t.get(key).casefold()] = int(t.get("totalsRowCount"))
+        return tables, totals
 
     def _rels(self, part: str, names: set[str], kind: str | None = None) -> dict[str, str]:
         path = rels_name(part)

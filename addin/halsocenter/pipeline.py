@@ -65,7 +65,8 @@ def write_summary(src: Path, dst: Path | None = None) -> tuple[Path, Analysis]:
     if same_file(src, dst):
         raise InputError("Utfilen får inte vara samma fil som arbetsboken; välj ett annat namn.",
                          [])  # fmt: skip
-    from .read import open_package, read_workbook
+    from .inputs import open_package
+    from .read import read_workbook
 
     package, _ = open_package(src)  # verified once: what is read is what gets copied
     wb = read_workbook(src, package)

@@ -12,8 +12,7 @@ as a ``Finding`` in ``WorkbookData.problems`` so every such cell can be reported
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from . import contract as C
 from . import xltext
 from .errors import WorkbookError
 from .gc_pause import collector_paused
-from .inputs import Package
+from .inputs import Package, as_workbook_error, open_package
 from .layout import Layout, split_ref
 from .messages import number, render, severity, where_cell, where_ref, where_setting
 from .migrate import migration_for
@@ -40,7 +39,6 @@ from .parse import (
     parse_int,
     parse_number,
 )
-from .safe_xml import UnsafeXml
 from .sheet_scan import GAP_ROWS, BoundedBook, Positions, Region, grown
 
 HEADER_SCAN_ROWS = 10
@@ -227,37 +225,11 @@ def read_workbook(path: str | Path, package: Package | None = None) -> WorkbookD
     """Read a coach workbook. Raises WorkbookError when it cannot be used at all. ``package``
     is the file already opened and verified (``open_package``), if the caller has it."""
     path = Path(path)
-    with _as_workbook_error(path):
+    with as_workbook_error(path):
         package, layout = open_package(path, package)
         book = BoundedBook(package, layout.sheet_parts, area=_area(layout))
         with collector_paused():
             return parse_workbook(path, layout, book)
-
-
-def open_package(path: str | Path, package: Package | None = None) -> tuple[Package, Layout]:
-    """The verified package of an .xlsx file and where its sheets, tables and names are."""
-    path = Path(path)
-    with _as_workbook_error(path):
-        package = package or Package.open(path)
-        if not package.has("xl/workbook.xml"):
-            raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).",
-                                kind="not_workbook", path=path)  # fmt: skip
-        return package, Layout(package)
-
-
-@contextmanager
-def _as_workbook_error(path: Path) -> Iterator[None]:
-    """What a damaged file raises on the way, as the WorkbookError a person reads."""
-    try:
-        yield
-    except WorkbookError:
-        raise
-    except UnsafeXml as exc:
-        raise WorkbookError(f"{path.name} är skadad och kan inte läsas: en XML-del {exc}.",
-                            kind="corrupt", path=path) from None  # fmt: skip
-    except (pc.CalamineError, KeyError, ValueError, pc.XmlError, pc.ZipError) as exc:
-        raise WorkbookError(f"{path.name} är skadad och kan inte läsas ({type(exc).__name__}).",
-                            kind="corrupt", path=path) from exc  # fmt: skip
 
 
 def _area(layout: Layout):

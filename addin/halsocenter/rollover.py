@@ -40,8 +40,9 @@ import pandas as pd
 
 from . import contract as C
 from . import template
+from .inputs import open_package
 from .pipeline import InputError, refuse_unreadable
-from .read import norm_header, open_package, read_workbook
+from .read import norm_header, read_workbook
 from .stats import compute
 from .summary import Summary
 from .upgrade import (

@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -432,6 +431,13 @@ def _typed(cell, sst: SharedStrings) -> object:
         return value
 
 
+def xml_escape(text: str) -> str:
+    """Text for XML content or a double-quoted attribute (xml.sax.saxutils would pull in
+    urllib and http at start-up)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))  # fmt: skip
+
+
 def _sheet_xml(cells: list[tuple]) -> bytes:
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{MAIN}">'
            "<sheetData>"]  # fmt: skip
@@ -445,7 +451,7 @@ def _sheet_xml(cells: list[tuple]) -> bytes:
             out.append(f'<c{attrs} t="inlineStr"><is><t xml:space="preserve">'
                        f"{xml_escape(value)}</t></is></c>")  # fmt: skip
         else:
-            kind_attr = f' t="{xml_escape(kind, {chr(34): "&quot;"})}"' if kind != "n" else ""
+            kind_attr = f' t="{xml_escape(kind)}"' if kind != "n" else ""
             out.append(f"<c{attrs}{kind_attr}><v>{xml_escape(value)}</v></c>")
     if current is not None:
         out.append("</row>")

@@ -29,10 +29,10 @@ from . import contract as C
 from . import template
 from .atomic import same_file
 from .errors import WorkbookError
-from .inputs import Package
+from .inputs import Package, open_package
 from .model import WorkbookData
 from .pipeline import InputError
-from .read import norm_header, open_package, read_workbook
+from .read import norm_header, read_workbook
 
 GENERAL = "General"
 
