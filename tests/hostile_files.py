@@ -87,26 +87,22 @@ def _gf2_times(matrix: list[int], vector: int) -> int:
     return out
 
 
+def _square(matrix: list[int]) -> list[int]:
+    return [_gf2_times(matrix, row) for row in matrix]
+
+
 def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
-    """The CRC-32 of A+B from the CRCs of A and B and B's length (zlib's crc32_combine)."""
-    if len2 <= 0:
-        return crc1
-    odd = [0xEDB88320] + [1 << i for i in range(31)]
-    even = [_gf2_times(odd, odd[i]) for i in range(32)]
-    odd = [_gf2_times(even, even[i]) for i in range(32)]
-    while True:
-        even = [_gf2_times(odd, odd[i]) for i in range(32)]
+    """The CRC-32 of A+B from the CRCs of A and B and B's length (zlib's crc32_combine: the
+    effect of ``len2`` zero bytes on ``crc1`` as a power of a 32×32 bit matrix)."""
+    matrix = [0xEDB88320] + [1 << i for i in range(31)]  # one zero bit
+    for _ in range(3):
+        matrix = _square(matrix)  # one zero byte
+    while len2:
         if len2 & 1:
-            crc1 = _gf2_times(even, crc1)
+            crc1 = _gf2_times(matrix, crc1)
         len2 >>= 1
-        if not len2:
-            break
-        odd = [_gf2_times(even, even[i]) for i in range(32)]
-        if len2 & 1:
-            crc1 = _gf2_times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
+        if len2:
+            matrix = _square(matrix)
     return crc1 ^ crc2
 
 
