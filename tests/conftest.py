@@ -11,6 +11,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# xlwings as xlwings Lite and its remote engine load it: `@script` records what Lite shows
+# (XLWINGS_ON_SERVER decides that when xlwings is first imported, so it is set before any test
+# module imports it) and the remote engine needs a licence key (non-commercial use: tests only).
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 # No per-example deadline: a shared CI machine can be slow for reasons that say nothing about the
 # code; speed is measured in scripts/bench instead.
 settings.register_profile("halsocenter", deadline=None,

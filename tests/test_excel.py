@@ -22,7 +22,7 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # the remote engine; tests 
 import xlwings as xw  # noqa: E402
 
 from halsocenter import contract as C  # noqa: E402
-from halsocenter import excel, pipeline, read, template  # noqa: E402
+from halsocenter import excel, live_read, live_write, pipeline, read, template  # noqa: E402
 from halsocenter import sheets as S  # noqa: E402
 from xlwings_payload import book_payload, sheet_values  # noqa: E402
 
@@ -148,7 +148,7 @@ def alerts(actions: list[dict]) -> list[list]:
 
 def as_sent(rows: list[list]) -> list[list]:
     """Rows as the remote engine sends them: text guarded, None as ""."""
-    return [["" if v is None else excel.cell_value(v) for v in r] for r in rows]
+    return [["" if v is None else live_write.cell_value(v) for v in r] for r in rows]
 
 
 # --------------------------------------------------------------------------- reading
@@ -156,7 +156,7 @@ def as_sent(rows: list[list]) -> list[list]:
 
 def test_live_read_equals_file_read(files):
     payload = book_payload(files["n"])
-    live = excel.read_book(open_book(payload))
+    live = live_read.read_book(open_book(payload))
     saved = read.read_workbook(files["n"])
     for key, td in saved.tables.items():
         pd.testing.assert_frame_equal(live.tables[key].df, td.df)
@@ -168,7 +168,7 @@ def test_live_read_equals_file_read(files):
 
 def test_live_read_equals_file_read_on_example_workbooks(examples):
     for path in examples[:2]:
-        live = excel.read_book(open_book(book_payload(path)))
+        live = live_read.read_book(open_book(book_payload(path)))
         saved = read.read_workbook(path)
         a, b = pipeline.analyse(live), pipeline.analyse(saved)
         assert a.findings == b.findings, path.name
@@ -232,6 +232,22 @@ def test_arssammanstallning_writes_what_the_file_writer_writes(files):
         assert writes(payload, actions, name, "addSheet"), name
     (message, _, _, mode, _), = alerts(actions)
     assert mode == "critical" and "1 fel" in message  # the personnummer
+
+
+def test_arssammanstallning_of_an_empty_year_writes_words_not_charts(tmp_path):
+    path = template.write_template(tmp_path / "Habo_2025.xlsx", kommun="Habo", year=2025)
+    payload = book_payload(path)
+    actions = press(excel.arssammanstallning, payload)
+    assert writes(payload, actions, C.SUMMARY_SHEET, "addChart") == []
+    layout = S.summary_blocks(pipeline.analyse(read.read_workbook(path)).summary)
+    placeholders = [b for b in layout.blocks if b.name.startswith("tom_")]
+    assert len(placeholders) == 4
+    for b in placeholders:
+        assert block_at(payload, actions, C.SUMMARY_SHEET, b.top, b.left) == [
+            [b.title], [S.TXT_NO_DATA_YET]]
+    activated = [a for a in actions if a["func"] == "activateSheet"]
+    names = sheets_per_action(payload, actions)
+    assert activated and names[actions.index(activated[-1])] == C.SUMMARY_SHEET
 
 
 @pytest.mark.parametrize("button", [excel.kontrollera, excel.arssammanstallning])
@@ -325,7 +341,7 @@ def test_file_buttons_need_a_saved_workbook(files):
 
 
 def test_rapport_writes_the_word_file_next_to_the_workbook(files):
-    path = files["n"]
+    path = files["clean"]
     out = path.with_name(f"{path.stem}_verksamhetsberattelse.docx")
     out.unlink(missing_ok=True)
     actions = press(excel.rapport, book_payload(path, name=str(path)))
@@ -347,16 +363,22 @@ def test_exportera_writes_the_region_file(files):
     assert actions[0]["args"][3] == "info"
 
 
-def test_exportera_refuses_personal_data_and_shows_the_cells(files):
+@pytest.mark.parametrize("button, name", [
+    (excel.exportera, f"Halsocenter_Vaggeryd_{YEAR}.xlsx"),
+    (excel.rapport, "Vaggeryd_2023_verksamhetsberattelse.docx"),
+])  # fmt: skip
+def test_exportera_and_rapport_refuse_personal_data_and_show_the_cells(files, button, name):
     path = files["n"]
-    out = path.with_name(f"Halsocenter_Vaggeryd_{YEAR}.xlsx")
+    out = path.with_name(name)
     out.unlink(missing_ok=True)
     payload = book_payload(path, name=str(path))
-    actions = press(excel.exportera, payload)
+    actions = press(button, payload)
     assert not out.exists()
     assert {t for t in sheets_per_action(payload, actions) if t} == {C.CHECK_SHEET}
     (message, _, _, mode, _), = alerts(actions)
     assert mode == "critical" and C.CHECK_SHEET in message
+    assert "Remisser, rad 4, kolumn Kommentar" in message and "191212**-****" in message
+    assert PNR not in str(actions) and PNR.replace("-", "") not in str(actions)
 
 
 def test_nytt_verksamhetsar_creates_next_year_and_never_overwrites(files):
@@ -389,15 +411,15 @@ def test_hjalp_explains_every_button(files):
 @pytest.mark.parametrize("text", ["=SUMMA(A1)", "+46 70", "-5", "2023-017", "1/2", "@x", "'a",
                                   "TRUE", "sant"])  # fmt: skip
 def test_text_excel_would_reinterpret_is_guarded(text):
-    assert excel.cell_value(text) == "'" + text
+    assert live_write.cell_value(text) == "'" + text
 
 
 @pytest.mark.parametrize("value", ["Fel", "Remisser", "B5", "", None, 3, 2.5])
 def test_plain_values_pass_unchanged(value):
-    assert excel.cell_value(value) == value
+    assert live_write.cell_value(value) == value
 
 
 def test_hyperlink_formula_is_english_with_commas():
-    assert excel.hyperlink_formula("'Plan'!B3", "B3") == '=HYPERLINK("#\'Plan\'!B3","B3")'
-    assert excel.hyperlink_formula(None, "B3") == "B3"
-    assert excel.hyperlink_formula('\'A"b\'!C1', "C1") == '=HYPERLINK("#\'A""b\'!C1","C1")'
+    assert live_write.hyperlink_formula("'Plan'!B3", "B3") == '=HYPERLINK("#\'Plan\'!B3","B3")'
+    assert live_write.hyperlink_formula(None, "B3") == "B3"
+    assert live_write.hyperlink_formula('\'A"b\'!C1', "C1") == '=HYPERLINK("#\'A""b\'!C1","C1")'

@@ -20,6 +20,7 @@ from halsocenter.export import (
     EXPORT_COLUMNS,
     MASKED_DIMENSIONS,
     ExportRefused,
+    ExportRow,
     export,
     export_filename,
     mask_rows,
@@ -153,17 +154,91 @@ def test_mask_rows_secondary_suppression():
     assert not any(r.masked for r in mask_rows(figures, None))
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 30), min_size=1, max_size=7), st.integers(2, 10))
-def test_mask_rows_never_leaves_a_lone_masked_value(values, limit):
-    figures = [FigureRow("remisser", f"Åldersgrupp={i}", v) for i, v in enumerate(values)]
+def _possible_values(values, masked, limit):
+    """For each masked cell, the values a reader could still give it, knowing the total (always
+    public: every unmasked breakdown adds up to it), every shown cell, and that each masked cell
+    is a whole number >= 0 — and, when every masked cell is a small one, that each lies in
+    1..limit-1 (the export says "Maskerade under"). Enumerated: the sums the other masked cells
+    can reach, then every value of this cell that completes the remainder."""
+    rest = sum(values[i] for i in masked)
+    all_small = all(0 < values[i] < limit for i in masked)
+    bounds = range(1, limit) if all_small else range(0, rest + 1)
+    options = {}
+    for i in masked:
+        sums = {0}
+        for _ in range(len(masked) - 1):
+            sums = {s + v for s in sums for v in bounds if s + v <= rest}
+        options[i] = {rest - s for s in sums if rest - s in bounds}
+    return options
+
+
+breakdowns = st.lists(st.integers(0, 12), min_size=2, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=breakdowns, limit=st.integers(2, 10))
+def test_no_masked_cell_can_be_recomputed(values, limit):
+    """The masking property (``export.suppress``): in every breakdown, for a reader who knows
+    the total, the cells shown beside the masked ones (zeros included), and what "Maskerade
+    under N" says about small cells, every masked cell still has at least two possible values
+    — unless the whole breakdown is masked and nothing more can be hidden. Masked cells are
+    empty and marked, never 0; every value 1..N-1 is masked; the total is never touched."""
+    total = sum(values)
+    figures = [FigureRow("remisser", "", total),
+               *(FigureRow("remisser", f"Kön={i}", v) for i, v in enumerate(values)),
+               FigureRow("remisser", "Typ=FaR", total)]  # fmt: skip
     rows = mask_rows(figures, limit)
+    assert rows[0] == ExportRow("remisser", "", total) and not rows[-1].masked
+    cells = rows[1:-1]
+    masked = [i for i, r in enumerate(cells) if r.masked]
+    assert all(cells[i].value is None for i in masked)
+    assert all(r.value == v for r, v in zip(cells, values, strict=True) if not r.masked)
+    assert all(cells[i].masked for i, v in enumerate(values) if 0 < v < limit)
+    if not masked:
+        return
+    assert len(masked) >= 2  # a lone masked cell is the total minus the others
+    everything = len(masked) == len(values)
+    for i, options in _possible_values(values, masked, limit).items():
+        assert values[i] in options
+        assert len(options) >= 2 or everything, (values, limit, masked, i, options)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.integers(0, 40)), min_size=1, max_size=8),
+       limit=st.integers(2, 10))  # fmt: skip
+def test_masking_is_total_on_any_breakdown(values, limit):
+    """Also with values that could not be computed (None) and long breakdowns: no small value
+    is shown, a masked cell is never alone among the known ones, nothing is ever 0 in place of
+    a masked value."""
+    figures = [FigureRow("remisser", f"Fokus={i}", v) for i, v in enumerate(values)]
+    rows = mask_rows(figures, limit)
+    assert not [r for r in rows if not r.masked and r.value and r.value < limit]
     masked = [r for r in rows if r.masked]
     assert all(r.value is None for r in masked)
-    assert not [r for r in rows if not r.masked and r.value and r.value < limit]
-    small = [v for v in values if 0 < v < limit]
-    if small and any(v for v, r in zip(values, rows, strict=True) if not r.masked):
-        assert len(masked) != 1
+    known = [v for v in values if v is not None]
+    if masked and len(known) > 1:
+        assert len(masked) >= 2
+
+
+def test_three_referrals_all_men_are_not_recomputable():
+    """The case from the issue: 3 referrals, all men, masked under 5. Kön=Man alone masked
+    beside a total of 3 and zeros was the value itself; now every Kön cell is hidden."""
+    values = {"Kvinna": 0, "Man": 3, "Annat": 0, "Uppgift saknas": 0}
+    figures = [FigureRow("remisser", "", 3),
+               *(FigureRow("remisser", f"Kön={k}", v) for k, v in values.items())]
+    rows = {r.dimension: r for r in mask_rows(figures, 5)}
+    assert rows[""].value == 3
+    assert all(rows[f"Kön={k}"].masked and rows[f"Kön={k}"].value is None for k in values)
+
+
+def test_two_ones_are_not_left_as_the_only_masked_cells():
+    """1 and 1 masked beside 10: a reader who knows masked cells are 1..4 would know both."""
+    figures = [FigureRow("remisser", "", 12), FigureRow("remisser", "Åldersgrupp=18–29", 1),
+               FigureRow("remisser", "Åldersgrupp=30–44", 1),
+               FigureRow("remisser", "Åldersgrupp=45–64", 10),
+               FigureRow("remisser", "Åldersgrupp=65–79", 0)]  # fmt: skip
+    rows = {r.dimension: r for r in mask_rows(figures, 5)}
+    assert rows["Åldersgrupp=45–64"].masked and not rows["Åldersgrupp=65–79"].masked
 
 
 def test_info_and_kontroll(tmp_path):

@@ -412,3 +412,34 @@ def test_libreoffice_renders_the_result(pdfs, key):
         assert "Okänd typ" in text and "Typ=FaR" in text
         assert "62.5%" in text and "12.5 min" in text  # number formats of both workbooks
     assert os.path.getsize(pdf) > 2000
+
+
+EXCEL_AUTHORED = Path(__file__).parent / "fixtures" / "excel" / "dataValidationTableRange.xlsx"
+
+
+def _app_titles(path: Path) -> tuple[list[str], list[str]]:
+    """(HeadingPairs as texts, TitlesOfParts) of docProps/app.xml."""
+    ep = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    vt = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read("docProps/app.xml"))
+    pairs = [v[0].text for v in root.find(f"{ep}HeadingPairs/{vt}vector")]
+    return pairs, [el.text for el in root.find(f"{ep}TitlesOfParts/{vt}vector")]
+
+
+def test_the_sheet_list_in_app_xml_follows_the_new_sheets(tmp_path):
+    """Excel lists the sheets in docProps/app.xml; a copy with added sheets must list them too,
+    keep Excel's other groups (its named ranges) as they were, and be stable when run again."""
+    before_pairs, before = _app_titles(EXCEL_AUTHORED)
+    assert before_pairs[:2] == ["Worksheets", "2"]
+    gen = openpyxl.Workbook()
+    gen.active.title = "Årssammanställning"
+    gen.create_sheet("Kontroll")
+    once = tmp_path / "once.xlsx"
+    write_with_sheets(EXCEL_AUTHORED, gen, once)
+    pairs, titles = _app_titles(once)
+    assert pairs == ["Worksheets", "4", "Named Ranges", before_pairs[3]]
+    assert titles == ["County Ranking", "xdropdown", "Årssammanställning", "Kontroll", *before[2:]]
+    twice = tmp_path / "twice.xlsx"
+    write_with_sheets(once, gen, twice)
+    assert _app_titles(twice) == (pairs, titles)

@@ -17,11 +17,17 @@ from halsocenter.privacy import (
     PERSONNUMMER,
     SAMORDNINGSNUMMER,
     TELEFON,
+    contains_identity_number,
     find_identifiers,
+    identity_hits,
     luhn_ok,
+    mask_finding,
     mask_text,
+    mask_value,
+    normalise,
     number_identifier,
     scan_texts,
+    scan_values,
 )
 
 
@@ -47,7 +53,7 @@ def make_number(birth: date, serial: int, samordning: bool, form: str) -> str:
 
 
 FORMS = ("10", "10-", "10+", "10 ", "12", "12-")
-births = st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31))
+births = st.dates(min_value=date(1900, 1, 1), max_value=date.today())
 no_digits = st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs")), max_size=30)
 
 
@@ -170,6 +176,24 @@ def test_number_cells():
     assert number_identifier(12) is None
     assert number_identifier(True) is None
     assert number_identifier(1.5) is None
+    assert number_identifier(float("inf")) is None and number_identifier(float("nan")) is None
+
+
+def test_number_cells_in_every_stored_form():
+    """Excel keeps 12 digits, drops the leading zero(s) of a 2000s birth and reads 850101,1234
+    (Swedish decimal comma) as a decimal number: all are identity numbers."""
+    young = make_number(date(2005, 1, 1), 123, False, "10")
+    assert young.startswith("0") and number_identifier(int(young)).masked == "0501**-****"
+    newborn = make_number(date(2000, 1, 9), 45, True, "10")  # 0001691234 -> 1691234
+    assert len(str(int(newborn))) == 7 and number_identifier(int(newborn)).kind == SAMORDNINGSNUMMER
+    old = make_number(date(1948, 11, 30), 7, False, "10")
+    assert number_identifier(int(make_number(date(1948, 11, 30), 7, False, "12")))
+    assert number_identifier(float(f"{old[:6]}.{old[6:]}")).masked == "4811**-****"
+    if old.endswith("0"):  # trailing zero of the fraction is lost too
+        assert number_identifier(float(f"{old[:6]}.{old[6:9]}"))
+    assert number_identifier(-int(old)) is not None  # a stray minus sign in front
+    assert number_identifier(20240305.5) is None  # a date-like number with a decimal
+    assert number_identifier(12500.5) is None and number_identifier(2024) is None
 
 
 def test_scan_texts_reports_each_distinct_text_once():
@@ -178,3 +202,155 @@ def test_scan_texts_reports_each_distinct_text_once():
     found = scan_texts(texts)
     assert set(found) == {f"pnr {number}", "ring 036-12 34 56"}
     assert found[f"pnr {number}"][0].kind == SAMORDNINGSNUMMER
+
+
+# --------------------------------------------------------------------------- normalising
+
+DATE_SEPARATORS = [".", "-", " ", "\u2013", "\u2212", "\u00a0", "\u2009", "\uff0e"]
+MAIN_SEPARATORS = ["", "-", " ", "  ", " - ", "\u2013", "\u2014", "\u2212", "\u2010", "\u2011",
+                   "\ufe63", "\uff0d", "\u00a0", "\u202f", "\t", "\n", "\r\n", "-\n", " \u2013 ",
+                   "\u200b-", "\u00ad", "_", "\u3000"]  # fmt: skip
+DASHED = [s for s in MAIN_SEPARATORS if re.search("[-\u2010-\u2015\u2212\ufe63\uff0d_]", s)]
+DIGIT_SETS = {"ascii": "0123456789", "full-width": "０１２３４５６７８９",
+              "arabic-indic": "٠١٢٣٤٥٦٧٨٩", "math bold": "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗",
+              "superscript": "⁰¹²³⁴⁵⁶⁷⁸⁹"}  # fmt: skip
+plain_text = st.text(alphabet=st.characters(blacklist_categories=("Nd", "No", "Cs")),
+                     max_size=25).filter(lambda t: not re.search(r"\d", normalise(t)))
+
+
+@st.composite
+def written_numbers(draw):
+    """(number as 10 digits, how it is written): any digit set, the date whole, split at
+    YY|MM|DD by any separator or spaced out, any separator before the last four digits."""
+    birth = draw(births)
+    number = make_number(birth, draw(st.integers(0, 999)), draw(st.booleans()), "10")
+    twelve = draw(st.booleans())
+    date_part = (f"{birth.year // 100:02d}" if twelve else "") + number[:6]
+    style = draw(st.sampled_from(["whole", "split", "spaced"]))
+    if style == "split":
+        sep = draw(st.sampled_from(DATE_SEPARATORS))
+        cut = [0, len(date_part) - 4, len(date_part) - 2, len(date_part)]
+        date_text = sep.join(date_part[a:b] for a, b in zip(cut, cut[1:], strict=False))
+        main = draw(st.sampled_from(DASHED))  # 2024-03-05 1030 is a date and a time
+    else:
+        date_text = " ".join(date_part) if style == "spaced" else date_part
+        main = draw(st.sampled_from(MAIN_SEPARATORS))
+    serial = " ".join(number[6:]) if style == "spaced" and draw(st.booleans()) else number[6:]
+    digits = DIGIT_SETS[draw(st.sampled_from(sorted(DIGIT_SETS)))]
+    table = str.maketrans("0123456789", digits)
+    return number, f"{date_text}{main}{serial}".translate(table)
+
+
+@given(written=written_numbers(), before=plain_text, after=plain_text)
+def test_a_valid_number_survives_any_mix_of_separators(written, before, after):
+    number, text = written
+    whole = f"{before} {text} {after}"
+    hits = [h for h in find_identifiers(whole) if h.kind in IDENTITY_KINDS]
+    assert len(hits) == 1, (text, hits)
+    found = whole[hits[0].start:hits[0].end]
+    assert number in re.sub(r"\D", "", normalise(found))
+    masked = mask_text(whole)
+    assert number not in re.sub(r"\D", "", normalise(masked))
+    assert identity_hits(whole) == hits and contains_identity_number(whole)
+
+
+def test_normalise_reads_every_kind_of_digit_dash_and_space():
+    """Over the first two Unicode planes: every character NFKC makes one digit is read as that
+    digit, every dash (Pd) and minus sign as '-', every space and line break as ' ', and every
+    invisible mark is removed."""
+    import unicodedata
+
+    for cp in range(0x20000):
+        ch = chr(cp)
+        if unicodedata.category(ch) == "Cs":
+            continue
+        nfkc = unicodedata.normalize("NFKC", ch)
+        got = normalise(ch)
+        if len(nfkc) == 1 and nfkc.isdecimal():
+            assert got == str(unicodedata.decimal(nfkc)), hex(cp)
+        elif unicodedata.category(ch) == "Pd" or ch in "\u2212\uff0d\ufe63":
+            assert got == "-", hex(cp)
+        elif ch.isspace():
+            assert got == " ", hex(cp)
+        elif unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+            assert got == "", hex(cp)
+
+
+ORDINARY_TOKENS = st.one_of(
+    st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)).map(
+        lambda d: d.strftime(random.Random(d.toordinal()).choice(
+            ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%y%m%d", "%Y-%m-%d %H:%M"]))),
+    st.builds(lambda y, n: f"{y}-{n:03d}", st.integers(2015, 2030), st.integers(1, 999)),
+    st.builds(lambda a, b, c: f"070-{a} {b} {c}", st.integers(100, 999), st.integers(10, 99),
+              st.integers(10, 99)),
+    st.builds(lambda a, b: f"{a} {b:03d} kr", st.integers(1, 999), st.integers(0, 999)),
+    st.builds(lambda h, m: f"kl {h:02d}.{m:02d}-{(h + 2) % 24:02d}.{m:02d}",
+              st.integers(0, 23), st.integers(0, 59)),
+    st.builds(lambda a, b: f"{a} {b:02d}", st.integers(100, 999), st.integers(0, 99)),
+    st.sampled_from(["Grupp", "träning", "45–64", "30–59 min", "D-017", "v. 12", "och"]),
+)  # fmt: skip
+
+
+@given(tokens=st.lists(ORDINARY_TOKENS, min_size=1, max_size=8),
+       joiner=st.sampled_from([", ", " och ", "; ", " / ", " kl "]))  # fmt: skip
+def test_ordinary_text_with_digits_is_no_identity_number(tokens, joiner):
+    """Dates in any format, löpnummer, phone numbers, amounts, time ranges and postal codes,
+    mixed with words, never read as a personnummer."""
+    text = joiner.join(tokens)
+    assert not identity_hits(text), text
+
+
+def test_detection_and_false_positive_rates():
+    """Every planted number in every written form (free text and number cells) is found, and
+    none of the ordinary corpus (dates, phone numbers, löpnummer, amounts, time ranges, the seed
+    documents, every text cell of the example workbooks) is taken for one."""
+    from privacy_builders import measure
+
+    rates = measure()
+    print(rates.sentence())
+    assert not rates.missed, rates.missed[:10]
+    assert rates.forms >= 40 and rates.planted >= 4000
+    assert not rates.false_positives, rates.false_positives[:10]
+    assert rates.ordinary >= 50_000
+
+
+def test_known_ambiguities_are_rare():
+    """A compact mobile number (0701234567) or timestamp (YYMMDD hhmm) is written exactly like
+    an identity number of someone born 1907 or in the 2000s; when date and check digit fit it
+    is reported (privacy first). Measured, not hidden: about 1 in 140 compact mobile numbers,
+    1 in 10 compact timestamps."""
+    rng = random.Random(9)
+    mobiles = [f"07{rng.randrange(10**8):08d}" for _ in range(5000)]
+    stamps = [f"{rng.randrange(100):02d}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d} "
+              f"{rng.randrange(24):02d}{rng.randrange(0, 60, 5):02d}" for _ in range(5000)]
+    rate = [sum(map(contains_identity_number, texts)) / len(texts) for texts in (mobiles, stamps)]
+    assert rate[0] < 0.02 and rate[1] < 0.15
+
+
+def test_scan_values_mixes_text_and_numbers():
+    number = make_number(date(1979, 2, 28), 311, False, "10")
+    found = scan_values(["ok", 12, 3.5, None, True, int(number), f"x {number[:6]}\u2014{number[6:]}",
+                         "2024-017", date(2024, 1, 1)])  # fmt: skip
+    assert set(found) == {int(number), f"x {number[:6]}\u2014{number[6:]}"}
+    assert all(h.kind in IDENTITY_KINDS for hits in found.values() for h in hits)
+
+
+def test_mask_value_and_mask_finding_hide_every_field():
+    from halsocenter.model import Finding
+
+    number = make_number(date(1966, 6, 6), 66, False, "10")
+    f = Finding("x", "error", f"Flik {number}", 3, f"Kolumn {number}", "B3", int(number),
+                f"Flik {number}, rad 3: {number[:6]} - {number[6:]}")
+    masked = mask_finding(f)
+    for text in (masked.message, masked.sheet, masked.column, str(masked.value)):
+        assert number not in re.sub(r"\D", "", normalise(text)), text
+    assert mask_value(int(number)) == "6606**-****" and mask_value(date(2024, 1, 1)) == \
+        date(2024, 1, 1)
+    assert mask_finding(Finding("x", "info", "Remisser", 1, None, None, 3, "ok")).message == "ok"
+
+
+def test_a_number_followed_by_a_count_is_still_found():
+    """Only a split date runs on into a date range; "850101-1234 - 3 besök" is a number."""
+    number = make_number(date(1985, 1, 1), 123, False, "10-")
+    for text in (f"{number} - 3 besök", f"{number}-12", f"{number[:6]} {number[7:]} -1"):
+        assert [h.kind for h in identity_hits(text)] == [PERSONNUMMER], text

@@ -16,12 +16,12 @@ from halsocenter import contract as C
 from halsocenter.consolidate import (
     COUNTY,
     OUTSIDE,
-    REPORTING_COLUMNS,
     SHARE_WEIGHTS,
     SUMMED_UNITS,
     keep_newest,
     read_report,
 )
+from halsocenter.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS, fit_header
 from halsocenter.examples import example_tables
 from halsocenter.export import EXPORT_COLUMNS, write_export
 from halsocenter.outliers import KIND_JUMP, KIND_PEERS, far_from_peers, jumps, robust_z
@@ -41,6 +41,14 @@ OUTSIDE_NAME = "Ydre"
 
 def sheet(path: Path, name: str) -> list[list]:
     return pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def table(path: Path, name: str, first: str) -> list[list]:
+    """A sheet's rows from its header row on (the row whose first cell is ``first``), the
+    title and notes above it skipped."""
+    rows = sheet(path, name)
+    start = next(i for i, r in enumerate(rows) if r and r[0] == first)
+    return rows[start:]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +86,7 @@ def county(tmp_path_factory):
 
 def test_reporting_sheet(county):
     folder, expected, result, out, calls = county
-    rows = sheet(out, "Inrapportering")
+    rows = table(out, "Inrapportering", "År")
     assert tuple(rows[0]) == REPORTING_COLUMNS
     by_kommun = {r[1]: r for r in rows[1:] if r[0] == YEAR and r[2] in ("Ja", "Nej")}
     assert [r[1] for r in rows[1:14]] == list(C.KOMMUNER)
@@ -88,7 +96,7 @@ def test_reporting_sheet(county):
         assert by_kommun[kommun][2] == "Nej"
     assert {by_kommun[k][4] for k in FULL} == {"arbetsbok"}
     assert {by_kommun[k][4] for k in EXPORTS} == {"exportfil"}
-    assert by_kommun[OUTSIDE_NAME][10] == OUTSIDE
+    assert by_kommun[OUTSIDE_NAME][10].startswith(OUTSIDE)
     assert by_kommun["Vaggeryd"][5] == C.TEMPLATE_VERSION
     # the duplicate: the newest file is used and the conflict is reported on both rows
     assert by_kommun[DUPLICATE][3] == f"Halsocenter_{DUPLICATE}_{YEAR}.xlsx"
@@ -97,6 +105,7 @@ def test_reporting_sheet(county):
     assert [r[3] for r in left_out] == ["Aneby_forsta_versionen.xlsx"]
     # the broken file, with the reader's own Swedish reason
     broken = [r for r in rows if r[2] == "Kunde inte läsas"]
+    assert "9 av 13 kommuner har rapporterat för 2024." in sheet(out, "Inrapportering")[1][0]
     assert [r[3] for r in broken] == [f"{BROKEN}_{YEAR}.xlsx"]
     with pytest.raises(WorkbookError) as err:
         read_workbook(folder / f"{BROKEN}_{YEAR}.xlsx")
@@ -152,35 +161,46 @@ def test_other_sheets(county):
     book = pc.CalamineWorkbook.from_path(str(out))
     assert book.sheet_names == ["Översikt", "Inrapportering", "Rapportdata", "Trender", "Planer",
                                 "Avvikelser"]  # fmt: skip
-    overview = sheet(out, "Översikt")
-    header = overview[3]
-    assert header[:3] == ["Kommun", "Inrapporterad", "Remisser och kontakter"]
-    by_kommun = {r[0]: r for r in overview[4:] if r[0]}
-    assert by_kommun["Eksjö"][2] == expected["Eksjö"].value("remisser")
-    assert by_kommun["Habo"][1] == "Nej" and by_kommun["Habo"][2] == ""
-    assert by_kommun[COUNTY][2] == sum(s.value("remisser") for s in expected.values())
+    top = sheet(out, "Översikt")
+    assert top[0][0] == "Hälsocenter i Jönköpings län – länets sammanställning 2024"
+    assert top[2][0] == "9 av 13 kommuner har rapporterat för 2024."
+    assert top[3][0] == "Saknas: Habo, Mullsjö, Sävsjö och Tranås."
+    overview = table(out, "Översikt", "Kommun")
+    assert overview[0][:2] == ["Kommun", fit_header("Remisser och kontakter", 10.5)]
+    by_kommun = {r[0]: r for r in overview[1:] if r[0]}
+    reported = [k for k in C.KOMMUNER if k in {*FULL, *EXPORTS}]
+    assert [r[0] for r in overview[1:len(reported) + 1]] == reported  # only those who reported
+    assert "Habo" not in by_kommun and OUTSIDE_NAME not in by_kommun
+    assert by_kommun["Eksjö"][1] == expected["Eksjö"].value("remisser")
+    in_county = [s for k, s in expected.items() if k in C.KOMMUNER]
+    assert by_kommun[COUNTY][1] == sum(s.value("remisser") for s in in_county)
     with zipfile.ZipFile(out) as zf:
-        assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 3
+        assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 4
 
-    trends = sheet(out, "Trender")
-    years = trends[0][2:]
+    trends = table(out, "Trender", "Kommun")
+    years = trends[0][1:]
     assert 2023.0 in years and 2024.0 in years
-    vaggeryd = next(r for r in trends if r[0] == "Vaggeryd" and r[1] == "Remisser och kontakter")
-    assert vaggeryd[2 + years.index(2023.0)] == 88  # Tidigare år of the workbook
-    lan = next(r for r in trends if r[0] == COUNTY and r[1] == "Remisser och kontakter")
-    assert lan[2 + years.index(2024.0)] == sum(s.value("remisser") for s in expected.values())
+    block = trends[trends.index(next(r for r in trends if r[0] == "Remisser och kontakter")):]
+    vaggeryd = next(r for r in block if r[0] == "Vaggeryd")
+    assert vaggeryd[1 + years.index(2023.0)] == 88  # Tidigare år of the workbook
+    lan = next(r for r in block if r[0] == COUNTY)
+    assert lan[1 + years.index(2024.0)] == sum(s.value("remisser") for s in in_county)
+    count = block[block.index(lan) + 1]
+    assert count[0] == "Kommuner med värde" and count[1 + years.index(2024.0)] == 9
+    assert OUTSIDE_NAME not in [r[0] for r in trends]
 
-    plans = sheet(out, "Planer")
-    assert plans[0][:2] == ["Fokusområde", "Kommun"]
-    assert {r[1] for r in plans[1:]} == {*FULL, *EXPORTS, OUTSIDE_NAME}
-    assert sum(len(s.plan) for s in expected.values()) < len(plans)
+    plans = table(out, "Planer", "Fokusområde")
+    assert plans[0] == ["Fokusområde", *reported]  # municipalities side by side
     focus = [r[0] for r in plans[1:]]
     order = list(C.LIST_BY_KEY["fokusomrade"].values)
-    ranks = [order.index(f) if f in order else len(order) for f in focus]
-    assert ranks == sorted(ranks)  # grouped by focus area
+    assert focus == [f for f in order if f in focus]  # focus areas in the contract's order
+    eksjo = {r[0]: r[1 + reported.index("Eksjö")] for r in plans[1:]}
+    for p in expected["Eksjö"].plan:
+        assert f"• {p.aktivitet}" in eksjo[p.fokusomrade]
 
-    outliers = sheet(out, "Avvikelser")
-    assert outliers[0] == ["Kommun", "År", "Typ", "Nyckel", "Värde", "Jämförelse", "Förklaring"]
+    outliers = table(out, "Avvikelser", "Kommun")
+    assert tuple(outliers[0]) == OUTLIER_COLUMNS
+    assert not any("sedan start" in str(r[3]) for r in outliers[1:])
 
 
 def test_jumps_and_peers():
@@ -214,7 +234,7 @@ def test_keep_newest_breaks_ties_by_document_time(tmp_path):
 def test_empty_folder_lists_all_missing(tmp_path):
     (tmp_path / "in").mkdir()
     result = consolidate(tmp_path / "in", tmp_path / "lan.xlsx")
-    rows = sheet(tmp_path / "lan.xlsx", "Inrapportering")
+    rows = table(tmp_path / "lan.xlsx", "Inrapportering", "År")
     assert [r[1] for r in rows[1:]] == list(C.KOMMUNER)
     assert {r[2] for r in rows[1:]} == {"Nej"}
     assert "Inga filer" in result.describe()

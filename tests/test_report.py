@@ -21,13 +21,13 @@ from halsocenter.read import workbook_data
 from halsocenter.report import (
     TEMPLATE_PATH,
     build_context,
-    fmt_number,
     hub_name,
     paragraphs,
     write_report,
 )
 from halsocenter.report_template import OWN_TEXT_STYLE, build_template
 from halsocenter.stats import compute
+from halsocenter.swedish import number as fmt_number
 
 YEAR = 2023
 AVSNITT = C.LIST_BY_KEY["avsnitt"].values
@@ -167,13 +167,11 @@ def test_every_plan_row_is_in_its_focus_area_table(report):
             current = None
     for focus, aktivitet, status, follow, future in PLAN:
         rows = found[focus]
-        assert all(len(r) == 3 for r in rows)
+        assert all(len(r) == 4 for r in rows)
         assert rows[0][0].startswith(C.PLAN.column("aktivitet").header)
         match = [r for r in rows[1:] if r[0] == aktivitet]
         assert len(match) == 1, (focus, aktivitet, rows)
-        expected_follow = follow or (status if status != C.STATUS_PLANERAD else "")
-        assert match[0][1] == expected_follow
-        assert match[0][2] == (future or "")
+        assert match[0][1:] == [status, follow or "", future or ""]
     assert sum(len(r) - 1 for r in found.values()) == len(PLAN)
 
 
@@ -183,12 +181,14 @@ def test_key_figures_in_tables_and_text(report):
     key_table = next(t for t in d.tables if t.rows[0].cells[0].text == "Nyckeltal")
     rows = {r[0]: r[1:] for r in _text_of_table(key_table)[1:]}
     label = C.FIGURE_BY_KEY
-    assert rows[label["remisser"].label][-1] == fmt_number(summary.value("remisser"))
-    assert rows[label["remisser"].label][0] == "74"  # last year, from Tidigare år
-    assert rows[label["forsta_samtal"].label][-1] == fmt_number(summary.value("forsta_samtal"))
-    assert rows[label["styrgruppsmoten"].label][-1] == "4"
+    # this year first, then last year: the summary sheet's column order
+    assert rows[label["remisser"].label][0] == fmt_number(summary.value("remisser"))
+    assert rows[label["remisser"].label][1] == "74"  # last year, from Tidigare år
+    assert rows[label["forsta_samtal"].label][0] == fmt_number(summary.value("forsta_samtal"))
+    assert rows[label["styrgruppsmoten"].label][0] == "4"
     share = summary.value("andel_tillrackligt_aktiva_uppfoljning")
-    assert rows[label["andel_tillrackligt_aktiva_uppfoljning"].label][-1] == f"{round(share*100)} %"
+    assert rows[label["andel_tillrackligt_aktiva_uppfoljning"].label][0] == fmt_number(share,
+                                                                                      "andel")
     assert not any(k.startswith(label["remisser"].label + ":") for k in rows)  # no change rows
     text = "\n".join(p.text for p in d.paragraphs)
     since = fmt_number(summary.value("remisser_sedan_start"))
@@ -314,7 +314,7 @@ def test_names_and_formats():
     assert hub_name("Aneby") == "Hälsocenter Aneby kommun"
     assert hub_name("Jönköping") == "Hälsocenter Jönköpings kommun"
     assert fmt_number(1234) == "1\u00a0234"
-    assert fmt_number(0.456, "andel") == "46 %"
+    assert fmt_number(0.456, "andel") == "46\u00a0%"
     assert fmt_number(12.5, "dagar") == "12,5"
     assert fmt_number(None) == "–"
     assert paragraphs("a\r\nb\n\n\nc ") == ["a\nb", "c"]

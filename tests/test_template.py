@@ -59,8 +59,9 @@ def test_every_table_has_headers_formats_and_validations(wb, spec):
         assert f"{letter}{template.INPUT_ROWS + 1}" not in dv.sqref
         assert dv.showInputMessage and dv.prompt and len(dv.prompt) <= 255
         assert dv.promptTitle == column.header[:32]
-        if column.help:
-            assert dv.prompt.startswith(column.help)
+        required = "Måste fyllas i. " if column.required else ""
+        assert dv.prompt.startswith(required + column.help)
+        assert dv.prompt.startswith("Måste fyllas i.") == column.required
         expected = {"list": "list", "date": "date", "int": "whole", "number": "decimal"}
         assert dv.type == expected.get(column.kind)
         if column.kind == "list":
@@ -88,6 +89,93 @@ def test_start_sheet_named_cells(wb):
     for spec in C.TABLES:
         assert spec.description in text
     assert "personnummer" in text and "Kontrollera" in text and C.SUMMARY_SHEET in text
+
+
+INPUT_SHEETS = [C.START_SHEET, *(t.sheet for t in C.TABLES), C.LISTS_SHEET]
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _workbooks():
+    return [TEMPLATE, *sorted(EXAMPLES.glob("*.xlsx"))]
+
+
+@pytest.mark.parametrize("path", _workbooks(), ids=lambda p: p.stem)
+def test_every_font_names_its_face(path):
+    """A font without a name prints in a serif fallback in LibreOffice: none may lack one, in
+    styles.xml (cell fonts and named styles) or on any cell."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as zf:
+        styles = etree.fromstring(zf.read("xl/styles.xml"))
+    fonts = styles.find(f"{MAIN_NS}fonts")
+    assert len(fonts)
+    for font in fonts:
+        name = font.find(f"{MAIN_NS}name")
+        assert name is not None and name.get("val") == "Calibri", etree.tostring(font)
+        assert font.find(f"{MAIN_NS}sz") is not None
+    book = openpyxl.load_workbook(path)
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.has_style or cell.value is not None:
+                    assert cell.font.name == "Calibri", (ws.title, cell.coordinate)
+
+
+def test_start_marks_the_cells_to_fill(wb):
+    ws = wb[C.START_SHEET]
+    to_fill = [nc for nc in C.NAMED_CELLS if nc.name not in template.TEMPLATE_FILLED]
+    assert to_fill and len(to_fill) == len(C.NAMED_CELLS) - 1
+    for nc in to_fill:
+        cell = ws[nc.cell]
+        assert cell.style == template.INPUT_STYLE, nc.cell
+        assert cell.fill.fgColor.rgb.endswith(template.COLOR_INPUT_FILL)
+        dv = _dv_for(ws, nc.cell)
+        assert dv.showInputMessage and dv.promptTitle == nc.label and dv.prompt
+    fixed = ws[C.NAMED_CELL_BY_NAME["hc_mallversion"].cell]
+    assert fixed.style != template.INPUT_STYLE and not fixed.fill.fgColor.rgb.endswith(
+        template.COLOR_INPUT_FILL)
+    named = {s.name: s for s in wb._named_styles}
+    assert named[template.INPUT_STYLE].builtinId == 20  # Excel's own "Indata" style
+    intro = ws["A2"].value
+    assert f"{to_fill[0].cell}–{to_fill[-1].cell}" in intro
+    assert all(nc.label.lower() in intro for nc in to_fill)
+
+
+@pytest.mark.parametrize("path", _workbooks(), ids=lambda p: p.stem)
+def test_start_values_fit_their_cells(path):
+    """Kontaktperson and the other settings are not cut off by the hint beside them."""
+    ws = openpyxl.load_workbook(path)[C.START_SHEET]
+    width = ws.column_dimensions["B"].width
+    for nc in C.NAMED_CELLS:
+        value = ws[nc.cell].value
+        if value is not None:
+            assert len(str(value)) <= width * 0.95, (nc.name, value, width)
+    assert ws.column_dimensions["C"].width >= max(len(nc.help) for nc in C.NAMED_CELLS) * 0.95
+
+
+@pytest.mark.parametrize("path", _workbooks(), ids=lambda p: p.stem)
+def test_every_input_sheet_prints_landscape_one_page_wide_with_its_header(path):
+    book = openpyxl.load_workbook(path)
+    titles = {t.sheet: "$1:$1" for t in C.TABLES}
+    titles[C.LISTS_SHEET] = f"${template.LIST_HEADER_ROW}:${template.LIST_HEADER_ROW}"
+    for name in INPUT_SHEETS:
+        ws = book[name]
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        pages_tall = 1 if name == C.START_SHEET else 0  # the form and its help on one page
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, pages_tall), name
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert "&P" in ws.oddFooter.right.text and ws.oddFooter.left.text == "&A"
+        if name in titles:
+            assert ws.print_title_rows == titles[name], name
+    assert book[C.START_SHEET].print_title_rows is None  # a form, not a table
+
+
+def test_data_sheet_headers_carry_their_look(wb):
+    """LibreOffice does not draw table styles: the header cells are styled themselves."""
+    for spec in C.TABLES:
+        for cell in wb[spec.sheet][1][: len(spec.columns)]:
+            assert cell.font.b and cell.fill.fgColor.rgb.endswith("1F4E79"), cell.coordinate
 
 
 def _list_columns(wb) -> dict[str, tuple[int, int, int]]:
@@ -220,3 +308,39 @@ def test_libreoffice_dropdown_name_covers_an_added_value(lo_outputs):
                            .splitlines()))  # fmt: skip
     assert rows[0][0] == str(lo_outputs["n"])
     assert rows[1][0] == "Sömn och vila"
+
+
+def _pdf_pages(pdf) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    return text.split("\f")
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+def test_libreoffice_prints_input_sheets_landscape_with_the_header_on_every_page(lo_outputs):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler (pdftotext) saknas")
+    pdf = lo_outputs["example"]
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    assert sizes and all(float(w) > float(h) for w, h in sizes)  # every page landscape
+    pages = _pdf_pages(pdf)
+    headers = C.REMISSER.headers
+    remisser = [p for p in pages if re.search(r"^\s*Remisser\s+Sida \d+ av \d+", p, re.M)]
+    assert 1 <= len(remisser) <= 4, len(remisser)  # not 15 pages of column bands
+    for page in remisser:
+        line = next(ln for ln in page.splitlines() if headers[0] in ln)
+        # the whole header row on one line of every page: no columns cut into bands
+        assert headers[1] in line and headers[-1] in line, line
+    assert "Hälsocenter – arbetsbok för verksamhetsåret" in pages[0]
+    start = " ".join(pages[0].split())  # Start prints on one page, no bullet cut at the margin
+    for style, text, _ in template.start_help(2024):
+        if style == "p":
+            assert " ".join(text.split()) in start, text

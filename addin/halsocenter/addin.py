@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 
 from . import ovba
 from .atomic import write_bytes_atomic
+from .errors import UserError
 from .resources import resource
 from .stable_zip import stable_zip
 
@@ -65,14 +66,8 @@ RIBBON_PART = "customUI/customUI14.xml"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-class AddinError(Exception):
+class AddinError(UserError):
     """Building or installing the add-in failed; ``message`` is Swedish, for the user."""
-
-    user_facing = True
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --------------------------------------------------------------------------- VBA sources

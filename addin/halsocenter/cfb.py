@@ -139,7 +139,8 @@ def write(streams: Mapping[str, bytes]) -> bytes:
         *folders, leaf = path.split("/")
         node = root
         for folder in folders:
-            node = node.children.setdefault(folder.upper(), _Entry(folder, STORAGE))
+            # [MS-CFB] 2.6.3: a storage object's starting sector and size are all zeroes.
+            node = node.children.setdefault(folder.upper(), _Entry(folder, STORAGE, start=0))
             if node.kind != STORAGE or node.name != folder:
                 raise ValueError(f"{path!r} krockar med en annan post")
         if leaf.upper() in node.children:

@@ -1,14 +1,17 @@
-"""Charts for the Word report, drawn with matplotlib from a ``Summary`` and returned as PNG bytes.
+"""Charts for the Word report, drawn with matplotlib from a ``Summary``: PNG bytes with the
+picture's title and alternative text.
 
 The report embeds pictures rather than native Word charts so the document looks the same in Word,
 LibreOffice and as PDF. Every chart is drawn from the same Summary as the tables beside it, so a
-bar and the number in the table can never disagree. A chart without data is left out (None).
+bar and the number in the table can never disagree, and its alternative text (``chart_text``)
+is written from the very values that are drawn. A chart without data is left out (None).
 """
 
 from __future__ import annotations
 
 import io
 import textwrap
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -18,7 +21,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from . import contract as C  # noqa: E402
+from .chart_text import describe  # noqa: E402
 from .summary import Summary  # noqa: E402
+from .swedish import MONTHS, PHRASES, join, lower_first, number  # noqa: E402
 
 ACCENT = "#1F5F6B"
 ACCENT_2 = "#6FA8B3"
@@ -29,12 +34,18 @@ DPI = 200
 LABEL_WIDTH = 26
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A drawn chart: the PNG, a short title and the alternative text a screen reader reads."""
+
+    png: bytes
+    title: str
+    description: str
+
 
 def _fmt(value: float) -> str:
-    """Swedish number: thin space as thousands separator, decimal comma."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+    """A bar's label: the figure as the tables show it (``swedish.number``)."""
+    return number(value, "dagar" if not float(value).is_integer() else "antal")
 
 
 def _style(ax, horizontal: bool = False) -> None:
@@ -71,7 +82,15 @@ def _label_bars(ax, bars, values, *, horizontal=False, fmt=_fmt) -> None:
                         color="#333333")  # fmt: skip
 
 
-def monthly(summary: Summary) -> bytes | None:
+def _year(summary: Summary) -> str:
+    return f" {summary.year}" if summary.year else ""
+
+
+def _subject(key: str) -> str:
+    return lower_first(C.FIGURE_BY_KEY[key].label)
+
+
+def monthly(summary: Summary) -> Picture | None:
     """Referrals and contacts per month of the year."""
     by_month = summary.breakdown("remisser", C.DIM_MONTH)
     if not by_month or not any(by_month.values()):
@@ -79,6 +98,8 @@ def monthly(summary: Summary) -> bytes | None:
     values = []
     for m in range(1, 13):
         values.append(by_month.get(f"{summary.year}-{m:02d}") or 0)
+    if not any(values):
+        return None
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.4))
     bars = ax.bar(C.MONTH_NAMES, values, color=ACCENT, width=0.65)
     _label_bars(ax, bars, values)
@@ -86,10 +107,13 @@ def monthly(summary: Summary) -> bytes | None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_ylim(0, max(values) * 1.18)
     ax.set_ylabel("Antal", fontsize=8, color="#333333")
-    return _png(fig)
+    subject = f"{_subject('remisser')} per månad{_year(summary)}"
+    return Picture(_png(fig), subject[:1].upper() + subject[1:],
+                   describe("col", subject, MONTHS, [("", values)], prep="i"))  # fmt: skip
 
 
-def _horizontal(items: dict[str, float], *, color=ACCENT, xlabel="Antal") -> bytes | None:
+def _horizontal(items: dict[str, float], subject: str, *, color=ACCENT,
+                xlabel="Antal") -> Picture | None:  # fmt: skip
     items = {k: v for k, v in items.items() if v}
     if not items:
         return None
@@ -104,23 +128,27 @@ def _horizontal(items: dict[str, float], *, color=ACCENT, xlabel="Antal") -> byt
     ax.set_xlim(0, max(values) * 1.15)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v)))
     ax.set_xlabel(xlabel, fontsize=8, color="#333333")
-    return _png(fig)
+    shown = list(items)  # read out in the order of the figures, top bar first
+    return Picture(_png(fig), subject[:1].upper() + subject[1:],
+                   describe("bar", subject, shown, [("", [items[k] for k in shown])]))
 
 
-def by_referrer(summary: Summary) -> bytes | None:
+def by_referrer(summary: Summary) -> Picture | None:
     """Referrals and contacts by who referred them."""
     header = C.REMISSER.column("remittent").header
-    return _horizontal(summary.breakdown("remisser", header))
+    return _horizontal(summary.breakdown("remisser", header),
+                       f"{_subject('remisser')} per remittent{_year(summary)}")  # fmt: skip
 
 
-def activities_by_focus(summary: Summary) -> bytes | None:
-    """Participant sessions per focus area."""
+def activities_by_focus(summary: Summary) -> Picture | None:
+    """Participant sessions per focus area (every type of activity in the area counts)."""
     header = C.AKTIVITETER.column("fokusomrade").header
-    return _horizontal(summary.breakdown("deltagartillfallen", header), color=ACCENT_2,
-                       xlabel="Deltagartillfällen")  # fmt: skip
+    return _horizontal(summary.breakdown("deltagartillfallen", header),
+                       f"deltagartillfällen per fokusområde{_year(summary)}, alla typer av "
+                       "aktiviteter", color=ACCENT_2, xlabel="Deltagartillfällen")  # fmt: skip
 
 
-def history(summary: Summary) -> bytes | None:
+def history(summary: Summary) -> Picture | None:
     """Referrals, FaR and first talks per year since the start (two years or more)."""
     years = [(y, v) for y, v in summary.history if v]
     if len(years) < 2:
@@ -144,10 +172,13 @@ def history(summary: Summary) -> bytes | None:
     top = max((v.get(k) or 0) for _, v in years for k in keys)
     ax.set_ylim(0, max(top, 1) * 1.2)
     ax.legend(fontsize=8, frameon=False, ncol=n, loc="upper left", bbox_to_anchor=(0, 1.15))
-    return _png(fig)
+    subject = f"{join([_subject(k) for k in keys])} per år"
+    return Picture(_png(fig), subject[:1].upper() + subject[1:], describe(
+        "col", subject, [str(y) for y, _ in years],
+        [(C.FIGURE_BY_KEY[k].label, [v.get(k) for _, v in years]) for k in keys]))
 
 
-def activity_level(summary: Summary) -> bytes | None:
+def activity_level(summary: Summary) -> Picture | None:
     """Share sufficiently active at the start and at follow-up, for those measured twice."""
     start = summary.value("andel_tillrackligt_aktiva_start")
     follow = summary.value("andel_tillrackligt_aktiva_uppfoljning")
@@ -158,17 +189,22 @@ def activity_level(summary: Summary) -> bytes | None:
     values = [start * 100, follow * 100]
     fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.6, 2.2))
     bars = ax.bar(labels, values, color=[ACCENT_2, ACCENT], width=0.5)
-    for bar, value in zip(bars, values, strict=True):  # zero is a result here, so label it
-        ax.annotate(f"{round(value)} %", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+    for bar, value in zip(bars, (start, follow), strict=True):  # zero is a result: label it
+        ax.annotate(number(value, "andel"), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7.5,
                     color="#333333")  # fmt: skip
     _style(ax)
     ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 25))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)} %"))
-    ax.set_title(f"Mätta vid start och uppföljning: {_fmt(measured)} personer", fontsize=8,
-                 color="#333333", pad=10)  # fmt: skip
-    return _png(fig)
+    people = PHRASES["matta_start_och_uppfoljning"](measured)
+    ax.set_title(f"Mätta vid start och uppföljning: {people}", fontsize=8, color="#333333",
+                 pad=10)  # fmt: skip
+    subject = (f"andel tillräckligt fysiskt aktiva vid start och vid uppföljning{_year(summary)}, "
+               f"bland {people} som mätts båda gångerna")
+    return Picture(_png(fig), f"Andel tillräckligt fysiskt aktiva{_year(summary)}",
+                   describe("col", subject, [labels[0], lower_first(labels[1])],
+                            [("", [start, follow])], unit="andel"))  # fmt: skip
 
 
 CHARTS = {
@@ -181,6 +217,6 @@ CHARTS = {
 """Template name -> chart function; the report template refers to these names."""
 
 
-def all_charts(summary: Summary) -> dict[str, bytes | None]:
+def all_charts(summary: Summary) -> dict[str, Picture | None]:
     """Every chart of the report by its template name (None where there is no data)."""
     return {name: draw(summary) for name, draw in CHARTS.items()}

@@ -81,16 +81,17 @@ def _refuse_same(src: Path, dst: Path) -> None:
 def _print_findings(findings, title: str) -> None:
     if not findings:
         return
+    from rich.markup import escape
     from rich.table import Table as RichTable
 
-    table = RichTable(title=title, show_lines=False, header_style="bold")
+    table = RichTable(title=escape(title), show_lines=False, header_style="bold")
     severity, sheet, _, _, cell, _, message, _ = C.KONTROLL_COLUMNS
     for header in (severity, sheet, cell, message):
         table.add_column(header, overflow="fold")
     style = {"error": "red", "warning": "yellow", "info": "cyan"}
-    for f in findings:
-        table.add_row(f"[{style[f.severity]}]{C.SEVERITY_LABELS[f.severity]}[/]", f.sheet or "",
-                      f.cell or "", f.message)  # fmt: skip
+    for f in findings:  # what a cell says is text, never rich markup ("[/red]" in a cell)
+        table.add_row(f"[{style[f.severity]}]{C.SEVERITY_LABELS[f.severity]}[/]",
+                      escape(f.sheet or ""), escape(f.cell or ""), escape(f.message))  # fmt: skip
     out.print(table)
 
 
@@ -178,7 +179,7 @@ def region(args) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         out.print(f"Skrev [bold]{output}[/]. {result.describe()}")
-    return EXIT_OK
+    return EXIT_FINDINGS if result.needs_attention else EXIT_OK
 
 
 def _new_workbook_from(args, make, note: str = "") -> int:
@@ -393,12 +394,14 @@ def main(argv: list[str] | None = None) -> int:
         if message is None:
             message = (f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). Inget skrevs "
                        "om. Kör med HALSOCENTER_DEBUG=1 för detaljer och kontakta support.")
+        from rich.markup import escape
+
+        from .privacy import mask_text
+
         findings = getattr(exc, "findings", None)
         if findings:
-            title = ("Personuppgifter som stoppar exporten" if type(exc).__name__ == "ExportRefused"
-                     else "Värden som inte går att läsa")  # fmt: skip
-            _print_findings(findings, title)
-        err.print(f"[red]{message}[/]")
+            _print_findings(findings, getattr(exc, "title", "Värden som inte går att läsa"))
+        err.print(f"[red]{escape(mask_text(message))}[/]")  # a message may quote a sheet name
         return getattr(exc, "code", EXIT_UNUSABLE) if isinstance(exc, Refusal) else EXIT_UNUSABLE
 
 

@@ -191,7 +191,7 @@ REMISSER = Table("remisser", "tblRemisser", "Remisser", (
        help="Datum då receptet skickades i retur till förskrivaren."),
     _c("traning_start", "Träning start", "list", False, "traning", width=13,
        help="Pulshöjande träning per vecka vid första samtalet (Folkhälsomyndighetens fråga)."),
-    _c("vardag_start", "Vardagsaktivitet start", "list", False, "vardagsaktivitet", width=13,
+    _c("vardag_start", "Vardagsaktivitet start", "list", False, "vardagsaktivitet", width=17,
        help="Vardagsaktivitet per vecka vid första samtalet (Folkhälsomyndighetens fråga)."),
     _c("slussad_till", "Slussad till", "list", False, "slussad", width=20,
        help="Vart personen slussades vidare, om någonstans."),
@@ -208,7 +208,7 @@ UPPFOLJNINGAR = Table("uppfoljningar", "tblUppfoljningar", "Uppföljningar", (
        help="Ungefär hur lång tid efter första samtalet: 3, 6 eller 12 månader."),
     _c("traning", "Träning", "list", False, "traning", width=13,
        help="Pulshöjande träning per vecka vid uppföljningen."),
-    _c("vardag", "Vardagsaktivitet", "list", False, "vardagsaktivitet", width=13,
+    _c("vardag", "Vardagsaktivitet", "list", False, "vardagsaktivitet", width=17,
        help="Vardagsaktivitet per vecka vid uppföljningen."),
     _c("slussad_till", "Slussad till", "list", False, "slussad", width=20),
     _c("kommentar", "Kommentar", "text", False, width=30,
@@ -253,6 +253,10 @@ PLAN = Table("plan", "tblPlan", "Plan", (
     _c("uppfoljning", "Uppföljning", "text", False, width=40, help="Hur blev det?"),
     _c("framtidsplan", "Framtidsplan", "text", False, width=40, help="Hur jobbar vi vidare?"),
 ), "Verksamhetsplanen: aktiviteter per fokusområde.")  # fmt: skip
+
+PLAN_FIELDS = tuple(key for key in PLAN.keys if key != "fokusomrade")
+"""The plan's fields as the summary sheet and the Word report show them under each focus
+area, in this order (Aktivitet, Status, Uppföljning, Framtidsplan)."""
 
 BERATTELSE = Table("berattelse", "tblBerattelse", "Berättelse", (
     _c("avsnitt", "Avsnitt", "list", True, "avsnitt", width=30),
@@ -383,8 +387,10 @@ FIGURES: tuple[Figure, ...] = (
            dimensions=("Aktivitet", "Fokusområde")),
     Figure("deltagartimmar", "Deltagartimmar", "Summan av Timmar × deltagare per tillfälle.",
            unit="timmar", dimensions=("Aktivitet", "Fokusområde")),
-    Figure("forelasningar_deltagare", "Deltagare på föreläsningar",
-           "Summan av Deltagare för aktiviteter av typen Föreläsning."),
+    Figure("forelasningar_deltagare", "Deltagare, typ Föreläsning",
+           "Summan av Deltagare för aktiviteter av typen Föreläsning. Andra aktiviteter i "
+           "fokusområdet Föreläsningar räknas inte här (men i Deltagartillfällen per "
+           "fokusområde)."),
     Figure("spontana_besok", "Spontana besök", "Antal tillfällen av typen Spontant besök."),
     Figure("styrgruppsmoten", "Styrgruppsmöten", "Antal styrgruppsmöten under året."),
     Figure("plan_aktiviteter", "Planerade aktiviteter", "Rader i verksamhetsplanen.",

@@ -18,6 +18,16 @@ class WorkbookError(Exception):
         self.path = path
 
 
+class UserError(Exception):
+    """A failure the person can act on (not a bug); ``message`` is Swedish, shown as it is."""
+
+    user_facing = True
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class InputError(Exception):
     """The workbook has values that cannot be read (e.g. text in a date column); nothing is
     written. ``findings`` names each cell."""

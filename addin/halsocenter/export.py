@@ -4,11 +4,12 @@ Aggregates only: the Rapportdata figures, the plan, earlier years' totals, versi
 findings without their cell values. Nothing row-level (no Löpnummer, no Kommentar) ever leaves
 the workbook, and the export is refused while a personnummer or samordningsnummer is in it.
 
-Masking (``mask_below=n``): in the breakdowns by Kön, Åldersgrupp and Fokus (levnadsvana) every
-value 1..n-1 is written as an empty Värde with ``Maskerad = Ja`` — never as 0. Fokus is masked
+Masking (``mask_below=n``, ``mask_rows``): in the breakdowns by Kön, Åldersgrupp and Fokus
+(levnadsvana) every value 1..n-1 is written as an empty Värde with ``Maskerad = Ja`` — never as
+0 — and enough other cells of the same breakdown are masked with it that none of them can be
+recomputed from the total and the cells still shown (complementary suppression). Fokus is masked
 too because a hub's lifestyle focus (tobacco, alcohol, sleep, stress) is health information that
-a small count could tie to a person. When a breakdown has exactly one masked value it could be
-recomputed from the total, so the smallest other non-zero value of that breakdown is masked too.
+a small count could tie to a person.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
@@ -35,6 +36,7 @@ from . import __version__
 from . import contract as C
 from .atomic import atomic_write
 from .layout import Layout
+from .messages import where_of
 from .model import Finding, WorkbookData, severity_counts
 from .privacy import PERSONAL_ID
 from .summary import FigureRow, PlanRow, Summary
@@ -93,9 +95,9 @@ class ExportRefused(Exception):
         self.findings = list(findings)
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    """One Rapportdata row as written: ``value`` is None when masked or not computable."""
+class ExportRow(NamedTuple):
+    """One Rapportdata row as written: ``value`` is None when masked or not computable. A
+    tuple, not a dataclass: a county workbook builds tens of thousands of them."""
 
     key: str
     dimension: str
@@ -118,8 +120,93 @@ def personal_data_errors(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error" and f.code == PERSONAL_ID]
 
 
+MAX_PLACES_SHOWN = 5
+
+
+def identity_refusal(stopped: str, findings: Sequence[Finding]) -> str:
+    """The Swedish refusal of a file that would leave the hub: how many identity numbers, and
+    where the first ones are (place and masked value, never the number itself)."""
+    def shown(value) -> str:
+        text = str(value) if value is not None else ""
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    places = [f"{where_of(f.message)} (”{shown(f.value)}”)" if f.value is not None
+              else where_of(f.message) for f in findings[:MAX_PLACES_SHOWN]]  # fmt: skip
+    more = (f" och {len(findings) - MAX_PLACES_SHOWN} till"
+            if len(findings) > MAX_PLACES_SHOWN else "")  # fmt: skip
+    count = f"{len(findings)} ställe" if len(findings) == 1 else f"{len(findings)} ställen"
+    return (f"{stopped}: arbetsboken innehåller personnummer eller samordningsnummer på {count}: "
+            f"{'; '.join(places)}{more}. Ta bort dem (alla står på fliken {CHECK_SHEET}) och "
+            "försök igen.")
+
+
+class PersonalDataRefused(ExportRefused):
+    """An identity number is in the workbook, so a file that leaves the hub (the export, the
+    Word report) is not written. The message names each place with the number masked."""
+
+    def __init__(self, stopped: str, findings: Sequence[Finding], title: str):
+        super().__init__(identity_refusal(stopped, findings), findings)
+        self.title = title
+
+
+def refuse_identity_numbers(findings: Iterable[Finding], *, report: bool = False) -> None:
+    """Raise ``PersonalDataRefused`` when ``findings`` hold an identity number."""
+    bad = personal_data_errors(findings)
+    if bad:
+        if report:
+            raise PersonalDataRefused("Word-rapporten skapades inte", bad,
+                                      "Personuppgifter som stoppar Word-rapporten")
+        raise PersonalDataRefused("Exporten stoppades", bad,
+                                  "Personuppgifter som stoppar exporten")
+
+
+def suppress(values: Sequence[float | None], mask_below: int) -> set[int]:
+    """Which cells of one breakdown to mask: primary and complementary suppression.
+
+    The breakdown's total is taken as known — even when it is not printed beside it, every
+    unmasked breakdown of the same figure (Typ, Månad…) adds up to it. The guarantee, for a
+    reader who knows the total, every cell shown (zeros included) and which cells are masked:
+
+    * no masked cell has only one possible value (masked cells are whole numbers ≥ 0 that add
+      up to the total minus the cells shown) — this holds whenever two or more cells are
+      masked, so a single masked cell is never left alone;
+    * when every masked cell is a small one (1..n-1, as the reader can read from
+      "Maskerade under n"), the small cells still leave each masked cell two possible values:
+      two 1s out of a remainder of 2, or all n-1, would not (unless the whole breakdown is
+      masked already and nothing more can be).
+
+    Rule: mask every value ``0 < v < mask_below``; while the guarantee fails, also mask the
+    smallest non-zero value still shown, or, when none is left, every zero still shown
+    (masking one chosen zero would tell which masked cell holds the count). A breakdown of a
+    single category is the total itself and cannot be protected by its own cells. A value of
+    None (not computable) counts as neither shown nor masked."""
+    known = [i for i, v in enumerate(values) if v is not None]
+    small = {i for i in known if 0 < values[i] < mask_below}
+    masked = set(small)
+
+    def determined() -> bool:
+        if len(masked) == 1:
+            return True
+        if masked <= small:  # each in 1..n-1: pinned when all are 1 or all are n-1
+            rest = sum(values[i] for i in masked)
+            return rest in (len(masked), len(masked) * (mask_below - 1))
+        return False
+
+    while masked and determined():
+        shown = [i for i in known if i not in masked]
+        if not shown:
+            break
+        nonzero = [i for i in shown if values[i]]
+        if nonzero:
+            masked.add(min(nonzero, key=lambda i: (values[i], i)))
+        else:
+            masked.update(shown)
+    return masked
+
+
 def mask_rows(figures: Iterable[FigureRow], mask_below: int | None) -> list[ExportRow]:
-    """Rows with small demographic counts masked (primary and secondary suppression)."""
+    """Rows with small demographic counts masked (``suppress`` per breakdown): empty Värde and
+    ``Maskerad = Ja``, never 0."""
     rows = [ExportRow(f.key, f.dimension, f.value) for f in figures]
     if not mask_below or mask_below <= 1:
         return rows
@@ -130,12 +217,8 @@ def mask_rows(figures: Iterable[FigureRow], mask_below: int | None) -> list[Expo
             groups.setdefault((row.key, name), []).append(i)
     masked: set[int] = set()
     for members in groups.values():
-        small = [i for i in members if rows[i].value is not None and 0 < rows[i].value < mask_below]
-        masked.update(small)
-        if len(small) == 1:
-            others = [i for i in members if i not in masked and rows[i].value]
-            if others:
-                masked.add(min(others, key=lambda i: rows[i].value))
+        chosen = suppress([rows[i].value for i in members], mask_below)
+        masked.update(members[j] for j in chosen)
     return [ExportRow(r.key, r.dimension, None, True) if i in masked else r
             for i, r in enumerate(rows)]  # fmt: skip
 
@@ -152,29 +235,43 @@ def redact(finding: Finding) -> str:
 # --------------------------------------------------------------------------- writing
 
 
-def _cell_xml(ref: str, value) -> str:
+def _cell_xml(ref: str, value, style: str = "") -> str:
+    """One ``<c>`` element; ``style`` is its ``s`` attribute (' s="N"') or empty."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         if value != value or value in (float("inf"), float("-inf")):
             return ""
-        return f'<c r="{ref}" t="n"><v>{value!r}</v></c>'
+        return f'<c r="{ref}"{style} t="n"><v>{value!r}</v></c>'
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
 
 
-def rows_xml(rows: Iterable[Sequence], first_row: int) -> str:
+def rows_xml(rows: Iterable[Sequence], first_row: int,
+             styles: Sequence[Sequence[int] | None] | None = None) -> str:  # fmt: skip
     """``<row>`` elements for plain values, as openpyxl's write-only mode writes them (inline
-    strings). Strings repeat a lot (Kommun, Nyckel, Dimension), so each is escaped once."""
+    strings). Strings repeat a lot (Kommun, Nyckel, Dimension), so each is escaped once.
+    ``styles`` (optional, one tuple per row, rows of one look sharing it) gives each cell's
+    style index in the workbook's ``cellXfs`` (0 or a missing entry: the default style)."""
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(i) for i in range(1, 65)]
     tails: dict[str, str] = {}
+    plain = [""] * 64
+    attrs: dict[Any, list[str]] = {}  # a row's style tuple -> ' s="N"' per column
     parts = []
-    for r, values in enumerate(rows, start=first_row):
+    for n, values in enumerate(rows):
+        r = first_row + n
+        row_styles = styles[n] if styles is not None else None
+        s_attr = plain
+        if row_styles:
+            s_attr = attrs.get(row_styles)
+            if s_attr is None:
+                s_attr = attrs[row_styles] = [f' s="{x}"' if x else "" for x in row_styles]
+                s_attr += [""] * (64 - len(s_attr))
         cells = []
         for i, v in enumerate(values):
             t = type(v)
@@ -184,11 +281,11 @@ def rows_xml(rows: Iterable[Sequence], first_row: int) -> str:
                 tail = tails.get(v)
                 if tail is None:
                     tail = tails[v] = _cell_xml("", v)[len('<c r=""'):]
-                cells.append(f'<c r="{letters[i]}{r}"{tail}')
+                cells.append(f'<c r="{letters[i]}{r}"{s_attr[i]}{tail}')
             elif t is int or (t is float and v == v and v not in (math.inf, -math.inf)):
-                cells.append(f'<c r="{letters[i]}{r}" t="n"><v>{v!r}</v></c>')
+                cells.append(f'<c r="{letters[i]}{r}"{s_attr[i]} t="n"><v>{v!r}</v></c>')
             elif v is not None:
-                cells.append(_cell_xml(f"{letters[i]}{r}", v))
+                cells.append(_cell_xml(f"{letters[i]}{r}", v, s_attr[i]))
         parts.append(f'<row r="{r}">{"".join(cells)}</row>')
     return "".join(parts)
 
@@ -207,25 +304,44 @@ def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
             masked_word if row.masked else None]  # fmt: skip
 
 
-def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]]) -> Path:
+def save_with_rows(book: Workbook, path: Path, bulk: dict[str, list[Sequence]], *,
+                   styles: dict[str, Sequence[Sequence[int] | None]] | None = None) -> Path:
     """Save ``book`` atomically with the rows in ``bulk`` appended below the first row of the
     named sheets. A county workbook has tens of thousands of Rapportdata rows; writing them as
-    XML text here is several times faster than openpyxl's per-cell writer."""
+    XML text here is several times faster than openpyxl's per-cell writer. ``styles`` gives
+    those rows' cell styles per sheet (see ``rows_xml``)."""
     buf = io.BytesIO()
     book.save(buf)
+    styles = styles or {}
 
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
             parts = Layout(src).sheet_parts
-            extra = {parts[name]: rows for name, rows in bulk.items()}
+            extra = {parts[name]: name for name in bulk}
             for info in src.infolist():
                 data = src.read(info.filename)
                 if info.filename in extra:
-                    body = rows_xml(extra[info.filename], 2).encode()
+                    name = extra[info.filename]
+                    body = rows_xml(bulk[name], 2, styles.get(name)).encode()
                     data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
+                    data = _dimension(data, bulk[name])
                 dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
     return atomic_write(path, write)
+
+
+def _dimension(sheet_xml: bytes, rows: list[Sequence]) -> bytes:
+    """The sheet's ``<dimension>`` (written by openpyxl for the header alone) widened to the
+    rows appended below it."""
+    from openpyxl.utils import get_column_letter
+
+    m = re.search(rb'<dimension ref="A1:([A-Z]+)(\d+)"\s*/>', sheet_xml)
+    if not m or not rows:
+        return sheet_xml
+    width = max(len(r) for r in rows)
+    last_col = max(m[1].decode(), get_column_letter(width), key=lambda c: (len(c), c))
+    ref = f'<dimension ref="A1:{last_col}{1 + len(rows)}"/>'.encode()
+    return sheet_xml[:m.start()] + ref + sheet_xml[m.end():]
 
 
 def bold_row(ws, values: Iterable, wrap: bool = False) -> list:
@@ -248,7 +364,8 @@ def print_setup(ws, landscape: bool = True) -> None:
     ws.page_setup.fitToHeight = 0
 
 
-def add_table(ws, name: str, headers: Sequence[str], n_rows: int, first_row: int = 1) -> None:
+def add_table(ws, name: str, headers: Sequence[str], n_rows: int, first_row: int = 1,
+              style: str = "TableStyleMedium2", stripes: bool = True) -> None:  # fmt: skip
     """An Excel table over headers + ``n_rows`` (at least one body row, as Excel requires)."""
     from openpyxl.utils import get_column_letter
 
@@ -257,7 +374,7 @@ def add_table(ws, name: str, headers: Sequence[str], n_rows: int, first_row: int
     table = Table(displayName=name, ref=ref)
     table.tableColumns = [TableColumn(id=i, name=str(h)) for i, h in enumerate(headers, start=1)]
     table.autoFilter = AutoFilter(ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=stripes)
     with warnings.catch_warnings():  # openpyxl warns in write-only mode even with columns set
         warnings.simplefilter("ignore", UserWarning)
         ws.add_table(table)
@@ -274,11 +391,7 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path, *
                  mask_below: int | None = None, source_name: str | None = None,
                  created: datetime | None = None) -> Path:  # fmt: skip
     """Write the export file for an already computed year. Refuses on personal-data errors."""
-    bad = personal_data_errors(findings)
-    if bad:
-        raise ExportRefused(
-            f"Exporten stoppades: arbetsboken innehåller {len(bad)} personnummer eller "
-            "samordningsnummer (se fliken Kontroll). Ta bort dem och exportera igen.", bad)
+    refuse_identity_numbers(findings)
     if not summary.kommun or summary.year is None:
         raise ExportRefused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
                             "fliken Start.")  # fmt: skip
@@ -351,6 +464,7 @@ def export(wb: WorkbookData, out_dir: Path, *, summary: Summary | None = None,
         from .validate import validate
 
         findings = validate(wb)
+    refuse_identity_numbers(findings)  # before computing anything
     if summary is None:
         from .stats import compute
 

@@ -126,8 +126,8 @@ MESSAGES: dict[str, Template] = {
         "inte som en rad i den{more}. Flytta upp raden till tabellen eller ta bort den."),
     # ---- personal data
     "personal_id": Template(
-        "error", "{where}: texten innehåller {kind} ({masked}). Arbetsboken får inte innehålla "
-        "personnummer eller samordningsnummer; ta bort det eller byt till löpnummer."),
+        "error", "{where}: här står {kind} ({masked}). Arbetsboken får inte innehålla "
+        "personnummer eller samordningsnummer någonstans; ta bort det eller byt till löpnummer."),
     "contact_info": Template(
         "warning", "{where}: texten innehåller {kind} ({masked}). Skriv inte deltagares "
         "kontaktuppgifter i arbetsboken; ta bort uppgiften."),
@@ -156,6 +156,11 @@ def where_ref(sheet: str, cell: str) -> str:
 def where_setting(sheet: str, cell: str, label: str) -> str:
     """How every message names a named cell on the Start sheet."""
     return f"{sheet}, cell {cell} ({label})"
+
+
+def where_of(message: str) -> str:
+    """The place a finding's message names: every template starts with ``{where}: ``."""
+    return message.partition(": ")[0]
 
 
 NAMES = {

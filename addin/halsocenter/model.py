@@ -84,20 +84,44 @@ class TableData:
 
 
 class TextCell(NamedTuple):
-    """Any text (or error value) found in an input sheet, for checks that look at every cell.
+    """Any text (or error value) found in a sheet, for checks that look at every cell; in
+    ``WorkbookData.numbers``, a number that could be an identity number.
 
     A named tuple rather than a dataclass: a big workbook has hundreds of thousands of them."""
 
     sheet: str
     row: int
     column: int  # 1-based
-    value: str
+    value: Any
 
     @property
     def cell(self) -> str:
         from openpyxl.utils import get_column_letter
 
         return f"{get_column_letter(self.column)}{self.row}"
+
+
+class PackageText(NamedTuple):
+    """Text a person can put in a workbook outside its cells: a cell comment, a sheet, table or
+    defined name, a document property. The identity-number guard reads these too.
+
+    ``place`` names it in Swedish for a message (``Remisser, kommentar i cell B3``,
+    ``Arbetsbokens egenskaper (Författare)``); ``sheet``/``cell`` point at it where it has a
+    cell; ``kind`` is one of ``PACKAGE_TEXT_KINDS``; ``value`` is text, or a number for a
+    numeric custom property."""
+
+    kind: str
+    place: str
+    value: Any
+    sheet: str | None = None
+    cell: str | None = None
+
+
+COMMENT, AUTHOR, SHEET_NAME, TABLE_NAME, DEFINED_NAME, PROPERTY = (
+    "comment", "author", "sheet_name", "table_name", "defined_name", "property")  # fmt: skip
+PACKAGE_TEXT_KINDS = (COMMENT, AUTHOR, SHEET_NAME, TABLE_NAME, DEFINED_NAME, PROPERTY)
+"""Comments are checked for contact details too (they describe participants); the rest only
+for identity numbers (an author or a property naming the coach is no finding)."""
 
 
 @dataclass
@@ -112,6 +136,10 @@ class WorkbookData:
     version: int | None = C.TEMPLATE_VERSION
     problems: list[Finding] = field(default_factory=list)
     texts: list[TextCell] = field(default_factory=list)
+    numbers: list[TextCell] = field(default_factory=list)
+    """Number cells in any sheet large enough to be an identity number as Excel stores it."""
+    package_texts: list[PackageText] = field(default_factory=list)
+    """Comments, sheet/table/defined names and document properties (``package_texts.py``)."""
     path: Path | None = None
     sheet_names: tuple[str, ...] = ()
 

@@ -13,8 +13,9 @@ package (the zip) directly:
   a sheet of the same name in the input is replaced at its position and the parts only it used
   are removed;
 * only the parts that must list the new sheets are rewritten: ``[Content_Types].xml``, the
-  workbook part and its rels, ``styles.xml`` (entries are only appended, never changed, and only
-  when the input lacks an identical one, so running again on the output adds nothing) and, when
+  workbook part and its rels, the sheet list in ``docProps/app.xml``, ``styles.xml`` (entries
+  are only appended, never changed, and only when the input lacks an identical one, so running
+  again on the output adds nothing) and, when
   a replaced sheet had formulas in it, ``calcChain.xml`` is dropped (it is a cache Excel rebuilds;
   a chain naming cells that no longer hold formulas is what makes Excel "repair" a file).
 
@@ -63,6 +64,9 @@ RT_STYLES = REL_NS + "/styles"
 RT_SHARED_STRINGS = REL_NS + "/sharedStrings"
 RT_CALC_CHAIN = REL_NS + "/calcChain"
 RT_TABLE = REL_NS + "/table"
+RT_EXTENDED_PROPS = REL_NS + "/extended-properties"
+EP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -108,9 +112,7 @@ class _Rel:
 class _Package:
     """Read-side view of one OPC zip: parts, their relationships and content types."""
 
-    def __init__(self, zf):
-        """``zf``: a verified ``inputs.Package`` or (for our own generated workbook) a
-        ``zipfile.ZipFile``; both have ``infolist()`` and ``read(name)``."""
+    def __init__(self, zf: zipfile.ZipFile):
         self.zf = zf
         self.infos = zf.infolist()
         self.by_lower = {i.filename.lower(): i.filename for i in self.infos}
@@ -378,7 +380,46 @@ def _sheet_entries(pkg: _Package, wb: etree._Element) -> list[tuple[etree._Eleme
     return out
 
 
-def _plan(src: _Package, gen: _Package) -> _Plan:
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s/>]")
+_TAB_SELECTED = re.compile(
+    rb"""(<(?:[\w.-]+:)?sheetView\b[^>]*?)\s+tabSelected\s*=\s*(["'])(?:1|true)\2""")
+HEAD_LIMIT = 1 << 20
+"""How far into a sheet part its sheetViews may start (they come before the cell data)."""
+
+
+def _deselected(pkg: _Package, part: str) -> bytes | None:
+    """The sheet part without ``tabSelected`` on its views, or None when it had none.
+
+    Only the head before ``sheetData`` is searched and changed; the cells are passed through as
+    bytes, so a big selected sheet costs one inflate and deflate, not an XML parse."""
+    head = b""
+    with pkg.zf.open(pkg.name(part)) as fh:
+        while len(head) < HEAD_LIMIT:
+            chunk = fh.read(1 << 16)
+            head += chunk
+            if not chunk or _SHEET_DATA.search(head):
+                break
+    found = _SHEET_DATA.search(head)
+    end = found.start() if found else len(head)
+    if not _TAB_SELECTED.search(head, 0, end):
+        return None
+    data = pkg.read(part)
+    return _TAB_SELECTED.sub(rb"\1", data[:end]) + data[end:]
+
+
+def _workbook_view(wb: etree._Element) -> etree._Element:
+    """The workbook's first window, created (before the sheet list) when it has none."""
+    views = wb.find(_q("bookViews"))
+    if views is None:
+        views = etree.Element(_q("bookViews"))
+        wb.find(_q("sheets")).addprevious(views)
+    view = views.find(_q("workbookView"))
+    if view is None:
+        view = etree.SubElement(views, _q("workbookView"))
+    return view
+
+
+def _plan(src: _Package, gen: _Package, activate: str | None = None) -> _Plan:
     plan = _Plan()
     wb_part = src.workbook
     wb = _parse(src.read(wb_part))
@@ -444,6 +485,18 @@ def _plan(src: _Package, gen: _Package) -> _Plan:
     table_ids, table_names = _tables_in_use(src, wb, plan.removed)
     view = wb.find(f"{_q('bookViews')}/{_q('workbookView')}")
     active = int(view.get("activeTab", "0")) if view is not None else 0
+    wanted = [i for i, n in enumerate(names) if activate and n.casefold() == activate.casefold()]
+    if wanted:  # open on a generated sheet: make it the active tab and the only selected one
+        active = dst_index[wanted[0]]
+        view = _workbook_view(wb)
+        view.set("activeTab", str(active))
+        if int(view.get("firstSheet", "0")) > active:
+            view.set("firstSheet", str(active))
+        for i, (_, part) in enumerate(src_sheets):
+            if i not in replaced and part and part not in plan.removed:
+                data = _deselected(src, part)
+                if data is not None:
+                    plan.changed[part] = data
 
     # the generated sheets and everything they reach, under fresh names
     renamed: dict[str, str] = {}
@@ -489,6 +542,11 @@ def _plan(src: _Package, gen: _Package) -> _Plan:
             sheets_el.append(new)
     _merge_defined_names(wb, gwb, replaced, dst_index)
     plan.changed[wb_part] = _serialize(wb)
+    old_names = [el.get("name", "") for el, _ in src_sheets]
+    new_names = [el.get("name", "") for el in sheets_el.findall(_q("sheet"))]
+    app = _app_properties(src, old_names, new_names)
+    if app is not None:
+        plan.changed[app[0]] = app[1]
 
     for el in list(wb_rels):
         if el.get("Id") in drop_rids:
@@ -510,6 +568,50 @@ def _plan(src: _Package, gen: _Package) -> _Plan:
             etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + name, ContentType=ctype)
     plan.changed[src.name(CONTENT_TYPES)] = _serialize(ct)
     return plan
+
+
+def _app_properties(pkg: _Package, old: list[str], new: list[str]) -> tuple[str, bytes] | None:
+    """``docProps/app.xml`` with its sheet list (TitlesOfParts/HeadingPairs) made ``new``.
+
+    Excel lists the sheets there as one group of titles (named "Worksheets", "Kalkylblad", ...
+    in the author's language) next to groups such as named ranges. The group whose titles were
+    the old sheets gets the new ones; other groups are kept. None when there is nothing to fix.
+    """
+    part = next((r.target for r in pkg.rels("") if r.type == RT_EXTENDED_PROPS
+                 and r.target and pkg.has(r.target)), None)  # fmt: skip
+    if part is None:
+        return None
+    root = _parse(pkg.read(part))
+    pairs = root.find(f"{{{EP_NS}}}HeadingPairs/{{{VT_NS}}}vector")
+    titles = root.find(f"{{{EP_NS}}}TitlesOfParts/{{{VT_NS}}}vector")
+    if pairs is None or titles is None:
+        return None
+    variants = [v[0] for v in pairs.findall(f"{{{VT_NS}}}variant") if len(v)]
+    names = [el.text or "" for el in titles]
+    groups, at = [], 0
+    for label, count in zip(variants[::2], variants[1::2], strict=False):
+        n = int(count.text or 0)
+        groups.append([label.text or "", names[at:at + n]])
+        at += n
+    if at != len(names):
+        return None  # not a list Excel wrote: leave it to Excel
+    sheets = next((g for g in groups if g[1] and set(g[1]) <= set(old)), None)
+    if sheets is None:
+        return None
+    # sheets listed in another group (chart sheets under "Charts") stay there
+    elsewhere = {n for g in groups if g is not sheets for n in g[1]} & set(old)
+    listed = [n for n in new if n not in elsewhere]
+    if sheets[1] == listed:
+        return None
+    sheets[1] = listed
+    for variant, (_, items) in zip(variants[1::2], groups, strict=True):
+        variant.text = str(len(items))
+    titles[:] = []
+    for _, items in groups:
+        for name in items:
+            etree.SubElement(titles, f"{{{VT_NS}}}lpstr").text = name
+    titles.set("size", str(len(titles)))
+    return pkg.name(part), _serialize(root)
 
 
 def _workbook_target(pkg: _Package, rtype: str) -> str | None:
@@ -773,23 +875,26 @@ def _generated_bytes(generated) -> bytes:
     return buf.getvalue()
 
 
-def write_with_sheets(src: Path, generated, dst: Path, package: Package | None = None) -> None:
+def write_with_sheets(src: Path, generated, dst: Path, package: Package | None = None, *,
+                      activate: str | None = None) -> None:  # fmt: skip
     """Write ``dst``: a copy of ``src`` with every sheet of ``generated`` added or replaced.
 
     ``generated`` is an openpyxl Workbook, the bytes of an .xlsx, or a path to one. A sheet
     whose name (ignoring case) is in ``src`` replaces that sheet at its position; the others are
-    appended. Every other part of ``src`` is copied as the same zip entry bytes. ``src`` is
-    never modified; ``dst`` is written atomically; ``dst`` being ``src`` is a ValueError.
-    ``package`` is ``src`` already opened and verified, if the caller has it; else it is opened
-    here (a ``WorkbookError`` for a file that cannot be used, before anything is written)."""
+    appended. ``activate`` names a generated sheet the file opens on: it becomes the active and
+    only selected tab (input sheets lose ``tabSelected``, nothing else). Every other part of
+    ``src`` is copied as the same zip entry bytes. ``src`` is never modified; ``dst`` is
+    written atomically; ``dst`` being ``src`` is a ValueError. ``package`` is ``src`` already
+    opened and verified, if the caller has it; else it is opened here (a ``WorkbookError`` for a
+    file that cannot be used, before anything is written)."""
     src, dst = Path(src), Path(dst)
     if same_file(src, dst):
         raise ValueError("Utfilen får inte vara samma fil som arbetsboken.")
     package = package or Package.open(src)
     gen_data = _generated_bytes(generated)
-    try:
-        with zipfile.ZipFile(io.BytesIO(gen_data)) as gzf:
-            plan = _plan(_Package(package), _Package(gzf))
+    try:  # zipfile over the verified bytes: every entry was checked to inflate as it says
+        with package.zipfile() as szf, zipfile.ZipFile(io.BytesIO(gen_data)) as gzf:
+            plan = _plan(_Package(szf), _Package(gzf), activate)
     except (ValueError, KeyError) as exc:  # safe_xml.UnsafeXml is a ValueError
         reason = str(exc).strip("'").rstrip(".")
         raise WorkbookError(f"{src.name} är skadad och kan inte kopieras: {reason}.",

@@ -36,8 +36,11 @@ def analyse(wb: WorkbookData) -> Analysis:
 
 
 def unreadable_values(wb: WorkbookData) -> list[Finding]:
-    """Typing problems found on read: cells whose value cannot be the column's type."""
-    return [f for f in wb.problems if f.severity == "error"]
+    """Typing problems found on read: cells whose value cannot be the column's type (masked:
+    they quote the cell, which may hold an identity number)."""
+    from .privacy import mask_finding
+
+    return [mask_finding(f) for f in wb.problems if f.severity == "error"]
 
 
 def refuse_unreadable(wb: WorkbookData) -> None:
@@ -75,5 +78,5 @@ def write_summary(src: Path, dst: Path | None = None) -> tuple[Path, Analysis]:
     generated = build_generated(analysis.summary, analysis.findings,
                                 sheet_names_in_input=wb.sheet_names,
                                 created=datetime.now().replace(microsecond=0))  # fmt: skip
-    write_with_sheets(src, generated, dst, package)
+    write_with_sheets(src, generated, dst, package, activate=C.SUMMARY_SHEET)
     return dst, analysis

@@ -21,7 +21,7 @@ import python_calamine as pc
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from . import contract as C
-from . import xltext
+from . import package_texts, xltext
 from .errors import WorkbookError
 from .gc_pause import collector_paused
 from .inputs import Package, as_workbook_error, open_package
@@ -39,6 +39,7 @@ from .parse import (
     parse_int,
     parse_number,
 )
+from .privacy import NUMBER_MIN
 from .sheet_scan import GAP_ROWS, BoundedBook, Positions, Region, grown
 
 HEADER_SCAN_ROWS = 10
@@ -316,10 +317,11 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
         tables[spec.key] = _read_table(path, layout, grid, spec, lists, migration, problems,
                                        outside)  # fmt: skip
 
-    texts = _collect_texts(layout, book, grid, outside, problems)
+    texts, numbers = _collect_texts(layout, book, grid, outside, problems)
     return WorkbookData(tables=tables, settings=settings, settings_raw=settings_raw,
                         settings_cells=settings_cells, lists=lists, version=version,
-                        problems=problems, texts=texts, path=path,
+                        problems=problems, texts=texts, numbers=numbers,
+                        package_texts=package_texts.collect(layout), path=path,
                         sheet_names=tuple(layout.sheet_order))  # fmt: skip
 
 
@@ -498,20 +500,33 @@ def _stray_below(sheet: str, first: tuple[int, int], count: int, spec: C.Table, 
 
 
 def _collect_texts(layout: Layout, book, grid, outside: Mapping[str, list],
-                   problems: list[Finding]) -> list[TextCell]:  # fmt: skip
-    """Every text cell and error value in the sheets a person types in, including the cells
-    kept out of the grid because they lie far outside the area the reader uses."""
-    texts = []
-    generated = {norm_header(s) for s in C.GENERATED_SHEETS}
+                   problems: list[Finding]) -> tuple[list[TextCell], list[TextCell]]:  # fmt: skip
+    """Every text cell and error value in every sheet, and every number cell that could be an
+    identity number, including the cells kept out of the grid because they lie far outside the
+    area the reader uses. Generated sheets too: a hand-made sheet may carry one of their
+    names."""
+    texts, numbers = [], []
+    make, flt, it = TextCell._make, float, int
+    low, high = -NUMBER_MIN, NUMBER_MIN
     for sheet in layout.sheet_order:
-        if norm_header(sheet) in generated or sheet not in layout.sheet_parts:
+        if sheet not in layout.sheet_parts:
             continue
         try:
-            texts.extend(grid(sheet).texts)
+            g = grid(sheet)
         except (pc.CalamineError, pc.WorksheetNotFound):  # chart sheets and the like
             continue
-        texts.extend(clean_texts([TextCell(sheet, r, c, v) for r, c, v in outside.get(sheet, ())
+        texts.extend(g.texts)
+        for r, row in enumerate(g.rows, start=1):
+            kinds = set(map(type, row))
+            if flt in kinds or it in kinds:  # most rows hold no number at all
+                numbers.extend([make((sheet, r, c, v)) for c, v in enumerate(row, start=1)
+                                if (v.__class__ is flt or v.__class__ is it)
+                                and not low < v < high])  # fmt: skip
+        far = outside.get(sheet, ())
+        texts.extend(clean_texts([TextCell(sheet, r, c, v) for r, c, v in far
                                   if v.__class__ is str and v], problems))  # fmt: skip
+        numbers.extend(TextCell(sheet, r, c, v) for r, c, v in far
+                       if (v.__class__ is flt or v.__class__ is it) and not low < v < high)
         for r, c, err in book.error_cells(sheet):
             texts.append(TextCell(sheet, r, c, err))
-    return texts
+    return texts, numbers

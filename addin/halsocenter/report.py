@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,17 +27,16 @@ from docxtpl import DocxTemplate, InlineImage
 
 from . import contract as C
 from .atomic import atomic_write
-from .charts import all_charts
-from .model import WorkbookData
+from .charts import CHARTS, all_charts
+from .model import Finding, WorkbookData
 from .pipeline import InputError
-from .report_template import GOAL_KEYS, build_template
+from .report_template import GOAL_KEYS, PLAN_FIELDS, build_template
 from .resources import resource
 from .summary import Summary
+from .swedish import MONTHS, PHRASES, join, lower_first, number, typ_phrase
 
 TEMPLATE_PATH = resource("rapportmall.docx")
 LOCAL_KEY = "lokalt"
-MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-               "september", "oktober", "november", "december")  # fmt: skip
 CHART_WIDTH = {"aktivitetsniva": Mm(100)}
 DEFAULT_CHART_WIDTH = Mm(160)
 
@@ -51,26 +51,13 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # --------------------------------------------------------------------------- formatting
 
 
-def fmt_number(value: float | None, unit: str = "antal") -> str:
-    """A figure as a Swedish reader expects it: 1 234, 12,5, 42 %."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    if unit == "andel":
-        return f"{round(value * 100)} %"
-    if unit in ("dagar", "timmar") and not float(value).is_integer():
-        text = f"{value:,.1f}"
-    else:
-        text = f"{round(value):,}"
-    return text.replace(",", "\u00a0").replace(".", ",")
-
-
 def fmt_date(value) -> str | None:
     """'25 oktober 2021' (None when there is no date)."""
     if value is None or (not isinstance(value, date) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
         value = value.date()
-    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def hub_name(kommun: str | None) -> str:
@@ -92,17 +79,6 @@ def clean(text) -> str:
 def paragraphs(text) -> list[str]:
     """A typed text split into paragraphs at blank lines; single line breaks are kept."""
     return [p.strip() for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
-
-
-def _lower_first(text: str) -> str:
-    """'Annan remiss' -> 'annan remiss', but 'FaR' stays."""
-    if any(ch.isupper() for ch in text[1:]):
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
 
 
 # --------------------------------------------------------------------------- context
@@ -135,13 +111,17 @@ def _narrative(wb: WorkbookData) -> dict[str, Any]:
     return out
 
 
-def _totals(summary: Summary) -> tuple[dict[str, str], dict[str, float | None]]:
-    formatted, raw = {}, {}
+def _totals(summary: Summary) -> tuple[dict[str, str], dict[str, float | None], dict[str, str]]:
+    """Every figure formatted (``f``), raw (``n``) and, where a sentence counts it, as a phrase
+    that agrees with its number (``t``: "1 möte", "4 möten")."""
+    formatted, raw, counted = {}, {}, {}
     for f in C.FIGURES:
         value = summary.value(f.key)
         raw[f.key] = value
-        formatted[f.key] = fmt_number(value, f.unit)
-    return formatted, raw
+        formatted[f.key] = number(value, f.unit)
+        if f.key in PHRASES:
+            counted[f.key] = PHRASES[f.key](value, f.unit)
+    return formatted, raw, counted
 
 
 def _key_figures(summary: Summary) -> tuple[list[dict[str, str]], bool]:
@@ -153,20 +133,22 @@ def _key_figures(summary: Summary) -> tuple[list[dict[str, str]], bool]:
         if f.key.startswith(C.CHANGE_PREFIX) or f.key not in present:
             continue
         before = previous.get(f.key) if previous else None
-        rows.append({"namn": f.label, "varde": fmt_number(summary.value(f.key), f.unit),
-                     "foregaende": fmt_number(before, f.unit) if previous else ""})
+        rows.append({"namn": f.label, "varde": number(summary.value(f.key), f.unit),
+                     "foregaende": number(before, f.unit) if previous else ""})
     return rows, bool(previous)
 
 
 def _breakdown_groups(summary: Summary) -> list[dict[str, Any]]:
-    total = summary.value("remisser") or 0
+    """Referrals per Typ, Remittent, ...; each share of its division's total, as the summary
+    sheet computes it, so both show the same percent."""
     groups = []
     for column in ("typ", "remittent", "kon", "aldersgrupp", "fokus"):
         header = C.REMISSER.column(column).header
-        rows = [{"namn": name, "antal": fmt_number(value),
-                 "andel": fmt_number(value / total, "andel") if total and value is not None
-                 else "–"}
-                for name, value in summary.breakdown("remisser", header).items() if value]  # fmt: skip
+        found = summary.breakdown("remisser", header)
+        total = sum(v for v in found.values() if v)
+        rows = [{"namn": name, "antal": number(value),
+                 "andel": number(value / total, "andel") if total else number(None)}
+                for name, value in found.items() if value]  # fmt: skip
         if rows:
             groups.append({"namn": header, "rader": rows})
     return groups
@@ -180,10 +162,10 @@ def _followup_groups(summary: Summary) -> list[dict[str, Any]]:
         ("slussade", C.UPPFOLJNINGAR.column("slussad_till").header,
          C.FIGURE_BY_KEY["slussade"].label),
     ):  # fmt: skip
-        rows = [{"namn": name, "antal": fmt_number(value)}
+        rows = [{"namn": name, "antal": number(value)}
                 for name, value in summary.breakdown(key, header).items() if value]
         if rows:
-            groups.append({"namn": f"{title} ({_lower_first(header)})", "rader": rows})
+            groups.append({"namn": f"{title} ({lower_first(header)})", "rader": rows})
     return groups
 
 
@@ -195,83 +177,97 @@ def _activity_rows(summary: Summary, dim: str) -> list[dict[str, str]]:
     names = [n for n, v in sessions.items() if v]
     if dim == C.AKTIVITETER.column("aktivitet").header:
         names.sort(key=lambda n: -(attendance.get(n) or 0))
-    return [{"namn": n, "tillfallen": fmt_number(sessions.get(n)),
-             "deltagartillfallen": fmt_number(attendance.get(n)),
-             "unika": fmt_number(unique.get(n)) if unique.get(n) else "–",
-             "timmar": fmt_number(hours.get(n), "timmar")} for n in names]  # fmt: skip
+    return [{"namn": n, "tillfallen": number(sessions.get(n)),
+             "deltagartillfallen": number(attendance.get(n)),
+             "unika": number(unique.get(n)) if unique.get(n) else number(None),
+             "timmar": number(hours.get(n), "timmar")} for n in names]  # fmt: skip
 
 
 def _plan(wb: WorkbookData, summary: Summary) -> list[dict[str, Any]]:
-    """Focus areas in the workbook's list order (then any others) with all their plan rows."""
+    """Focus areas in the workbook's list order (then any others) with all their plan rows,
+    each with the fields of the summary sheet's plan in its order (``PLAN_FIELDS``)."""
     by_focus = summary.plan_by_focus()
     order = [f for f in wb.list_values("fokusomrade") if f in by_focus]
     order += [f for f in by_focus if f not in order]
     areas = []
     for focus in order:
-        rows = []
-        for row in by_focus[focus]:
-            follow = clean(row.uppfoljning)
-            if not follow and row.status and row.status != C.STATUS_PLANERAD:
-                follow = row.status
-            rows.append({"aktivitet": clean(row.aktivitet), "uppfoljning": follow,
-                         "framtidsplan": clean(row.framtidsplan)})
+        rows = [{key: clean(getattr(row, key)) for key in PLAN_FIELDS} for row in by_focus[focus]]
         areas.append({"namn": clean(focus) or "(utan fokusområde)", "rader": rows})
     return areas
 
 
 def _steering_text(wb: WorkbookData, year: int | None) -> str:
-    """' Invånarrepresentanten deltog vid 3 av 4 möten.' from the meeting rows of the year."""
+    """' Av de 4 mötena deltog vårdcentral vid 4 och Folkhälsa RJL vid 3.' (' Vid mötet deltog
+    vårdcentral.' for one meeting) from the meeting rows of the year."""
     td = wb.tables.get("styrgrupp")
     if td is None or td.df.empty or year is None:
         return ""
     df = td.df[pd.to_datetime(td.df["datum"], errors="coerce").dt.year == year]
     if df.empty:
         return ""
-    parts = []
+    parts, present_at_one = [], []
     for key in ("vardcentral", "folkhalsa", "invanare"):
         present = int((df[key] == C.JA).sum())
+        who = lower_first(C.STYRGRUPP.column(key).header)
         if (df[key].notna()).any():
-            parts.append(f"{_lower_first(C.STYRGRUPP.column(key).header)} vid {present}")
+            parts.append(f"{who} vid {number(present)}")
+        if present:
+            present_at_one.append(who)
+    if len(df) == 1:
+        return f" Vid mötet deltog {join(present_at_one)}." if present_at_one else ""
     if not parts:
         return ""
-    return f" Av de {len(df)} mötena deltog {_join(parts)}."
+    return f" Av de {number(len(df))} mötena deltog {join(parts)}."
 
 
-def _sentences(summary: Summary, n: dict[str, float | None], f: dict[str, str]) -> dict[str, str]:
+def sentences(summary: Summary) -> dict[str, str]:
+    """The report's generated sentences about the year; every count agrees with its noun."""
+    n = {f.key: summary.value(f.key) for f in C.FIGURES}
+    t = {key: PHRASES[key](n.get(key), C.FIGURE_BY_KEY[key].unit) for key in PHRASES
+         if key in C.FIGURE_BY_KEY}  # fmt: skip
     out = {}
     typ = summary.breakdown("remisser", C.REMISSER.column("typ").header)
-    out["typ_text"] = _join([f"{fmt_number(v)} {_lower_first(k)}" for k, v in typ.items() if v]
-                            or ["inga"])  # fmt: skip
+    out["typ_text"] = join([typ_phrase(k, v) for k, v in typ.items() if v]) or "inga"
     wait = n.get("vantetid_median_dagar")
     out["vantetid_text"] = (f" Mediantiden från remiss till första samtal var "
-                            f"{f['vantetid_median_dagar']} dagar." if wait is not None else "")
+                            f"{PHRASES['dagar'](wait, 'dagar')}." if wait is not None else "")
     lost = [(n.get("uteblev"), "uteblev"), (n.get("tackade_nej"), "tackade nej"),
             (n.get("ej_nabar"), "inte gick att nå")]
-    parts = [f"{fmt_number(v)} som {text}" for v, text in lost if v]
-    text = f" Bland årets remisser fanns {_join(parts)}." if parts else ""
+    parts = [f"{number(v)} som {text}" for v, text in lost if v]
+    text = f" Bland årets remisser fanns {join(parts)}." if parts else ""
     if n.get("vantar_vid_arsskifte"):
-        text += (f" Vid årsskiftet väntade {f['vantar_vid_arsskifte']} personer på ett första "
-                 "samtal.")
+        text += f" Vid årsskiftet väntade {t['vantar_vid_arsskifte']} på ett första samtal."
     out["avhopp_text"] = text
     act = ""
     if n.get("tillfallen"):
-        act = (f"Hälsocentret höll {f['tillfallen']} aktivitetstillfällen under året med "
-               f"sammanlagt {f['deltagartillfallen']} deltagartillfällen och "
-               f"{f['deltagartimmar']} deltagartimmar.")
+        act = (f"Hälsocentret höll {t['tillfallen']} under året med sammanlagt "
+               f"{t['deltagartillfallen']} och {t['deltagartimmar']}.")
         if n.get("unika_deltagare"):
-            act += f" I aktiviteter med närvarolista deltog {f['unika_deltagare']} unika personer."
+            act += f" I aktiviteter med närvarolista deltog {t['unika_deltagare']}."
         if n.get("forelasningar_deltagare"):
-            act += f" Föreläsningarna samlade {f['forelasningar_deltagare']} deltagare."
+            act += (f" Aktiviteter av typen {C.AKTIVITETSTYP_FORELASNING} samlade "
+                    f"{t['forelasningar_deltagare']}.")
         if n.get("spontana_besok"):
-            act += f" Hälsocentret tog emot {f['spontana_besok']} spontana besök."
+            act += f" Hälsocentret tog emot {t['spontana_besok']}."
     out["aktivitet_text"] = act
     return out
+
+
+def _pictures(tpl: DocxTemplate | None, summary: Summary) -> dict[str, Any]:
+    """The charts as pictures with their alternative texts; "" where a chart has no data (and
+    without a template, which only the context tests use)."""
+    if tpl is None:
+        return {name: "" for name in CHARTS}
+    return {name: DescribedImage(tpl, io.BytesIO(pic.png), title=pic.title,
+                                 description=pic.description,
+                                 width=CHART_WIDTH.get(name, DEFAULT_CHART_WIDTH))
+            if pic else "" for name, pic in all_charts(summary).items()}  # fmt: skip
 
 
 def build_context(tpl: DocxTemplate | None, wb: WorkbookData, summary: Summary) -> dict[str, Any]:
     """Everything the template refers to. ``tpl`` is needed for the chart images only."""
     year = summary.year or wb.year
-    formatted, raw = _totals(summary)
+    formatted, raw, counted = _totals(summary)
     key_rows, has_previous = _key_figures(summary)
     kommun = summary.kommun or wb.kommun
     ctx: dict[str, Any] = {
@@ -285,6 +281,7 @@ def build_context(tpl: DocxTemplate | None, wb: WorkbookData, summary: Summary) 
         "upprattad": fmt_date(date.today()),
         "f": formatted,
         "n": raw,
+        "t": counted,
         "nyckeltal": key_rows,
         "har_foregaende": has_previous,
         "fordelning": _breakdown_groups(summary),
@@ -295,16 +292,28 @@ def build_context(tpl: DocxTemplate | None, wb: WorkbookData, summary: Summary) 
         "berattelse": _narrative(wb),
         "styrgrupp_text": _steering_text(wb, year),
     }
-    ctx.update(_sentences(summary, raw, formatted))
-    charts = {}
-    for name, png in all_charts(summary).items():
-        if png and tpl is not None:
-            charts[name] = InlineImage(tpl, io.BytesIO(png),
-                                       width=CHART_WIDTH.get(name, DEFAULT_CHART_WIDTH))
-        else:
-            charts[name] = ""
-    ctx["diagram"] = charts
+    ctx.update(sentences(summary))
+    ctx["diagram"] = _pictures(tpl, summary)
     return ctx
+
+
+class DescribedImage(InlineImage):
+    """docxtpl's inline picture with an alternative text: ``wp:docPr`` gets ``descr`` and
+    ``title`` (what Word's "Alternativ text" pane and screen readers read), not "Picture 1"."""
+
+    def __init__(self, tpl: DocxTemplate, image_descriptor, *, title: str, description: str,
+                 width=None, height=None):  # fmt: skip
+        super().__init__(tpl, image_descriptor, width=width, height=height)
+        self.title, self.description = clean(title), clean(description)
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(
+            self.image_descriptor, self.width, self.height)
+        for props in (inline.docPr, *inline.xpath(".//pic:cNvPr")):
+            props.set("descr", self.description)
+            props.set("title", self.title)
+        return (f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">')
 
 
 # --------------------------------------------------------------------------- writing
@@ -324,8 +333,18 @@ def _open_template(template: Path | None) -> DocxTemplate:
 
 
 def write_report(wb: WorkbookData, out: Path, *, summary: Summary | None = None,
-                 template: Path | None = None) -> Path:  # fmt: skip
-    """Write the report for ``wb`` to ``out`` (atomically) and return the path."""
+                 template: Path | None = None,
+                 findings: Sequence[Finding] | None = None) -> Path:  # fmt: skip
+    """Write the report for ``wb`` to ``out`` (atomically) and return the path.
+
+    The report leaves the hub like the export does, so it is refused (``PersonalDataRefused``,
+    nothing written) while the workbook holds a personnummer or samordningsnummer anywhere.
+    ``findings`` are the validator's, when the caller has them; otherwise only the identity
+    check runs."""
+    from .export import refuse_identity_numbers
+    from .validate import identity_findings
+
+    refuse_identity_numbers(identity_findings(wb) if findings is None else findings, report=True)
     if summary is None:
         from .stats import compute
 

@@ -37,6 +37,16 @@ OWN_TEXT_STYLE = "Hälsocentrets text"
 GOAL_KEYS = ("metoder", "samverkan", "vagar_in", "malgrupp", "styrgrupp")
 """Context keys of the five regional goals, in the order of the first five Avsnitt values."""
 
+TABLE_TITLE_STYLE = "Tabellrubrik"
+"""Paragraph style of a table's title: kept with the table, so a title never ends a page."""
+PLAN_FIELDS = C.PLAN_FIELDS
+"""The plan table's columns: the summary sheet's order (Aktivitet, Status, Uppföljning,
+Framtidsplan)."""
+PLAN_QUESTIONS = {"aktivitet": "vad skulle göras?", "uppfoljning": "hur blev det?",
+                  "framtidsplan": "hur går vi vidare?"}  # fmt: skip
+PLAN_WIDTHS_CM = {"aktivitet": 4.3, "status": 2.6, "uppfoljning": 4.8, "framtidsplan": 4.3}
+LANGUAGE = "sv-SE"
+
 
 # --------------------------------------------------------------------------- styles
 
@@ -85,7 +95,7 @@ def _setup_styles(doc) -> None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     for attr in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(attr), "sv-SE")
+        lang.set(qn(attr), LANGUAGE)
 
     normal = _para_style(doc, "Normal", size=11, after=6)
     normal.paragraph_format.line_spacing = 1.1
@@ -98,6 +108,8 @@ def _setup_styles(doc) -> None:
     _para_style(doc, "Heading 3", size=11, bold=True, color="333333", before=10, after=3,
                 keep_next=True)
     _para_style(doc, "Caption", size=9, italic=True, color="555555", before=2, after=12)
+    _para_style(doc, TABLE_TITLE_STYLE, size=10, bold=True, color=ACCENT, before=10, after=3,
+                based_on="Normal", keep_next=True)
     _para_style(doc, "Footer", size=9, color="555555")
     _para_style(doc, "List Bullet", size=11, after=4, based_on="Normal")
     own = _para_style(doc, OWN_TEXT_STYLE, size=11, italic=False, color="1A1A1A", after=6,
@@ -207,8 +219,15 @@ def _field(paragraph, instruction: str, placeholder: str = "1") -> None:
     run_with(end)
 
 
-def _table(doc, headers: list[str], widths_cm: list[float], *, numeric_from: int | None = None):
-    """A table in the house style with a header row; returns it for the caller's rows."""
+def _table_title(doc, text: str):
+    """The title above a table, kept on the page of the table's first rows."""
+    return _p(doc, text, TABLE_TITLE_STYLE)
+
+
+def _table(doc, headers: list[str], widths_cm: list[float], *, numeric_from: int | None = None,
+           caption: str = ""):  # fmt: skip
+    """A table in the house style with a header row repeated on every page; returns it for the
+    caller's rows. ``caption`` names the table for screen readers (``w:tblCaption``)."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles[TABLE_STYLE_NAME]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -222,6 +241,10 @@ def _table(doc, headers: list[str], widths_cm: list[float], *, numeric_from: int
                       ("w:firstColumn", "0"), ("w:lastColumn", "0"), ("w:noHBand", "0"),
                       ("w:noVBand", "1")):  # fmt: skip
         look.set(qn(attr), val)
+    if caption:  # after tblLook, as the schema orders tblPr
+        element = OxmlElement("w:tblCaption")
+        element.set(qn("w:val"), caption)
+        look.addnext(element)
     width = tblpr.find(qn("w:tblW"))  # python-docx put it in its schema place already
     width.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
     width.set(qn("w:type"), "dxa")
@@ -264,12 +287,15 @@ def _set_widths(row, widths_cm) -> None:
 
 
 def _row(table, values: list[str], *, numeric_from: int | None = None, bold=False,
-         shade: str | None = None):  # fmt: skip
+         shade: str | None = None, keep_next: bool = False):  # fmt: skip
+    """A body row; ``keep_next`` keeps it on the page of the row below (a sub-heading row)."""
     row = table.add_row()
     _set_widths(row, table._widths)
     for i, value in enumerate(values):
         cell = row.cells[i]
         para = cell.paragraphs[0]
+        if keep_next:
+            para.paragraph_format.keep_with_next = True
         if value:
             run = para.add_run(value)
             run.bold = bold or None
@@ -282,12 +308,13 @@ def _row(table, values: list[str], *, numeric_from: int | None = None, bold=Fals
 
 
 def _grouped_table(doc, groups: str, headers: list[str], widths_cm: list[float],
-                   cells: list[str]) -> None:
-    """A table with one shaded sub-heading row per group of ``groups`` and its rows below."""
+                   cells: list[str], caption: str) -> None:  # fmt: skip
+    """A table with one shaded sub-heading row per group of ``groups`` and its rows below; a
+    sub-heading row stays on the page of its first row."""
     blank = [""] * (len(headers) - 1)
-    table = _table(doc, headers, widths_cm, numeric_from=1)
+    table = _table(doc, headers, widths_cm, numeric_from=1, caption=caption)
     _row(table, [f"{{%tr for grupp in {groups} %}}", *blank])
-    _row(table, ["{{ grupp.namn }}", *blank], bold=True, shade=ACCENT_LIGHT)
+    _row(table, ["{{ grupp.namn }}", *blank], bold=True, shade=ACCENT_LIGHT, keep_next=True)
     _loop_rows(table, "for rad in grupp.rader", cells, numeric_from=1, shade="FFFFFF")
     _row(table, ["{%tr endfor %}", *blank])
 
@@ -297,6 +324,14 @@ def _loop_rows(table, loop: str, cells: list[str], *, numeric_from=None, bold=Fa
     _row(table, ["{%tr " + loop + " %}"] + [""] * (len(cells) - 1))
     _row(table, cells, numeric_from=numeric_from, bold=bold, shade=shade)
     _row(table, ["{%tr endfor %}"] + [""] * (len(cells) - 1))
+
+
+def _picture(doc, name: str, caption: str) -> None:
+    """A chart (``diagram.<name>``, a picture with its alternative text) and its caption,
+    kept on one page."""
+    para = _p(doc, "{{ diagram." + name + " }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para.paragraph_format.keep_with_next = True
+    _p(doc, caption, "Caption")
 
 
 def _own_text(doc, var: str) -> None:
@@ -320,14 +355,26 @@ def build_template() -> Document:
     _local(doc)
     _statistics(doc)
     _plan(doc)
+    _strict_office_parts(doc)
     props = doc.core_properties
     props.title = "Verksamhetsberättelse och verksamhetsplan för Hälsocenter"
     props.subject = "Hälsocenter i Jönköpings län"
     props.author = "Hälsocenter"
-    props.language = "sv-SE"
+    props.language = LANGUAGE
+    _settings_language(doc)
     props.comments = ("Mall för rapporten som programmet Hälsocenter fyller i. Texten får ändras "
                       "fritt; låt taggarna inom klammerparenteser vara kvar.")
     return doc
+
+
+def _settings_language(doc) -> None:
+    """Word's document language for themes (python-docx's default template says en-US)."""
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = OxmlElement("w:themeFontLang")
+        settings.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
 
 
 def _page_setup(doc) -> None:
@@ -340,6 +387,9 @@ def _page_setup(doc) -> None:
     section.header_distance = Cm(1.2)
     section.footer_distance = Cm(1.0)
     section.different_first_page_header_footer = True
+    # The cover has no footer: say so with an empty first-page footer of its own rather than
+    # leave titlePg pointing at nothing (Word then falls back to whatever it guesses).
+    section.first_page_footer.is_linked_to_previous = False
     footer = section.footer
     para = footer.paragraphs[0]
     para.style = doc.styles["Footer"]
@@ -354,6 +404,25 @@ def _page_setup(doc) -> None:
     _field(para, "PAGE")
     para.add_run(" av ")
     _field(para, "NUMPAGES")
+
+
+def _strict_office_parts(doc) -> None:
+    """Leave nothing from python-docx's default template that Word would have to repair.
+
+    - ``w:zoom`` needs ``w:percent`` (ECMA-376 Part 1, 17.15.1.95); the default has only
+      ``w:val="bestFit"``.
+    - ``stylesWithEffects.xml`` is Word 2010's copy of the styles; the default's copy no longer
+      matches ``styles.xml`` once styles are added. Word 2013 and later write no such part and
+      rebuild it from ``styles.xml``, so the part, its relationship and its content type go.
+    - ``docProps/thumbnail.jpeg`` is a picture of the default's empty page.
+    """
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
+    for owner in (doc.part, doc.part.package):
+        for rid, rel in list(owner.rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/metadata/thumbnail")):
+                del owner.rels[rid]
 
 
 def _cover(doc) -> None:
@@ -444,13 +513,12 @@ def _account(doc) -> None:
         _p(doc, text, "List Bullet")
         if key == "vagar_in":
             _tag(doc, "if n.remisser")
-            _p(doc, "Under {{ ar }} kom {{ f.remisser }} remisser och kontakter: "
-                    "{{ typ_text }}.", OWN_TEXT_STYLE)
+            _p(doc, "Under {{ ar }} kom {{ t.remisser }}: {{ typ_text }}.", OWN_TEXT_STYLE)
             _tag(doc, "endif")
         _own_text(doc, f"berattelse.{key}")
         if key == "styrgrupp":
             _tag(doc, "if n.styrgruppsmoten")
-            _p(doc, "Styrgruppen har haft {{ f.styrgruppsmoten }} möten under {{ ar }}."
+            _p(doc, "Styrgruppen har haft {{ t.styrgruppsmoten }} under {{ ar }}."
                     "{{ styrgrupp_text }}", OWN_TEXT_STYLE)
             _tag(doc, "endif")
 
@@ -459,16 +527,14 @@ def _local(doc) -> None:
     doc.add_heading("Beskrivning av lokalt Hälsocenter", 1)
     _tag(doc, "if startdatum")
     _p(doc, "{{ hc_namn }} startade den {{ startdatum }}. Sedan starten har hälsocentret tagit emot "
-            "{{ f.remisser_sedan_start }} remisser och kontakter, varav {{ f.far_sedan_start }} "
-            "FaR-recept, och hållit {{ f.forsta_samtal_sedan_start }} första samtal.")
+            "{{ t.remisser_sedan_start }}, varav {{ t.far_sedan_start }}, och hållit "
+            "{{ t.forsta_samtal_sedan_start }}.")
     _tag(doc, "else")
-    _p(doc, "Sedan starten har {{ hc_namn }} tagit emot {{ f.remisser_sedan_start }} remisser "
-            "och kontakter, varav {{ f.far_sedan_start }} FaR-recept, och hållit "
-            "{{ f.forsta_samtal_sedan_start }} första samtal.")
+    _p(doc, "Sedan starten har {{ hc_namn }} tagit emot {{ t.remisser_sedan_start }}, varav "
+            "{{ t.far_sedan_start }}, och hållit {{ t.forsta_samtal_sedan_start }}.")
     _tag(doc, "endif")
-    _p(doc, "Under {{ ar }} kom {{ f.remisser }} remisser och kontakter, varav {{ f.remisser_far }} "
-            "FaR-recept, och {{ f.forsta_samtal }} första samtal hölls.{{ vantetid_text }}"
-            "{{ avhopp_text }}")
+    _p(doc, "Under {{ ar }} kom {{ t.remisser }}, varav {{ t.remisser_far }}, och "
+            "{{ t.forsta_samtal }} hölls.{{ vantetid_text }}{{ avhopp_text }}")
     _tag(doc, "if aktivitet_text")
     _p(doc, "{{ aktivitet_text }}")
     _tag(doc, "endif")
@@ -486,12 +552,14 @@ def _statistics(doc) -> None:
 
     doc.add_heading("Nyckeltal", 2)
     _tag(doc, "if har_foregaende")
-    table = _table(doc, ["Nyckeltal", "{{ foregaende_ar }}", "{{ ar }}"], [10.0, 3.0, 3.0],
-                   numeric_from=1)
+    # the year columns in the summary sheet's order: this year, then the year before
+    table = _table(doc, ["Nyckeltal", "{{ ar }}", "{{ foregaende_ar }}"], [10.0, 3.0, 3.0],
+                   numeric_from=1, caption="Nyckeltal {{ ar }} och {{ foregaende_ar }}")
     _loop_rows(table, "for rad in nyckeltal",
-               ["{{ rad.namn }}", "{{ rad.foregaende }}", "{{ rad.varde }}"], numeric_from=1)
+               ["{{ rad.namn }}", "{{ rad.varde }}", "{{ rad.foregaende }}"], numeric_from=1)
     _tag(doc, "else")
-    table = _table(doc, ["Nyckeltal", "{{ ar }}"], [11.5, 4.5], numeric_from=1)
+    table = _table(doc, ["Nyckeltal", "{{ ar }}"], [11.5, 4.5], numeric_from=1,
+                   caption="Nyckeltal {{ ar }}")
     _loop_rows(table, "for rad in nyckeltal", ["{{ rad.namn }}", "{{ rad.varde }}"],
                numeric_from=1)
     _tag(doc, "endif")
@@ -501,8 +569,7 @@ def _statistics(doc) -> None:
 
     _tag(doc, "if diagram.historik")
     doc.add_heading("Utveckling över åren", 2)
-    _p(doc, "{{ diagram.historik }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _p(doc, "Remisser, FaR-recept och första samtal per år.", "Caption")
+    _picture(doc, "historik", "Remisser, FaR-recept och första samtal per år.")
     _tag(doc, "endif")
 
     doc.add_heading("Remisser och kontakter", 2)
@@ -510,52 +577,58 @@ def _statistics(doc) -> None:
     _p(doc, "Inga remisser eller kontakter är registrerade för {{ ar }}.")
     _tag(doc, "endif")
     _tag(doc, "if diagram.manad")
-    _p(doc, "{{ diagram.manad }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _p(doc, "Remisser och kontakter per månad {{ ar }}.", "Caption")
+    _picture(doc, "manad", "Remisser och kontakter per månad {{ ar }}.")
     _tag(doc, "endif")
     _tag(doc, "if fordelning")
+    _table_title(doc, "Remisser och kontakter {{ ar }} efter typ, remittent, kön, ålder och "
+                      "levnadsvana")
     _grouped_table(doc, "fordelning", ["Fördelning", "Antal", "Andel"], [10.0, 3.0, 3.0],
-                   ["{{ rad.namn }}", "{{ rad.antal }}", "{{ rad.andel }}"])
+                   ["{{ rad.namn }}", "{{ rad.antal }}", "{{ rad.andel }}"],
+                   caption="Remisser och kontakter {{ ar }} fördelade")
     _p(doc)
     _tag(doc, "endif")
     _tag(doc, "if diagram.remittent")
-    _p(doc, "{{ diagram.remittent }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _p(doc, "Remisser och kontakter efter remittent {{ ar }}.", "Caption")
+    _picture(doc, "remittent", "Remisser och kontakter efter remittent {{ ar }}.")
     _tag(doc, "endif")
 
     _tag(doc, "if uppfoljning")
     doc.add_heading("Uppföljning och slussning", 2)
-    _grouped_table(doc, "uppfoljning", ["", "Antal"], [12.0, 4.0],
-                   ["{{ rad.namn }}", "{{ rad.antal }}"])
+    _grouped_table(doc, "uppfoljning", ["Fördelning", "Antal"], [12.0, 4.0],
+                   ["{{ rad.namn }}", "{{ rad.antal }}"],
+                   caption="Uppföljningar och slussning {{ ar }}")
     _tag(doc, "endif")
     _tag(doc, "if diagram.aktivitetsniva")
-    _p(doc, "{{ diagram.aktivitetsniva }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _p(doc, "Andel tillräckligt fysiskt aktiva vid start och vid uppföljning.", "Caption")
+    _picture(doc, "aktivitetsniva", "Andel tillräckligt fysiskt aktiva vid start och vid "
+                                    "uppföljning.")
     _tag(doc, "endif")
 
     doc.add_heading("Aktiviteter", 2)
     _tag(doc, "if aktiviteter")
     headers = [C.AKTIVITETER.column("aktivitet").header, "Tillfällen", "Deltagar­tillfällen", "Unika deltagare",
                "Deltagar­timmar"]
-    table = _table(doc, headers, [6.0, 2.3, 2.7, 2.5, 2.5], numeric_from=1)
+    _table_title(doc, "Per aktivitet")
+    table = _table(doc, headers, [6.0, 2.3, 2.7, 2.5, 2.5], numeric_from=1,
+                   caption="Aktiviteter {{ ar }} per aktivitet")
     _loop_rows(table, "for rad in aktiviteter",
                ["{{ rad.namn }}", "{{ rad.tillfallen }}", "{{ rad.deltagartillfallen }}",
                 "{{ rad.unika }}", "{{ rad.timmar }}"], numeric_from=1)
     _p(doc, "Unika deltagare redovisas för aktiviteter med närvarolista.", "Caption")
-    _p(doc)
+    _table_title(doc, "Per fokusområde, alla typer av aktiviteter")
     table = _table(doc, [C.AKTIVITETER.column("fokusomrade").header] + headers[1:],
-                   [6.0, 2.3, 2.7, 2.5, 2.5],
-                   numeric_from=1)
+                   [6.0, 2.3, 2.7, 2.5, 2.5], numeric_from=1,
+                   caption="Aktiviteter {{ ar }} per fokusområde")
     _loop_rows(table, "for rad in fokusomraden",
                ["{{ rad.namn }}", "{{ rad.tillfallen }}", "{{ rad.deltagartillfallen }}",
                 "{{ rad.unika }}", "{{ rad.timmar }}"], numeric_from=1)
-    _p(doc)
+    _p(doc, "Per fokusområde räknas alla aktiviteter i området, oavsett typ. Nyckeltalet "
+            f"{C.FIGURE_BY_KEY['forelasningar_deltagare'].label} räknar bara aktiviteter av "
+            f"typen {C.AKTIVITETSTYP_FORELASNING}.", "Caption")
     _tag(doc, "else")
     _p(doc, "Inga aktiviteter är registrerade för {{ ar }}.")
     _tag(doc, "endif")
     _tag(doc, "if diagram.aktiviteter")
-    _p(doc, "{{ diagram.aktiviteter }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _p(doc, "Deltagartillfällen per fokusområde {{ ar }}.", "Caption")
+    _picture(doc, "aktiviteter", "Deltagartillfällen per fokusområde {{ ar }}, alla typer av "
+                                 "aktiviteter.")
     _tag(doc, "endif")
 
 
@@ -565,15 +638,13 @@ def _plan(doc) -> None:
     _p(doc, "Verksamhetsplanen är ordnad efter fokusområde. För varje aktivitet som planerades "
             "för {{ ar }} visar tabellen hur det gick och hur arbetet fortsätter under "
             "{{ nasta_ar }}. Utöver de gemensamma fokusområdena kan hälsocentret ha egna.")
-    plan = C.PLAN
-    headers = [f"{plan.column('aktivitet').header} – vad skulle göras?",
-               f"{plan.column('uppfoljning').header} – hur blev det?",
-               f"{plan.column('framtidsplan').header} – hur går vi vidare?"]
+    headers = [" – ".join(filter(None, (C.PLAN.column(k).header, PLAN_QUESTIONS.get(k))))
+               for k in PLAN_FIELDS]  # fmt: skip
     _tag(doc, "for omrade in plan")
     _p(doc, "Fokusområde {{ omrade.namn }}", "Heading 2")
-    table = _table(doc, headers, [5.4, 5.6, 5.0])
-    _loop_rows(table, "for rad in omrade.rader",
-               ["{{ rad.aktivitet }}", "{{ rad.uppfoljning }}", "{{ rad.framtidsplan }}"])
+    table = _table(doc, headers, [PLAN_WIDTHS_CM[k] for k in PLAN_FIELDS],
+                   caption="Verksamhetsplan, fokusområde {{ omrade.namn }}")
+    _loop_rows(table, "for rad in omrade.rader", ["{{ rad." + k + " }}" for k in PLAN_FIELDS])
     _tag(doc, "endfor")
     _tag(doc, "if not plan")
     _p(doc, "Ingen verksamhetsplan är inlagd i arbetsboken för {{ ar }}.")

@@ -36,17 +36,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from . import contract as C
 from . import template
 from .inputs import open_package
+from .model import WorkbookData
 from .pipeline import InputError, refuse_unreadable
 from .read import norm_header, read_workbook
 from .stats import compute
 from .summary import Summary
 from .upgrade import (
     Cell,
+    Source,
     new_workbook,
     put_lists,
     put_other_sheets,
@@ -110,13 +113,24 @@ def rollover(src: Path, dst: Path) -> Path:
     refuse_paths(src, dst)
     package, _ = open_package(src)
     data = read_workbook(src, package)
+    refuse_rollover(data)
+    return template.write_workbook(next_year_workbook(read_source(src, data, package)), dst)
+
+
+def refuse_rollover(data: WorkbookData) -> None:
+    """A workbook with unreadable values or without a year cannot start the next year."""
     refuse_unreadable(data)
-    year = data.year
-    if year is None:
+    if data.year is None:
         raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
                          "i året innan nästa års arbetsbok skapas.", [])  # fmt: skip
+
+
+def next_year_workbook(source: Source) -> openpyxl.Workbook:
+    """Next year's workbook from everything typed in this year's (``source``, from a file or
+    from the book open in Excel); ``refuse_rollover`` has accepted ``source.data``."""
+    data = source.data
+    year = data.year
     summary = compute(data)
-    source = read_source(src, data, package)
     wb = new_workbook(source, year + 1)
 
     rem = source.tables["remisser"]
@@ -129,7 +143,7 @@ def rollover(src: Path, dst: Path) -> Path:
     put_rows(wb, C.PLAN, _plan_rows(source.tables["plan"], data.tables["plan"].df, year))
     put_lists(wb, data.lists)
     put_other_sheets(wb, source.other_sheets)
-    return template.write_workbook(wb, dst)
+    return wb
 
 
 def _put_history(wb, hist, hist_df: pd.DataFrame, summary: Summary, year: int) -> None:

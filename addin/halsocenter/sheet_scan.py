@@ -488,6 +488,7 @@ class BoundedBook:
 
     def __init__(self, package, sheets: dict[str, str],
                  area: Callable[[str, Positions], list[Region]] | None = None):  # fmt: skip
+        self.package = package
         self.path = package.path
         self.sheet_names = list(sheets)
         sst_part = "xl/sharedStrings.xml"  # where calamine looks for it

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -49,7 +49,6 @@ from openpyxl.drawing.text import (
     RegularTextRun,
 )
 from openpyxl.styles import Alignment, Border, PatternFill, Side
-from openpyxl.styles import Font as _Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -57,8 +56,15 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import contract as C
+from . import privacy as P
+from .chart_alt import set_alt_text
+from .chart_text import NO_DATA, describe
 from .model import Finding, severity_counts
-from .summary import Summary
+from .rounding import shown
+from .summary import PlanRow, Summary
+from .swedish import MONTHS
+from .xlstyle import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font
+from .xlstyle import page_setup as _page_setup
 
 # --------------------------------------------------------------------------- words and formats
 # Swedish words the sheets show that are not headers, list values or figure labels.
@@ -73,6 +79,9 @@ TXT_CHANGE_DEFINITION = ("Årets värde minus föregående års värde på flike
                          "Förändring % är den skillnaden som andel av föregående års värde.")
 TXT_DIVISION = "Indelning"
 TXT_NO_DATA = "Inga uppgifter"
+TXT_NO_DATA_YET = NO_DATA
+"""In place of a chart that would show only zeros."""
+TXT_FOCUS_CHART = "Deltagartillfällen per fokusområde, alla typer"
 TXT_NO_PLAN = "Ingen verksamhetsplan är ifylld på fliken Plan."
 TXT_DEFINITIONS = "Definitioner"
 TXT_PLAN = "Verksamhetsplan"
@@ -92,11 +101,8 @@ FMT_DATETIME = "yyyy-mm-dd hh:mm"
 
 UNIT_FORMATS = {"antal": FMT_INT, "andel": FMT_PCT, "dagar": FMT_DEC, "timmar": FMT_INT}
 
-COLOR_DARK = "1F4E79"
-COLOR_HEADER_TEXT = "FFFFFF"
 COLOR_GROUP = "DDEBF7"
 COLOR_TOTAL_LINE = "7F7F7F"
-COLOR_MUTED = "595959"
 COLOR_ERROR = "FFC7CE"
 COLOR_WARNING = "FFF2CC"
 CHART_COLORS = ("2E75B6", "F4B183", "A9D18E")
@@ -124,6 +130,9 @@ CHART_INSET_CM = 0.15
 # Plan and definition rows span the grid with merged cells: (first col, last col) per field.
 PLAN_SPANS = ((1, 1), (2, 3), (4, 7), (8, 11))
 DEFINITION_SPANS = ((1, 1), (2, 11))
+NOTE_SPANS = ((LEFT, LEFT + GROUP_WIDTH - 1),)
+NOTE_ROW_HEIGHT_PT = 12.0
+"""A footnote line (9 pt italic)."""
 
 # Kontroll: counts at the top, the findings table below.
 KONTROLL_HEAD_ROW = 3
@@ -222,6 +231,8 @@ class ChartSpec:
     series: tuple[tuple[str, str], ...]
     cells: str
     number_format: str = FMT_INT
+    description: str = ""
+    """The alternative text: what the chart shows, with its key numbers (``chart_text``)."""
 
 
 @dataclass(frozen=True)
@@ -255,13 +266,24 @@ def _label(key: str) -> str:
     return C.FIGURE_BY_KEY[key].label
 
 
-def _fmt(key: str) -> str:
+def _unit(key: str) -> str:
     fig = C.FIGURE_BY_KEY.get(key)
-    return UNIT_FORMATS[fig.unit] if fig else FMT_INT
+    return fig.unit if fig else "antal"
 
 
-def _num(value: float | None) -> float | int | None:
-    """A figure as the cell should hold it: whole numbers as int, missing as None."""
+def _fmt(key: str) -> str:
+    return UNIT_FORMATS[_unit(key)]
+
+
+def _num(value: float | None, unit: str = "antal") -> float | int | None:
+    """A figure as the sheet shows it: rounded half up for its unit (``rounding.shown``, the
+    rule the Word report uses too), whole numbers as int, missing as None. The cell holds the
+    shown value, so Excel, LibreOffice and Word all read the same 13 %."""
+    return shown(value, unit)
+
+
+def _exact(value: float | None) -> float | int | None:
+    """A figure as Rapportdata holds it: unrounded, whole numbers as int, missing as None."""
     if value is None:
         return None
     try:
@@ -315,12 +337,13 @@ def _spread(values: Sequence[Any], spans: Sequence[tuple[int, int]], left: int) 
     return row
 
 
-def _wrapped_heights(rows: list[list[Any]], spans, left: int, start: int = 0) -> dict[int, float]:
+def _wrapped_heights(rows: list[list[Any]], spans, left: int, start: int = 0,
+                     line_pt: float = ROW_HEIGHT_PT) -> dict[int, float]:  # fmt: skip
     heights = {}
     for i, row in enumerate(rows[start:], start):
         lines = max(_lines(row[first - left], _span_width(first, last)) for first, last in spans)
         if lines > 1:
-            heights[i] = ROW_HEIGHT_PT * lines
+            heights[i] = line_pt * lines
     return heights
 
 
@@ -373,16 +396,27 @@ def key_figure_rows(summary: Summary) -> tuple[list[list[Any]], tuple[str | None
         rows.append([group] + [None] * (len(header) - 1))
         formats.append(None)
         for key in group_keys:
-            row = [_label(key), _num(summary.value(key))]
+            unit = _unit(key)
+            row = [_label(key), _num(summary.value(key), unit)]
             if prev is not None:
-                row.append(_num(prev.get(key)))
+                row.append(_num(prev.get(key), unit))
             if has_change:
-                row.append(_num(summary.value(C.CHANGE_PREFIX + key)))
+                row.append(_num(summary.value(C.CHANGE_PREFIX + key), unit))
             if has_share:
-                row.append(_num(summary.value(C.CHANGE_PREFIX + key + C.CHANGE_SHARE_SUFFIX)))
+                row.append(_num(summary.value(C.CHANGE_PREFIX + key + C.CHANGE_SHARE_SUFFIX),
+                                "andel"))
             rows.append(row)
-            formats.append(_fmt(key))
+            formats.append(_row_format(key, row[1:]))
     return rows, tuple(formats), tuple(groups)
+
+
+def _row_format(key: str, values: list[Any]) -> str:
+    """The key's format; a figure with decimals whose shown values are all whole shows none
+    (23 days, not 23,0), as the Word report writes it."""
+    fmt = _fmt(key)
+    if fmt == FMT_DEC and all(v is None or isinstance(v, int) for v in values):
+        return FMT_INT
+    return fmt
 
 
 def month_rows(summary: Summary) -> list[list[Any]]:
@@ -408,7 +442,7 @@ def _share_rows(summary: Summary, key: str, table: C.Table, col: str) -> list[li
     rows = []
     for cat in _ordered(found, column.list):
         count = found.get(cat, 0) or 0
-        rows.append([_category(cat), _num(count), count / total if total else None])
+        rows.append([_category(cat), _num(count), _num(count / total, "andel") if total else None])
     return rows
 
 
@@ -461,13 +495,14 @@ def activity_rows(summary: Summary, dim_key: str) -> list[list[Any]]:
         rows.append([TXT_NO_DATA] + [None] * len(ACTIVITY_KEYS))
     for cat in cats:
         rows.append([_category(cat)] + [_num(by_key[k].get(cat, 0 if k in ADDITIVE_ACTIVITY_KEYS
-                                                             else None)) for k in ACTIVITY_KEYS])
+                                                             else None), _unit(k))
+                                        for k in ACTIVITY_KEYS])  # fmt: skip
     total = [TXT_TOTAL]
     for k in ACTIVITY_KEYS:
         if k in ADDITIVE_ACTIVITY_KEYS:
-            total.append(_num(_total(summary, k, column.header) or 0))
+            total.append(_num(_total(summary, k, column.header) or 0, _unit(k)))
         else:
-            total.append(_num(summary.value(k)))
+            total.append(_num(summary.value(k), _unit(k)))
     rows.append(total)
     return rows
 
@@ -486,14 +521,13 @@ def plan_rows(summary: Summary) -> list[tuple[str, list[list[Any]]]]:
     """Per focus area (contract order, then the hub's own): header + one row per activity,
     fields spread over the grid (see ``PLAN_SPANS``)."""
     by_focus = summary.plan_by_focus()
-    header = _spread([_header(C.PLAN, k) for k in ("aktivitet", "status", "uppfoljning",
-                                                   "framtidsplan")], PLAN_SPANS, LEFT)  # fmt: skip
+    header = _spread([_header(C.PLAN, k) for k in C.PLAN_FIELDS], PLAN_SPANS, LEFT)
     out = []
     for focus in _ordered(by_focus, "fokusomrade"):
         if focus not in by_focus:
             continue
-        rows = [header] + [_spread([p.aktivitet, p.status, p.uppfoljning, p.framtidsplan],
-                                   PLAN_SPANS, LEFT) for p in by_focus[focus]]  # fmt: skip
+        rows = [header] + [_spread([getattr(p, k) for k in C.PLAN_FIELDS], PLAN_SPANS, LEFT)
+                           for p in by_focus[focus]]  # fmt: skip
         out.append((focus, rows))
     return out
 
@@ -604,8 +638,18 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
                       group_rows=kf_groups, row_heights=_row_heights(kf_rows, LEFT, False),
                       kind="keyfigures")  # fmt: skip
     blocks.append(key_block)
-    chart_rows = max(CHART_MIN_ROWS, math.ceil((key_block.last_row - OVERVIEW_ROW + 1) / 2))
-    page1_end = max(key_block.last_row, OVERVIEW_ROW + 2 * chart_rows - 1)
+    overview_end = key_block.last_row
+    note = definition_note(summary)
+    if note:
+        rows = [_spread([note], NOTE_SPANS, LEFT)]
+        note_block = Block("not", key_block.last_row + 2, LEFT, rows, header_rows=0,
+                           spans=NOTE_SPANS, wrap=True, kind="note",
+                           row_heights=_wrapped_heights(rows, NOTE_SPANS, LEFT, 0,
+                                                        NOTE_ROW_HEIGHT_PT))  # fmt: skip
+        blocks.append(note_block)
+        overview_end = note_block.last_row
+    chart_rows = max(CHART_MIN_ROWS, math.ceil((overview_end - OVERVIEW_ROW + 1) / 2))
+    page1_end = max(overview_end, OVERVIEW_ROW + 2 * chart_rows - 1)
 
     # Page 2: referrals -- the tables behind three of the charts and the breakdowns.
     start = page1_end + 1
@@ -668,7 +712,8 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
                       kind="definitions")  # fmt: skip
     blocks.append(def_block)
 
-    charts = _charts({b.name: b for b in blocks}, OVERVIEW_ROW, chart_rows)
+    charts, placeholders = _charts({b.name: b for b in blocks}, OVERVIEW_ROW, chart_rows, summary)
+    blocks += placeholders
     kommun = summary.kommun or ""
     return SummaryLayout(
         blocks=tuple(blocks), charts=charts, last_row=def_block.last_row, last_col=LAST_COL,
@@ -685,8 +730,21 @@ def _mark_total(blocks: list[Block], name: str) -> None:
             blocks[i] = Block(**{**b.__dict__, "total_rows": (len(b.rows) - 1,)})
 
 
-def _charts(by_name: dict[str, Block], top: int, rows: int) -> tuple[ChartSpec, ...]:
-    """Four charts in a 2 x 2 grid over the right group of page 1."""
+def _data(b: Block, offset: int) -> list[Any]:
+    """The values of one column of a block's data rows (without header and totals)."""
+    last = len(b.rows) - len(b.total_rows)
+    return [row[offset] for row in b.rows[b.header_rows:last]]
+
+
+def _month_words(categories: list[Any]) -> list[str]:
+    """'jan' -> 'januari' for the alternative text, which is read, not seen."""
+    return [MONTHS[C.MONTH_NAMES.index(c)] if c in C.MONTH_NAMES else str(c) for c in categories]
+
+
+def _charts(by_name: dict[str, Block], top: int, rows: int,
+            summary: Summary) -> tuple[tuple[ChartSpec, ...], list[Block]]:  # fmt: skip
+    """Four charts in a 2 x 2 grid over the right group of page 1, each with an alternative
+    text; a chart with nothing to show is left out and its place says so in words."""
 
     def cells(col: int, row: int) -> str:
         first, last = CHART_COLUMNS[col]
@@ -699,17 +757,49 @@ def _charts(by_name: dict[str, Block], top: int, rows: int) -> tuple[ChartSpec, 
     month, rem, hist, foc = (by_name[n] for n in ("manad", "remittent", "historik",
                                                   "fokusomraden"))  # fmt: skip
     first_talks = 1 + C.HISTORY_KEYS.index("forsta_samtal")
-    return (
-        ChartSpec("chart_manad", "Remisser per månad", "col", month.column_ref(0),
-                  series(month, 1), cells(0, 0)),
-        ChartSpec("chart_remittent", "Remisser per remittent", "bar", rem.column_ref(0),
-                  series(rem, 1), cells(1, 0)),
-        ChartSpec("chart_historik", "Remisser och första samtal per år", "col",
-                  hist.column_ref(0, skip_totals=False), series(hist, 1, first_talks),
-                  cells(0, 1)),
-        ChartSpec("chart_fokus", "Deltagartillfällen per fokusområde", "bar", foc.column_ref(0),
-                  series(foc, 2), cells(1, 1)),
+    year = f" {summary.year}" if summary.year else ""
+    remisser = _label("remisser").lower()
+    specs = (
+        (ChartSpec("chart_manad", "Remisser per månad", "col", month.column_ref(0),
+                   series(month, 1), cells(0, 0)),
+         describe("col", f"{remisser} per månad{year}", _month_words(_data(month, 0)),
+                  [("", _data(month, 1))], prep="i")),
+        (ChartSpec("chart_remittent", "Remisser per remittent", "bar", rem.column_ref(0),
+                   series(rem, 1), cells(1, 0)),
+         describe("bar", f"{remisser} per remittent{year}", _data(rem, 0),
+                  [("", _data(rem, 1))])),
+        (ChartSpec("chart_historik", "Remisser och första samtal per år", "col",
+                   hist.column_ref(0, skip_totals=False), series(hist, 1, first_talks),
+                   cells(0, 1)),
+         describe("col", "remisser och första samtal per år",
+                  [str(y) for y in _data(hist, 0) if y is not None],
+                  [(_label("remisser"), _data(hist, 1)),
+                   (_label("forsta_samtal"), _data(hist, first_talks))])),
+        (ChartSpec("chart_fokus", TXT_FOCUS_CHART, "bar", foc.column_ref(0),
+                   series(foc, 2), cells(1, 1)),
+         describe("bar", f"deltagartillfällen per fokusområde{year}, alla typer av aktiviteter",
+                  _data(foc, 0), [("", _data(foc, 2))])),
     )  # fmt: skip
+    charts, placeholders = [], []
+    for spec, text in specs:
+        if text.endswith(f"{NO_DATA}."):
+            first_col, first_row, _, _ = range_boundaries(spec.cells)
+            placeholders.append(Block(f"tom_{spec.name}", first_row, first_col, [[TXT_NO_DATA_YET]],
+                                      title=spec.title, header_rows=0, kind="text"))  # fmt: skip
+        else:
+            charts.append(ChartSpec(**{**spec.__dict__, "description": text}))
+    return tuple(charts), placeholders
+
+
+def definition_note(summary: Summary) -> str | None:
+    """A footnote under the key figures when two figures on page 1 count lectures differently:
+    the key figure counts activities of the type Föreläsning, the chart every activity in the
+    focus area Föreläsningar (which can hold an event or a course too)."""
+    if not summary.value("forelasningar_deltagare"):
+        return None
+    return (f"{_label('forelasningar_deltagare')} räknar bara aktiviteter av typen "
+            f"{C.AKTIVITETSTYP_FORELASNING}. Diagrammet över deltagartillfällen per fokusområde "
+            "räknar alla typer av aktiviteter i varje fokusområde, så talen kan skilja sig åt.")
 
 
 # --------------------------------------------------------------------------- Kontroll
@@ -790,7 +880,7 @@ def rapportdata_rows(summary: Summary) -> list[list[Any]]:
     """Header (``C.RAPPORTDATA_COLUMNS``) + one row per figure; values as numbers."""
     rows: list[list[Any]] = [list(C.RAPPORTDATA_COLUMNS)]
     for kommun, year, key, dimension, value in summary.rows():
-        rows.append([kommun, year, key, dimension or None, _num(value)])
+        rows.append([kommun, year, key, dimension or None, _exact(value)])
     return rows
 
 
@@ -804,14 +894,6 @@ def rapportdata_info(summary: Summary, created: datetime | None = None) -> list[
 
 
 # --------------------------------------------------------------------------- openpyxl writer
-
-FONT_NAME = "Calibri"
-
-
-def Font(**kw) -> _Font:  # noqa: N802 - stands in for openpyxl's Font
-    """A font that always names its face: without one LibreOffice falls back to a serif."""
-    return _Font(name=FONT_NAME, **kw)
-
 
 THIN = Side(style="thin", color="BFBFBF")
 TOTAL_SIDE = Side(style="thin", color=COLOR_TOTAL_LINE)
@@ -867,6 +949,10 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
         if b.kind == "text":
             c.font = Font(italic=True)
             continue
+        if b.kind == "note":
+            c.font = Font(italic=True, size=9, color=COLOR_MUTED)
+            c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+            continue
         c.border = Border(bottom=THIN)
         if is_header:
             c.font = HEADER_FONT
@@ -895,7 +981,7 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
             color = STATUS_COLORS.get(values[j])
             if color:
                 c.fill = PatternFill("solid", fgColor=color)
-    if b.spans:
+    if b.spans and b.kind != "note":
         # borders on every cell of a merged span so the merged box is outlined
         for first, last in b.spans:
             for col in range(first, last + 1):
@@ -965,26 +1051,7 @@ def _add_chart(ws, spec: ChartSpec) -> None:
         to=AnchorMarker(col=last_col, colOff=0, row=last_row, rowOff=0),
     )
     ws.add_chart(chart)
-
-
-def _page_setup(ws, *, header_left: str, header_right: str, landscape: bool = True) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_options.horizontalCentered = True
-    for hf in (ws.oddHeader, ws.oddFooter):
-        for part in (hf.left, hf.center, hf.right):
-            part.size = 8
-            part.color = COLOR_MUTED
-    ws.oddHeader.left.text = header_left.replace("&", "&&")
-    ws.oddHeader.right.text = header_right.replace("&", "&&")
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Sida &P av &N"
+    set_alt_text(chart, spec.title, spec.description)
 
 
 def write_summary_sheet(ws, summary: Summary, created: datetime | None = None) -> SummaryLayout:
@@ -1096,6 +1163,19 @@ def write_rapportdata_sheet(ws, summary: Summary, created: datetime | None = Non
                 header_right=C.DATA_SHEET, landscape=False)  # fmt: skip
 
 
+def masked_summary(summary: Summary) -> Summary:
+    """The summary as the generated sheets show it: a personnummer or samordningsnummer typed
+    into a name that becomes a figure (Aktivitet, Fokusområde…), into the plan or into Kommun is
+    masked, so no generated sheet ever repeats one (the check reports where it was typed)."""
+    mask = P.mask_identity
+    figures = tuple(replace(f, dimension=mask(f.dimension)) if f.dimension else f
+                    for f in summary.figures)  # fmt: skip
+    plan = tuple(PlanRow(*(mask(v) if isinstance(v, str) else v for v in astuple(p)))
+                 for p in summary.plan)  # fmt: skip
+    kommun = mask(summary.kommun) if isinstance(summary.kommun, str) else summary.kommun
+    return replace(summary, figures=figures, plan=plan, kommun=kommun)
+
+
 def build_generated(summary: Summary, findings: list[Finding], *,
                     sheet_names_in_input: tuple[str, ...] = (),
                     created: datetime | None = None) -> Workbook:  # fmt: skip
@@ -1103,6 +1183,7 @@ def build_generated(summary: Summary, findings: list[Finding], *,
 
     ``sheet_names_in_input`` limits Kontroll's links to sheets that exist in the coach's file;
     ``created`` (if given) is written as Skapad on Rapportdata and the summary page."""
+    summary = masked_summary(summary)
     wb = Workbook()
     ws_summary = wb.active
     ws_summary.title = C.SUMMARY_SHEET

@@ -8,6 +8,7 @@ normalised zip) so the committed ``Halsocenter_mall.xlsx`` can be checked agains
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import zipfile
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
@@ -27,7 +28,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import contract as C
 from .atomic import write_bytes_atomic
+from .lite_setup import MAIN_PY as LITE_MAIN_PY
+from .lite_setup import requirements_txt as lite_requirements
 from .stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
+from .xlstyle import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font, page_setup
 
 INPUT_ROWS = 5000
 """Rows 2..INPUT_ROWS of every data sheet carry the drop-downs and input messages."""
@@ -53,22 +57,50 @@ _KIND_PROMPT = {
     "text": "Fri text. Skriv aldrig namn, personnummer eller telefonnummer.",
 }
 _LIST_HINT = " Saknas värdet kan du lägga till det längst ned i listan på fliken Listor."
+_REQUIRED = "Måste fyllas i. "
+
+INPUT_STYLE = "Input"
+"""Excel's built-in cell style for cells a person fills in (Swedish Excel: "Indata"), in the
+workbook's font size; the Start cells to fill carry it."""
+TEMPLATE_FILLED = ("hc_mallversion",)
+"""Start cells the template fills in and the coach leaves alone."""
+COLOR_INPUT_FILL = "FFCC99"
+COLOR_INPUT_TEXT = "3F3F76"
+COLOR_FIXED_FILL = "F2F2F2"
+START_WIDTHS = {"A": 28, "B": 40, "C": 64}
+"""Start: labels, values (wide enough for a contact person's name and title), hints."""
+START_CHARS_PER_WIDTH = 1.4
+"""About how many characters of running text fit per unit of column width (Calibri 11)."""
+
+
+def _input_style() -> NamedStyle:
+    side = Side(style="thin", color="7F7F7F")
+    return NamedStyle(name=INPUT_STYLE, builtinId=20, font=Font(color=COLOR_INPUT_TEXT),
+                      fill=PatternFill("solid", fgColor=COLOR_INPUT_FILL),
+                      border=Border(left=side, right=side, top=side, bottom=side),
+                      alignment=Alignment(horizontal="left"))  # fmt: skip
+
+
+def _hub(values: Mapping[str, Any]) -> str:
+    return " ".join(p for p in ("Hälsocenter", values.get("hc_kommun") or "") if p)
 
 
 # --------------------------------------------------------------------------- validations
 
 
-def _prompt(kind: str, help_text: str) -> str:
-    """The input message: the column's own help, else a sentence for its kind."""
-    text = help_text or _KIND_PROMPT[kind]
+def _prompt(kind: str, help_text: str, required: bool = False) -> str:
+    """The input message: whether the cell must be filled in, then the column's own help,
+    else a sentence for its kind."""
+    text = (_REQUIRED if required else "") + (help_text or _KIND_PROMPT[kind])
     if kind == "list" and len(text) + len(_LIST_HINT) <= 255:
         text += _LIST_HINT
     return text[:255]
 
 
-def _validation(kind: str, title: str, help_text: str, list_key: str | None) -> DataValidation:
+def _validation(kind: str, title: str, help_text: str, list_key: str | None,
+                required: bool = False) -> DataValidation:  # fmt: skip
     """One data validation with Swedish input and error messages for a column of ``kind``."""
-    prompt = _prompt(kind, help_text)
+    prompt = _prompt(kind, help_text, required)
     common = dict(allow_blank=True, showInputMessage=True, promptTitle=title[:32], prompt=prompt)
     if kind == "list":
         lst = C.LIST_BY_KEY[list_key]
@@ -115,30 +147,35 @@ def _table(name: str, ref: str) -> Table:
     return table
 
 
-def _data_sheet(wb: Workbook, spec: C.Table) -> None:
+def _data_sheet(wb: Workbook, spec: C.Table, hub: str) -> None:
     ws = wb.create_sheet(spec.sheet)
     header_align = Alignment(wrap_text=True, vertical="center")
+    header_font = Font(bold=True, color=COLOR_HEADER_TEXT)
+    header_fill = PatternFill("solid", fgColor=COLOR_DARK)
     for i, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(i)
         cell = ws.cell(row=1, column=i, value=column.header)
-        cell.alignment = header_align
+        # the table style colours the header in Excel; the same look on the cells themselves
+        # prints it in LibreOffice too, which does not draw table styles
+        cell.alignment, cell.font, cell.fill = header_align, header_font, header_fill
         dim = ws.column_dimensions[letter]
         dim.width = column.width
         if column.kind in NUMBER_FORMATS:
             dim.number_format = NUMBER_FORMATS[column.kind]
-        dv = _validation(column.kind, column.header, column.help, column.list)
+        dv = _validation(column.kind, column.header, column.help, column.list, column.required)
         dv.add(f"{letter}2:{letter}{INPUT_ROWS}")
         ws.add_data_validation(dv)
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
     last = get_column_letter(len(spec.columns))
     ws.add_table(_table(spec.name, f"A1:{last}2"))
+    page_setup(ws, header_left=hub, header_right="", title_rows="1:1")
 
 
-def _lists_sheet(wb: Workbook) -> None:
+def _lists_sheet(wb: Workbook, hub: str) -> None:
     ws = wb.create_sheet(C.LISTS_SHEET)
     ws["A1"] = "Listor till rullgardinerna i arbetsboken."
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = Font(bold=True, size=12, color=COLOR_DARK)
     ws["A2"] = ("Du kan lägga till ett eget värde: skriv det i första tomma cellen längst ned i "
                 "en lista, så kommer det med i rullgardinen. Ändra inte rubrikerna.")  # fmt: skip
     for i, lst in enumerate(C.LISTS):
@@ -155,38 +192,54 @@ def _lists_sheet(wb: Workbook) -> None:
         wb.defined_names[lst.defined_name] = DefinedName(
             lst.defined_name, attr_text=list_name_formula(lst, col))
     ws.freeze_panes = f"A{LIST_HEADER_ROW + 1}"
+    page_setup(ws, header_left=hub, header_right="",
+               title_rows=f"{LIST_HEADER_ROW}:{LIST_HEADER_ROW}")  # fmt: skip
 
 
 def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
     ws.title = C.START_SHEET
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 24
-    ws.column_dimensions["C"].width = 70
+    for letter, width in START_WIDTHS.items():
+        ws.column_dimensions[letter].width = width
     ws["A1"] = "Hälsocenter – arbetsbok för verksamhetsåret"
-    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].font = Font(bold=True, size=16, color=COLOR_DARK)
     ws.row_dimensions[1].height = 24
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws["A2"] = ("Fyll i uppgifterna nedan och för sedan in verksamheten på flikarna. "
-                f"Arbetsboken följer Hälsocentermallen version {C.TEMPLATE_VERSION}.")  # fmt: skip
-    help_font = Font(italic=True, color="595959")
+    to_fill = [nc for nc in C.NAMED_CELLS if nc.name not in TEMPLATE_FILLED]
+    ws["A2"] = (f"Fyll i de färgade cellerna {to_fill[0].cell}–{to_fill[-1].cell} "
+                f"({', '.join(nc.label.lower() for nc in to_fill)}) och för sedan in "
+                "verksamheten på flikarna. Arbetsboken följer Hälsocentermallen version "
+                f"{C.TEMPLATE_VERSION}.")  # fmt: skip
+    page_setup(ws, header_left=_hub(values), header_right=C.START_SHEET, pages_tall=1)
+    _named_cells(ws, values)
+    _start_help(ws, values, first_row=max(_row_of(nc.cell) for nc in C.NAMED_CELLS) + 2)
+
+
+def _row_of(cell: str) -> int:
+    return int(re.fullmatch(r"[A-Z]+(\d+)", cell).group(1))
+
+
+def _named_cells(ws: Worksheet, values: Mapping[str, Any]) -> None:
+    """The settings block: label, the cell to fill (input style, drop-down or check, input
+    message) and a hint, one row per named cell."""
+    help_font = Font(italic=True, color=COLOR_MUTED)
     sheet = quote_sheetname(C.START_SHEET)
-    last_row = 0
+    wb = ws.parent
+    if INPUT_STYLE not in wb.named_styles:
+        wb.add_named_style(_input_style())
     for nc in C.NAMED_CELLS:
         col, row = re.fullmatch(r"([A-Z]+)(\d+)", nc.cell).groups()
         row = int(row)
-        last_row = max(last_row, row)
-        label = ws.cell(row=row, column=1, value=nc.label)
-        label.font = Font(bold=True)
+        ws.cell(row=row, column=1, value=nc.label).font = Font(bold=True)
         target = ws[nc.cell]
         target.value = values.get(nc.name)
+        if nc.name in TEMPLATE_FILLED:
+            target.font = Font(color=COLOR_MUTED)
+            target.fill = PatternFill("solid", fgColor=COLOR_FIXED_FILL)
+            target.alignment = Alignment(horizontal="left")
+        else:
+            target.style = INPUT_STYLE
         if nc.kind in NUMBER_FORMATS:
             target.number_format = NUMBER_FORMATS[nc.kind]
-        target.alignment = Alignment(horizontal="left")
-        note = ws.cell(row=row, column=3, value=nc.help)
-        note.font = help_font
-        wb = ws.parent
+        ws.cell(row=row, column=3, value=nc.help).font = help_font
         wb.defined_names[nc.name] = DefinedName(nc.name, attr_text=f"{sheet}!${col}${row}")
         dv = _validation(nc.kind, nc.label, nc.help, nc.list)
         if nc.kind == "int" and nc.name == "hc_ar":
@@ -196,11 +249,14 @@ def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
         dv.add(nc.cell)
         ws.add_data_validation(dv)
 
+
+def start_help(year: int) -> list[tuple[str, str, str]]:
+    """The help below the settings as (style, first, second): "h" heading, "t" a sheet and what
+    it holds, "p" a bullet; "" an empty line. One list, so a section is added in one place."""
     lines: list[tuple[str, str, str]] = [("", "", ""), ("h", "Så här används arbetsboken", "")]
     lines += [("t", t.sheet, t.description) for t in C.TABLES]
     lines.append(("t", C.LISTS_SHEET, "Listorna som rullgardinerna hämtar sina värden från. "
                                       "Egna värden läggs till längst ned i en lista."))
-    year = values.get("hc_ar") or 2024
     lines += [
         ("", "", ""), ("h", "Att tänka på", ""),
         ("p", f"Skriv aldrig namn, personnummer, telefonnummer eller e-postadress. Använd "
@@ -216,17 +272,36 @@ def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
               f"tabeller och diagram. Fliken {C.DATA_SHEET} är underlaget till regionen.", ""),
         ("p", f"Flikarna {', '.join(C.GENERATED_SHEETS)} skapas om vid varje körning – skriv "
               "inte i dem.", ""),
+        ("", "", ""), ("h", "Excel på webben och Mac (xlwings Lite)", ""),
+        ("p", "Utan Python och makron: lägg till tillägget xlwings Lite (Start > Tillägg, sök "
+              "efter xlwings) och öppna det. Ersätt allt i main.py med raden nedan och lägg "
+              "till raden för requirements.txt där (låt raden med xlwings stå kvar).", ""),
+        ("t", "main.py", LITE_MAIN_PY),
+        ("t", "requirements.txt", lite_requirements()),
+        ("p", "Knapparna visas sedan i xlwings Lite. Filer som knapparna skapar laddar du ner "
+              "via xlwings Lite-menyn ☰ > Files > Import/Export.", ""),
     ]  # fmt: skip
-    row = last_row + 1
-    for style, first, second in lines:
+    return lines
+
+
+def _start_help(ws: Worksheet, values: Mapping[str, Any], first_row: int) -> None:
+    row = first_row - 1
+    for style, first, second in start_help(values.get("hc_ar") or 2024):
         row += 1
         if style == "h":
-            ws.cell(row=row, column=1, value=first).font = Font(bold=True, size=13)
+            ws.cell(row=row, column=1, value=first).font = Font(bold=True, size=13,
+                                                                color=COLOR_DARK)  # fmt: skip
         elif style == "t":
             ws.cell(row=row, column=1, value=first).font = Font(bold=True)
             ws.cell(row=row, column=2, value=second)
         elif style == "p":
-            ws.cell(row=row, column=1, value="• " + first)
+            # a bullet spans the three columns and wraps, so a long one is printed whole
+            cell = ws.cell(row=row, column=1, value="• " + first)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(START_WIDTHS))
+            lines = math.ceil(len(cell.value) / (sum(START_WIDTHS.values()) * START_CHARS_PER_WIDTH))
+            if lines > 1:
+                ws.row_dimensions[row].height = 15 * lines
 
 
 # --------------------------------------------------------------------------- public API
@@ -239,9 +314,10 @@ def build_workbook(kommun: str | None = None, year: int | None = None, startdatu
     values = {"hc_kommun": kommun, "hc_ar": year, "hc_startdatum": startdatum,
               "hc_kontakt": kontakt, "hc_mallversion": C.TEMPLATE_VERSION}  # fmt: skip
     _start_sheet(wb.active, values)
+    hub = _hub(values)
     for spec in C.TABLES:
-        _data_sheet(wb, spec)
-    _lists_sheet(wb)
+        _data_sheet(wb, spec, hub)
+    _lists_sheet(wb, hub)
     wb.active = 0
     props = wb.properties
     props.creator = props.lastModifiedBy = "Hälsocenter"

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.table import TableColumn
 
 from . import contract as C
@@ -133,62 +135,103 @@ class _Cells:
         cached = self._values[sheet].get((row, col))
         return formula if cached is None and isinstance(formula, str) else cached
 
+    @property
+    def sheetnames(self) -> list[str]:
+        """Worksheets only (a chart sheet holds no cells)."""
+        return [name for name in self.book.sheetnames if hasattr(self.book[name], "iter_rows")]
+
+    def used_cells(self, sheet: str) -> list[tuple[int, int, Cell]]:
+        """(row, column, cell) of every non-empty cell of ``sheet``."""
+        ws = self.book[sheet]
+        ws.reset_dimensions()
+        found = []
+        for r, row in enumerate(ws.iter_rows(), start=1):
+            for c, cell in enumerate(row, start=1):
+                if getattr(cell, "value", None) is not None:
+                    found.append((r, c, self._cell(sheet, r, c, cell)))
+        return found
+
     def close(self) -> None:
         self.book.close()
         if self._cached is not None:
             self._cached.close()
 
 
+class GridCells:
+    """Cells of a workbook that has no file (the book open in xlwings Lite): each sheet's values
+    as rows from A1, ``""`` or None for an empty cell. Values only: every cell's number format
+    is General, so the new workbook shows the template's column formats. A formula arrives as
+    the value Excel calculated, as from a file."""
+
+    def __init__(self, sheetnames: list[str], grid: Callable[[str], list[list[Any]]]):
+        self.sheetnames = list(sheetnames)
+        self._grid = grid
+
+    @staticmethod
+    def _cell(value: Any) -> Cell:
+        return Cell(None if value == "" else value)
+
+    def rows(self, sheet: str, first: int, last: int,
+             max_col: int | None = None) -> dict[int, list[Cell]]:  # fmt: skip
+        grid = self._grid(sheet)
+        return {r: [self._cell(v) for v in grid[r - 1][:max_col]]
+                for r in range(first, min(last, len(grid)) + 1)}  # fmt: skip
+
+    def cell(self, sheet: str, ref: str) -> Cell:
+        col, row = coordinate_from_string(ref.replace("$", ""))
+        grid = self._grid(sheet)
+        c = column_index_from_string(col)
+        return self._cell(grid[row - 1][c - 1] if row <= len(grid) and c <= len(grid[row - 1])
+                          else None)  # fmt: skip
+
+    def used_cells(self, sheet: str) -> list[tuple[int, int, Cell]]:
+        return [(r, c, self._cell(v)) for r, row in enumerate(self._grid(sheet), start=1)
+                for c, v in enumerate(row, start=1) if v is not None and v != ""]  # fmt: skip
+
+    def close(self) -> None:
+        pass
+
+
 def read_source(path: Path, data: WorkbookData | None = None,
                 package: Package | None = None) -> Source:  # fmt: skip
     """Every typed cell of ``path``: tables, Start cells and the coach's own sheets.
-    ``package``: the file already opened and verified (``read.open_package``)."""
+    ``package``: the file already opened and verified (``inputs.open_package``)."""
     path = Path(path)
     package = package or open_package(path)[0]
     data = data if data is not None else read_workbook(path, package)
     try:
-        return _read_source(path, data, package)
+        return source_from(_Cells(package), data)
     except (ValueError, KeyError) as exc:  # openpyxl meets a value Excel never writes
         raise WorkbookError(f"{path.name} är skadad och kan inte flyttas till en ny arbetsbok: "
                             f"ett cellvärde går inte att läsa ({exc}).", kind="corrupt",
                             path=path) from None  # fmt: skip
 
 
-def _read_source(path: Path, data: WorkbookData, package: Package) -> Source:
-    cells = _Cells(package)
+def source_from(cells: _Cells | GridCells, data: WorkbookData) -> Source:
+    """Every typed cell in ``cells`` (a file's or a live book's), located through ``data``."""
     try:
         tables = {spec.key: _source_table(cells, data, spec) for spec in C.TABLES}
         settings = {}
         for nc in C.NAMED_CELLS:
             where = data.settings_cells.get(nc.name)
-            if where and where[0] in cells.book.sheetnames:
+            if where and where[0] in cells.sheetnames:
                 settings[nc.name] = cells.cell(*where)
         known = {norm_header(s) for s in (C.START_SHEET, C.LISTS_SHEET, *C.GENERATED_SHEETS)}
         known |= {norm_header(td.sheet) for td in data.tables.values()}
         known |= {norm_header(spec.sheet) for spec in C.TABLES}
-        other = {}
-        for name in cells.book.sheetnames:
-            ws = cells.book[name]
-            if norm_header(name) in known or not hasattr(ws, "iter_rows"):
-                continue
-            ws.reset_dimensions()
-            found = []
-            for r, row in enumerate(ws.iter_rows(), start=1):
-                for c, cell in enumerate(row, start=1):
-                    if getattr(cell, "value", None) is not None:
-                        found.append((r, c, cells._cell(name, r, c, cell)))
-            other[name] = found
+        other = {name: cells.used_cells(name) for name in cells.sheetnames
+                 if norm_header(name) not in known}  # fmt: skip
     finally:
         cells.close()
     return Source(data, tables, settings, other)
 
 
-def _source_table(cells: _Cells, data: WorkbookData, spec: C.Table) -> SourceTable:
+def _source_table(cells: _Cells | GridCells, data: WorkbookData, spec: C.Table) -> SourceTable:
     td = data.tables.get(spec.key)
     out = SourceTable(spec)
     if td is None or len(td.df) == 0 and not td.extra:
         return out
-    if td.sheet not in cells.book.sheetnames:
+    if td.sheet not in cells.sheetnames:
         return out
     columns = {key: column_index_from_string(letter) for key, letter in td.letters.items()}
     rows = [int(r) for r in td.df.index]

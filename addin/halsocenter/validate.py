@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from operator import attrgetter
@@ -23,7 +22,7 @@ from openpyxl.utils import column_index_from_string
 from . import contract as C
 from . import messages as M
 from . import privacy as P
-from .model import Finding, TableData, TextCell, WorkbookData, severity_counts
+from .model import COMMENT, Finding, PackageText, TableData, TextCell, WorkbookData, severity_counts
 from .parse import normalize_text
 from .read import EXCEL_ERRORS, norm_header, norm_names
 
@@ -71,13 +70,7 @@ def plain(value: Any) -> Any:
         return None if np.isnat(value) else pd.Timestamp(value).date()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return plain(value.item())
-    if isinstance(value, str):
-        return P.mask_text(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        hit = P.number_identifier(value)
-        if hit:
-            return hit.masked
-    return value
+    return P.mask_value(value)
 
 
 def show(value: Any) -> str:
@@ -621,42 +614,69 @@ def _kinds(hits: list[P.Hit]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " och " + labels[-1]
 
 
+def _split_hits(hits: list[P.Hit]) -> tuple[list[P.Hit], list[P.Hit]]:
+    return ([h for h in hits if h.kind in P.IDENTITY_KINDS],
+            [h for h in hits if h.kind in P.CONTACT_KINDS])  # fmt: skip
+
+
+def _hit_fields(hits: list[P.Hit]) -> dict[str, str]:
+    return {"kind": _kinds(hits), "masked": ", ".join(h.masked for h in hits)}
+
+
+def numbers_from_tables(wb: WorkbookData) -> list[TextCell]:
+    """Number cells of the id and text columns, for a WorkbookData not read from a file."""
+    out: list[TextCell] = []
+    for td in wb.tables.values():
+        for col in td.spec.columns:
+            letter = td.letters.get(col.key)
+            if col.kind not in ("id", "text") or letter is None:
+                continue
+            number = _column_number(f"{letter}1")
+            out.extend(TextCell(td.sheet, int(row), number, value)
+                       for row, value in td.raw[col.key].items()
+                       if P.may_be_identity_number(value))  # fmt: skip
+    return out
+
+
+def _package_finding(code: str, pt: PackageText, hits: list[P.Hit]) -> Finding:
+    m = _CELL.fullmatch((pt.cell or "").replace("$", ""))
+    return P.mask_finding(Finding(
+        code, M.severity(code), pt.sheet, int(m[2]) if m else None, None,
+        pt.cell if m else None, plain(pt.value),
+        M.render(code, where=pt.place, **_hit_fields(hits))))  # fmt: skip
+
+
 @rule
 def personal_data(ctx: Context) -> Iterator[Finding]:
+    """Identity numbers (error) and contact details (warning) in every text cell of every
+    sheet; identity numbers in number cells, comments, names and document properties too."""
     found = P.scan_texts(ctx.text_values)
     if found:
         contact = ctx.wb.settings_cells.get("hc_kontakt")
         exempt = (contact[0], contact[1].replace("$", "")) if contact else None
         for tc in [ctx.texts[i] for i, v in enumerate(ctx.cell_values) if v in found]:
-            hits = found[tc.value]
-            identity = [h for h in hits if h.kind in P.IDENTITY_KINDS]
-            other = [h for h in hits if h.kind in P.CONTACT_KINDS]
+            identity, other = _split_hits(found[tc.value])
             if other and exempt and (tc.sheet, tc.cell) == exempt:
                 other = []
             for code, group in ((P.PERSONAL_ID, identity), ("contact_info", other)):
                 if group:
-                    yield ctx.at_text(code, tc, tc.value, kind=_kinds(group),
-                                      masked=", ".join(h.masked for h in group))  # fmt: skip
+                    yield ctx.at_text(code, tc, tc.value, **_hit_fields(group))
     # A personnummer typed without separator is stored by Excel as a number, not as text.
-    for td in ctx.tables():
-        for col in td.spec.columns:
-            if col.kind not in ("id", "text") or col.key not in td.letters:
-                continue
-            for row, value in td.raw[col.key].items():
-                if type(value) in (int, float) and (hit := P.number_identifier(value)):
-                    yield ctx.at(P.PERSONAL_ID, td, int(row), col.key, hit.masked,
-                                 kind=P.KIND_LABELS[hit.kind], masked=hit.masked)  # fmt: skip
+    numbers = ctx.wb.numbers if ctx.wb.texts else numbers_from_tables(ctx.wb)
+    for tc in numbers:
+        if hit := P.number_identifier(tc.value):
+            yield ctx.at_text(P.PERSONAL_ID, tc, tc.value, **_hit_fields([hit]))
+    for pt in ctx.wb.package_texts:
+        if pt.kind == COMMENT and isinstance(pt.value, str):
+            identity, other = _split_hits(P.find_identifiers(pt.value))
+        else:
+            identity, other = P.identity_hits(pt.value), []
+        for code, group in ((P.PERSONAL_ID, identity), ("contact_info", other)):
+            if group:
+                yield _package_finding(code, pt, group)
 
 
 # --------------------------------------------------------------------------- entry points
-
-
-def _masked(finding: Finding) -> Finding:
-    """Findings from reading quote the raw cell; never let them repeat an identifier."""
-    message, value = P.mask_text(finding.message), plain(finding.value)
-    if message == finding.message and value == finding.value:
-        return finding
-    return replace(finding, message=message, value=value)
 
 
 def sort_key(wb: WorkbookData) -> Callable[[Finding], tuple]:
@@ -683,11 +703,27 @@ def validate(wb: WorkbookData) -> list[Finding]:
     """Every problem in the workbook: the typing problems found on read plus what each rule
     finds, sorted by sheet, row and column. Pure: reads nothing but ``wb``."""
     ctx = Context(wb)
-    findings = [_masked(f) for f in wb.problems]
+    findings = [P.mask_finding(f) for f in wb.problems]  # they quote the raw cell
     for check in RULES:
         findings.extend(check(ctx))
+    findings = _sheet_names_masked(wb, findings)
     findings.sort(key=sort_key(wb))
     return findings
+
+
+def _sheet_names_masked(wb: WorkbookData, findings: list[Finding]) -> list[Finding]:
+    """Every message names its sheet (and some another one: "Remisser rad …"), so when a sheet
+    name holds an identifier, every finding is masked; otherwise they are left as built."""
+    if any(P.find_identifiers(name) for name in wb.sheet_names):
+        return [P.mask_finding(f) for f in findings]
+    return findings
+
+
+def identity_findings(wb: WorkbookData) -> list[Finding]:
+    """Only the identity-number findings (``personal_id``), for a command that must refuse
+    while any exists (the Word report) without running every other check."""
+    found = [f for f in personal_data(Context(wb)) if f.code == P.PERSONAL_ID]
+    return sorted(_sheet_names_masked(wb, found), key=sort_key(wb))
 
 
 counts = severity_counts  # the validator's own name for it, used by the CLI and tests
