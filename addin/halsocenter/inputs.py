@@ -19,8 +19,15 @@ own XML parsing, the package copier behind ``summary``, openpyxl behind ``rollov
 4. Every part is searched for a DTD or entity declaration (``safe_xml``), refused as damaged.
 
 What passes is a ``Package``: the file's bytes and the verified bytes of its XML parts.
-python-calamine reads a stored (uncompressed) zip assembled over exactly those bytes
-(``Package.calamine``), so it never inflates anything itself.
+python-calamine sees only what was verified (``Package.calamine``): a zip laid out plainly, still
+the file that was checked, is handed to it as the file (no zip reader can take such a zip
+differently); anything else, and a package whose sheets were cut down (``sheet_scan``), is read
+from a stored zip assembled in memory over the verified bytes. openpyxl and the package copier
+read the same verified bytes (``Package.raw``).
+
+TOCTOU: a plain file is opened again by calamine after a check of its identity (device, inode,
+size, modification time); a local process racing to swap the file in between is outside what
+this guards against (it could hand the program any file directly).
 
 The limits are far above any real workbook (the largest real ones are under 1 MB; a hub with
 50,000 referrals a year, the benchmark workbook, is 4 MB with 48 MB of XML) and far below what
@@ -163,7 +170,7 @@ class Package:
         raw, identity = _read_regular(path, MAX_FILE_BYTES)
         _refuse_non_zip(path, raw)
         if raw.count(b"PK\x01\x02") > MAX_PARTS:  # before zipfile builds one object per entry
-            raise _damaged(path, f"den består av fler än {MAX_PARTS} delar")
+            raise _damaged(path, f"den består av fler än {number(MAX_PARTS)} delar")
         try:
             zf = zipfile.ZipFile(io.BytesIO(raw))
             infos = zf.infolist()
@@ -301,7 +308,8 @@ def _not_a_zip(path: Path, raw: bytes) -> WorkbookError:
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     """Everything that can be judged before inflating a single byte."""
     if len(infos) > MAX_PARTS:
-        raise _damaged(path, f"den består av {len(infos)} delar, fler än gränsen {MAX_PARTS}")
+        raise _damaged(path, f"den består av {number(len(infos))} delar, fler än gränsen "
+                             f"{number(MAX_PARTS)}")
     seen: set[str] = set()
     total = 0
     for info in infos:
