@@ -114,6 +114,13 @@ def _install_signal_handlers():
     return restore
 
 
+def _shown(path) -> str:
+    """A path as printed: a folder may be named ``[old]``, which rich would take as markup."""
+    from rich.markup import escape
+
+    return escape(str(path))
+
+
 def _print_findings(findings, title: str) -> None:
     if not findings:
         return
@@ -144,7 +151,7 @@ def new_workbook(args) -> int:
     if not 2000 <= ar <= 2100:
         _fail(f"Året {ar} verkar fel; ange verksamhetsåret med fyra siffror, t.ex. 2025.")
     path = write_template(_output("new-workbook", args.out), kommun=match, year=ar)
-    out.print(f"Skapade [bold]{path}[/] för {match} {ar}.")
+    out.print(f"Skapade [bold]{_shown(path)}[/] för {match} {ar}.")
     return EXIT_OK
 
 
@@ -173,7 +180,8 @@ def summary(args) -> int:
     target.check()
     dst, analysis = write_summary(args.workbook, target)
     counts = severity_counts(analysis.findings)
-    out.print(f"Skrev [bold]{dst}[/] ({counts['error']} fel, {counts['warning']} varningar – se "
+    out.print(f"Skrev [bold]{_shown(dst)}[/] ({counts['error']} fel, {counts['warning']} "
+              "varningar – se "
               f"fliken {C.CHECK_SHEET}).")  # fmt: skip
     return EXIT_OK
 
@@ -187,7 +195,7 @@ def report(args) -> int:
     refuse_unreadable(wb)
     with _where_to_look(args.workbook):
         path = write_report(wb, target)
-    out.print(f"Skrev [bold]{path}[/].")
+    out.print(f"Skrev [bold]{_shown(path)}[/].")
     return EXIT_OK
 
 
@@ -222,7 +230,7 @@ def export(args) -> int:
     wb = read_workbook(args.workbook)
     with _where_to_look(args.workbook):
         path = do_export(wb, target, mask_below=args.maskera_under)
-    out.print(f"Skrev [bold]{path}[/].")
+    out.print(f"Skrev [bold]{_shown(path)}[/].")
     return EXIT_OK
 
 
@@ -245,7 +253,7 @@ def region(args) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        out.print(f"Skrev [bold]{output}[/]. {result.describe()}")
+        out.print(f"Skrev [bold]{_shown(output)}[/]. {result.describe()}")
     return EXIT_FINDINGS if result.needs_attention else EXIT_OK
 
 
@@ -253,7 +261,7 @@ def _new_workbook_from(args, command: str, make, note: str = "") -> int:
     """Commands that make a new workbook from an old one: never over the input or another file
     (the writer creates the file exclusively, so two runs at once cannot both write it)."""
     path = make(args.workbook, _output(command, args.out, args.workbook))
-    out.print(f"Skrev [bold]{path}[/]{note}.")
+    out.print(f"Skrev [bold]{_shown(path)}[/]{note}.")
     return EXIT_OK
 
 
@@ -268,7 +276,8 @@ def upgrade(args) -> int:
 
     wb = read_workbook(args.workbook)
     if wb.version == C.TEMPLATE_VERSION:
-        out.print(f"{args.workbook} följer redan mallversion {C.TEMPLATE_VERSION}, den nuvarande. "
+        out.print(f"{_shown(args.workbook)} följer redan mallversion {C.TEMPLATE_VERSION}, den "
+                  "nuvarande. "
                   "Ingen uppgradering behövs; inget skrevs.")  # fmt: skip
         return EXIT_OK
     return _new_workbook_from(args, "upgrade", lambda src, dst: do_upgrade(src, dst, data=wb),
@@ -279,7 +288,7 @@ def addin_build(args) -> int:
     from .addin import build_xlam
 
     path = build_xlam(_output("addin", args.out))
-    out.print(f"Byggde [bold]{path}[/].")
+    out.print(f"Byggde [bold]{_shown(path)}[/].")
     return EXIT_OK
 
 
@@ -287,7 +296,7 @@ def addin_install(args) -> int:
     from .addin import install
 
     path = install(args.mapp)
-    out.print(f"Installerade [bold]{path}[/]. Starta om Excel så syns fliken Hälsocenter.")
+    out.print(f"Installerade [bold]{_shown(path)}[/]. Starta om Excel så syns fliken Hälsocenter.")
     return EXIT_OK
 
 
@@ -295,7 +304,7 @@ def addin_uninstall(args) -> int:
     from .addin import uninstall
 
     path = uninstall(args.mapp)
-    out.print(f"Tog bort {path}." if path else "Tillägget var inte installerat.")
+    out.print(f"Tog bort {_shown(path)}." if path else "Tillägget var inte installerat.")
     return EXIT_OK
 
 

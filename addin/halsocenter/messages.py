@@ -114,6 +114,16 @@ MESSAGES: dict[str, Template] = {
     "template_version": Template(
         "error", "{where}: mallversionen {value} är okänd (programmet läser version "
         "{current}). Ändra inte cellen; skapa vid behov en ny arbetsbok från mallen."),
+    # ---- reading
+    "text_not_xml": Template(
+        "warning", "{where}: texten innehöll tecken som inte kan sparas i en Excel-fil "
+        "(styrtecken); de togs bort när arbetsboken lästes. Kontrollera texten."),
+    "text_too_long": Template(
+        "warning", "{where}: texten har {length} tecken, fler än de 32 767 en Excel-cell rymmer; "
+        "bara de första 32 767 läses. Korta texten."),
+    "stray_below_table": Template(
+        "warning", "{where}: cellen ligger mer än {gap} tomma rader under tabellen och räknas "
+        "inte som en rad i den{more}. Flytta upp raden till tabellen eller ta bort den."),
     # ---- personal data
     "personal_id": Template(
         "error", "{where}: här står {kind} ({masked}). Arbetsboken får inte innehålla "
@@ -131,6 +141,16 @@ def severity(code: str) -> Severity:
 def where_cell(sheet: str, row: int, header: str) -> str:
     """How every message names a table cell."""
     return f"{sheet}, rad {row}, kolumn {header}"
+
+
+def number(n: float) -> str:
+    """How every message writes a whole number: a non-breaking space between thousands."""
+    return f"{n:,.0f}".replace(",", "\u00a0")
+
+
+def where_ref(sheet: str, cell: str) -> str:
+    """How every message names a cell outside the tables."""
+    return f"{sheet}, cell {cell}"
 
 
 def where_setting(sheet: str, cell: str, label: str) -> str:
