@@ -121,6 +121,10 @@ MESSAGES: dict[str, Template] = {
     "text_too_long": Template(
         "warning", "{where}: texten har {length} tecken, fler än de 32 767 en Excel-cell rymmer; "
         "bara de första 32 767 läses. Korta texten."),
+    "live_area_unread": Template(
+        "warning", "{where}: Excel säger att fliken används ända till {used}, så bara {read} "
+        "lästes. Celler längre bort räknas inte och kontrolleras inte för personnummer. Ta bort "
+        "innehåll och formatering där (Ctrl+End visar sista cellen) och kontrollera igen."),
     "stray_below_table": Template(
         "warning", "{where}: cellen ligger mer än {gap} tomma rader under tabellen och räknas "
         "inte som en rad i den{more}. Flytta upp raden till tabellen eller ta bort den."),
