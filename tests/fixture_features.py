@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from PIL import Image as PILImage
 
 from halsocenter import contract as C
+from hostile_files import add_shared_strings
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -260,15 +261,9 @@ def with_shared_strings(xlsx: bytes) -> bytes:
     for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
         parts[name] = re.sub(rb'(<c [^>]*t="inlineStr"[^>]*>)<is><t>(.*?)</t></is></c>', share,
                              parts[name])  # fmt: skip
-    sst = "".join(f"<si><t>{s}</t></si>" for s in strings)
-    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{MAIN}" count="{len(strings)}" '
-                                     f'uniqueCount="{len(strings)}">{sst}</sst>').encode()  # fmt: skip
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", f'<Relationship Id="rId99" Type="{REL_NS}/sharedStrings" '
-                             f'Target="sharedStrings.xml"/></Relationships>'.encode())  # fmt: skip
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
-                     b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    sst = "".join(f"<si><t>{s}</t></si>" for s in strings)  # still escaped as in the sheets
+    add_shared_strings(parts, (f'<sst xmlns="{MAIN}" count="{len(strings)}" '
+                               f'uniqueCount="{len(strings)}">{sst}</sst>').encode())  # fmt: skip
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in parts.items():

@@ -17,6 +17,9 @@ from halsocenter.validate import validate
 from planted import DUPLICATED, LATE, SHORT, TYPOS, write_planted_workbook
 
 CLI = [sys.executable, "-m", "halsocenter"]
+PIPE_SIZE = 4096
+"""A pipe as small as Linux allows, so what the command writes cannot all fit in it before the
+reader leaves (some machines give pipes a megabyte)."""
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +104,7 @@ def test_output_piped_to_head_ends_quietly(planted, args):
     """What `halsocenter check … | head -n 3` does: the reader takes three lines and leaves."""
     path, _ = planted
     proc = subprocess.Popen([*CLI, "check", str(path), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)  # fmt: skip
+                            stderr=subprocess.PIPE, pipesize=PIPE_SIZE)  # fmt: skip
     head = [proc.stdout.readline() for _ in range(3)]
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
@@ -114,7 +117,7 @@ def test_output_piped_to_head_ends_quietly(planted, args):
 def test_head_closing_early_gives_the_sigpipe_exit(planted):
     path, _ = planted
     proc = subprocess.Popen([*CLI, "check", str(path), "--alla"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)  # fmt: skip
+                            stderr=subprocess.PIPE, pipesize=PIPE_SIZE)  # fmt: skip
     proc.stdout.readline()
     proc.stdout.close()  # long before 2,600 lines are written
     assert proc.wait(timeout=300) == 141

@@ -180,3 +180,16 @@ def test_a_renamed_tab_is_read_through_its_table_as_the_readme_says(tmp_path):
     wb.save(path)
     proc = run("check", path)
     assert proc.returncode == 2 and f"Fliken ”{C.REMISSER.sheet}”" in proc.stderr
+
+
+def test_paths_that_look_like_markup_are_printed_as_they_are(tmp_path):
+    """A folder may be called ``[`` with a subfolder ``bold]``: the path holds ``[/bold]``, which
+    the console must print, not read as the end of bold text."""
+    folder = tmp_path / "[" / "bold]"
+    folder.mkdir(parents=True)
+    wb = template.write_template(folder / "Vaggeryd_2025.xlsx", kommun="Vaggeryd", year=2025)
+    proc = run("summary", str(wb), "-o", str(folder / "ut.xlsx"))
+    assert_no_traceback(proc)
+    assert proc.returncode == 0, proc.stderr
+    assert "[/bold]/ut.xlsx" in " ".join(proc.stdout.split())
+    assert (folder / "ut.xlsx").exists()

@@ -505,3 +505,32 @@ def test_a_desktop_button_keeps_temporary_files_and_caches_in_a_private_folder(f
     assert seen["mpl"] and seen["mpl"].startswith(seen["tmp"])
     assert not Path(seen["tmp"]).exists()
     assert tempfile.gettempdir() == system_tmp and os.environ.get("MPLCONFIGDIR") != seen["mpl"]
+
+
+def test_a_used_range_too_large_to_read_is_bounded_and_said(files, monkeypatch):
+    """Excel's used range grows with one stray cell (or formatting) far out; the live reader
+    then reads the tables' columns from A1 within its limit, reads the tables whole, and tells
+    the coach which part was not read (and so not checked)."""
+    import openpyxl
+
+    from halsocenter.sheet_scan import GAP_ROWS
+
+    wb = openpyxl.load_workbook(files["clean"])
+    wb[C.BERATTELSE.sheet]["AB3000"] = "kvarglömt"  # column 28, far below the narrative table
+    wb[C.REMISSER.sheet]["AD2500"] = "x"
+    path = files["clean"].parent / "stray" / files["clean"].name
+    path.parent.mkdir()
+    wb.save(path)
+    monkeypatch.setattr(live_read, "MAX_LIVE_CELLS", 20_000)
+
+    live = live_read.read_book(open_book(book_payload(path)))
+    saved = read.read_workbook(files["clean"])
+    for key, td in saved.tables.items():  # every table read whole, as from the untouched file
+        pd.testing.assert_frame_equal(live.tables[key].df, td.df)
+    unread = {f.sheet: f.message for f in live.problems if f.code == "live_area_unread"}
+    assert set(unread) == {C.BERATTELSE.sheet, C.REMISSER.sheet}
+    assert "AB3000" in unread[C.BERATTELSE.sheet] and "personnummer" in unread[C.BERATTELSE.sheet]
+    assert "bara A1:Z" in unread[C.REMISSER.sheet]  # the tables' columns, at least A to Z
+    assert live_read.bounded_area(1_048_576, 16_384, (60_000, 40)) == (60_000 + GAP_ROWS, 40)
+    assert live_read.bounded_area(1_048_576, 16_384, (0, 0)) == (
+        max(live_read.MAX_LIVE_CELLS // 26, GAP_ROWS), 26)

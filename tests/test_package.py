@@ -37,6 +37,7 @@ from fixture_features import (
 from halsocenter import contract as C
 from halsocenter import package
 from halsocenter.atomic import OutputError
+from halsocenter.errors import WorkbookError
 from halsocenter.package import write_with_sheets
 
 REWRITTEN = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
@@ -319,7 +320,7 @@ def test_not_a_workbook_zip_is_refused(tmp_path, files):
     src = tmp_path / "arkiv.zip"
     with zipfile.ZipFile(src, "w") as zf:
         zf.writestr("hej.txt", "hej")
-    with pytest.raises(ValueError, match="ingen Excel-arbetsbok"):
+    with pytest.raises(WorkbookError, match="ingen Excel-arbetsbok"):
         write_with_sheets(src, files["gen"], tmp_path / "ut.xlsx")
     assert [p.name for p in tmp_path.iterdir()] == ["arkiv.zip"]
 
@@ -375,7 +376,7 @@ def test_failure_leaves_no_file_behind(files, tmp_path):
         write_with_sheets(files["src"], b"inte en arbetsbok", dst)
     not_a_workbook = tmp_path / "fel.xlsx"
     not_a_workbook.write_text("hej")
-    with pytest.raises(zipfile.BadZipFile):
+    with pytest.raises(WorkbookError, match="ingen Excel-arbetsbok"):
         write_with_sheets(not_a_workbook, generated_bytes(), dst)
     assert list(tmp_path.iterdir()) == [not_a_workbook]
 

@@ -125,6 +125,13 @@ def _install_signal_handlers():
     return restore
 
 
+def _shown(path) -> str:
+    """A path as printed: a folder may be named ``[old]``, which rich would take as markup."""
+    from rich.markup import escape
+
+    return escape(str(path))
+
+
 CHECK_LINES = 50
 """Most lines ``check`` prints without ``--alla``: a screen, however many findings there are."""
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -196,7 +203,7 @@ def new_workbook(args) -> int:
     if not 2000 <= ar <= 2100:
         _fail(f"Året {ar} verkar fel; ange verksamhetsåret med fyra siffror, t.ex. 2025.")
     path = write_template(_output("new-workbook", args.out), kommun=match, year=ar)
-    out.print(f"Skapade [bold]{path}[/] för {match} {ar}.")
+    out.print(f"Skapade [bold]{_shown(path)}[/] för {match} {ar}.")
     return EXIT_OK
 
 
@@ -236,7 +243,8 @@ def summary(args) -> int:
     target.check()
     dst, analysis = write_summary(args.workbook, target)
     counts = severity_counts(analysis.findings)
-    out.print(f"Skrev [bold]{dst}[/] ({counts['error']} fel, {counts['warning']} varningar – se "
+    out.print(f"Skrev [bold]{_shown(dst)}[/] ({counts['error']} fel, {counts['warning']} "
+              "varningar – se "
               f"fliken {C.CHECK_SHEET}).")  # fmt: skip
     return EXIT_OK
 
@@ -250,7 +258,7 @@ def report(args) -> int:
     refuse_unreadable(wb)
     with _where_to_look(args.workbook):
         path = write_report(wb, target)
-    out.print(f"Skrev [bold]{path}[/].")
+    out.print(f"Skrev [bold]{_shown(path)}[/].")
     return EXIT_OK
 
 
@@ -285,7 +293,7 @@ def export(args) -> int:
     wb = read_workbook(args.workbook)
     with _where_to_look(args.workbook):
         path = do_export(wb, target, mask_below=args.maskera_under)
-    out.print(f"Skrev [bold]{path}[/].")
+    out.print(f"Skrev [bold]{_shown(path)}[/].")
     return EXIT_OK
 
 
@@ -308,7 +316,7 @@ def region(args) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        out.print(f"Skrev [bold]{output}[/]. {result.describe()}")
+        out.print(f"Skrev [bold]{_shown(output)}[/]. {result.describe()}")
     return EXIT_FINDINGS if result.needs_attention else EXIT_OK
 
 
@@ -316,7 +324,7 @@ def _new_workbook_from(args, command: str, make, note: str = "") -> int:
     """Commands that make a new workbook from an old one: never over the input or another file
     (the writer creates the file exclusively, so two runs at once cannot both write it)."""
     path = make(args.workbook, _output(command, args.out, args.workbook))
-    out.print(f"Skrev [bold]{path}[/]{note}.")
+    out.print(f"Skrev [bold]{_shown(path)}[/]{note}.")
     return EXIT_OK
 
 
@@ -331,7 +339,8 @@ def upgrade(args) -> int:
 
     wb = read_workbook(args.workbook)
     if wb.version == C.TEMPLATE_VERSION:
-        out.print(f"{args.workbook} följer redan mallversion {C.TEMPLATE_VERSION}, den nuvarande. "
+        out.print(f"{_shown(args.workbook)} följer redan mallversion {C.TEMPLATE_VERSION}, den "
+                  "nuvarande. "
                   "Ingen uppgradering behövs; inget skrevs.")  # fmt: skip
         return EXIT_OK
     return _new_workbook_from(args, "upgrade", lambda src, dst: do_upgrade(src, dst, data=wb),
@@ -342,7 +351,7 @@ def addin_build(args) -> int:
     from .addin import build_xlam
 
     path = build_xlam(_output("addin", args.out))
-    out.print(f"Byggde [bold]{path}[/].")
+    out.print(f"Byggde [bold]{_shown(path)}[/].")
     return EXIT_OK
 
 
@@ -350,7 +359,7 @@ def addin_install(args) -> int:
     from .addin import install
 
     path = install(args.mapp)
-    out.print(f"Installerade [bold]{path}[/]. Starta om Excel så syns fliken Hälsocenter.")
+    out.print(f"Installerade [bold]{_shown(path)}[/]. Starta om Excel så syns fliken Hälsocenter.")
     return EXIT_OK
 
 
@@ -358,7 +367,7 @@ def addin_uninstall(args) -> int:
     from .addin import uninstall
 
     path = uninstall(args.mapp)
-    out.print(f"Tog bort {path}." if path else "Tillägget var inte installerat.")
+    out.print(f"Tog bort {_shown(path)}." if path else "Tillägget var inte installerat.")
     return EXIT_OK
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -38,14 +37,12 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
-
-import python_calamine as pc
 
 from . import __version__
 from . import contract as C
 from . import screening as S
 from .atomic import Output
+from .errors import WorkbookError
 from .export import (
     DATA_SHEET,
     EXPORT_COLUMNS,
@@ -66,10 +63,12 @@ from .export import (
     personal_data_errors,
 )
 from .gc_pause import collector_paused
+from .inputs import Package, open_package
 from .model import severity_counts
 from .outliers import Outlier, far_from_peers, jumps, problem_rows
 from .parse import norm_header
 from .screening import Problem
+from .sheet_scan import BoundedBook
 from .summary import PlanRow
 from .swedish import count
 
@@ -278,7 +277,7 @@ def is_export(sheet_names: Iterable[str]) -> bool:
             and norm_header(C.REMISSER.sheet) not in names)  # fmt: skip
 
 
-def _read_sheets(book: pc.CalamineWorkbook) -> dict[str, list[list]]:
+def _read_sheets(book: BoundedBook) -> dict[str, list[list]]:
     """Every sheet of an export file as rows of cell values (an export file is a few small
     sheets, and every cell is screened for identity numbers)."""
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
@@ -318,12 +317,12 @@ def _name(path: Path) -> str:
     return S.mask_identities(path.name)
 
 
-def read_export(path: Path, book: pc.CalamineWorkbook, now: datetime | None = None) -> Report:
+def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> Report:
     """A Report from an export file, screened (raises FileProblem with the Swedish reason)."""
     now = now or datetime.now()
     sheets = _read_sheets(book)
     problems = S.scan_names(sheets, "Fliknamn")
-    problems += S.scan_names(_core_properties(path).values(), "Dokumentegenskaper")
+    problems += S.scan_names(_core_properties(book.package).values(), "Dokumentegenskaper")
     scanned = [p for name, rows in sheets.items() for p in S.scan_sheet(name, rows)]
     info_name, info_rows = _find(sheets, INFO_SHEET)
     info = _info(info_rows, path)
@@ -415,30 +414,32 @@ def _merged(problems: list[Problem], scanned: list[Problem]) -> list[Problem]:
     return out
 
 
-def _core_properties(path: Path) -> dict[str, str]:
-    """docProps/core.xml as element name -> text (empty when absent or unreadable)."""
+def _core_properties(package: Package) -> dict[str, str]:
+    """docProps/core.xml as element name -> text (empty when absent or unreadable), from the
+    verified package with the hardened parser."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            xml = ET.fromstring(zf.read("docProps/core.xml"))
-    except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError):
+        xml = package.xml("docProps/core.xml")
+    except (KeyError, WorkbookError):
         return {}
-    return {node.tag.rsplit("}", 1)[-1]: node.text for node in xml if node.text}
+    return {node.tag.rsplit("}", 1)[-1]: node.text for node in xml
+            if isinstance(node.tag, str) and node.text}  # fmt: skip
 
 
-def read_coach_workbook(path: Path, book: pc.CalamineWorkbook | None = None,
+def read_coach_workbook(path: Path, package: Package | None = None,
                         now: datetime | None = None) -> Report:  # fmt: skip
-    """A Report computed from a full coach workbook with the ribbon's own core (``book``: the
-    file already opened by python-calamine, so it is not parsed twice), then screened like an
+    """A Report computed from a full coach workbook with the ribbon's own core (``package``:
+    the file already opened and verified, so it is not read twice), then screened like an
     export file: free-text dimensions (Aktivitet=…, Slussad till=…) and plan texts included."""
-    from .read import WorkbookError, read_workbook
+    from .read import read_workbook
     from .stats import compute
     from .validate import validate
 
     now = now or datetime.now()
     try:
-        wb = read_workbook(path, book)
+        package = package or open_package(path)[0]
+        wb = read_workbook(path, package)
     except WorkbookError as exc:
-        raise FileProblem(exc.message) from exc
+        raise FileProblem(S.mask_identities(exc.message)) from exc
     findings = validate(wb)  # includes the reading problems
     summary = compute(wb)
     kommun = _checked(path, S.kommun, summary.kommun, C.START_SHEET)
@@ -457,7 +458,7 @@ def read_coach_workbook(path: Path, book: pc.CalamineWorkbook | None = None,
     history, found = S.screen_history([(None, y, k, v) for y, values in summary.history
                                        for k, v in values.items()], C.TIDIGARE_AR.sheet, now)
     problems += found
-    created, found = S.created(_doc_modified(path), now, "Dokumentegenskaper")
+    created, found = S.created(_doc_modified(package), now, "Dokumentegenskaper")
     problems += found
     counts = severity_counts(findings)
     return Report(
@@ -468,28 +469,31 @@ def read_coach_workbook(path: Path, book: pc.CalamineWorkbook | None = None,
     )  # fmt: skip
 
 
-def _doc_modified(path: Path) -> datetime | None:
-    return _parse_time(_core_properties(path).get("modified"))
+def _doc_modified(package: Package) -> datetime | None:
+    return _parse_time(_core_properties(package).get("modified"))
 
 
 def read_report(path: Path, now: datetime | None = None) -> Report:
-    """Read one file of the folder, whatever kind it is; raises FileProblem."""
+    """Read one file of the folder, whatever kind it is; raises FileProblem. Every file goes
+    through the same guard as a coach's workbook (``inputs.open_package``: regular file, size,
+    zip and XML checks; ``sheet_scan.BoundedBook``: sheets within the memory limits)."""
     path = Path(path)
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-    except Exception:  # noqa: BLE001 - the workbook reader below names the problem in Swedish
-        book = names = None
-    if names and is_export(names):
+        package, layout = open_package(path)
+    except WorkbookError as exc:
+        raise FileProblem(S.mask_identities(exc.message)) from None
+    if is_export(layout.sheet_order):
         try:
-            return read_export(path, book, now)
+            return read_export(path, BoundedBook(package, layout.sheet_parts), now)
         except FileProblem:
             raise
+        except WorkbookError as exc:
+            raise FileProblem(S.mask_identities(exc.message)) from None
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the county
             raise FileProblem(f"{_name(path)}: exportfilen kan inte läsas "
                               f"({type(exc).__name__}).") from exc  # fmt: skip
     try:
-        return read_coach_workbook(path, book, now)
+        return read_coach_workbook(path, package, now)
     except FileProblem:
         raise
     except Exception as exc:  # noqa: BLE001

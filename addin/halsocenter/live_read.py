@@ -14,17 +14,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import xlwings as xw
+from openpyxl.utils import get_column_letter
 
 from . import contract as C
 from . import package_texts as PT
 from . import read
-from .model import COMMENT, PackageText, WorkbookData
+from .layout import split_ref
+from .messages import render, severity
+from .model import COMMENT, Finding, PackageText, WorkbookData
 from .read import norm_header
+from .sheet_scan import GAP_ROWS, MAX_GRID_CELLS, SIMPLE_COLS
 
 if TYPE_CHECKING:
     from .upgrade import Source
 
 _GENERATED = {norm_header(s) for s in C.GENERATED_SHEETS}
+
+MAX_LIVE_CELLS = MAX_GRID_CELLS
+"""Cells of one sheet read from Excel in one go, as the file reader lets python-calamine build:
+Excel's used range also grows with formatting alone (a fill down to row 1,048,576), and asking
+for billions of cells would hang Excel."""
+
+
+def bounded_area(rows: int, cols: int, needed: tuple[int, int]) -> tuple[int, int]:
+    """The part of a too large used range (``rows`` × ``cols``) read instead: every column the
+    tables and named cells use (or the first 26), and as many rows from A1 as that width allows
+    within ``MAX_LIVE_CELLS`` — never fewer than the tables take plus ``GAP_ROWS`` rows typed
+    below them, the rows the file reader also counts."""
+    need_rows, need_cols = needed
+    cols = min(cols, max(need_cols, SIMPLE_COLS))
+    rows = min(rows, max(MAX_LIVE_CELLS // cols, need_rows + GAP_ROWS))
+    return rows, cols
 
 
 class _LiveSheet:
@@ -32,10 +52,17 @@ class _LiveSheet:
     ``""`` for an empty cell, dates without a time as ``date``; Excel error values are taken out
     and kept in ``errors`` (calamine reads them as empty, the package layout lists them)."""
 
-    def __init__(self, sheet):
+    def __init__(self, sheet, needed: tuple[int, int] = (0, 0)):
         last = sheet.used_range.last_cell
-        values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(
+        rows, cols = max(last.row, 1), max(last.column, 1)
+        self.unread: str | None = None
+        if rows * cols > MAX_LIVE_CELLS:  # a stray far cell, or formatting down to row 1048576
+            rows, cols = bounded_area(rows, cols, needed)
+            self.unread = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).get_address(
+                False, False)  # fmt: skip
+        values = sheet.range((1, 1), (rows, cols)).options(
             ndim=2, empty="", err_to_str=True).value  # fmt: skip
+        self.read_to = (rows, cols)
         self.errors: list[tuple[int, int, str]] = []
         for r, row in enumerate(values, start=1):
             for c, v in enumerate(row, start=1):
@@ -64,6 +91,7 @@ class _LiveBook:
         self.tables: dict[str, tuple[str, str]] = {}
         self.totals_rows: dict[str, int] = {}  # tables showing a totals row, as in the file
         self.table_names: list[tuple[str, str]] = []  # (sheet, name) as typed, for the guard
+        self._needed: dict[str, tuple[int, int]] = {}  # (last row, last column) tables use
         for sheet in book.sheets:
             try:
                 tables = [] if norm_header(sheet.name) in _GENERATED else [
@@ -72,6 +100,9 @@ class _LiveBook:
                 continue
             self.sheet_parts[sheet.name] = sheet.name
             for name, address, totals in tables:
+                _, _, c2, r2 = split_ref(address)
+                r, c = self._needed.get(sheet.name, (0, 0))
+                self._needed[sheet.name] = (max(r, r2), max(c, c2))
                 self.tables[name.casefold()] = (sheet.name, address)
                 self.table_names.append((sheet.name, name))
                 if totals:
@@ -84,12 +115,39 @@ class _LiveBook:
             self.all_names.append((label, refers_to))
             if "!" not in label and label.casefold() in wanted:  # book scope only, as on file
                 self.defined_names[label.casefold()] = refers_to
+                self._need_cell(refers_to)
         self._sheets: dict[str, _LiveSheet] = {}
+
+    def _need_cell(self, refers_to: str | None) -> None:
+        """A named cell (``=Start!$B$4``) is part of what its sheet must be read to."""
+        sheet, _, ref = (refers_to or "").lstrip("=").rpartition("!")
+        try:
+            _, _, c, r = split_ref(ref)
+        except ValueError:
+            return
+        sheet = sheet.strip("'").replace("''", "'")
+        old_r, old_c = self._needed.get(sheet, (0, 0))
+        self._needed[sheet] = (max(old_r, r), max(old_c, c))
 
     def get_sheet_by_name(self, name: str) -> _LiveSheet:
         if name not in self._sheets:
-            self._sheets[name] = _LiveSheet(self.book.sheets[name])
+            self._sheets[name] = _LiveSheet(self.book.sheets[name],
+                                            self._needed.get(name, (0, 0)))  # fmt: skip
         return self._sheets[name]
+
+    def unread_findings(self) -> list[Finding]:
+        """One warning per sheet whose used range was too large to read whole: the coach learns
+        where, and that cells out there were neither counted nor checked for identity numbers."""
+        out = []
+        for name, sheet in self._sheets.items():
+            if sheet.unread:
+                rows, cols = sheet.read_to
+                read_area = f"A1:{get_column_letter(cols)}{rows}"
+                out.append(Finding(
+                    code="live_area_unread", severity=severity("live_area_unread"), sheet=name,
+                    row=None, column=None, cell=None, value=None, message=render(
+                        "live_area_unread", where=name, used=sheet.unread, read=read_area)))
+        return out
 
     def error_cells(self, sheet: str) -> list[tuple[int, int, str]]:
         return self.get_sheet_by_name(sheet).errors
@@ -141,7 +199,9 @@ def read_book(book: xw.Book) -> WorkbookData:
 
     Raises ``WorkbookError`` (Swedish message) when the workbook cannot be used."""
     live = _LiveBook(book)
-    return read.parse_workbook(book_path(book), live, live)  # the reader's parser, fed from Excel
+    data = read.parse_workbook(book_path(book), live, live)  # the reader's parser, fed from Excel
+    data.problems.extend(live.unread_findings())
+    return data
 
 
 def read_source(book: xw.Book) -> Source:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from . import contract as C
 from .model import Severity
-from .swedish import number
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,20 @@ MESSAGES: dict[str, Template] = {
     "template_version": Template(
         "error", "{where}: mallversionen {value} är okänd (programmet läser version "
         "{current}). Ändra inte cellen; skapa vid behov en ny arbetsbok från mallen."),
+    # ---- reading
+    "text_not_xml": Template(
+        "warning", "{where}: texten innehöll tecken som inte kan sparas i en Excel-fil "
+        "(styrtecken); de togs bort när arbetsboken lästes. Kontrollera texten."),
+    "text_too_long": Template(
+        "warning", "{where}: texten har {length} tecken, fler än de 32 767 en Excel-cell rymmer; "
+        "bara de första 32 767 läses. Korta texten."),
+    "live_area_unread": Template(
+        "warning", "{where}: Excel säger att fliken används ända till {used}, så bara {read} "
+        "lästes. Celler längre bort räknas inte och kontrolleras inte för personnummer. Ta bort "
+        "innehåll och formatering där (Ctrl+End visar sista cellen) och kontrollera igen."),
+    "stray_below_table": Template(
+        "warning", "{where}: cellen ligger mer än {gap} tomma rader under tabellen och räknas "
+        "inte som en rad i den{more}. Flytta upp raden till tabellen eller ta bort den."),
     # ---- personal data
     "personal_id": Template(
         "error", "{where}: här står {kind} ({masked}). Arbetsboken får inte innehålla "
@@ -136,6 +149,16 @@ def severity(code: str) -> Severity:
 def where_cell(sheet: str, row: int, header: str) -> str:
     """How every message names a table cell."""
     return f"{sheet}, rad {row}, kolumn {header}"
+
+
+def number(n: float) -> str:
+    """How every message writes a whole number: a non-breaking space between thousands."""
+    return f"{n:,.0f}".replace(",", "\u00a0")
+
+
+def where_ref(sheet: str, cell: str) -> str:
+    """How every message names a cell outside the tables."""
+    return f"{sheet}, cell {cell}"
 
 
 def where_setting(sheet: str, cell: str, label: str) -> str:
@@ -174,7 +197,7 @@ class GroupRule:
     """How findings of one code are told together (see ``groups.py``).
 
     ``text`` is the sentence for a group of several findings (``{n}`` is the count as
-    ``swedish.number`` writes it, ``{value}`` the shared value when ``by_value``); the group's place
+    ``number`` writes it, ``{value}`` the shared value when ``by_value``); the group's place
     ("Remisser, kolumn Kön") goes in front and the cell ranges after. A group of one is told
     by the finding's own message, which says more."""
 
@@ -212,6 +235,9 @@ GROUPS: dict[str, GroupRule] = {
     "text_too_long": GroupRule(
         "För lång text", False,
         "{n} celler har fler tecken än de 32 767 en Excel-cell rymmer"),
+    "live_area_unread": GroupRule(
+        "Använt område för stort", False,
+        "{n} flikar används längre ut än vad som lästes; cellerna längst bort kontrollerades inte"),
     "stray_below_table": GroupRule(
         "Rad under tabellen", False,
         "{n} celler ligger långt under tabellen och räknas inte som rader i den"),

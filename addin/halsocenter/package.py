@@ -28,6 +28,10 @@ shared strings the next time the coach saves.
 lxml (already installed as a dependency of python-docx) is used instead of xml.etree because it
 keeps namespace prefixes as written; xml.etree renames them (``ns0:``), which breaks the
 ``mc:Ignorable="x14ac xr"`` lists Excel puts in workbook.xml and styles.xml.
+
+The input is opened as a verified ``inputs.Package`` (regular file, size, zip and DTD checks, the
+same a read does), and its parts are copied from exactly the bytes that were checked: a file the
+reader refuses is never copied into an output, whichever command gets there.
 """
 
 from __future__ import annotations
@@ -46,8 +50,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import safe_xml
 from .atomic import Output, atomic_write
+from .errors import WorkbookError
+from .inputs import Package
 from .layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
+from .safe_xml import PARSER
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 RT_OFFICE_DOC = REL_NS + "/officeDocument"
@@ -70,7 +78,8 @@ TABLE_DXF_ATTRS = ("headerRowDxfId", "dataDxfId", "totalsRowDxfId", "headerRowBo
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 """Date stamp of the entries this module writes: same inputs give the same bytes (as Excel)."""
 
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
+_PARSER = PARSER
+"""The hardened parser: no entities, no DTD, no network, libxml2's size limits."""
 
 
 def _q(tag: str) -> str:
@@ -78,7 +87,7 @@ def _q(tag: str) -> str:
 
 
 def _parse(data: bytes) -> etree._Element:
-    return etree.fromstring(data, _PARSER)
+    return safe_xml.parse(data)
 
 
 def _serialize(root: etree._Element) -> bytes:
@@ -819,9 +828,9 @@ def _dos(date_time: tuple) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
 
 
-def _write_raw(src: Path, src_infos: list[zipfile.ZipInfo], plan: _Plan, out) -> None:
+def _write_raw(src: bytes, src_infos: list[zipfile.ZipInfo], plan: _Plan, out) -> None:
     writer = _RawZipWriter(out)
-    with open(src, "rb") as fh:
+    with io.BytesIO(src) as fh:
         for info in src_infos:
             if info.filename in plan.removed:
                 continue
@@ -866,8 +875,8 @@ def _generated_bytes(generated) -> bytes:
     return buf.getvalue()
 
 
-def write_with_sheets(src: Path, generated, dst: Path | Output, *,
-                      activate: str | None = None) -> None:  # fmt: skip
+def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package | None = None,
+                      *, activate: str | None = None) -> None:  # fmt: skip
     """Write ``dst``: a copy of ``src`` with every sheet of ``generated`` added or replaced.
 
     ``generated`` is an openpyxl Workbook, the bytes of an .xlsx, or a path to one. A sheet
@@ -876,17 +885,26 @@ def write_with_sheets(src: Path, generated, dst: Path | Output, *,
     only selected tab (input sheets lose ``tabSelected``, nothing else). Every other part of
     ``src`` is copied as the same zip entry bytes. ``src`` is never modified; ``dst`` is
     written atomically under its ``Output`` rules (a plain path may replace an existing file);
-    ``dst`` being ``src`` is an ``OutputError``."""
+    ``dst`` being ``src`` is an ``OutputError``. ``package`` is ``src`` already opened and
+    verified, if the caller has it; else it is opened here (a ``WorkbookError`` for a file that
+    cannot be used, before anything is written)."""
     src = Path(src)
     dst = Output.of(dst).reading(src)
     dst.check()
+    package = package or Package.open(src)
     gen_data = _generated_bytes(generated)
-    def write(tmp: Path) -> None:
-        with (tmp.open("wb") as out, zipfile.ZipFile(src) as szf,
-              zipfile.ZipFile(io.BytesIO(gen_data)) as gzf):  # fmt: skip
+    try:  # zipfile over the verified bytes: every entry was checked to inflate as it says
+        with package.zipfile() as szf, zipfile.ZipFile(io.BytesIO(gen_data)) as gzf:
             plan = _plan(_Package(szf), _Package(gzf), activate)
+    except (ValueError, KeyError) as exc:  # safe_xml.UnsafeXml is a ValueError
+        reason = str(exc).strip("'").rstrip(".")
+        raise WorkbookError(f"{src.name} är skadad och kan inte kopieras: {reason}.",
+                            kind="corrupt", path=src) from None  # fmt: skip
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as out, package.zipfile() as szf:
             try:
-                _write_raw(src, szf.infolist(), plan, out)
+                _write_raw(package.raw, package.infolist(), plan, out)
             except _NeedsZip64:
                 out.seek(0)
                 out.truncate()

@@ -16,10 +16,10 @@ nothing here (the workbook reader reports a damaged package on its own).
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Iterable
-from xml.etree import ElementTree as ET
 
+from . import safe_xml
+from .errors import WorkbookError
 from .layout import NS, Layout
 from .model import (
     AUTHOR,
@@ -59,24 +59,24 @@ _NUMERIC_VARIANTS = {"i1", "i2", "i4", "i8", "int", "ui1", "ui2", "ui4", "ui8", 
 # --------------------------------------------------------------------------- reading parts
 
 
-def read_part(zf: zipfile.ZipFile, name: str) -> bytes | None:
+def read_part(zf, name: str) -> bytes | None:
     """The bytes of one part, or None when the package has no such part. The one place this
-    module reads from the package."""
+    module reads from the package (a verified ``inputs.Package`` for a file)."""
     try:
         return zf.read(name)
     except KeyError:
         return None
 
 
-def parse_part(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
+def parse_part(zf, name: str):
     """One part as XML, or None when it is missing or not XML. The one place this module
-    parses."""
+    parses: the hardened parser of ``safe_xml`` (no DTD, no entities, no network)."""
     data = read_part(zf, name)
     if data is None:
         return None
     try:
-        return ET.fromstring(data)
-    except ET.ParseError:
+        return safe_xml.parse(data)
+    except safe_xml.UnsafeXml:
         return None
 
 
@@ -84,8 +84,13 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _text_of(element: ET.Element) -> str:
+def _text_of(element) -> str:
     return "".join(element.itertext())
+
+
+def _elements(parent) -> list:
+    """The child elements (lxml also yields comments and processing instructions)."""
+    return [child for child in parent if isinstance(child.tag, str)]
 
 
 # --------------------------------------------------------------------------- the parts
@@ -111,7 +116,7 @@ def defined_names(names: Iterable[tuple[str, str | None]]) -> list[PackageText]:
     return out
 
 
-def _tables(zf: zipfile.ZipFile, layout: Layout, names: set[str]) -> list[tuple[str, str]]:
+def _tables(zf, layout: Layout, names: set[str]) -> list[tuple[str, str]]:
     out = []
     for sheet, part in layout.sheet_parts.items():
         for target in layout._rels(part, names, kind="/table").values():
@@ -125,7 +130,7 @@ def _tables(zf: zipfile.ZipFile, layout: Layout, names: set[str]) -> list[tuple[
     return out
 
 
-def _defined_names(zf: zipfile.ZipFile) -> list[tuple[str, str | None]]:
+def _defined_names(zf) -> list[tuple[str, str | None]]:
     workbook = parse_part(zf, "xl/workbook.xml")
     if workbook is None:
         return []
@@ -133,7 +138,7 @@ def _defined_names(zf: zipfile.ZipFile) -> list[tuple[str, str | None]]:
             for dn in workbook.iterfind("m:definedNames/m:definedName", NS)]  # fmt: skip
 
 
-def comments(zf: zipfile.ZipFile, layout: Layout, names: set[str] | None = None,
+def comments(zf, layout: Layout, names: set[str] | None = None,
              ) -> list[PackageText]:  # fmt: skip
     """Notes and threaded comments of every sheet, with their authors."""
     names = names if names is not None else set(zf.namelist())
@@ -175,9 +180,9 @@ def _property_parts(layout: Layout, names: set[str]) -> dict[str, str]:
     return found
 
 
-def _variant(element: ET.Element) -> str | float | int | None:
+def _variant(element) -> str | float | int | None:
     """A custom property's value: a number for numeric variant types, text otherwise."""
-    for child in element:
+    for child in _elements(element):
         text = _text_of(child).strip()
         if _local(child.tag) in _NUMERIC_VARIANTS:
             try:
@@ -189,7 +194,7 @@ def _variant(element: ET.Element) -> str | float | int | None:
     return None
 
 
-def properties(zf: zipfile.ZipFile, layout: Layout, names: set[str] | None = None,
+def properties(zf, layout: Layout, names: set[str] | None = None,
                ) -> list[PackageText]:  # fmt: skip
     """Every document property with a value: core, extended (app) and custom."""
     names = names if names is not None else set(zf.namelist())
@@ -204,12 +209,12 @@ def properties(zf: zipfile.ZipFile, layout: Layout, names: set[str] | None = Non
         root = parse_part(zf, parts[kind])
         if root is None:
             continue
-        for element in root:
+        for element in _elements(root):
             name = _local(element.tag)
             add(PROPERTY_LABELS.get(name, name), _text_of(element).strip())
     root = parse_part(zf, parts[CUSTOM_PROPERTIES])
     if root is not None:
-        for element in root:
+        for element in _elements(root):
             name = element.get("name") or ""
             add(f"anpassad egenskap ”{name}”", _variant(element))
             add("namn på anpassad egenskap", name)
@@ -219,7 +224,7 @@ def properties(zf: zipfile.ZipFile, layout: Layout, names: set[str] | None = Non
 # --------------------------------------------------------------------------- entry points
 
 
-def from_package(zf: zipfile.ZipFile, layout: Layout) -> list[PackageText]:
+def from_package(zf, layout: Layout) -> list[PackageText]:
     """Everything outside the cells of a saved workbook."""
     names = set(zf.namelist())
     return (sheet_and_table_names(layout.sheet_order, _tables(zf, layout, names))
@@ -240,15 +245,16 @@ def saved_file_parts(path, *, with_comments: bool) -> list[PackageText]:
     """Document properties (and, if asked, comments) of the workbook as last saved at ``path``,
     for the live-Excel reader, which has no way to ask Excel for them; nothing when the file
     cannot be opened."""
+    from .inputs import open_package  # the same guard as every other reader of a file
+
     try:
-        with zipfile.ZipFile(path) as zf:
-            layout = Layout(zf)
-            names = set(zf.namelist())
-            found = properties(zf, layout, names)
-            if with_comments:
-                found = comments(zf, layout, names) + found
-            return found
-    except (OSError, zipfile.BadZipFile, KeyError, ET.ParseError, ValueError):
+        package, layout = open_package(path)
+        names = set(package.namelist())
+        found = properties(package, layout, names)
+        if with_comments:
+            found = comments(package, layout, names) + found
+        return found
+    except (WorkbookError, KeyError, ValueError):
         return []
 
 

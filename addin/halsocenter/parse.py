@@ -162,19 +162,28 @@ def parse_date(value) -> date | None:
 
 
 _THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
+MAX_MAGNITUDE = 1e15
+"""Larger numbers are refused: Excel keeps 15 significant digits, and no count, hour or year in
+a workbook comes near (a 64-bit integer column would overflow at 9.2e18)."""
+
+
+def _in_range(number: float) -> float:
+    if abs(number) >= MAX_MAGNITUDE:
+        raise ParseError(f"talet {number:g} är för stort")
+    return number
 
 
 def parse_number(value) -> float | None:
     """A number, accepting Swedish decimal comma and spaces as thousands separator."""
     kind = type(value)
     if kind is int:
-        return float(value)
+        return _in_range(float(value))
     if kind is float:
         if value != value:
             return None
         if not math.isfinite(value):
             raise ParseError("värdet är inget tal")
-        return value
+        return value if -MAX_MAGNITUDE < value < MAX_MAGNITUDE else _in_range(value)
     if is_blank(value):
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -183,7 +192,7 @@ def parse_number(value) -> float | None:
         number = float(value)
         if not math.isfinite(number):
             raise ParseError("värdet är inget tal")
-        return number
+        return _in_range(number)
     text = unicodedata.normalize("NFKC", str(value)).strip().replace("\u2212", "-")
     text = _THOUSANDS.sub("", text).replace(",", ".")
     try:
@@ -192,12 +201,12 @@ def parse_number(value) -> float | None:
         raise ParseError(f"”{value}” är inget tal") from exc
     if not math.isfinite(number):
         raise ParseError(f"”{value}” är inget tal")
-    return number
+    return _in_range(number)
 
 
 def parse_int(value) -> int | None:
     """A whole number; 3.0 is fine, 2.5 is not."""
-    if type(value) is int:
+    if type(value) is int and -MAX_MAGNITUDE < value < MAX_MAGNITUDE:
         return value
     number = parse_number(value)
     if number is None:

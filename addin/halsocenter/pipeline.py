@@ -81,12 +81,15 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
     src = Path(src)
     out = summary_output(src, dst)
     out.check()
-    wb = read_workbook(src)
+    from .inputs import open_package
+
+    package, _ = open_package(src)  # verified once: what is read is what gets copied
+    wb = read_workbook(src, package)
     refuse_unreadable(wb)
     analysis = analyse(wb)
     generated = build_generated(analysis.summary, analysis.findings,
                                 sheet_names_in_input=wb.sheet_names,
                                 created=datetime.now().replace(microsecond=0))  # fmt: skip
     mark_workbook(generated, KIND_SUMMARY)
-    write_with_sheets(src, generated, out, activate=C.SUMMARY_SHEET)
+    write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET)
     return out.path, analysis

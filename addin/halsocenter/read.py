@@ -1,7 +1,9 @@
 """Workbook file -> typed tables.
 
-Fast path: the package's XML says where each table, named cell and list is; python-calamine
-reads the cell values. Tables are found by table name first, then by sheet name and header row;
+The file is opened and verified by ``inputs.Package`` (regular file, size, zip and XML checks);
+the package's XML says where each table, named cell and list is; python-calamine reads the cell
+values, each sheet within the limits ``sheet_scan.BoundedBook`` keeps (a stray cell far outside
+the tables costs nothing, and its text is still seen by the checks). Tables are found by table name first, then by sheet name and header row;
 headers match ignoring case and extra whitespace. Structural trouble raises one
 ``WorkbookError`` with a Swedish message; a bad value in a cell (text in a date column) is kept
 as a ``Finding`` in ``WorkbookData.problems`` so every such cell can be reported at once.
@@ -10,22 +12,21 @@ as a ``Finding`` in ``WorkbookData.problems`` so every such cell can be reported
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
 
 import pandas as pd
 import python_calamine as pc
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from . import contract as C
-from . import package_texts
+from . import package_texts, xltext
 from .errors import WorkbookError
 from .gc_pause import collector_paused
+from .inputs import Package, as_workbook_error, open_package
 from .layout import Layout, split_ref
-from .messages import where_cell, where_setting
+from .messages import number, render, severity, where_cell, where_ref, where_setting
 from .migrate import migration_for
 from .model import Finding, TableData, TextCell, WorkbookData
 from .parse import (
@@ -39,6 +40,7 @@ from .parse import (
     parse_number,
 )
 from .privacy import NUMBER_MIN
+from .sheet_scan import GAP_ROWS, BoundedBook, Positions, Region, grown
 
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -191,36 +193,17 @@ def _parse_cell_ref(text: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- reading
 
 
-def _open_checks(path: Path) -> None:
-    if not path.exists():
-        raise WorkbookError(f"Filen {path} finns inte.", kind="not_found", path=path)
-    if path.is_dir():
-        raise WorkbookError(f"{path} är en mapp, inte en arbetsbok.", kind="not_workbook", path=path)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            fh.seek(0)
-            body = fh.read(1 << 20)
-            if "EncryptionInfo".encode("utf-16-le") in body:
-                raise WorkbookError(
-                    f"{path.name} är lösenordsskyddad. Ta bort lösenordet i Excel (Arkiv > Info > "
-                    "Skydda arbetsbok) och försök igen.", kind="password", path=path)
-            raise WorkbookError(
-                f"{path.name} är i det gamla .xls-formatet. Spara den som Excel-arbetsbok (.xlsx).",
-                kind="not_workbook", path=path)
-    if not zipfile.is_zipfile(path):
-        if head.startswith(b"PK"):
-            raise WorkbookError(f"{path.name} är skadad eller ofullständig (trasig zip-fil).",
-                                kind="corrupt", path=path)
-        raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).", kind="not_workbook",
-                            path=path)
-
-
 class _Grid:
-    """Cell values of one sheet from calamine, 1-based access, read lazily per sheet."""
+    """Cell values of one sheet (python-calamine's grid, or the live-Excel adapter's), 1-based
+    access, read lazily per sheet, with its text cells. Text a file cannot hold is cleaned here,
+    once, so tables and the checks that look at every cell see the same values."""
 
-    def __init__(self, book: pc.CalamineWorkbook, sheet: str):
+    def __init__(self, book, sheet: str, problems: list[Finding]):
         self.rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        make, text = TextCell._make, str
+        self.texts = [make((sheet, r, c, v)) for r, row in enumerate(self.rows, start=1)
+                      for c, v in enumerate(row, start=1) if v.__class__ is text and v]  # fmt: skip
+        self.texts = clean_texts(self.texts, problems, self.rows)
 
     def value(self, row: int, col: int):
         if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
@@ -229,26 +212,77 @@ class _Grid:
         return None
 
 
-def read_workbook(path: str | Path, book: pc.CalamineWorkbook | None = None) -> WorkbookData:
-    """Read a coach workbook. Raises WorkbookError when it cannot be used at all. ``book`` is the
-    file already opened by python-calamine, if the caller has it."""
+def clean_texts(texts: list[TextCell], problems: list[Finding],
+                rows: list[list] | None = None) -> list[TextCell]:  # fmt: skip
+    """``texts`` with characters no file may hold dropped and text cut at Excel's limit (also
+    in ``rows``, the grid they came from), a warning per cell where that happened."""
+    if not xltext.suspect([t.value for t in texts]):
+        return texts
+    out = []
+    for sheet, r, c, value in texts:
+        cleaned, dropped, cut = xltext.clean(value)
+        if cleaned != value:
+            if rows is not None:
+                rows[r - 1][c - 1] = cleaned
+            cell = f"{get_column_letter(c)}{r}"
+            for code, happened in (("text_not_xml", dropped), ("text_too_long", cut)):
+                if happened:
+                    problems.append(Finding(
+                        code=code, severity=severity(code), sheet=sheet, row=r, column=None,
+                        cell=cell, value=None, message=render(
+                            code, where=where_ref(sheet, cell),
+                            length=number(len(value)))))  # fmt: skip
+        if cleaned:
+            out.append(TextCell(sheet, r, c, cleaned))
+    return out
+
+
+def read_workbook(path: str | Path, package: Package | None = None) -> WorkbookData:
+    """Read a coach workbook. Raises WorkbookError when it cannot be used at all. ``package``
+    is the file already opened and verified (``open_package``), if the caller has it."""
     path = Path(path)
-    _open_checks(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            if "xl/workbook.xml" not in zf.namelist():
-                raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).",
-                                    kind="not_workbook", path=path)
-            layout = Layout(zf)
-            book = book or pc.CalamineWorkbook.from_path(str(path))
-            with collector_paused():
-                return parse_workbook(path, layout, book)
-    except WorkbookError:
-        raise
-    except (zipfile.BadZipFile, ET.ParseError, pc.CalamineError, KeyError, EOFError, OSError,
-            pc.XmlError, pc.ZipError) as exc:  # fmt: skip
-        raise WorkbookError(f"{path.name} är skadad och kan inte läsas ({type(exc).__name__}).",
-                            kind="corrupt", path=path) from exc
+    with as_workbook_error(path):
+        package, layout = open_package(path, package)
+        book = BoundedBook(package, layout.sheet_parts, area=_area(layout))
+        with collector_paused():
+            return parse_workbook(path, layout, book)
+
+
+def _area(layout: Layout):
+    """The regions of each sheet the reader uses (``sheet_scan.BoundedBook`` gives python-calamine
+    only these when a sheet is too big to take whole): its tables and the rows typed below them,
+    the named cells, and the header rows of a table sheet whose table object is missing."""
+    table_sheets = {norm_header(t.sheet) for t in C.TABLES} | {norm_header(C.LISTS_SHEET)}
+    start = _find_sheet(layout, C.START_SHEET)
+
+    def area(sheet: str, positions: Positions) -> list[Region]:
+        regions = {Region(*split_ref(ref), grows=True)
+                   for tsheet, ref in layout.tables.values() if tsheet == sheet}  # fmt: skip
+        if not regions and norm_header(sheet) in table_sheets:
+            last = positions.last_col_in(1, HEADER_SCAN_ROWS)
+            if last:
+                regions.add(Region(1, 1, last, HEADER_SCAN_ROWS, grows=True))
+        for nc in C.NAMED_CELLS:
+            loc = _named_cell(layout, nc, start)
+            if loc and loc[0] == sheet:
+                c, r = loc[1]
+                regions.add(Region(c, r, c, r))
+        return grown(sorted(regions, key=lambda g: (g.r1, g.c1)), positions)
+
+    return area
+
+
+def _named_cell(layout: Layout, nc: C.NamedCell, start: str | None
+                ) -> tuple[str, tuple[int, int]] | None:  # fmt: skip
+    """(sheet, (column, row)) of a named cell: its defined name, else its place on Start."""
+    ref = layout.defined_names.get(nc.name.casefold())
+    loc = _parse_cell_ref(ref) if ref else None
+    if loc is None and start:
+        loc = (start, nc.cell)
+    if not loc or loc[0] not in layout.sheet_parts:
+        return None
+    col = "".join(ch for ch in loc[1] if ch.isalpha())
+    return loc[0], (column_index_from_string(col), int(loc[1][len(col):]))
 
 
 def _find_sheet(layout: Layout, name: str) -> str | None:
@@ -259,28 +293,26 @@ def _find_sheet(layout: Layout, name: str) -> str | None:
 
 
 def parse_workbook(path: Path, layout, book) -> WorkbookData:
-    """Parse a workbook from its layout (sheet order, sheet parts, tables, defined names, error
-    cells — a ``Layout``) and a cell source with ``get_sheet_by_name(name).to_python()`` (a
-    calamine book, or the live-Excel adapter's stand-in), so file and Excel read alike."""
+    """Parse a workbook from its layout (sheet order, sheet parts, tables, defined names — a
+    ``Layout``) and a cell source with ``get_sheet_by_name(name).to_python()`` and
+    ``error_cells(sheet)`` (a ``sheet_scan.BoundedBook`` over the file, or the live-Excel
+    adapter's stand-in), so file and Excel read alike."""
     grids: dict[str, _Grid] = {}
+    problems: list[Finding] = []
 
     def grid(sheet: str) -> _Grid:
         if sheet not in grids:
-            grids[sheet] = _Grid(book, sheet)
+            grids[sheet] = _Grid(book, sheet, problems)
         return grids[sheet]
 
     settings_raw, settings_cells = {}, {}
     start = _find_sheet(layout, C.START_SHEET)
     for nc in C.NAMED_CELLS:
-        ref = layout.defined_names.get(nc.name.casefold())
-        loc = _parse_cell_ref(ref) if ref else None
-        if loc is None and start:
-            loc = (start, nc.cell)
-        if loc and loc[0] in layout.sheet_parts:
-            settings_cells[nc.name] = loc
-            col = "".join(ch for ch in loc[1] if ch.isalpha())
-            settings_raw[nc.name] = grid(loc[0]).value(int(loc[1][len(col):]),
-                                                         column_index_from_string(col))
+        loc = _named_cell(layout, nc, start)
+        if loc:
+            sheet, (col, row) = loc
+            settings_cells[nc.name] = (sheet, f"{get_column_letter(col)}{row}")
+            settings_raw[nc.name] = grid(sheet).value(row, col)
     known_tables = {t.name.casefold() for t in C.TABLES}
     if settings_raw.get("hc_mallversion") is None and not (known_tables & set(layout.tables)):
         raise WorkbookError(
@@ -290,16 +322,17 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
 
     version = _version(path, settings_raw.get("hc_mallversion"))
     migration = migration_for(version)
-    problems: list[Finding] = []
 
     lists = _read_lists(layout, grid)
     settings = _type_settings(settings_raw, settings_cells, lists, problems)
 
+    outside = getattr(book, "outside", {})
     tables = {}
     for spec in C.TABLES:
-        tables[spec.key] = _read_table(path, layout, grid, spec, lists, migration, problems)
+        tables[spec.key] = _read_table(path, layout, grid, spec, lists, migration, problems,
+                                       outside)  # fmt: skip
 
-    texts, numbers = _collect_texts(layout, book, grid)
+    texts, numbers = _collect_texts(layout, book, grid, outside, problems)
     return WorkbookData(tables=tables, settings=settings, settings_raw=settings_raw,
                         settings_cells=settings_cells, lists=lists, version=version,
                         problems=problems, texts=texts, numbers=numbers,
@@ -372,17 +405,18 @@ def _read_lists(layout: Layout, grid) -> dict[str, tuple[str, ...]]:
 
 
 def _locate_table(layout: Layout, grid, spec: C.Table
-                  ) -> tuple[str, int, int, int, int | None] | None:  # fmt: skip
-    """(sheet, header_row, first_col, last_col, last_data_row) by table name, else by sheet +
-    header row. ``last_data_row`` is None (read to the end of the sheet, so rows typed just
-    below a table count) unless the table has a totals row, whose sums are not data."""
+                  ) -> tuple[str, int, int, int, int, int | None] | None:  # fmt: skip
+    """(sheet, header_row, first_col, last_col, table_end, last_data_row) by table name, else by
+    sheet + header row. ``last_data_row`` is None (rows typed below the table's end count, until
+    ``GAP_ROWS`` empty rows in a row) unless the table has a totals row, whose sums are not
+    data."""
     name = spec.name.casefold()
     where = layout.tables.get(name)
     if where:
         sheet, ref = where
         c1, r1, c2, r2 = split_ref(ref)
         totals = layout.totals_rows.get(name, 0)
-        return sheet, r1, c1, c2, (r2 - totals if totals else None)
+        return sheet, r1, c1, c2, r2, (r2 - totals if totals else None)
     sheet = _find_sheet(layout, spec.sheet)
     if sheet is None:
         return None
@@ -395,11 +429,12 @@ def _locate_table(layout: Layout, grid, spec: C.Table
         if hits and (best is None or len(hits) > best[1]):
             best = (r, len(hits), min(hits) + 1, max(i for i, v in enumerate(row) if v != "") + 1)
     if best is None:
-        return sheet, 1, 1, len(spec.columns), None
-    return sheet, best[0], best[2], best[3], None
+        return sheet, 1, 1, len(spec.columns), 1, None
+    return sheet, best[0], best[2], best[3], best[0], None
 
 
-def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -> TableData:
+def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems,
+                outside: Mapping[str, list] | None = None) -> TableData:  # fmt: skip
     loc = _locate_table(layout, grid, spec)
     if loc is None:
         if spec.key in C.REQUIRED_TABLES:
@@ -408,7 +443,7 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -
                 f"bytt namn? Döp tillbaka den till ”{spec.sheet}”.", kind="missing_sheet",
                 sheet=spec.sheet, path=path)
         return frame(spec, ())
-    sheet, header_row, c1, c2, last_data_row = loc
+    sheet, header_row, c1, c2, end, last_data_row = loc
     g = grid(sheet)
     headers = [g.value(header_row, c) for c in range(c1, c2 + 1)]
     normed = [norm_header(h) for h in headers]
@@ -438,42 +473,75 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems) -
     extra_values: dict[str, list] = {h: [] for h in extra_cols}
     records, rows = [], []
     last = len(g.rows) if last_data_row is None else min(len(g.rows), last_data_row)
+    cut = None
     for r in range(header_row + 1, last + 1):
+        if r - end > GAP_ROWS:
+            cut = r
+            break
         row = g.rows[r - 1]
         values = [row[c - 1] if c is not None and c - 1 < len(row) else None for c in cols]
         values = [None if v == "" else v for v in values]
         if not any(v is not None and not (v.__class__ is str and not v.strip()) for v in values):
             continue
+        end = max(end, r)
         records.append(values)
         rows.append(r)
         for header, c in extra_cols.items():
             v = row[c - 1] if c - 1 < len(row) else None
             extra_values[header].append(None if v == "" else v)
+    below = [(r, c) for r in range(cut or last + 1, last + 1) for c in range(c1, c2 + 1)
+             if not is_blank(g.value(r, c))]  # fmt: skip
+    below += [(r, c) for r, c, v in (outside or {}).get(sheet, ())
+              if c1 <= c <= c2 and r > end and not is_blank(v)]  # fmt: skip
+    if below:
+        problems.append(_stray_below(sheet, min(below), len(below), spec, c1, index))
     return build_table(spec, records, rows, letters, sheet, header_row, lists, extra, problems,
                        extra_values)
 
 
-def _collect_texts(layout: Layout, book, grid) -> tuple[list[TextCell], list[TextCell]]:
+def _stray_below(sheet: str, first: tuple[int, int], count: int, spec: C.Table, c1: int,
+                 index: dict[str, int]) -> Finding:  # fmt: skip
+    """One warning per table for the cells far below it (the first one, and how many)."""
+    row, col = first
+    header = next((c.header for c in spec.columns if index.get(norm_header(c.header)) == col),
+                  None)  # fmt: skip
+    cell = f"{get_column_letter(col)}{row}"
+    more = f" (inte heller {count - 1} celler till längre ned)" if count > 1 else ""
+    where = where_cell(sheet, row, header) if header else where_ref(sheet, cell)
+    return Finding(code="stray_below_table", severity=severity("stray_below_table"), sheet=sheet,
+                   row=row, column=header, cell=cell, value=None,
+                   message=render("stray_below_table", where=where, gap=number(GAP_ROWS),
+                                  more=more))  # fmt: skip
+
+
+def _collect_texts(layout: Layout, book, grid, outside: Mapping[str, list],
+                   problems: list[Finding]) -> tuple[list[TextCell], list[TextCell]]:  # fmt: skip
     """Every text cell and error value in every sheet, and every number cell that could be an
-    identity number. Generated sheets too: a hand-made sheet may carry one of their names."""
+    identity number, including the cells kept out of the grid because they lie far outside the
+    area the reader uses. Generated sheets too: a hand-made sheet may carry one of their
+    names."""
     texts, numbers = [], []
-    make, text, flt, it = TextCell._make, str, float, int
+    make, flt, it = TextCell._make, float, int
     low, high = -NUMBER_MIN, NUMBER_MIN
     for sheet in layout.sheet_order:
         if sheet not in layout.sheet_parts:
             continue
         try:
-            rows = grid(sheet).rows
+            g = grid(sheet)
         except (pc.CalamineError, pc.WorksheetNotFound):  # chart sheets and the like
             continue
-        for r, row in enumerate(rows, start=1):
-            texts.extend([make((sheet, r, c, v)) for c, v in enumerate(row, start=1)
-                          if v.__class__ is text and v])  # fmt: skip
+        texts.extend(g.texts)
+        for r, row in enumerate(g.rows, start=1):
             kinds = set(map(type, row))
             if flt in kinds or it in kinds:  # most rows hold no number at all
                 numbers.extend([make((sheet, r, c, v)) for c, v in enumerate(row, start=1)
                                 if (v.__class__ is flt or v.__class__ is it)
                                 and not low < v < high])  # fmt: skip
-        for r, c, err in layout.error_cells(sheet):
+        far = outside.get(sheet, ())
+        texts.extend(clean_texts([TextCell(sheet, r, c, v) for r, c, v in far
+                                  if v.__class__ is str and v], problems))  # fmt: skip
+        numbers.extend(TextCell(sheet, r, c, v) for r, c, v in far
+                       if (v.__class__ is flt or v.__class__ is it) and not low < v < high)
+        for r, c, err in book.error_cells(sheet):
             texts.append(TextCell(sheet, r, c, err))
     return texts, numbers

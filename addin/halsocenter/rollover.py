@@ -42,6 +42,7 @@ import pandas as pd
 from . import contract as C
 from . import template
 from .atomic import Output
+from .inputs import open_package
 from .model import WorkbookData
 from .pipeline import InputError, refuse_unreadable
 from .read import norm_header, read_workbook
@@ -111,9 +112,10 @@ def rollover(src: Path, dst: Path | Output) -> Path:
     existing ``dst``, and refuses a workbook whose year or values cannot be read."""
     src = Path(src)
     out = new_workbook_output("rollover", src, dst)
-    data = read_workbook(src)
+    package, _ = open_package(src)
+    data = read_workbook(src, package)
     refuse_rollover(data)
-    return template.write_workbook(next_year_workbook(read_source(src, data)), out)
+    return template.write_workbook(next_year_workbook(read_source(src, data, package)), out)
 
 
 def refuse_rollover(data: WorkbookData) -> None:

@@ -19,6 +19,7 @@ stays text (``cells``). The output never replaces an existing file or the input.
 from __future__ import annotations
 
 import copy
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ from openpyxl.worksheet.table import TableColumn
 from . import cells, template
 from . import contract as C
 from .atomic import Output
+from .errors import WorkbookError
+from .inputs import Package, open_package
 from .model import WorkbookData
 from .read import norm_header, read_workbook
 
@@ -82,13 +85,14 @@ def new_workbook_output(command: str, src: Path, dst: Path | Output) -> Output:
 
 
 class _Cells:
-    """Stored cells of a workbook, read once with openpyxl; cached values of formulas on
-    demand."""
+    """Stored cells of a workbook, read once with openpyxl (read-only, so memory stays flat)
+    from the bytes ``inputs.Package`` verified; cached values of formulas on demand."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    def __init__(self, package: Package):
+        self.raw = package.raw
+        self.book = openpyxl.load_workbook(io.BytesIO(self.raw), read_only=True, data_only=False)
         self._cached = None
+        self._values: dict[str, dict[tuple[int, int], Any]] = {}
 
     def rows(self, sheet: str, first: int, last: int,
              max_col: int | None = None) -> dict[int, list[Cell]]:  # fmt: skip
@@ -120,8 +124,15 @@ class _Cells:
 
     def _cached_value(self, sheet, row, col, formula):
         if self._cached is None:
-            self._cached = openpyxl.load_workbook(self.path, data_only=True)
-        cached = self._cached[sheet].cell(row=row, column=col).value
+            self._cached = openpyxl.load_workbook(io.BytesIO(self.raw), read_only=True,
+                                                  data_only=True)  # fmt: skip
+        if sheet not in self._values:  # one pass over the sheet, kept for its other formulas
+            ws = self._cached[sheet]
+            ws.reset_dimensions()
+            self._values[sheet] = {(r, c): v for r, values in enumerate(
+                ws.iter_rows(values_only=True), start=1) for c, v in enumerate(values, start=1)
+                if v is not None}  # fmt: skip
+        cached = self._values[sheet].get((row, col))
         return formula if cached is None and isinstance(formula, str) else cached
 
     @property
@@ -142,6 +153,8 @@ class _Cells:
 
     def close(self) -> None:
         self.book.close()
+        if self._cached is not None:
+            self._cached.close()
 
 
 class GridCells:
@@ -179,11 +192,19 @@ class GridCells:
         pass
 
 
-def read_source(path: Path, data: WorkbookData | None = None) -> Source:
-    """Every typed cell of ``path``: tables, Start cells and the coach's own sheets."""
+def read_source(path: Path, data: WorkbookData | None = None,
+                package: Package | None = None) -> Source:  # fmt: skip
+    """Every typed cell of ``path``: tables, Start cells and the coach's own sheets.
+    ``package``: the file already opened and verified (``inputs.open_package``)."""
     path = Path(path)
-    data = data if data is not None else read_workbook(path)
-    return source_from(_Cells(path), data)
+    package = package or open_package(path)[0]
+    data = data if data is not None else read_workbook(path, package)
+    try:
+        return source_from(_Cells(package), data)
+    except (ValueError, KeyError) as exc:  # openpyxl meets a value Excel never writes
+        raise WorkbookError(f"{path.name} är skadad och kan inte flyttas till en ny arbetsbok: "
+                            f"ett cellvärde går inte att läsa ({exc}).", kind="corrupt",
+                            path=path) from None  # fmt: skip
 
 
 def source_from(cells: _Cells | GridCells, data: WorkbookData) -> Source:
@@ -363,8 +384,9 @@ def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None) -> 
     template. Refuses to overwrite ``src`` or an existing ``dst``."""
     src = Path(src)
     out = new_workbook_output("upgrade", src, dst)
-    data = data if data is not None else read_workbook(src)
-    source = read_source(src, data)
+    package, _ = open_package(src)
+    data = data if data is not None else read_workbook(src, package)
+    source = read_source(src, data, package)
     year_cell = source.settings.get("hc_ar")
     wb = new_workbook(source, year_cell.value if year_cell else data.year)
     for spec in C.TABLES:
