@@ -200,8 +200,8 @@ class _Grid:
 
     def __init__(self, book, sheet: str, problems: list[Finding]):
         self.rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        make, text = TextCell._make, str
-        self.texts = [make((sheet, r, c, v)) for r, row in enumerate(self.rows, start=1)
+        new, cell, text = tuple.__new__, TextCell, str  # a C call per cell, not _make's Python
+        self.texts = [new(cell, (sheet, r, c, v)) for r, row in enumerate(self.rows, start=1)
                       for c, v in enumerate(row, start=1) if v.__class__ is text and v]  # fmt: skip
         self.texts = clean_texts(self.texts, problems, self.rows)
 
