@@ -7,7 +7,7 @@ message can point at its cell.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -101,6 +101,114 @@ class TextCell(NamedTuple):
         return f"{get_column_letter(self.column)}{self.row}"
 
 
+def grid_texts(rows: list[list]) -> list[str]:
+    """The text values of a grid of cell values, row by row (empty text is no text)."""
+    text = str
+    return [v for row in rows for v in row if v.__class__ is text and v]
+
+
+class TextCells(Sequence[TextCell]):
+    """Every text cell of a workbook, kept as the sheets' grids instead of a tuple per cell.
+
+    The checks look at the distinct values of hundreds of thousands of text cells and need the
+    positions of only the few that hit; making a TextCell for each cell up front cost the check
+    of a big workbook more than reading its sheets. Parts are kept in reading order: a sheet's
+    grid (rows of cell values, 1-based positions, texts are the non-empty ``str`` values), or a
+    list of ready TextCells (cells read apart from the grid, error values, hand-made lists).
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[str, list[list], list[str] | None] | list[TextCell]] = []
+        self._values: list[str] | None = None
+        self._cells: list[TextCell] | None = None
+
+    @classmethod
+    def of(cls, cells: Iterable[TextCell]) -> TextCells:
+        if isinstance(cells, TextCells):
+            return cells
+        out = cls()
+        out.add_cells(cells)
+        return out
+
+    def add_grid(self, sheet: str, rows: list[list], values: list[str] | None = None) -> None:
+        """A sheet's grid; ``values``, where the caller has them already, are its text values
+        in order (``grid_texts(rows)``)."""
+        self._parts.append((sheet, rows, values))
+        self._values = self._cells = None
+
+    def add_cells(self, cells: Iterable[TextCell]) -> None:
+        self._parts.append(list(cells))
+        self._values = self._cells = None
+
+    def values(self) -> list[str]:
+        """The value of every text cell, in order (computed once)."""
+        if self._values is None:
+            out: list = []
+            for part in self._parts:
+                if isinstance(part, tuple):
+                    out += part[2] if part[2] is not None else grid_texts(part[1])
+                else:
+                    out += [t.value for t in part]
+            self._values = out
+        return self._values
+
+    def with_values(self, wanted: Iterable[Any]) -> list[TextCell]:
+        """The text cells whose value is one of ``wanted``, in order. A row none of whose
+        values is wanted is passed over by one set operation, without a look at its cells."""
+        wanted = frozenset(wanted)
+        if not wanted:
+            return []
+        out: list[TextCell] = []
+        new, cell, text = tuple.__new__, TextCell, str
+        for part in self._parts:
+            if not isinstance(part, tuple):
+                out += [t for t in part if t.value in wanted]
+                continue
+            sheet, rows, _ = part
+            for r, row in enumerate(rows, start=1):
+                try:
+                    if wanted.isdisjoint(row):
+                        continue
+                except TypeError:  # an unhashable value in a hand-made grid: look at each cell
+                    pass
+                out += [new(cell, (sheet, r, c, v)) for c, v in enumerate(row, start=1)
+                        if v.__class__ is text and v and v in wanted]  # fmt: skip
+        return out
+
+    def _all(self) -> list[TextCell]:
+        if self._cells is None:
+            out: list[TextCell] = []
+            new, cell, text = tuple.__new__, TextCell, str
+            for part in self._parts:
+                if not isinstance(part, tuple):
+                    out += part
+                    continue
+                sheet, rows, _ = part
+                out += [new(cell, (sheet, r, c, v)) for r, row in enumerate(rows, start=1)
+                        for c, v in enumerate(row, start=1) if v.__class__ is text and v]  # fmt: skip
+            self._cells = out
+        return self._cells
+
+    def __iter__(self) -> Iterator[TextCell]:
+        return iter(self._all())
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self.values())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (TextCells, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TextCells({len(self)} text cells)"
+
+
 class PackageText(NamedTuple):
     """Text a person can put in a workbook outside its cells: a cell comment, a sheet, table or
     defined name, a document property. The identity-number guard reads these too.
@@ -135,7 +243,8 @@ class WorkbookData:
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     version: int | None = C.TEMPLATE_VERSION
     problems: list[Finding] = field(default_factory=list)
-    texts: list[TextCell] = field(default_factory=list)
+    texts: Sequence[TextCell] = field(default_factory=list)
+    """Every text cell in any sheet (a ``TextCells`` when read from a file or from Excel)."""
     numbers: list[TextCell] = field(default_factory=list)
     """Number cells in any sheet large enough to be an identity number as Excel stores it."""
     package_texts: list[PackageText] = field(default_factory=list)

@@ -12,7 +12,8 @@ as a ``Finding`` in ``WorkbookData.problems`` so every such cell can be reported
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from .inputs import Package, as_workbook_error, open_package
 from .layout import Layout, split_ref
 from .messages import number, render, severity, where_cell, where_ref, where_setting
 from .migrate import migration_for
-from .model import Finding, TableData, TextCell, WorkbookData
+from .model import Finding, TableData, TextCell, TextCells, WorkbookData, grid_texts
 from .parse import (
     ParseError,
     canonical_list_value,
@@ -66,7 +67,8 @@ _KIND_WORD = {"date": "ett datum", "int": "ett heltal", "number": "ett tal"}
 
 
 def _typed_series(column: C.Column, values: Sequence[Any], rows: list[int], allowed,
-                  sheet: str, letter: str | None, problems: list[Finding]) -> pd.Series:  # fmt: skip
+                  sheet: str, letter: str | None, problems: list[Finding],
+                  index: pd.Index) -> pd.Series:  # fmt: skip
     """Convert one column. Values repeat a lot (list values, dates, blanks), so each distinct
     value is parsed once; a value that fails is still reported at every cell that holds it."""
     converted = _distinct_converted(column, values, allowed)
@@ -92,7 +94,6 @@ def _typed_series(column: C.Column, values: Sequence[Any], rows: list[int], allo
             message=f"{where_cell(sheet, row, column.header)}: {reason}. Cellen ska innehålla "
                     f"{_KIND_WORD.get(column.kind, 'ett värde')}.",
         ))  # fmt: skip
-    index = pd.Index(rows, name="rad")
     if column.kind == "date":
         return pd.Series(pd.to_datetime(pd.Series(out, dtype="object")), dtype="datetime64[ns]").set_axis(index)
     if column.kind == "int":
@@ -136,18 +137,19 @@ def build_table(spec: C.Table, records: list[list], rows: list[int], letters: di
     contract does not know, kept under their header (e.g. more years' figures in Tidigare år)."""
     problems = problems if problems is not None else []
     lists = lists or {}
-    raw = pd.DataFrame(records, columns=list(spec.keys), index=pd.Index(rows, name="rad"), dtype="object")
+    index = pd.Index(rows, name="rad")  # built once: 50 columns of 50,000 rows share it
+    raw = pd.DataFrame(records, columns=list(spec.keys), index=index, dtype="object")
+    by_column = list(zip(*records, strict=True)) or [()] * len(spec.columns)  # the transpose, in C
     typed = {}
-    for i, column in enumerate(spec.columns):
+    for column, values in zip(spec.columns, by_column, strict=True):
         allowed = lists.get(column.list) or (C.LIST_BY_KEY[column.list].values if column.list else None)
-        values = [rec[i] for rec in records]
         typed[column.key] = _typed_series(column, values, rows, allowed, sheet,
-                                          letters.get(column.key), problems)
+                                          letters.get(column.key), problems, index)
     for header, values in (extra_values or {}).items():
         if header not in typed:
             typed[header] = pd.Series([None if is_blank(v) else v for v in values],
-                                      index=pd.Index(rows, name="rad"), dtype="object")
-    df = pd.DataFrame(typed, index=pd.Index(rows, name="rad"))
+                                      index=index, dtype="object")
+    df = pd.DataFrame(typed, index=index)
     return TableData(spec, df, raw, dict(letters), sheet, header_row, extra)
 
 
@@ -200,10 +202,12 @@ class _Grid:
 
     def __init__(self, book, sheet: str, problems: list[Finding]):
         self.rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        new, cell, text = tuple.__new__, TextCell, str  # a C call per cell, not _make's Python
-        self.texts = [new(cell, (sheet, r, c, v)) for r, row in enumerate(self.rows, start=1)
-                      for c, v in enumerate(row, start=1) if v.__class__ is text and v]  # fmt: skip
-        self.texts = clean_texts(self.texts, problems, self.rows)
+        self.texts = grid_texts(self.rows)
+        if xltext.suspect(self.texts):  # rare: clean the grid itself, with a warning per cell
+            cells = TextCells()
+            cells.add_grid(sheet, self.rows, self.texts)
+            clean_texts(list(cells), problems, self.rows)
+            self.texts = grid_texts(self.rows)
 
     def value(self, row: int, col: int):
         if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
@@ -215,7 +219,8 @@ class _Grid:
 def clean_texts(texts: list[TextCell], problems: list[Finding],
                 rows: list[list] | None = None) -> list[TextCell]:  # fmt: skip
     """``texts`` with characters no file may hold dropped and text cut at Excel's limit (also
-    in ``rows``, the grid they came from), a warning per cell where that happened."""
+    in ``rows``, the grid they came from, so a grid holds only clean text afterwards), a
+    warning per cell where that happened."""
     if not xltext.suspect([t.value for t in texts]):
         return texts
     out = []
@@ -474,15 +479,20 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems,
     records, rows = [], []
     last = len(g.rows) if last_data_row is None else min(len(g.rows), last_data_row)
     cut = None
+    pick, width = _picker(cols)
     for r in range(header_row + 1, last + 1):
         if r - end > GAP_ROWS:
             cut = r
             break
         row = g.rows[r - 1]
-        values = [row[c - 1] if c is not None and c - 1 < len(row) else None for c in cols]
-        values = [None if v == "" else v for v in values]
-        if not any(v is not None and not (v.__class__ is str and not v.strip()) for v in values):
+        values = pick(row) if len(row) >= width else [
+            row[c - 1] if c is not None and c - 1 < len(row) else None for c in cols]
+        for v in values:  # blank unless some cell holds more than spaces
+            if v != "" and v is not None and not (v.__class__ is str and not v.strip()):
+                break
+        else:
             continue
+        values = [None if v == "" else v for v in values]
         end = max(end, r)
         records.append(values)
         rows.append(r)
@@ -497,6 +507,14 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems,
         problems.append(_stray_below(sheet, min(below), len(below), spec, c1, index))
     return build_table(spec, records, rows, letters, sheet, header_row, lists, extra, problems,
                        extra_values)
+
+
+def _picker(cols: list[int | None]) -> tuple[Callable[[list], Sequence], int]:
+    """A C-level getter of the table's cells from one grid row, in contract column order, and
+    the row length it needs; the slow path is left for short rows and missing columns."""
+    if len(cols) < 2 or None in cols:
+        return (lambda row: ()), 1 << 62  # never long enough: the general path always
+    return itemgetter(*(c - 1 for c in cols)), max(cols)
 
 
 def _stray_below(sheet: str, first: tuple[int, int], count: int, spec: C.Table, c1: int,
@@ -515,12 +533,12 @@ def _stray_below(sheet: str, first: tuple[int, int], count: int, spec: C.Table, 
 
 
 def _collect_texts(layout: Layout, book, grid, outside: Mapping[str, list],
-                   problems: list[Finding]) -> tuple[list[TextCell], list[TextCell]]:  # fmt: skip
+                   problems: list[Finding]) -> tuple[TextCells, list[TextCell]]:  # fmt: skip
     """Every text cell and error value in every sheet, and every number cell that could be an
     identity number, including the cells kept out of the grid because they lie far outside the
     area the reader uses. Generated sheets too: a hand-made sheet may carry one of their
     names."""
-    texts, numbers = [], []
+    texts, numbers = TextCells(), []
     make, flt, it = TextCell._make, float, int
     low, high = -NUMBER_MIN, NUMBER_MIN
     for sheet in layout.sheet_order:
@@ -530,7 +548,7 @@ def _collect_texts(layout: Layout, book, grid, outside: Mapping[str, list],
             g = grid(sheet)
         except (pc.CalamineError, pc.WorksheetNotFound):  # chart sheets and the like
             continue
-        texts.extend(g.texts)
+        texts.add_grid(sheet, g.rows, g.texts)
         for r, row in enumerate(g.rows, start=1):
             kinds = set(map(type, row))
             if flt in kinds or it in kinds:  # most rows hold no number at all
@@ -538,10 +556,9 @@ def _collect_texts(layout: Layout, book, grid, outside: Mapping[str, list],
                                 if (v.__class__ is flt or v.__class__ is it)
                                 and not low < v < high])  # fmt: skip
         far = outside.get(sheet, ())
-        texts.extend(clean_texts([TextCell(sheet, r, c, v) for r, c, v in far
-                                  if v.__class__ is str and v], problems))  # fmt: skip
+        texts.add_cells(clean_texts([TextCell(sheet, r, c, v) for r, c, v in far
+                                     if v.__class__ is str and v], problems))  # fmt: skip
         numbers.extend(TextCell(sheet, r, c, v) for r, c, v in far
                        if (v.__class__ is flt or v.__class__ is it) and not low < v < high)
-        for r, c, err in book.error_cells(sheet):
-            texts.append(TextCell(sheet, r, c, err))
+        texts.add_cells(TextCell(sheet, r, c, err) for r, c, err in book.error_cells(sheet))
     return texts, numbers

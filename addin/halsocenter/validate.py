@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from functools import cached_property, lru_cache
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,16 @@ from openpyxl.utils import column_index_from_string
 from . import contract as C
 from . import messages as M
 from . import privacy as P
-from .model import COMMENT, Finding, PackageText, TableData, TextCell, WorkbookData, severity_counts
+from .model import (
+    COMMENT,
+    Finding,
+    PackageText,
+    TableData,
+    TextCell,
+    TextCells,
+    WorkbookData,
+    severity_counts,
+)
 from .parse import normalize_text
 from .read import EXCEL_ERRORS, norm_header, norm_names
 
@@ -133,12 +141,21 @@ def _items(mask: pd.Series, *columns: pd.Series) -> Iterator[tuple]:
 _CELL = re.compile(r"([A-Za-z]+)(\d+)")
 
 
-@lru_cache(maxsize=4096)
 def _column_number(cell: str | None) -> int:
+    """Column number of an A1 cell reference, 0 for anything else. Sorting tens of thousands
+    of findings asks this once each, so it is cached by the letters, not by the cell."""
     if not cell:
         return 0
-    m = _CELL.fullmatch(cell.replace("$", ""))
-    return column_index_from_string(m[1].upper()) if m else 0
+    letters = cell.replace("$", "").rstrip("0123456789")
+    return _letters_number(letters) if letters != cell.replace("$", "") else 0
+
+
+@lru_cache(maxsize=4096)
+def _letters_number(letters: str) -> int:
+    try:
+        return column_index_from_string(letters.upper()) if letters.isascii() else 0
+    except ValueError:
+        return 0
 
 
 # --------------------------------------------------------------------------- context
@@ -194,12 +211,12 @@ class Context:
         return td if td is not None and len(td) else None
 
     @cached_property
-    def texts(self) -> list[TextCell]:
-        return self.wb.texts or texts_from_tables(self.wb)
+    def texts(self) -> TextCells:
+        return TextCells.of(self.wb.texts or texts_from_tables(self.wb))
 
     @cached_property
     def cell_values(self) -> list[str]:
-        return list(map(attrgetter("value"), self.texts))
+        return self.texts.values()
 
     @cached_property
     def text_values(self) -> list[str]:
@@ -210,7 +227,7 @@ class Context:
         bad = {v for v in self.text_values if "#" in v[:4] and v.strip() in _EXCEL_ERRORS}
         if not bad:
             return []
-        return [self.texts[i] for i, v in enumerate(self.cell_values) if v in bad]
+        return self.texts.with_values(bad)
 
     @cached_property
     def skip_cells(self) -> set[tuple[str, str]]:
@@ -674,7 +691,7 @@ def personal_data(ctx: Context) -> Iterator[Finding]:
     if found:
         contact = ctx.wb.settings_cells.get("hc_kontakt")
         exempt = (contact[0], contact[1].replace("$", "")) if contact else None
-        for tc in [ctx.texts[i] for i, v in enumerate(ctx.cell_values) if v in found]:
+        for tc in ctx.texts.with_values(found):
             identity, other = _split_hits(found[tc.value])
             if other and exempt and (tc.sheet, tc.cell) == exempt:
                 other = []
