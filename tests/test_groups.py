@@ -166,3 +166,33 @@ def test_elided_ranges_text(points, shown):
 
 def test_ranges_ignore_dollars_and_keep_odd_references():
     assert cell_ranges(["$B$3", "B4", "B2", "Start!B7"]) == ["B2:B4", "Start!B7"]
+
+
+def test_a_column_with_many_different_values_is_one_group_with_examples():
+    tables, settings = example_tables("Habo", YEAR, seed=3, size={"referrals": 300,
+                                                                  "followups": 80})
+    for i, row in enumerate(tables["remisser"][:40]):
+        row["traning_start"] = f"värde {i}"  # every cell typed differently
+    groups = by_code(group_findings(validate(workbook_data(tables, settings))),
+                     "list_value_unknown")  # fmt: skip
+    (g,) = groups
+    assert g.count == 40 and g.value is None and len(g.values) == 40
+    assert g.sentence == ("Remisser, kolumn Träning start: 40 celler har värden som inte finns "
+                          "i listan, t.ex. ”värde 0”, ”värde 1”, ”värde 2”\u00a0…")
+
+
+def test_up_to_five_values_of_a_column_stay_groups_of_their_own():
+    tables, settings = example_tables("Habo", YEAR, seed=3, size={"referrals": 300,
+                                                                  "followups": 80})
+    for i, row in enumerate(tables["remisser"][:50]):
+        row["traning_start"] = f"värde {i % 5}"
+    groups = by_code(group_findings(validate(workbook_data(tables, settings))),
+                     "list_value_unknown")  # fmt: skip
+    assert sorted((g.value, g.count) for g in groups) == [(f"värde {i}", 10) for i in range(5)]
+
+
+def test_every_rule_told_by_value_has_a_sentence_for_many_values():
+    for code, rule in M.GROUPS.items():
+        if rule.by_value:
+            text = M.render_group(code, 12, many=True)
+            assert rule.many and "12" in text and "{" not in text and "”" not in text, code

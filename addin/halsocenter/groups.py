@@ -19,10 +19,14 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from . import contract as C
 from . import messages as M
-from .model import Finding
+from .model import Finding, FindingList
 
 RANGES_SHOWN = 3
 """Cell ranges spelled out in a group message before the rest is elided with …"""
+MAX_VALUE_GROUPS = 5
+"""Values of one column told as groups of their own; more, and the column is one group."""
+EXAMPLES_SHOWN = 3
+"""Values named as examples in the sentence of a column with many values."""
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(C.SEVERITY_ORDER)}
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
@@ -41,9 +45,17 @@ class Group:
     None."""
     findings: tuple[Finding, ...]
 
-    @property
+    @cached_property
     def count(self) -> int:
-        return len(self.findings)
+        """Findings in the group, those counted but not listed one by one included."""
+        return sum(f.count for f in self.findings)
+
+    @cached_property
+    def values(self) -> tuple[Any, ...]:
+        """The distinct values of the listed findings, in order (a group of a rule told by
+        value that holds too many values to tell one by one has several)."""
+        return tuple(dict.fromkeys(_hashable(f.value) for f in self.findings
+                                   if f.count == 1 and f.value is not None))  # fmt: skip
 
     @property
     def first(self) -> Finding:
@@ -76,8 +88,24 @@ class Group:
             return self.first.message
         from .validate import show
 
-        value = show(self.value) if self.value is not None else ""
-        return f"{self.place}: {M.render_group(self.code, self.count, value)}"
+        rule = M.group_rule(self.code)
+        if rule.by_value and self.value is None:  # many values: a few of them as examples
+            examples = ", ".join(f"”{show(v)}”" for v in self.values[:EXAMPLES_SHOWN])
+            more = "\u00a0…" if len(self.values) > EXAMPLES_SHOWN else ""
+            text = (M.render_group(self.code, self.count, many=True)
+                    + (f", t.ex. {examples}{more}" if examples else ""))  # fmt: skip
+        else:
+            value = show(self.value) if self.value is not None else ""
+            text = M.render_group(self.code, self.count, value)
+        if self.unlisted:
+            text += (f"; {M.number(self.unlisted)} av dem listas inte en och en (programmet "
+                     f"listar högst {M.number(FindingList.LIMIT)} kontrollpunkter)")  # fmt: skip
+        return f"{self.place}: {text}"
+
+    @cached_property
+    def unlisted(self) -> int:
+        """Findings counted but not listed one by one (``model.FindingList``)."""
+        return sum(f.count for f in self.findings if f.count > 1)
 
     @property
     def message(self) -> str:
@@ -106,12 +134,34 @@ def group_findings(findings: Iterable[Finding]) -> list[Group]:
             members[key] = [f]
         else:
             bucket.append(f)
+    members = _few_values(members)
     groups = [Group(code, severity, sheet, column, fs[0].value if value is not None else None,
                     tuple(fs))
               for (code, severity, sheet, column, value), fs in members.items()]  # fmt: skip
     # sorted() is stable: groups of one size keep the order of their first finding
     return sorted(groups, key=lambda g: (_SEVERITY_RANK.get(g.severity, len(_SEVERITY_RANK)),
                                          -g.count))  # fmt: skip
+
+
+def _few_values(members: dict[tuple, list[Finding]]) -> dict[tuple, list[Finding]]:
+    """Groups told by value stay apart while a column has at most ``MAX_VALUE_GROUPS`` values
+    (a renamed list value pasted into 20,000 rows is one line); a column with more values --
+    every cell typed differently, or findings counted but not listed -- becomes one group told
+    with a few of its values as examples, so the view stays one screen."""
+    by_column: dict[tuple, list[tuple]] = {}
+    for key, fs in members.items():
+        if key[4] is not None or any(f.count != 1 for f in fs):
+            by_column.setdefault(key[:4], []).append(key)
+    merged = {base for base, keys in by_column.items()
+              if len(keys) > MAX_VALUE_GROUPS
+              or any(f.count != 1 for k in keys for f in members[k])}  # fmt: skip
+    if not merged:
+        return members
+    out: dict[tuple, list[Finding]] = {}
+    for key, fs in members.items():
+        target = (*key[:4], None) if key[:4] in merged else key
+        out.setdefault(target, []).extend(fs)
+    return out
 
 
 def _hashable(value: Any) -> Any:

@@ -250,12 +250,13 @@ def kontroll_layout(findings: Sequence[Finding], sheet_names: Sequence[str] = ()
     top += len(summary) + 1
     listed = [Row((TITLE_FINDINGS,), "heading"), Row(C.KONTROLL_FINDING_COLUMNS, "header")]
     for i, g in enumerate(groups):
-        shown = [_finding_values(f, g.name) for f in g.findings[:per_group]]
+        one_by_one = [f for f in g.findings if f.count == 1][:per_group]  # not the counted
+        shown = [_finding_values(f, g.name) for f in one_by_one]
         height = max((row_height(v) or 0 for v in shown), default=0) or None
         listed += [Row(v, "finding", g.severity, link_location(f, sheet_names), height, i)
-                   for v, f in zip(shown, g.findings, strict=False)]  # fmt: skip
-        if g.count > per_group:
-            text = more_text(g.count - per_group)
+                   for v, f in zip(shown, one_by_one, strict=True)]  # fmt: skip
+        if g.count > len(one_by_one):
+            text = more_text(g.count - len(one_by_one))
             listed.append(Row((None,) * 6 + (text,), "more", g.severity, group=i))
     blocks.append(Block("findings", top, tuple(listed)))
     return KontrollLayout(tuple(blocks), groups)

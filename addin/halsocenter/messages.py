@@ -206,6 +206,9 @@ class GroupRule:
     by_value: bool
     """Findings with different values form different groups."""
     text: str
+    many: str = ""
+    """For a rule told by value: the sentence for a column with too many values to tell one
+    by one (a few are added as examples)."""
 
 
 GROUPS: dict[str, GroupRule] = {
@@ -221,7 +224,8 @@ GROUPS: dict[str, GroupRule] = {
         "{n} celler innehåller något som inte är ett tal"),
     "ogiltigt_list": GroupRule(
         "Inte ett listvärde", True,
-        "{n} celler har ”{value}” som inte går att läsa som listvärde"),
+        "{n} celler har ”{value}” som inte går att läsa som listvärde",
+        "{n} celler har värden som inte går att läsa som listvärden"),
     "ogiltigt_text": GroupRule(
         "Oläsbar text", False,
         "{n} celler går inte att läsa som text"),
@@ -247,7 +251,8 @@ GROUPS: dict[str, GroupRule] = {
         "{n} celler är tomma – uppgiften behövs i statistiken"),
     "list_value_unknown": GroupRule(
         "Värdet finns inte i listan", True,
-        "{n} celler har ”{value}” som inte finns i listan"),
+        "{n} celler har ”{value}” som inte finns i listan",
+        "{n} celler har värden som inte finns i listan"),
     "duplicate_row": GroupRule(
         "Dubblerad rad", False,
         "{n} rader är likadana som en rad ovanför – ta bort dem om de är inskrivna två gånger"),
@@ -259,7 +264,8 @@ GROUPS: dict[str, GroupRule] = {
         "{n} datum ligger utanför verksamhetsåret"),
     "excel_error": GroupRule(
         "Excels felvärde", True,
-        "{n} celler innehåller Excels felvärde {value}"),
+        "{n} celler innehåller Excels felvärde {value}",
+        "{n} celler innehåller Excels felvärden"),
     # ---- Remisser
     "duplicate_id": GroupRule(
         "Löpnummer upprepas", False,
@@ -288,7 +294,8 @@ GROUPS: dict[str, GroupRule] = {
         "{n} uppföljningar hör till remisser utan datum för {forsta_samtal}"),
     "tidpunkt_mismatch": GroupRule(
         "Tidpunkten stämmer inte", True,
-        "{n} uppföljningar märkta ”{value}” gjordes vid en annan tid efter första samtalet"),
+        "{n} uppföljningar märkta ”{value}” gjordes vid en annan tid efter första samtalet",
+        "{n} uppföljningar gjordes vid en annan tid efter första samtalet än de är märkta med"),
     # ---- Aktiviteter, Närvaro, Plan
     "count_negative": GroupRule(
         "Negativt antal", False,
@@ -305,7 +312,8 @@ GROUPS: dict[str, GroupRule] = {
     "attendance_unknown_session": GroupRule(
         "Närvaro utan tillfälle", True,
         "{n} närvarorader för ”{value}” hör inte till något tillfälle på fliken "
-        "{activity_sheet}"),
+        "{activity_sheet}",
+        "{n} närvarorader hör inte till något tillfälle på fliken {activity_sheet}"),
     "attendance_count_mismatch": GroupRule(
         "Antal stämmer inte med närvaron", False,
         "{n} tillfällen har ett annat antal än närvarolistan"),
@@ -364,6 +372,9 @@ def group_rule(code: str) -> GroupRule:
     return GROUPS.get(code) or GroupRule(code, False, "{n} kontrollpunkter")
 
 
-def render_group(code: str, count: int, value: str = "") -> str:
-    """The sentence for a group of ``count`` findings of ``code`` (without place and cells)."""
-    return group_rule(code).text.format(**GROUP_NAMES, n=number(count), value=value)
+def render_group(code: str, count: int, value: str = "", *, many: bool = False) -> str:
+    """The sentence for a group of ``count`` findings of ``code`` (without place and cells);
+    ``many``: a column with too many values to tell one by one."""
+    rule = group_rule(code)
+    text = rule.many if many and rule.many else rule.text
+    return text.format(**GROUP_NAMES, n=number(count), value=value)

@@ -33,6 +33,9 @@ class Finding:
     cell: str | None
     value: Any
     message: str
+    count: int = 1
+    """How many findings this one stands for: 1, or -- once ``FindingList.LIMIT`` findings are
+    listed one by one -- the number of the same kind (code, sheet, column) left unlisted."""
 
     def as_dict(self) -> dict[str, Any]:
         value = self.value
@@ -40,18 +43,66 @@ class Finding:
             value = value.isoformat()
         elif value is not None and not isinstance(value, (int, float, str, bool)):
             value = str(value)
-        return {
+        out = {
             "code": self.code, "severity": self.severity, "sheet": self.sheet, "row": self.row,
             "column": self.column, "cell": self.cell, "value": value, "message": self.message,
         }  # fmt: skip
+        if self.count != 1:
+            out["count"] = self.count
+        return out
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     """Number of findings per severity, always with the keys error, warning and info."""
     out = dict.fromkeys(C.SEVERITY_ORDER, 0)
     for f in findings:
-        out[f.severity] += 1
+        out[f.severity] += f.count
     return out
+
+
+OmittedKey = tuple[str, str, "str | None", "str | None"]  # code, severity, sheet, column
+
+
+class FindingList(list):
+    """Findings listed one by one up to ``LIMIT`` (shared by the reader and the checks);
+    beyond that each is only counted, per code, severity, sheet and column, in ``omitted``.
+
+    A hostile or badly pasted workbook can hold a million wrong cells; a Finding with its
+    Swedish message per cell would take gigabytes and minutes, and nobody reads past the first
+    thousands anyway. ``room()`` lets a loop stop building findings it would not keep."""
+
+    LIMIT = 100_000
+
+    def __init__(self, items: Iterable[Finding] = (), *, left: int | None = None,
+                 omitted: dict[OmittedKey, int] | None = None):  # fmt: skip
+        super().__init__()
+        self.left = self.LIMIT if left is None else left
+        self.omitted: dict[OmittedKey, int] = dict(omitted or {})
+        self.extend(items)
+
+    def room(self) -> int:
+        return max(self.left, 0)
+
+    def take(self, code: str, severity: str, sheet: str | None, column: str | None) -> bool:
+        """Whether one more finding of this kind is listed; if not, it is counted."""
+        if self.left > 0:
+            self.left -= 1
+            return True
+        self.omit(code, severity, sheet, column)
+        return False
+
+    def omit(self, code: str, severity: str, sheet: str | None, column: str | None,
+             n: int = 1) -> None:  # fmt: skip
+        key = (code, severity, sheet, column)
+        self.omitted[key] = self.omitted.get(key, 0) + n
+
+    def append(self, f: Finding) -> None:
+        if f is not None and self.take(f.code, f.severity, f.sheet, f.column):
+            super().append(f)
+
+    def extend(self, items: Iterable[Finding]) -> None:
+        for f in items:
+            self.append(f)
 
 
 @dataclass

@@ -224,12 +224,15 @@ def norm_header(text) -> str:
     return " ".join(str(text or "").split()).casefold()
 
 
+_AROUND_DASH = re.compile(r"\s*–\s*")
+
+
 def normalize_text(value) -> str:
     """Fold case, spacing and dash variants so typed list values match their canonical form."""
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    text = re.sub(r"\s+", " ", text)
+    text = " ".join(unicodedata.normalize("NFKC", str(value)).split())  # = \s+ -> " ", trimmed
     text = text.replace("-", "–").replace("—", "–").replace(">=", "≥")
-    text = re.sub(r"\s*–\s*", "–", text)
+    if "–" in text:
+        text = _AROUND_DASH.sub("–", text)
     return text.casefold()
 
 
@@ -257,7 +260,7 @@ def canonical_list_value(value, allowed) -> str | None:
     hit = lookup.get(normalize_text(value))
     if hit is not None:
         return hit
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return " ".join(str(value).split())
 
 
 def clean_text(value) -> str | None:

@@ -16,6 +16,7 @@ from .atomic import KIND_SUMMARY, Output, mark_workbook
 from .errors import InputError
 from .model import Finding, WorkbookData
 from .summary import Summary
+from .swedish import number
 
 
 @dataclass
@@ -40,15 +41,19 @@ def unreadable_values(wb: WorkbookData) -> list[Finding]:
     """Typing problems found on read: cells whose value cannot be the column's type (masked:
     they quote the cell, which may hold an identity number)."""
     from .privacy import mask_finding
+    from .validate import unlisted
 
-    return [mask_finding(f) for f in wb.problems if f.severity == "error"]
+    listed = [mask_finding(f) for f in wb.problems if f.severity == "error"]
+    omitted = getattr(wb.problems, "omitted", {})
+    return listed + unlisted({k: n for k, n in omitted.items() if k[1] == "error"})
 
 
 def refuse_unreadable(wb: WorkbookData) -> None:
     bad = unreadable_values(wb)
     if bad:
         first = bad[0]
-        more = f" (och {len(bad) - 1} till)" if len(bad) > 1 else ""
+        rest = sum(f.count for f in bad) - 1
+        more = f" (och {number(rest)} till)" if rest else ""
         raise InputError(
             f"Arbetsboken har värden som inte går att läsa, så inget skrevs. {first.message}{more}",
             bad,

@@ -29,7 +29,7 @@ from .inputs import Package, as_workbook_error, open_package
 from .layout import Layout, split_ref
 from .messages import number, render, severity, where_cell, where_ref, where_setting
 from .migrate import migration_for
-from .model import Finding, TableData, TextCell, TextCells, WorkbookData, grid_texts
+from .model import Finding, FindingList, TableData, TextCell, TextCells, WorkbookData, grid_texts
 from .parse import (
     ParseError,
     canonical_list_value,
@@ -85,6 +85,11 @@ def _typed_series(column: C.Column, values: Sequence[Any], rows: list[int], allo
                 out.append(None)
                 failed.append((i, value))
                 reasons[i] = str(exc)
+    room = problems.room() if isinstance(problems, FindingList) else len(failed)
+    if len(failed) > room:  # a column full of bad cells: count the rest, build no message
+        problems.omit(f"ogiltigt_{column.kind}", "error", sheet, column.header,
+                      len(failed) - room)  # fmt: skip
+        failed = failed[:room]
     for i, value in failed:
         row = rows[i]
         reason = reasons[i] if converted is None else reasons[value]
@@ -231,7 +236,9 @@ def clean_texts(texts: list[TextCell], problems: list[Finding],
                 rows[r - 1][c - 1] = cleaned
             cell = f"{get_column_letter(c)}{r}"
             for code, happened in (("text_not_xml", dropped), ("text_too_long", cut)):
-                if happened:
+                if happened and isinstance(problems, FindingList) and not problems.room():
+                    problems.omit(code, severity(code), sheet, None)
+                elif happened:
                     problems.append(Finding(
                         code=code, severity=severity(code), sheet=sheet, row=r, column=None,
                         cell=cell, value=None, message=render(
@@ -303,7 +310,7 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
     ``error_cells(sheet)`` (a ``sheet_scan.BoundedBook`` over the file, or the live-Excel
     adapter's stand-in), so file and Excel read alike."""
     grids: dict[str, _Grid] = {}
-    problems: list[Finding] = []
+    problems = FindingList()
 
     def grid(sheet: str) -> _Grid:
         if sheet not in grids:

@@ -24,6 +24,7 @@ from . import privacy as P
 from .model import (
     COMMENT,
     Finding,
+    FindingList,
     PackageText,
     TableData,
     TextCell,
@@ -169,6 +170,9 @@ class Context:
         year = wb.settings.get("hc_ar")
         self.year = year if isinstance(year, int) and MIN_YEAR <= year <= MAX_YEAR else None
         self.problem_cells = {(f.sheet, f.cell) for f in wb.problems if f.cell}
+        self.listed = FindingList(left=FindingList.LIMIT - len(wb.problems),
+                                  omitted=getattr(wb.problems, "omitted", None))  # fmt: skip
+        """The budget of findings listed one by one, what the reader listed included."""
         self._raw: dict[tuple[str, str], dict[int, Any]] = {}
         self._headers: dict[tuple[str, str], str] = {}
         self._names: dict[tuple[str, str], pd.Series] = {}
@@ -261,8 +265,11 @@ class Context:
 
     def at(self, code: str, td: TableData, row: int, key: str, value: Any = _MISSING,
            **fields) -> Finding:  # fmt: skip
-        """A finding at one table cell; ``value`` defaults to what the cell holds."""
+        """A finding at one table cell; ``value`` defaults to what the cell holds. None once
+        as many findings are listed as a person can use (the rest are counted)."""
         header = self.header(td, key)
+        if not self.listed.take(code, M.severity(code), td.sheet, header):
+            return None
         if value is _MISSING:
             value = self.raw(td, row, key)
         value = plain(value)
@@ -271,8 +278,10 @@ class Context:
         return Finding(code, M.severity(code), td.sheet, int(row), header, td.cell(row, key),
                        value, message)  # fmt: skip
 
-    def at_text(self, code: str, tc: TextCell, value: Any, **fields) -> Finding:
+    def at_text(self, code: str, tc: TextCell, value: Any, **fields) -> Finding | None:
         column = self.column_of(tc)
+        if not self.listed.take(code, M.severity(code), tc.sheet, column):
+            return None
         where = M.where_cell(tc.sheet, tc.row, column) if column else f"{tc.sheet}, cell {tc.cell}"
         value = plain(value)
         message = M.render(code, where=where, column=column or tc.cell, value=_shown(value),
@@ -343,8 +352,12 @@ def list_membership(ctx: Context) -> Iterator[Finding]:
             folded = {normalize_text(v) for v in allowed}
             lst = C.LIST_BY_KEY[col.list]
             shown = f" ({', '.join(allowed)})" if len(allowed) <= MAX_SHOWN_LIST else ""
+            known: dict = {}  # each distinct value folded once
             for row, value in _items(bad, s):
-                if normalize_text(value) not in folded:
+                ok = known.get(value)
+                if ok is None:
+                    ok = known[value] = normalize_text(value) in folded
+                if not ok:
                     yield ctx.at("list_value_unknown", td, row, col.key, value,
                                  list_name=lst.header, allowed=shown)  # fmt: skip
 
@@ -742,10 +755,27 @@ def validate(wb: WorkbookData) -> list[Finding]:
     ctx = Context(wb)
     findings = [P.mask_finding(f) for f in wb.problems]  # they quote the raw cell
     for check in RULES:
-        findings.extend(check(ctx))
+        findings.extend(f for f in check(ctx) if f is not None)
+    findings += unlisted(ctx.listed.omitted)
     findings = _sheet_names_masked(wb, findings)
     findings.sort(key=sort_key(wb))
     return findings
+
+
+def unlisted(omitted: dict[tuple, int]) -> list[Finding]:
+    """One finding per kind (code, sheet, column) for the findings counted but not listed one
+    by one (``FindingList``); it carries their number as ``count`` and keeps their severity,
+    so counts, groups and the export's refusal see them all."""
+    out = []
+    for (code, severity, sheet, column), n in omitted.items():
+        place = f"{sheet}, kolumn {column}" if sheet and column else (sheet or "Arbetsboken")
+        message = (f"{place}: ytterligare {M.number(n)} av samma slag ({M.group_rule(code).name}) "
+                   f"listas inte en och en – programmet listar högst "
+                   f"{M.number(FindingList.LIMIT)} kontrollpunkter. Rätta det som listas och "
+                   "kontrollera igen.")  # fmt: skip
+        out.append(P.mask_finding(Finding(code, severity, sheet, None, column, None, None,
+                                          message, n)))  # fmt: skip
+    return out
 
 
 def _sheet_names_masked(wb: WorkbookData, findings: list[Finding]) -> list[Finding]:
@@ -759,7 +789,9 @@ def _sheet_names_masked(wb: WorkbookData, findings: list[Finding]) -> list[Findi
 def identity_findings(wb: WorkbookData) -> list[Finding]:
     """Only the identity-number findings (``personal_id``), for a command that must refuse
     while any exists (the Word report) without running every other check."""
-    found = [f for f in personal_data(Context(wb)) if f.code == P.PERSONAL_ID]
+    ctx = Context(wb)
+    found = [f for f in personal_data(ctx) if f is not None and f.code == P.PERSONAL_ID]
+    found += [f for f in unlisted(ctx.listed.omitted) if f.code == P.PERSONAL_ID]
     return sorted(_sheet_names_masked(wb, found), key=sort_key(wb))
 
 
