@@ -13,7 +13,7 @@ SHORT = 2_500
 """Referrals whose Träning start says "<30" -- a renamed list value pasted down the column."""
 TYPOS = 60
 """Referrals whose Fokus holds a value of its own ("Fysisk aktivitet 1", …): sixty different
-list values, so sixty groups."""
+list values, too many to tell one by one, so one group with examples."""
 DUPLICATED = 40
 """Follow-ups pasted a second time at the end of the table."""
 LATE = 25

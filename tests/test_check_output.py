@@ -54,9 +54,10 @@ def test_check_prints_one_screen_however_many_findings(planted):
     # the systematic mistake comes first, told once, with its cells
     assert lines[1] == ("Fel: Remisser, kolumn Träning start: 2\u00a0500 celler har ”<30” som "
                         "inte finns i listan (K2:K2501)")
-    assert lines[2].startswith("Fel: Remisser, rad 2502, kolumn Fokus: ”Fysisk aktivitet 1”")
-    more = next(line for line in lines if line.startswith("… och "))
-    assert "grupper till" in more
+    # sixty different wrong values in one column: one line, a few values as examples
+    assert lines[2] == ("Fel: Remisser, kolumn Fokus: 60 celler har värden som inte finns i "
+                        "listan, t.ex. ”Fysisk aktivitet 1”, ”Fysisk aktivitet 2”, ”Fysisk "
+                        "aktivitet 3”\u00a0… (G2502:G2561)")
     assert "--alla" in lines[-1] and "--json" in lines[-1] and C.CHECK_SHEET in lines[-1]
     # errors before warnings
     kinds = [line.split(":")[0] for line in lines[1:] if line.startswith(("Fel:", "Varning:"))]
@@ -132,3 +133,25 @@ def test_the_command_ends_at_once_but_lets_a_profiler_write(tmp_path, planted):
     proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "halsocenter",
                            "--version"], capture_output=True, timeout=120)  # fmt: skip
     assert proc.returncode == 0 and out.stat().st_size > 0
+
+
+def test_more_groups_than_a_screen_end_with_how_many_are_left():
+    import io
+
+    from rich.console import Console
+
+    from halsocenter.cli import CHECK_LINES, _print_findings
+    from halsocenter.model import Finding
+
+    findings = [Finding("required_missing", "warning", "Plan", r, f"Kolumn {i}", f"B{r}", None,
+                        f"Plan, rad {r}, kolumn Kolumn {i}: tom")
+                for i in range(120) for r in (2, 3)]  # fmt: skip
+    buf = io.StringIO()
+    _print_findings(findings, "Kontroll", console=Console(file=buf, width=200))
+    lines = buf.getvalue().splitlines()
+    assert len(lines) <= CHECK_LINES
+    shown = [line for line in lines if line.startswith("Varning: Plan, kolumn Kolumn ")]
+    assert len(shown) == CHECK_LINES - 4
+    left = 120 - len(shown)
+    assert f"… och {left} grupper till med {2 * left} kontrollpunkter." in lines
+    assert "--alla" in lines[-1]
