@@ -289,3 +289,30 @@ def test_excel_tables_match_their_headers(upgraded):
     from test_rollover import assert_tables_consistent
 
     assert_tables_consistent(upgraded)
+
+
+def test_cells_typed_beside_and_below_the_tables_come_along(tmp_path):
+    """A note beside a table, a sum below it: at their old place where that is free in the new
+    workbook, else listed (sheet, cell, value) on the sheet Flyttade celler -- never lost."""
+    from halsocenter.upgrade import LOOSE_SHEET
+
+    wb = openpyxl.load_workbook(FIXTURE)
+    remisser, plan = wb[C.REMISSER.sheet], wb[C.PLAN.sheet]
+    old_width = remisser.max_column  # v0 has two columns fewer than the current Remisser
+    assert old_width < len(C.REMISSER.columns)
+    remisser.cell(row=3, column=20, value="Ring vårdcentralen om remisserna")  # T3: free
+    remisser.cell(row=2, column=old_width + 1, value="=typed as a note")  # the new table's
+    remisser.cell(row=2, column=old_width + 1).data_type = "s"
+    below = plan.max_row + 6  # and right of the table (a cell under it joins the table)
+    plan.cell(row=below, column=len(C.PLAN.columns) + 3, value=42.5).number_format = "0.0"
+    src = tmp_path / "v0_med_anteckningar.xlsx"
+    wb.save(src)
+    out = openpyxl.load_workbook(upgrade(src, tmp_path / "uppgraderad.xlsx"))
+    assert out[C.REMISSER.sheet]["T3"].value == "Ring vårdcentralen om remisserna"
+    kept = out[C.PLAN.sheet].cell(row=below, column=len(C.PLAN.columns) + 3)
+    assert (kept.value, kept.number_format) == (42.5, "0.0")
+    moved = [tuple(r) for r in out[LOOSE_SHEET].iter_rows(values_only=True)]
+    letter = openpyxl.utils.get_column_letter(old_width + 1)
+    assert moved == [("Flik", "Cell", "Värde"), (C.REMISSER.sheet, f"{letter}2", "=typed as a note")]
+    assert out[LOOSE_SHEET]["C2"].data_type == "s"  # text that looks like a formula stays text
+    assert LOOSE_SHEET not in openpyxl.load_workbook(upgrade(FIXTURE, tmp_path / "u2.xlsx")).sheetnames

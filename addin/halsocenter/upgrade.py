@@ -58,6 +58,8 @@ class SourceTable:
     row_numbers: list[int] = field(default_factory=list)
     extra_headers: tuple[str, ...] = ()
     extra_rows: list[tuple[Cell, ...]] = field(default_factory=list)
+    extra_columns: tuple[int, ...] = ()
+    """Where the extra columns stood in the source sheet."""
 
 
 @dataclass
@@ -68,6 +70,9 @@ class Source:
     tables: dict[str, SourceTable]
     settings: dict[str, Cell]
     other_sheets: dict[str, list[tuple[int, int, Cell]]]
+    loose: dict[str, list[tuple[int, int, Cell]]] = field(default_factory=dict)
+    """Cells typed on a table's sheet outside the table (a note beside it, a sum below it):
+    sheet -> (row, column, cell). ``upgrade`` carries them over."""
 
 
 # --------------------------------------------------------------------------- paths
@@ -221,9 +226,35 @@ def source_from(cells: _Cells | GridCells, data: WorkbookData) -> Source:
         known |= {norm_header(spec.sheet) for spec in C.TABLES}
         other = {name: cells.used_cells(name) for name in cells.sheetnames
                  if norm_header(name) not in known}  # fmt: skip
+        loose = _loose_cells(cells, data, tables)
     finally:
         cells.close()
-    return Source(data, tables, settings, other)
+    return Source(data, tables, settings, other, loose)
+
+
+def _loose_cells(cells: _Cells | GridCells, data: WorkbookData,
+                 tables: dict[str, SourceTable]) -> dict[str, list[tuple[int, int, Cell]]]:  # fmt: skip
+    """Cells on each table sheet outside every table's columns and rows (header to last row),
+    outside the named cells too."""
+    areas: dict[str, list[tuple[int, int, set[int]]]] = {}
+    for spec in C.TABLES:
+        td, st = data.tables.get(spec.key), tables.get(spec.key)
+        if td is None or td.sheet not in cells.sheetnames:
+            continue
+        cols = {column_index_from_string(letter) for letter in td.letters.values()}
+        if st is not None:
+            cols |= set(st.extra_columns)
+        last = max([td.header_row, *(int(r) for r in td.df.index)])
+        areas.setdefault(td.sheet, []).append((td.header_row, last, cols))
+    named = {(sheet, cell.replace("$", "")) for sheet, cell in data.settings_cells.values()}
+    out = {}
+    for sheet, spans in areas.items():
+        found = [(r, c, cell) for r, c, cell in cells.used_cells(sheet)
+                 if not any(top <= r <= bottom and c in cols for top, bottom, cols in spans)
+                 and (sheet, f"{get_column_letter(c)}{r}") not in named]  # fmt: skip
+        if found:
+            out[sheet] = found
+    return out
 
 
 def _source_table(cells: _Cells | GridCells, data: WorkbookData, spec: C.Table) -> SourceTable:
@@ -258,6 +289,7 @@ def _source_table(cells: _Cells | GridCells, data: WorkbookData, spec: C.Table) 
         out.row_numbers.append(r)
         out.extra_rows.append(tuple(at(c) for _, c in extra_cols))
     out.extra_headers = tuple(h for h, _ in extra_cols)
+    out.extra_columns = tuple(c for _, c in extra_cols)
     return out
 
 
@@ -366,6 +398,42 @@ def put_lists(wb: openpyxl.Workbook, lists: dict[str, tuple[str, ...]]) -> None:
             table.autoFilter.ref = table.ref
 
 
+LOOSE_SHEET = "Flyttade celler"
+"""Where a loose cell goes when its place in the new workbook is taken (by a grown table or a
+column the template added): one row per cell, saying where it stood."""
+
+
+def put_loose_cells(wb: openpyxl.Workbook, loose: dict[str, list[tuple[int, int, Cell]]]) -> int:
+    """Each loose cell at its old place when that is outside the new tables and empty, else
+    on the sheet ``LOOSE_SHEET``. Returns how many cells were carried over."""
+    taken: dict[str, list[tuple[int, int, int, int]]] = {}
+    for ws in wb.worksheets:
+        taken[ws.title] = [range_boundaries(t.ref) for t in ws.tables.values()]
+    moved: list[tuple[str, str, Cell]] = []
+    n = 0
+    for sheet, found in loose.items():
+        ws = wb[sheet] if sheet in wb.sheetnames else None
+        for r, c, cell in found:
+            if cell.value is None:
+                continue
+            n += 1
+            free = ws is not None and ws.cell(row=r, column=c).value is None and not any(
+                c1 <= c <= c2 and r1 <= r <= r2 for c1, r1, c2, r2 in taken[sheet])
+            if free:
+                _write(ws, r, c, cell)
+            else:
+                moved.append((sheet, f"{get_column_letter(c)}{r}", cell))
+    if moved:
+        ws = wb.create_sheet(LOOSE_SHEET)
+        for col, header in enumerate(("Flik", "Cell", "Värde"), start=1):
+            cells.put(ws, 1, col, header)
+        for r, (sheet, ref, cell) in enumerate(moved, start=2):
+            cells.put(ws, r, 1, sheet)
+            cells.put(ws, r, 2, ref)
+            _write(ws, r, 3, cell)
+    return n
+
+
 def put_other_sheets(wb: openpyxl.Workbook, sheets: dict[str, list[tuple[int, int, Cell]]]) -> None:
     """The coach's own sheets, values and number formats, after the template's sheets."""
     for name, found in sheets.items():
@@ -394,4 +462,5 @@ def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None) -> 
         put_rows(wb, spec, t.rows, t.extra_headers, t.extra_rows)
     put_lists(wb, data.lists)
     put_other_sheets(wb, source.other_sheets)
+    put_loose_cells(wb, source.loose)
     return template.write_workbook(wb, out)
