@@ -16,6 +16,7 @@ from halsocenter.validate import validate
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import bench_data  # noqa: E402
+import pytest  # noqa: E402
 
 
 def sheet(path, name):
@@ -51,3 +52,15 @@ def test_systematic_mistakes_give_one_warning_per_planted_row():
     assert found["duplicate_row"] - clean["duplicate_row"] == 60
     assert sum(found.values()) - sum(clean.values()) == 260
     assert C.UTFALL_VANTAR in {r["utfall"] for r in planted["remisser"]}
+
+
+def test_each_job_is_compared_with_the_baseline_run_right_before_it():
+    from bench import paired_ratio
+
+    # two jobs share a baseline; a round runs: base, job 0, base, job 1. Round 3 was busy for
+    # job 1 and its baseline alike (both twice as slow): the ratio does not move.
+    base = [1.0, 2.0, 1.0, 2.0, 1.0, 4.0]
+    assert paired_ratio([3.0, 3.0, 3.0], base, 2, 0) == 3.0
+    assert paired_ratio([4.0, 4.0, 8.0], base, 2, 1) == 2.0
+    with pytest.raises(ValueError):
+        paired_ratio([1.0, 1.0], base, 2, 0)
