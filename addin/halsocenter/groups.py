@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 from . import contract as C
 from . import messages as M
+from .a1 import column_letter, column_number
 from .model import Finding, FindingList
 
 RANGES_SHOWN = 3
@@ -177,7 +176,7 @@ def parse_cell(cell: str) -> tuple[int, int] | None:
     m = _CELL.fullmatch(cell.strip())
     if not m:
         return None
-    return column_index_from_string(m[1].upper()), int(m[2])
+    return column_number(m[1].upper()), int(m[2])
 
 
 def cell_ranges(cells: Iterable[str]) -> list[str]:
@@ -195,7 +194,7 @@ def cell_ranges(cells: Iterable[str]) -> list[str]:
         by_column.setdefault(parsed[0], set()).add(parsed[1])
     out = []
     for col in sorted(by_column):
-        letter = get_column_letter(col)
+        letter = column_letter(col)
         rows = sorted(by_column[col])
         start = prev = rows[0]
         for row in [*rows[1:], None]:

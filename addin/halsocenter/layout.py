@@ -13,8 +13,7 @@ import re
 from functools import cached_property
 from urllib.parse import unquote
 
-from openpyxl.utils import column_index_from_string
-
+from .a1 import column_number
 from .safe_xml import parse
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -32,7 +31,7 @@ def split_ref(ref: str) -> tuple[int, int, int, int]:
         m = re.fullmatch(r"([A-Za-z]+)(\d+)", part)
         if not m:
             raise ValueError(ref)
-        cells.append((column_index_from_string(m[1].upper()), int(m[2])))
+        cells.append((column_number(m[1].upper()), int(m[2])))
     if len(cells) == 1:
         cells.append(cells[0])
     (c1, r1), (c2, r2) = cells

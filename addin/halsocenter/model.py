@@ -147,9 +147,9 @@ class TextCell(NamedTuple):
 
     @property
     def cell(self) -> str:
-        from openpyxl.utils import get_column_letter
+        from .a1 import column_letter
 
-        return f"{get_column_letter(self.column)}{self.row}"
+        return f"{column_letter(self.column)}{self.row}"
 
 
 def grid_texts(rows: list[list]) -> list[str]:

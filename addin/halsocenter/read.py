@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 import python_calamine as pc
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from . import contract as C
 from . import package_texts, xltext
+from .a1 import column_letter, column_number
 from .errors import WorkbookError
 from .gc_pause import collector_paused
 from .inputs import Package, as_workbook_error, open_package
@@ -172,7 +172,7 @@ def frame(spec: C.Table, rows: Iterable[Mapping[str, Any]], lists=None,
     """A TableData from hand-made rows keyed by column key, as if typed at row 2 onwards in
     contract column order. Used by tests and by the live-Excel adapter."""
     records = [[row.get(key) for key in spec.keys] for row in rows]
-    letters = {key: get_column_letter(i + 1) for i, key in enumerate(spec.keys)}
+    letters = {key: column_letter(i + 1) for i, key in enumerate(spec.keys)}
     return build_table(spec, records, list(range(2, 2 + len(records))), letters, spec.sheet, 1,
                        lists, problems=problems)
 
@@ -234,7 +234,7 @@ def clean_texts(texts: list[TextCell], problems: list[Finding],
         if cleaned != value:
             if rows is not None:
                 rows[r - 1][c - 1] = cleaned
-            cell = f"{get_column_letter(c)}{r}"
+            cell = f"{column_letter(c)}{r}"
             for code, happened in (("text_not_xml", dropped), ("text_too_long", cut)):
                 if happened and isinstance(problems, FindingList) and not problems.room():
                     problems.omit(code, severity(code), sheet, None)
@@ -294,7 +294,7 @@ def _named_cell(layout: Layout, nc: C.NamedCell, start: str | None
     if not loc or loc[0] not in layout.sheet_parts:
         return None
     col = "".join(ch for ch in loc[1] if ch.isalpha())
-    return loc[0], (column_index_from_string(col), int(loc[1][len(col):]))
+    return loc[0], (column_number(col), int(loc[1][len(col):]))
 
 
 def _find_sheet(layout: Layout, name: str) -> str | None:
@@ -323,7 +323,7 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
         loc = _named_cell(layout, nc, start)
         if loc:
             sheet, (col, row) = loc
-            settings_cells[nc.name] = (sheet, f"{get_column_letter(col)}{row}")
+            settings_cells[nc.name] = (sheet, f"{column_letter(col)}{row}")
             settings_raw[nc.name] = grid(sheet).value(row, col)
     known_tables = {t.name.casefold() for t in C.TABLES}
     if settings_raw.get("hc_mallversion") is None and not (known_tables & set(layout.tables)):
@@ -477,7 +477,7 @@ def _read_table(path, layout, grid, spec: C.Table, lists, migration, problems,
                 sheet=sheet, column=column.header, path=path)
         cols.append(col)
         if col is not None:
-            letters[column.key] = get_column_letter(col)
+            letters[column.key] = column_letter(col)
     known = {norm_header(c.header) for c in spec.columns} | set(renamed)  # old names too
     extra_cols = {str(h).strip(): c1 + i for i, (h, n) in enumerate(zip(headers, normed, strict=True))
                   if n and n not in known}  # fmt: skip
@@ -530,7 +530,7 @@ def _stray_below(sheet: str, first: tuple[int, int], count: int, spec: C.Table, 
     row, col = first
     header = next((c.header for c in spec.columns if index.get(norm_header(c.header)) == col),
                   None)  # fmt: skip
-    cell = f"{get_column_letter(col)}{row}"
+    cell = f"{column_letter(col)}{row}"
     more = f" (inte heller {count - 1} celler till längre ned)" if count > 1 else ""
     where = where_cell(sheet, row, header) if header else where_ref(sheet, cell)
     return Finding(code="stray_below_table", severity=severity("stray_below_table"), sheet=sheet,

@@ -27,9 +27,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 from . import safe_xml, xltext
+from .a1 import column_letter, column_number
 from .errors import WorkbookError
 from .layout import MAIN
 from .messages import number
@@ -146,7 +145,7 @@ def census(data: bytes) -> Census:
         return Census(max(cells, len(refs)), None, None)
     if not refs:
         return Census(0, 0, 0)
-    cols = max(column_index_from_string(c.decode()) for c in {col for col, _ in refs})
+    cols = max(column_number(c.decode()) for c in {col for col, _ in refs})
     rows = max(int(r) for r in {row for _, row in refs})
     return Census(max(cells, len(refs)), rows, cols)
 
@@ -173,7 +172,7 @@ def error_cells(data: bytes) -> list[tuple[int, int, str]]:
     """Cells holding an Excel error value (calamine reads them as empty)."""
     if b't="e"' not in data:
         return []
-    return [(int(m[2]), column_index_from_string(m[1].decode()), m[3].decode(errors="replace"))
+    return [(int(m[2]), column_number(m[1].decode()), m[3].decode(errors="replace"))
             for m in _ERROR_CELL.finditer(data)]  # fmt: skip
 
 
@@ -316,7 +315,7 @@ def trim(data: bytes, sst: SharedStrings, area: Callable[[Positions], list[Regio
     letters: dict[bytes, int] = {}
     cells = []
     for m in spans:
-        col = letters.get(m[1]) or letters.setdefault(m[1], column_index_from_string(m[1].decode()))
+        col = letters.get(m[1]) or letters.setdefault(m[1], column_number(m[1].decode()))
         snippet = m[0]
         if snippet.endswith(b"/>") and snippet.count(b">") == 1:
             continue  # an empty cell (formatting only)
@@ -408,7 +407,7 @@ def _position(ref: str) -> tuple[int, int] | None:
     m = re.fullmatch(r"([A-Za-z]{1,3})([0-9]{1,7})", ref)
     if not m:
         return None
-    row, col = int(m[2]), column_index_from_string(m[1].upper())
+    row, col = int(m[2]), column_number(m[1].upper())
     if not (1 <= row <= EXCEL_ROWS and 1 <= col <= EXCEL_COLS):
         return None
     return row, col
@@ -446,7 +445,7 @@ def _sheet_xml(cells: list[tuple]) -> bytes:
         if row != current:
             out.append(("</row>" if current is not None else "") + f'<row r="{row}">')
             current = row
-        attrs = f' r="{get_column_letter(col)}{row}"' + (f' s="{style}"' if style else "")
+        attrs = f' r="{column_letter(col)}{row}"' + (f' s="{style}"' if style else "")
         if kind == "inlineStr":
             out.append(f'<c{attrs} t="inlineStr"><is><t xml:space="preserve">'
                        f"{xml_escape(value)}</t></is></c>")  # fmt: skip

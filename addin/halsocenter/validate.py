@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import column_index_from_string
 
 from . import contract as C
 from . import messages as M
 from . import privacy as P
+from .a1 import column_number
 from .model import (
     COMMENT,
     Finding,
@@ -154,7 +154,7 @@ def _column_number(cell: str | None) -> int:
 @lru_cache(maxsize=4096)
 def _letters_number(letters: str) -> int:
     try:
-        return column_index_from_string(letters.upper()) if letters.isascii() else 0
+        return column_number(letters.upper()) if letters.isascii() else 0
     except ValueError:
         return 0
 
