@@ -294,8 +294,6 @@ def test_excel_tables_match_their_headers(upgraded):
 def test_cells_typed_beside_and_below_the_tables_come_along(tmp_path):
     """A note beside a table, a sum below it: at their old place where that is free in the new
     workbook, else listed (sheet, cell, value) on the sheet Flyttade celler -- never lost."""
-    from halsocenter.upgrade import LOOSE_SHEET
-
     wb = openpyxl.load_workbook(FIXTURE)
     remisser, plan = wb[C.REMISSER.sheet], wb[C.PLAN.sheet]
     old_width = remisser.max_column  # v0 has two columns fewer than the current Remisser
@@ -311,8 +309,8 @@ def test_cells_typed_beside_and_below_the_tables_come_along(tmp_path):
     assert out[C.REMISSER.sheet]["T3"].value == "Ring vårdcentralen om remisserna"
     kept = out[C.PLAN.sheet].cell(row=below, column=len(C.PLAN.columns) + 3)
     assert (kept.value, kept.number_format) == (42.5, "0.0")
-    moved = [tuple(r) for r in out[LOOSE_SHEET].iter_rows(values_only=True)]
+    moved = [tuple(r) for r in out[C.MOVED_CELLS_SHEET].iter_rows(values_only=True)]
     letter = openpyxl.utils.get_column_letter(old_width + 1)
     assert moved == [("Flik", "Cell", "Värde"), (C.REMISSER.sheet, f"{letter}2", "=typed as a note")]
-    assert out[LOOSE_SHEET]["C2"].data_type == "s"  # text that looks like a formula stays text
-    assert LOOSE_SHEET not in openpyxl.load_workbook(upgrade(FIXTURE, tmp_path / "u2.xlsx")).sheetnames
+    assert out[C.MOVED_CELLS_SHEET]["C2"].data_type == "s"  # text that looks like a formula stays text
+    assert C.MOVED_CELLS_SHEET not in openpyxl.load_workbook(upgrade(FIXTURE, tmp_path / "u2.xlsx")).sheetnames

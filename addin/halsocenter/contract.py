@@ -315,6 +315,9 @@ NAMED_CELL_BY_NAME = {c.name: c for c in NAMED_CELLS}
 
 SUMMARY_SHEET = "Årssammanställning"
 CHECK_SHEET = "Kontroll"
+MOVED_CELLS_SHEET = "Flyttade celler"
+"""Where ``upgrade`` puts a cell typed beside a table whose place the grown table now takes."""
+MOVED_CELLS_COLUMNS = ("Flik", "Cell", "Värde")
 DATA_SHEET = "Rapportdata"
 GENERATED_SHEETS = (SUMMARY_SHEET, CHECK_SHEET, DATA_SHEET)
 

@@ -76,8 +76,7 @@ class Group:
     @property
     def place(self) -> str:
         """Where: "Remisser, kolumn Träning start" (or just the sheet)."""
-        sheet = self.sheet or "Arbetsboken"
-        return f"{sheet}, kolumn {self.column}" if self.column else sheet
+        return M.where_column(self.sheet, self.column)
 
     @property
     def sentence(self) -> str:
@@ -97,8 +96,7 @@ class Group:
             value = show(self.value) if self.value is not None else ""
             text = M.render_group(self.code, self.count, value)
         if self.unlisted:
-            text += (f"; {M.number(self.unlisted)} av dem listas inte en och en (programmet "
-                     f"listar högst {M.number(FindingList.LIMIT)} kontrollpunkter)")  # fmt: skip
+            text += M.unlisted_tail(self.unlisted, FindingList.LIMIT)
         return f"{self.place}: {text}"
 
     @cached_property

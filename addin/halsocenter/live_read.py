@@ -184,9 +184,23 @@ class _LiveBook:
                     texts = [comment.text, *(r.text for r in comment.replies)]
                     out.append(PackageText(COMMENT, f"{sheet.name}, kommentar i cell {cell}",
                                            "\n".join(t or "" for t in texts), sheet.name, cell))
-        except Exception:  # NotImplementedError on the remote engines, COM refusals
+        except _comment_refusals():
             return None
         return out
+
+
+def _comment_refusals() -> tuple[type[BaseException], ...]:
+    """What an engine raises when it cannot give the text of notes or comments: the remote
+    engines' NotImplementedError ("Notes require ExcelApi 1.18"), an older desktop Excel
+    without threaded comments (AttributeError), a COM refusal on Windows."""
+    refusals: list[type[BaseException]] = [NotImplementedError, AttributeError]
+    try:
+        import pywintypes  # Windows only, with xlwings' desktop engine
+
+        refusals.append(pywintypes.com_error)
+    except ImportError:
+        pass
+    return tuple(refusals)
 
 
 def book_path(book: xw.Book) -> Path:

@@ -166,6 +166,24 @@ def where_setting(sheet: str, cell: str, label: str) -> str:
     return f"{sheet}, cell {cell} ({label})"
 
 
+def where_column(sheet: str | None, column: str | None) -> str:
+    """How a message names a whole column ("Remisser, kolumn Kön"), or the sheet alone."""
+    sheet = sheet or "Arbetsboken"
+    return f"{sheet}, kolumn {column}" if column else sheet
+
+
+def unlisted_sentence(where: str, n: int, rule: str, limit: int) -> str:
+    """The finding that stands for ``n`` findings counted but not listed one by one."""
+    return (f"{where}: ytterligare {number(n)} av samma slag ({rule}) listas inte en och en – "
+            f"programmet listar högst {number(limit)} kontrollpunkter. Rätta det som listas och "
+            "kontrollera igen.")
+
+
+def unlisted_tail(n: int, limit: int) -> str:
+    """Added to a group's sentence when ``n`` of its findings are counted, not listed."""
+    return f"; {number(n)} av dem listas inte en och en (programmet listar högst {number(limit)} kontrollpunkter)"
+
+
 def where_of(message: str) -> str:
     """The place a finding's message names: every template starts with ``{where}: ``."""
     return message.partition(": ")[0]

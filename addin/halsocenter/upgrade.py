@@ -398,14 +398,10 @@ def put_lists(wb: openpyxl.Workbook, lists: dict[str, tuple[str, ...]]) -> None:
             table.autoFilter.ref = table.ref
 
 
-LOOSE_SHEET = "Flyttade celler"
-"""Where a loose cell goes when its place in the new workbook is taken (by a grown table or a
-column the template added): one row per cell, saying where it stood."""
-
-
 def put_loose_cells(wb: openpyxl.Workbook, loose: dict[str, list[tuple[int, int, Cell]]]) -> int:
     """Each loose cell at its old place when that is outside the new tables and empty, else
-    on the sheet ``LOOSE_SHEET``. Returns how many cells were carried over."""
+    a row (sheet, cell, value) on ``C.MOVED_CELLS_SHEET`` -- below the rows already there when
+    an earlier upgrade made that sheet. Returns how many cells were carried over."""
     taken: dict[str, list[tuple[int, int, int, int]]] = {}
     for ws in wb.worksheets:
         taken[ws.title] = [range_boundaries(t.ref) for t in ws.tables.values()]
@@ -424,10 +420,13 @@ def put_loose_cells(wb: openpyxl.Workbook, loose: dict[str, list[tuple[int, int,
             else:
                 moved.append((sheet, f"{get_column_letter(c)}{r}", cell))
     if moved:
-        ws = wb.create_sheet(LOOSE_SHEET)
-        for col, header in enumerate(("Flik", "Cell", "Värde"), start=1):
-            cells.put(ws, 1, col, header)
-        for r, (sheet, ref, cell) in enumerate(moved, start=2):
+        if C.MOVED_CELLS_SHEET in wb.sheetnames:  # copied along as one of the coach's sheets
+            ws = wb[C.MOVED_CELLS_SHEET]
+        else:
+            ws = wb.create_sheet(C.MOVED_CELLS_SHEET)
+            for col, header in enumerate(C.MOVED_CELLS_COLUMNS, start=1):
+                cells.put(ws, 1, col, header)
+        for r, (sheet, ref, cell) in enumerate(moved, start=ws.max_row + 1):
             cells.put(ws, r, 1, sheet)
             cells.put(ws, r, 2, ref)
             _write(ws, r, 3, cell)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -143,18 +143,14 @@ _CELL = re.compile(r"([A-Za-z]+)(\d+)")
 
 
 def _column_number(cell: str | None) -> int:
-    """Column number of an A1 cell reference, 0 for anything else. Sorting tens of thousands
-    of findings asks this once each, so it is cached by the letters, not by the cell."""
+    """Column number of an A1 cell reference, 0 for anything else (``a1.column_number`` is
+    cached by the letters: sorting tens of thousands of findings asks once each)."""
     if not cell:
         return 0
-    letters = cell.replace("$", "").rstrip("0123456789")
-    return _letters_number(letters) if letters != cell.replace("$", "") else 0
-
-
-@lru_cache(maxsize=4096)
-def _letters_number(letters: str) -> int:
+    plain = cell.replace("$", "")
+    letters = plain.rstrip("0123456789")
     try:
-        return column_number(letters.upper()) if letters.isascii() else 0
+        return column_number(letters) if letters != plain else 0
     except ValueError:
         return 0
 
@@ -768,11 +764,8 @@ def unlisted(omitted: dict[tuple, int]) -> list[Finding]:
     so counts, groups and the export's refusal see them all."""
     out = []
     for (code, severity, sheet, column), n in omitted.items():
-        place = f"{sheet}, kolumn {column}" if sheet and column else (sheet or "Arbetsboken")
-        message = (f"{place}: ytterligare {M.number(n)} av samma slag ({M.group_rule(code).name}) "
-                   f"listas inte en och en – programmet listar högst "
-                   f"{M.number(FindingList.LIMIT)} kontrollpunkter. Rätta det som listas och "
-                   "kontrollera igen.")  # fmt: skip
+        message = M.unlisted_sentence(M.where_column(sheet, column), n, M.group_rule(code).name,
+                                      FindingList.LIMIT)  # fmt: skip
         out.append(P.mask_finding(Finding(code, severity, sheet, None, column, None, None,
                                           message, n)))  # fmt: skip
     return out
