@@ -534,3 +534,12 @@ def test_a_used_range_too_large_to_read_is_bounded_and_said(files, monkeypatch):
     assert live_read.bounded_area(1_048_576, 16_384, (60_000, 40)) == (60_000 + GAP_ROWS, 40)
     assert live_read.bounded_area(1_048_576, 16_384, (0, 0)) == (
         max(live_read.MAX_LIVE_CELLS // 26, GAP_ROWS), 26)
+
+
+def test_only_an_engines_refusal_to_read_comments_falls_back_to_the_saved_file():
+    from halsocenter.live_read import _refused
+
+    com_error = type("com_error", (Exception,), {"__module__": "pywintypes"})
+    assert _refused(NotImplementedError("Notes require ExcelApi 1.18"))
+    assert _refused(AttributeError("api")) and _refused(com_error(-2147352567))
+    assert not _refused(ValueError("a bug")) and not _refused(KeyError("x"))

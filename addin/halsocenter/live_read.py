@@ -184,23 +184,20 @@ class _LiveBook:
                     texts = [comment.text, *(r.text for r in comment.replies)]
                     out.append(PackageText(COMMENT, f"{sheet.name}, kommentar i cell {cell}",
                                            "\n".join(t or "" for t in texts), sheet.name, cell))
-        except _comment_refusals():
-            return None
+        except Exception as exc:  # noqa: BLE001 - only an engine's refusal, see below
+            if _refused(exc):
+                return None
+            raise
         return out
 
 
-def _comment_refusals() -> tuple[type[BaseException], ...]:
-    """What an engine raises when it cannot give the text of notes or comments: the remote
-    engines' NotImplementedError ("Notes require ExcelApi 1.18"), an older desktop Excel
-    without threaded comments (AttributeError), a COM refusal on Windows."""
-    refusals: list[type[BaseException]] = [NotImplementedError, AttributeError]
-    try:
-        import pywintypes  # Windows only, with xlwings' desktop engine
-
-        refusals.append(pywintypes.com_error)
-    except ImportError:
-        pass
-    return tuple(refusals)
+def _refused(exc: Exception) -> bool:
+    """Whether ``exc`` is an engine saying it cannot give the text of notes or comments: the
+    remote engines' NotImplementedError ("Notes require ExcelApi 1.18"), an older desktop Excel
+    without threaded comments (AttributeError), a COM refusal on Windows (``pywintypes``'s
+    com_error, known by name: importing it would break the Pyodide path)."""
+    return isinstance(exc, (NotImplementedError, AttributeError)) or (
+        type(exc).__name__ == "com_error" and type(exc).__module__ == "pywintypes")
 
 
 def book_path(book: xw.Book) -> Path:
