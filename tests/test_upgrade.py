@@ -21,7 +21,8 @@ from halsocenter import contract as C
 from halsocenter import template
 from halsocenter.atomic import OutputError
 from halsocenter.migrate import describe, migration_for, readable_versions
-from halsocenter.read import WorkbookError, norm_header, read_workbook
+from halsocenter.parse import norm_header
+from halsocenter.read import WorkbookError, read_workbook
 from halsocenter.upgrade import upgrade
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mall_v0.xlsx"

@@ -22,7 +22,7 @@ from . import read
 from .layout import split_ref
 from .messages import render, severity
 from .model import COMMENT, Finding, PackageText, WorkbookData
-from .read import norm_header
+from .parse import EXCEL_ERRORS, norm_header
 from .sheet_scan import GAP_ROWS, MAX_GRID_CELLS, SIMPLE_COLS
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class _LiveSheet:
             for c, v in enumerate(row, start=1):
                 if v is None:
                     row[c - 1] = ""
-                elif isinstance(v, str) and v in read.EXCEL_ERRORS:
+                elif isinstance(v, str) and v in EXCEL_ERRORS:
                     self.errors.append((r, c, v))
                     row[c - 1] = ""
                 elif isinstance(v, datetime) and v.time() == time(0):

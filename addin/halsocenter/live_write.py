@@ -21,8 +21,8 @@ from . import contract as C
 from . import kontroll as K
 from . import sheets as S
 from .model import Finding
+from .parse import norm_header
 from .pipeline import Analysis
-from .read import norm_header
 
 cell_value = cells.live
 """A value as it should land in a cell: text stays text (``cells.live``)."""

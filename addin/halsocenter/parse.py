@@ -14,8 +14,12 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXCEL_EPOCH = date(1899, 12, 30)
 MIN_SERIAL, MAX_SERIAL = 1, 2958465  # 1900-01-01 .. 9999-12-31
@@ -222,6 +226,22 @@ def norm_header(text) -> str:
     ``str.split()`` splits at exactly the characters regex ``\\s`` matches (both ask
     ``str.isspace``), without a regex: ``norm_names`` folds every distinct Löpnummer with it."""
     return " ".join(str(text or "").split()).casefold()
+
+
+def norm_names(series: pd.Series) -> pd.Series:
+    """Names typed by hand (Aktivitet, Löpnummer, Deltagar-ID) as keys that ignore case and
+    spacing; None for a blank. Each distinct name is folded once."""
+    import pandas as pd  # not at import: the region's export-file path never needs pandas
+
+    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
+    keys = [norm_header(u) or None for u in uniques] + [None]  # code -1 (blank) -> None
+    return pd.Series(pd.Index(keys, dtype="object")[codes].to_numpy(), index=series.index,
+                     dtype="object")  # fmt: skip
+
+
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                "#GETTING_DATA", "#SPILL!", "#CALC!")  # fmt: skip
+"""Excel's error values, as a cell holding one reads back."""
 
 
 _AROUND_DASH = re.compile(r"\s*–\s*")

@@ -44,8 +44,6 @@ from .privacy import NUMBER_MIN
 from .sheet_scan import GAP_ROWS, BoundedBook, Positions, Region, grown
 
 HEADER_SCAN_ROWS = 10
-EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                "#SPILL!", "#CALC!")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- typing
@@ -156,15 +154,6 @@ def build_table(spec: C.Table, records: list[list], rows: list[int], letters: di
                                       index=index, dtype="object")
     df = pd.DataFrame(typed, index=index)
     return TableData(spec, df, raw, dict(letters), sheet, header_row, extra)
-
-
-def norm_names(series: pd.Series) -> pd.Series:
-    """Names typed by hand (Aktivitet, Löpnummer, Deltagar-ID) as keys that ignore case and
-    spacing; None for a blank. Each distinct name is folded once."""
-    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
-    keys = [norm_header(u) or None for u in uniques] + [None]  # code -1 (blank) -> None
-    return pd.Series(pd.Index(keys, dtype="object")[codes].to_numpy(), index=series.index,
-                     dtype="object")  # fmt: skip
 
 
 def frame(spec: C.Table, rows: Iterable[Mapping[str, Any]], lists=None,

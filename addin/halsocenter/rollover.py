@@ -44,8 +44,9 @@ from . import template
 from .atomic import Output
 from .inputs import open_package
 from .model import WorkbookData
+from .parse import norm_header
 from .pipeline import InputError, refuse_unreadable
-from .read import norm_header, read_workbook
+from .read import read_workbook
 from .stats import compute
 from .summary import Summary
 from .upgrade import (

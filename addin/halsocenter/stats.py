@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import contract as C
 from .model import WorkbookData
-from .read import norm_names
+from .parse import norm_names
 from .summary import FigureRow, PlanRow, Summary
 
 EMPTY = C.EMPTY_CATEGORY

@@ -36,7 +36,8 @@ from .atomic import Output
 from .errors import WorkbookError
 from .inputs import Package, open_package
 from .model import WorkbookData
-from .read import norm_header, read_workbook
+from .parse import norm_header
+from .read import read_workbook
 
 GENERAL = "General"
 

@@ -32,8 +32,7 @@ from .model import (
     WorkbookData,
     severity_counts,
 )
-from .parse import normalize_text
-from .read import EXCEL_ERRORS, norm_header, norm_names
+from .parse import EXCEL_ERRORS, norm_header, norm_names, normalize_text
 
 MIN_YEAR, MAX_YEAR = 2015, 2100
 """Plausible verksamhetsår (hc_ar)."""
