@@ -76,7 +76,7 @@ def cache_key() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for name in ("examples.py", "template.py", "contract.py", "export.py"):
+    for name in ("examples.py", "template.py", "contract.py", "export.py", "export_format.py"):
         path = ROOT / "addin" / "halsocenter" / name
         if path.exists():
             h.update(path.read_bytes())

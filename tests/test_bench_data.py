@@ -10,8 +10,8 @@ import python_calamine as pc
 
 from conftest import ROOT
 from halsocenter import contract as C
+from halsocenter.jobs import consolidate
 from halsocenter.read import workbook_data
-from halsocenter.region import consolidate
 from halsocenter.validate import validate
 
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -50,7 +50,7 @@ def test_check_prints_one_screen_however_many_findings(planted):
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     assert lines[0] == (f"Kontroll av {path.name}: {errors:,} fel".replace(",", "\u00a0")
-                        + f", {warnings} varningar, 0 information.")
+                        + f", {warnings} varningar och 0 information.")
     # the systematic mistake comes first, told once, with its cells
     assert lines[1] == ("Fel: Remisser, kolumn Träning start: 2\u00a0500 celler har ”<30” som "
                         "inte finns i listan (K2:K2501)")

@@ -32,8 +32,8 @@ from halsocenter.county_book import (
 )
 from halsocenter.examples import example_tables
 from halsocenter.export import write_export
+from halsocenter.jobs import consolidate
 from halsocenter.read import workbook_data
-from halsocenter.region import consolidate
 from halsocenter.stats import compute
 
 YEAR = 2024

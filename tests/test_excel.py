@@ -21,8 +21,8 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # the remote engine; tests 
 
 import xlwings as xw  # noqa: E402
 
+from halsocenter import analysis, excel, jobs, live_read, live_write, read, template  # noqa: E402
 from halsocenter import contract as C  # noqa: E402
-from halsocenter import excel, live_read, live_write, pipeline, read, template  # noqa: E402
 from halsocenter import kontroll as K  # noqa: E402
 from halsocenter import sheets as S  # noqa: E402
 from xlwings_payload import book_payload, sheet_values  # noqa: E402
@@ -189,7 +189,7 @@ def test_live_read_equals_file_read_on_example_workbooks(examples):
     for path in examples[:2]:
         live = live_read.read_book(open_book(book_payload(path)))
         saved = read.read_workbook(path)
-        a, b = pipeline.analyse(live), pipeline.analyse(saved)
+        a, b = analysis.analyse(live), analysis.analyse(saved)
         assert a.findings == b.findings, path.name
         assert a.summary.figures == b.summary.figures, path.name
 
@@ -207,7 +207,7 @@ def kontroll_blocks(payload, actions, findings) -> dict[str, list[list]]:
 def test_kontrollera_lists_the_personnummer_with_a_link(files):
     payload = book_payload(files["n"])
     actions = press(excel.kontrollera, payload)
-    findings = pipeline.analyse(read.read_workbook(files["n"])).findings
+    findings = analysis.analyse(read.read_workbook(files["n"])).findings
     layout = K.kontroll_layout(findings, read.read_workbook(files["n"]).sheet_names,
                                kommun="Vaggeryd", year=YEAR)  # fmt: skip
     blocks = kontroll_blocks(payload, actions, findings)
@@ -241,10 +241,10 @@ def test_kontrollera_lists_the_personnummer_with_a_link(files):
 def test_arssammanstallning_writes_what_the_file_writer_writes(files):
     payload = book_payload(files["n"])
     actions = press(excel.arssammanstallning, payload)
-    analysis = pipeline.analyse(read.read_workbook(files["n"]))
+    result = analysis.analyse(read.read_workbook(files["n"]))
 
     rapportdata = block_at(payload, actions, C.DATA_SHEET, 1)
-    assert rapportdata == as_sent(S.rapportdata_rows(analysis.summary))
+    assert rapportdata == as_sent(S.rapportdata_rows(result.summary))
     col = {name: i for i, name in enumerate(C.RAPPORTDATA_COLUMNS)}
     totals = {r[col["Nyckel"]]: r[col["Värde"]] for r in rapportdata[1:] if r[col["Dimension"]] == ""}
     assert totals["remisser"] == N
@@ -254,7 +254,7 @@ def test_arssammanstallning_writes_what_the_file_writer_writes(files):
     assert len(tables) == 1 and tables[0]["args"][-1] == C.RAPPORTDATA_TABLE
     assert tables[0]["args"][0] == f"$A$1:$E${len(rapportdata)}"
 
-    layout = S.summary_blocks(analysis.summary)
+    layout = S.summary_blocks(result.summary)
     key = layout.block("nyckeltal")
     written = block_at(payload, actions, C.SUMMARY_SHEET, key.top, key.left)
     assert written == as_sent([r + [None] * (key.width - len(r)) for r in key.rows])
@@ -274,7 +274,7 @@ def test_arssammanstallning_of_an_empty_year_writes_words_not_charts(tmp_path):
     payload = book_payload(path)
     actions = press(excel.arssammanstallning, payload)
     assert writes(payload, actions, C.SUMMARY_SHEET, "addChart") == []
-    layout = S.summary_blocks(pipeline.analyse(read.read_workbook(path)).summary)
+    layout = S.summary_blocks(analysis.analyse(read.read_workbook(path)).summary)
     placeholders = [b for b in layout.blocks if b.name.startswith("tom_")]
     assert len(placeholders) == 4
     for b in placeholders:
@@ -296,7 +296,7 @@ def test_no_action_touches_an_input_sheet(files, button):
 
 
 def test_rerun_replaces_the_generated_sheets_in_place(files, tmp_path):
-    done, _ = pipeline.write_summary(files["n"], tmp_path / "med_flikar.xlsx")
+    done, _ = jobs.write_summary(files["n"], tmp_path / "med_flikar.xlsx")
     payload = book_payload(done)
     names = [s["name"] for s in payload["sheets"]]
     assert set(C.GENERATED_SHEETS) <= set(names)

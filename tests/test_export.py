@@ -14,20 +14,19 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES
 from halsocenter import contract as C
 from halsocenter.consolidate import read_report
+from halsocenter.disclosure import mask_rows
+from halsocenter.errors import Refused as ExportRefused
 from halsocenter.examples import example_tables
-from halsocenter.export import (
+from halsocenter.export import export
+from halsocenter.export_format import (
     CHECK_COLUMNS,
     EXPORT_COLUMNS,
     MASKED_DIMENSIONS,
-    ExportRefused,
     ExportRow,
-    export,
     export_filename,
-    mask_rows,
-    personal_data_errors,
 )
 from halsocenter.model import Finding
-from halsocenter.privacy import luhn_ok
+from halsocenter.privacy import luhn_ok, personal_data_errors
 from halsocenter.read import read_workbook, workbook_data
 from halsocenter.stats import compute
 from halsocenter.summary import FigureRow

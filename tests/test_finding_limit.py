@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from halsocenter import contract as C
+from halsocenter.analysis import unreadable_values
 from halsocenter.examples import example_tables
 from halsocenter.groups import group_findings
 from halsocenter.model import FindingList, severity_counts
-from halsocenter.pipeline import unreadable_values
 from halsocenter.read import read_workbook, workbook_data
 from halsocenter.validate import validate
 from hostile_files import EXAMPLE, build
@@ -62,9 +62,9 @@ def test_unreadable_cells_read_from_a_file_are_counted_beyond_the_limit(small_li
     wb = read_workbook(build(tmp_path / "datum.xlsx", cells={C.REMISSER.sheet: cells}))
     assert isinstance(wb.problems, FindingList) and len(wb.problems) <= LIMIT
     bad = unreadable_values(wb)
-    assert sum(f.count for f in bad if f.code == "ogiltigt_date") == 100
+    assert sum(f.count for f in bad if f.code == "invalid_date") == 100
     findings = validate(wb)
-    assert sum(f.count for f in findings if f.code == "ogiltigt_date") == 100
+    assert sum(f.count for f in findings if f.code == "invalid_date") == 100
     assert len([f for f in findings if f.count == 1]) <= LIMIT
 
 

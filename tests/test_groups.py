@@ -4,12 +4,14 @@ line ("20 412 celler har ”<30” som inte finns i listan (K2:K20413 …)")."""
 from __future__ import annotations
 
 import re
+import typing
 from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
+from conftest import ROOT
 from halsocenter import contract as C
 from halsocenter import messages as M
 from halsocenter.examples import example_tables
@@ -67,7 +69,7 @@ def test_where_the_value_does_not_matter_one_group_per_column():
     groups = group_findings(missing + [Finding("required_missing", "error", "Remisser", 3,
                                                "Inkom", "B3", None, "x")])  # fmt: skip
     assert sorted((g.column, g.count) for g in groups) == [("Inkom", 1), ("Typ", 12)]
-    assert M.group_rule("required_missing").by_value is False
+    assert M.rule("required_missing").by_value is False
 
 
 def test_every_finding_is_in_exactly_one_group():
@@ -107,13 +109,14 @@ def test_counts_are_grouped_in_threes_with_a_no_break_space():
     assert g.message.endswith("(A2:A1501)")
 
 
-def test_every_code_has_a_group_rule_and_its_sentence_renders():
-    codes = set(M.MESSAGES) | {f"ogiltigt_{kind}" for kind in ("date", "int", "number")}
-    assert codes <= set(M.GROUPS), codes - set(M.GROUPS)
-    for code, rule in M.GROUPS.items():
+def test_every_code_has_a_rule_and_its_sentence_renders():
+    for code, rule in M.RULES.items():
+        assert rule.code == code and re.fullmatch(r"[a-z]+(_[a-z0-9]+)*", code), code
+        assert rule.severity in C.SEVERITY_ORDER, code
+        assert rule.message.startswith("{where}: "), code
         text = M.render_group(code, 21, "X")
         assert "{" not in text and rule.name[0].isupper(), code
-        assert text.startswith("21 ") or "{n}" not in rule.text, code
+        assert text.startswith("21 ") or "{n}" not in rule.group, code
         assert "X" in text or not rule.by_value, code
     unknown = group_findings([Finding("ny_regel", "warning", "Plan", r, "Aktivitet", f"B{r}",
                                       r, "m") for r in (2, 3)])  # fmt: skip
@@ -121,7 +124,7 @@ def test_every_code_has_a_group_rule_and_its_sentence_renders():
 
 
 def test_dates_and_numbers_as_group_values_read_as_in_the_messages():
-    fs = [Finding("ogiltigt_list", "error", "Remisser", r, "Typ", f"C{r}", date(2024, 3, 1), "m")
+    fs = [Finding("invalid_list", "error", "Remisser", r, "Typ", f"C{r}", date(2024, 3, 1), "m")
           for r in (2, 3)]  # fmt: skip
     (g,) = group_findings(fs)
     assert "”2024-03-01”" in g.message
@@ -191,8 +194,19 @@ def test_up_to_five_values_of_a_column_stay_groups_of_their_own():
     assert sorted((g.value, g.count) for g in groups) == [(f"värde {i}", 10) for i in range(5)]
 
 
+def test_every_code_the_program_gives_is_in_the_registry():
+    """Codes written in the package (``render("x", …)``, ``severity("x")``, ``code="x"``, a
+    check's ``ctx.at…("x", …)``) and the reader's ``invalid_<kind>`` are all registered."""
+    source = "\n".join(p.read_text(encoding="utf-8")
+                       for p in (ROOT / "addin" / "halsocenter").rglob("*.py"))
+    used = set(re.findall(r"(?:render|severity|\.at\w*)\(\s*\"([a-z_]+)\"", source))
+    used |= set(re.findall(r"code=\"([a-z_]+)\"", source))
+    used |= {M.invalid_code(kind) for kind in typing.get_args(C.Kind)}
+    assert used and used <= set(M.RULES), sorted(used - set(M.RULES))
+
+
 def test_every_rule_told_by_value_has_a_sentence_for_many_values():
-    for code, rule in M.GROUPS.items():
+    for code, rule in M.RULES.items():
         if rule.by_value:
             text = M.render_group(code, 12, many=True)
             assert rule.many and "12" in text and "{" not in text and "”" not in text, code

@@ -432,7 +432,7 @@ def test_clock_is_the_only_judge_of_the_future():
     kept, problems = S.created(datetime(2025, 3, 2, 13, 0), now, "Info")
     assert kept is None and problems[0].kind == S.KIND_FUTURE
     assert S.year(2026, "Info", now) == 2026
-    with pytest.raises(S.Refused):
+    with pytest.raises(S.FileRefused):
         S.year(2027, "Info", now)
 
 

@@ -57,7 +57,7 @@ def test_layout_reads_from_counts_to_groups_to_findings():
     assert len(listed) - 2 == 6
     by_code = {r.values[-1]: r for r in listed[2:]}
     assert by_code["personal_id"].link == "'Remisser'!O12"
-    assert by_code["personal_id"].values[7] == M.GROUPS["personal_id"].name == "Personnummer"
+    assert by_code["personal_id"].values[7] == M.RULES["personal_id"].name == "Personnummer"
     assert by_code["plan_empty"].link is None  # no cell
     assert by_code["excel_error"].link is None  # the sheet is not in the workbook
     assert by_code["date_order"].values[5] == "2023-01-03"

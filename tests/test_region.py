@@ -13,21 +13,16 @@ import python_calamine as pc
 
 from conftest import EXAMPLES, lo_convert, needs_soffice
 from halsocenter import contract as C
-from halsocenter.consolidate import (
-    COUNTY,
-    OUTSIDE,
-    SHARE_WEIGHTS,
-    SUMMED_UNITS,
-    keep_newest,
-    read_report,
-)
+from halsocenter.consolidate import SHARE_WEIGHTS, SUMMED_UNITS, keep_newest, read_report
 from halsocenter.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS, fit_header
 from halsocenter.examples import example_tables
-from halsocenter.export import EXPORT_COLUMNS, write_export
+from halsocenter.export import write_export
+from halsocenter.export_format import EXPORT_COLUMNS
+from halsocenter.jobs import consolidate
 from halsocenter.outliers import KIND_JUMP, KIND_PEERS, far_from_peers, jumps, robust_z
 from halsocenter.read import WorkbookError, read_workbook, workbook_data
-from halsocenter.region import consolidate
 from halsocenter.stats import compute
+from halsocenter.submissions import COUNTY, OUTSIDE
 from halsocenter.validate import validate
 
 YEAR = 2024

@@ -17,7 +17,7 @@ import pytest
 from conftest import lo_convert, needs_soffice
 from halsocenter import contract as C
 from halsocenter.atomic import OutputError
-from halsocenter.pipeline import InputError
+from halsocenter.errors import InputError
 from halsocenter.read import workbook_data
 from halsocenter.report import (
     TEMPLATE_PATH,

@@ -14,7 +14,8 @@ from openpyxl.utils import range_boundaries
 from halsocenter import contract as C
 from halsocenter import template
 from halsocenter.atomic import OutputError
-from halsocenter.pipeline import InputError, write_summary
+from halsocenter.errors import InputError
+from halsocenter.jobs import write_summary
 from halsocenter.read import read_workbook
 from halsocenter.rollover import PLAN_NOTE, history_row, open_referrals, rollover
 from halsocenter.stats import compute

@@ -14,8 +14,8 @@ import pytest
 from lxml import etree
 
 from conftest import lo_convert, needs_soffice
+from halsocenter import analysis, jobs, template
 from halsocenter import contract as C
-from halsocenter import pipeline, template
 from halsocenter import sheets as S
 from halsocenter.chart_text import NO_DATA
 from halsocenter.layout import MAIN, PKG_REL, REL_NS, rels_name, resolve
@@ -88,7 +88,7 @@ def vaggeryd_summary(examples, tmp_path_factory) -> Path:
     src = next(p for p in examples if p.name == "Vaggeryd_2023.xlsx")
     folder = tmp_path_factory.mktemp("sammanstallning")
     excel_like = with_start_selected(src, folder / "Vaggeryd_2023.xlsx")
-    out, _ = pipeline.write_summary(excel_like, folder / "Vaggeryd_2023_sammanstallning.xlsx")
+    out, _ = jobs.write_summary(excel_like, folder / "Vaggeryd_2023_sammanstallning.xlsx")
     return out
 
 
@@ -96,7 +96,7 @@ def vaggeryd_summary(examples, tmp_path_factory) -> Path:
 def empty_summary(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("tom")
     src = template.write_template(folder / "Habo_2025.xlsx", kommun="Habo", year=2025)
-    out, _ = pipeline.write_summary(src, folder / "Habo_2025_sammanstallning.xlsx")
+    out, _ = jobs.write_summary(src, folder / "Habo_2025_sammanstallning.xlsx")
     return out
 
 
@@ -122,7 +122,7 @@ def test_only_the_selection_of_the_input_sheet_changed(vaggeryd_summary):
 
 
 def test_a_second_run_on_its_own_output_still_opens_on_the_summary(vaggeryd_summary, tmp_path):
-    again, _ = pipeline.write_summary(vaggeryd_summary, tmp_path / "igen.xlsx")
+    again, _ = jobs.write_summary(vaggeryd_summary, tmp_path / "igen.xlsx")
     assert opening_view(again) == (C.SUMMARY_SHEET, [C.SUMMARY_SHEET])
 
 
@@ -146,7 +146,7 @@ def test_selection_written_otherwise_is_found_and_cell_text_is_left_alone(exampl
                                   count=1, flags=re.S)  # fmt: skip
                 assert n == 1
             zout.writestr(info, data)
-    out, _ = pipeline.write_summary(crafted, tmp_path / "ut.xlsx")
+    out, _ = jobs.write_summary(crafted, tmp_path / "ut.xlsx")
     assert opening_view(out) == (C.SUMMARY_SHEET, [C.SUMMARY_SHEET])
     with zipfile.ZipFile(crafted) as a, zipfile.ZipFile(out) as b:
         remisser = dict(_sheet_parts(a))[C.REMISSER.sheet]
@@ -172,7 +172,7 @@ def test_every_chart_has_an_alternative_text_with_its_numbers(vaggeryd_summary):
 
 
 def read_workbook_summary(path: Path):
-    return pipeline.analyse(read_workbook(path)).summary
+    return analysis.analyse(read_workbook(path)).summary
 
 
 def test_an_empty_year_shows_words_not_charts(empty_summary):

@@ -155,7 +155,7 @@ def test_required_missing():
 def test_required_not_repeated_for_unreadable_cell():
     wb = build(setrow("aktiviteter", 0, deltagare="många"))
     assert not found(wb, "required_missing")
-    f = only(wb, "ogiltigt_int")
+    f = only(wb, "invalid_int")
     assert where(f) == ("Aktiviteter", "E2")
 
 
@@ -271,7 +271,7 @@ def test_completed_without_first_talk():
 def test_completed_with_unreadable_first_talk_reported_once():
     wb = build(setrow("remisser", 0, forsta_samtal="snart"))
     assert not found(wb, "completed_without_first_talk")
-    assert where(only(wb, "ogiltigt_date")) == ("Remisser", "H2")
+    assert where(only(wb, "invalid_date")) == ("Remisser", "H2")
 
 
 def test_first_talk_but_waiting():
@@ -473,7 +473,7 @@ def test_personnummer_typed_as_number_in_lopnummer():
 
 def test_unreadable_cell_message_does_not_repeat_personnummer():
     number = pnr()
-    f = only(build(setrow("remisser", 1, inkom=number)), "ogiltigt_date")
+    f = only(build(setrow("remisser", 1, inkom=number)), "invalid_date")
     assert number not in f.message and number not in str(f.value)
     assert where(f) == ("Remisser", "B3")
 

@@ -21,10 +21,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from . import ovba
 from .atomic import write_bytes_atomic
+from .cellxml import escape, typed_cell
 from .errors import UserError
 from .resources import resource
 from .stable_zip import stable_zip
@@ -200,13 +200,9 @@ def _workbook() -> str:
     )
 
 
-def _cell(ref: str, text: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
-
-
 def _config_sheet(rows: Sequence[tuple[str, str]]) -> str:
     body = "".join(
-        f'<row r="{n}">{_cell(f"A{n}", k)}{_cell(f"B{n}", v)}</row>'
+        f'<row r="{n}">{typed_cell(f"A{n}", "inlineStr", k)}{typed_cell(f"B{n}", "inlineStr", v)}</row>'
         for n, (k, v) in enumerate(rows, start=1)
     )
     return (

@@ -30,11 +30,11 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 
+from .xltext import xml_safe
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read text as a formula."""
 
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-"""Characters an XML file cannot hold (openpyxl's own list lacks the last three kinds)."""
 
 _LIVE_RISKY = re.compile(r"^[=+\-@'(\d.,$€%\t\r]|^(true|false|sant|falskt)$", re.IGNORECASE)
 
@@ -45,7 +45,7 @@ def formula_like(value: Any) -> bool:
 
 
 def _clean(value: Any) -> Any:
-    return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
+    return xml_safe(value) if isinstance(value, str) else value
 
 
 def as_text(cell: Cell, value: Any) -> Cell:

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from . import __version__
 from . import contract as C
-from .errors import user_message
+from .errors import UserError, user_message
+from .messages import counts_text
 from .model import severity_counts
 
 
@@ -59,14 +60,11 @@ err = _Console(stderr=True, soft_wrap=True)
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
-class Refusal(Exception):
+class Refusal(UserError):
     """A Swedish message for the user; the command writes nothing and exits with ``code``."""
-
-    user_facing = True
 
     def __init__(self, message: str, code: int = EXIT_UNUSABLE):
         super().__init__(message)
-        self.message = message
         self.code = code
 
 
@@ -152,13 +150,6 @@ def _emit(console, lines) -> None:
     file.flush()
 
 
-def _counts_line(counts: dict[str, int]) -> str:
-    from .swedish import count, number
-
-    return (f"{number(counts['error'])} fel, {count(counts['warning'], 'varning', 'varningar')}, "
-            f"{number(counts['info'])} information")  # fmt: skip
-
-
 def _print_findings(findings, title: str, *, console=None, every: bool = False,
                     lines: int = CHECK_LINES) -> None:  # fmt: skip
     """The findings in one screen: counts, then one line per group (errors first, largest
@@ -168,7 +159,7 @@ def _print_findings(findings, title: str, *, console=None, every: bool = False,
 
     console = console or out
     counts = severity_counts(findings)
-    console.print(f"{title}: {_counts_line(counts)}.", highlight=False, markup=False)
+    console.print(f"{title}: {counts_text(counts, info=True)}.", highlight=False, markup=False)
     if not findings:
         return
     if every:
@@ -237,20 +228,19 @@ def _print_json(findings, counts) -> None:
 
 
 def summary(args) -> int:
-    from .pipeline import summary_output, write_summary
+    from .jobs import summary_output, write_summary
 
     target = summary_output(args.workbook, args.out, create_parent=False)
     target.check()
     dst, analysis = write_summary(args.workbook, target)
     counts = severity_counts(analysis.findings)
-    out.print(f"Skrev [bold]{_shown(dst)}[/] ({counts['error']} fel, {counts['warning']} "
-              "varningar – se "
-              f"fliken {C.CHECK_SHEET}).")  # fmt: skip
+    out.print(f"Skrev [bold]{_shown(dst)}[/] ({counts_text(counts)} – se fliken "
+              f"{C.CHECK_SHEET}).")  # fmt: skip
     return EXIT_OK
 
 
 def report(args) -> int:
-    from .pipeline import refuse_unreadable
+    from .analysis import refuse_unreadable
     from .report import write_report
 
     target = _output("report", args.out, args.workbook)
@@ -266,11 +256,11 @@ def report(args) -> int:
 def _where_to_look(workbook: Path):
     """A refusal naming cells (an identity number in a file that would leave the hub) ends with
     what a command-line user does next; the ribbon says "fliken Kontroll" instead."""
-    from .export import ExportRefused
+    from .errors import Refused
 
     try:
         yield
-    except ExportRefused as exc:
+    except Refused as exc:
         if exc.findings:
             exc.message += (f" Cellerna står i tabellen ovan; kör halsocenter check {workbook} för "
                             "hela kontrollen.")  # fmt: skip
@@ -278,7 +268,7 @@ def _where_to_look(workbook: Path):
 
 
 def export(args) -> int:
-    from .region import export as do_export
+    from .export import export as do_export
 
     folder = args.out
     if folder.exists() and not folder.is_dir():
@@ -299,7 +289,7 @@ def export(args) -> int:
 
 def region(args) -> int:
     from .consolidate import county_output, list_inputs
-    from .region import consolidate
+    from .jobs import consolidate
 
     folder = args.folder
     if not folder.is_dir():

@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -43,7 +41,7 @@ from . import contract as C
 from . import screening as S
 from .atomic import Output
 from .errors import WorkbookError
-from .export import (
+from .export_format import (
     DATA_SHEET,
     EXPORT_COLUMNS,
     HISTORY_COLUMNS,
@@ -60,26 +58,26 @@ from .export import (
     MASKED,
     PLAN_SHEET,
     ExportRow,
-    personal_data_errors,
 )
 from .gc_pause import collector_paused
 from .inputs import Package, open_package
 from .model import severity_counts
-from .outliers import Outlier, far_from_peers, jumps, problem_rows
+from .outliers import Outlier, far_from_peers, jumps, unit
+from .outliers import label as figure_label
 from .parse import norm_header
+from .privacy import personal_data_errors
 from .screening import Problem
 from .sheet_scan import BoundedBook
+from .submissions import (
+    KIND_EXPORT,
+    KIND_WORKBOOK,
+    STATUS_REFUSED,
+    ConsolidationResult,
+    FileProblem,
+    Report,
+    Unread,
+)
 from .summary import PlanRow
-from .swedish import count
-
-COUNTY = S.COUNTY
-KIND_EXPORT = "exportfil"
-KIND_WORKBOOK = "arbetsbok"
-PARTLY_MASKED = "Delvis"
-OUTSIDE = "Utanför länet"
-STATUS_UNREADABLE = "Kunde inte läsas"
-STATUS_REFUSED = "Används inte"
-STATUS_LEFT_OUT = "Bortvald"
 
 SHARE_WEIGHTS = {
     "andel_tillrackligt_aktiva_start": "matta_start_och_uppfoljning",
@@ -88,172 +86,6 @@ SHARE_WEIGHTS = {
 SUMMED_UNITS = ("antal", "timmar")
 MAX_PROBLEMS_PER_FILE = 500
 """A file broken on every row is reported by its first problems and a count, not row by row."""
-
-
-class FileProblem(Exception):
-    """A file in the folder that cannot be used; ``message`` is the Swedish reason, ``status``
-    says whether it could not be read or was read and refused."""
-
-    def __init__(self, message: str, status: str = STATUS_UNREADABLE, kommun: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.kommun = kommun
-
-
-@dataclass
-class Report:
-    """One municipality-year as read from one file."""
-
-    kommun: str
-    year: int
-    kind: str
-    path: Path
-    rows: list[ExportRow]
-    plan: tuple[PlanRow, ...] = ()
-    history: dict[int, dict[str, float]] = field(default_factory=dict)
-    template_version: Any = None
-    program_version: Any = None
-    created: datetime | None = None
-    errors: int = 0
-    warnings: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    """What was left out of this file, and why (see ``screening``)."""
-    _totals: dict[str, float | None] | None = field(default=None, init=False, repr=False,
-                                                    compare=False)  # fmt: skip
-
-    @property
-    def in_county(self) -> bool:
-        return self.kommun in C.KOMMUNER
-
-    def totals(self) -> dict[str, float | None]:
-        """Figures without a dimension, by key (built once: the county sums ask often)."""
-        if self._totals is None:
-            self._totals = {r.key: r.value for r in self.rows if not r.dimension}
-        return self._totals
-
-    @property
-    def identity_numbers(self) -> list[Problem]:
-        return [p for p in self.problems if p.kind == S.KIND_IDENTITY]
-
-    def sort_time(self, now: float | None = None) -> tuple:
-        """Newest-file order: a file that records when it was made before one that does not
-        (or whose record was not believed), then that time, the file's mtime and the name. A
-        time in the future counts as unknown."""
-        limit = (now if now is not None else time.time()) + S.FUTURE_SLACK.total_seconds()
-        try:
-            mtime = self.path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
-        mtime = mtime if mtime <= limit else 0.0
-        created = self.created.timestamp() if self.created else mtime
-        return self.created is not None, created, mtime, self.path.name
-
-
-@dataclass
-class Unread:
-    """A file that is not part of the county: it could not be read, or it was refused."""
-
-    path: Path
-    reason: str
-    status: str = STATUS_UNREADABLE
-    kommun: str | None = None
-
-
-@dataclass
-class ConsolidationResult:
-    out: Path
-    reports: list[Report]
-    replaced: list[tuple[Report, Report]]  # (older file left out, file kept)
-    unreadable: list[Unread]
-    outliers: list[Outlier]
-    history: dict[str, dict[int, dict[str, float]]] = field(default_factory=dict)
-    """Totals per kommun and year, from every kept file's Tidigare år and own year."""
-    reported: dict[str, set[int]] = field(default_factory=dict)
-    """The years each kommun sent a file for."""
-    now: datetime = field(default_factory=datetime.now)
-    seconds: float = 0.0
-
-    @property
-    def years(self) -> list[int]:
-        return sorted({r.year for r in self.reports})
-
-    @property
-    def latest_year(self) -> int | None:
-        """The year the county workbook is about: the latest a county municipality reported
-        for (a file from outside the county does not set it)."""
-        years = [r.year for r in self.reports if r.in_county] or self.years
-        return max(years) if years else None
-
-    def missing(self, year: int) -> list[str]:
-        have = {r.kommun for r in self.reports if r.year == year}
-        return [k for k in C.KOMMUNER if k not in have]
-
-    def reported_in_county(self, year: int | None) -> list[Report]:
-        return [r for r in self.reports if r.year == year and r.in_county]
-
-    @property
-    def with_problems(self) -> list[Report]:
-        """Files read (kept, or left out as older duplicates) in which something was wrong."""
-        return [r for r in [*self.reports, *(old for old, _ in self.replaced)] if r.problems]
-
-    @property
-    def outside(self) -> list[Report]:
-        return [r for r in self.reports if not r.in_county]
-
-    @property
-    def needs_attention(self) -> bool:
-        """Anything the region must look at: no usable file, a file not used, a value left
-        out or a file from outside the county (the CLI's exit code 1)."""
-        return not self.reports or bool(self.unreadable or self.with_problems or self.outside)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "output": str(self.out),
-            "years": self.years,
-            "reported": [{"kommun": r.kommun, "year": r.year,
-                          "file": S.mask_identities(r.path.name),
-                          "kind": r.kind, "in_county": r.in_county, "errors": r.errors,
-                          "warnings": r.warnings} for r in self.reports],
-            "missing": {str(y): self.missing(y) for y in self.years},
-            "unreadable": [{"file": S.mask_identities(u.path.name),
-                            "reason": S.mask_identities(u.reason), "status": u.status}
-                           for u in self.unreadable],
-            "problems": [{"file": S.mask_identities(r.path.name), "kommun": r.kommun,
-                          "year": r.year, "kind": p.kind, "message": S.mask_identities(p.message)}
-                         for r in self.with_problems for p in r.problems],
-            "duplicates": [{"kommun": keep.kommun, "year": keep.year,
-                            "kept": S.mask_identities(keep.path.name),
-                            "left_out": S.mask_identities(old.path.name)}
-                           for old, keep in self.replaced],
-            "outliers": len(self.outliers),
-            "seconds": round(self.seconds, 3),
-        }  # fmt: skip
-
-    def describe(self) -> str:
-        year = self.latest_year
-        if year is None:
-            parts = ["Inga filer kunde sammanställas."]
-        else:
-            county = self.reported_in_county(year)
-            parts = [f"{len(county)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."]
-            missing = self.missing(year)
-            if missing:
-                parts.append(f"Saknas: {', '.join(missing)}.")
-        for n, singular, plural in (
-            (len(self.unreadable), "fil kunde inte läsas eller används inte",
-             "filer kunde inte läsas eller används inte"),
-            (len(self.with_problems), "fil har värden som inte togs med",
-             "filer har värden som inte togs med"),
-            (len(self.outside), "fil gäller en kommun utanför länet",
-             "filer gäller kommuner utanför länet"),
-            (len(self.replaced), "dubblett: den nyaste filen används",
-             "dubbletter: den nyaste filen används"),
-            (len(self.outliers), "avvikelse att titta på", "avvikelser att titta på"),
-        ):  # fmt: skip
-            if n:
-                parts.append(f"{count(n, singular, plural).capitalize()}.")
-        return " ".join(parts) + " Se fliken Inrapportering."
 
 
 # --------------------------------------------------------------------------- reading
@@ -396,7 +228,7 @@ def _checked(path: Path, check: Callable, *args, kommun: str | None = None):
     FileProblem, naming the kommun when it is known."""
     try:
         return check(*args)
-    except S.Refused as exc:
+    except S.FileRefused as exc:
         raise FileProblem(f"{_name(path)}: {exc.message}", STATUS_REFUSED, kommun) from exc
 
 
@@ -670,14 +502,25 @@ def county_output(paths: Iterable[Path] | Path, out: Path | Output,
     return target
 
 
-def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
-                progress: bool | ProgressFn | None = None,
-                now: datetime | None = None) -> ConsolidationResult:  # fmt: skip
-    """Read every .xlsx of a folder (or the given files), screen it and write the county
-    workbook. ``now`` (default: the clock) is what "in the future" is measured against."""
-    from .county_book import write_county
+def problem_rows(reports: Iterable[Report]) -> list[Outlier]:
+    """What the screening left out of each kept file, one row per problem, with the file named
+    (an identity number in the file name masked)."""
+    out = []
+    for r in reports:
+        name = S.mask_identities(r.path.name)
+        for p in r.problems:
+            key = figure_label(p.key) if p.key else ""
+            out.append(Outlier(r.kommun, r.year, p.kind, key, p.value, p.limit,
+                               f"{name}: {p.message}", unit(p.key) if p.key else "antal"))
+    return out
 
-    start = time.perf_counter()
+
+def gather(paths: Iterable[Path] | Path, out: Path | Output, *,
+           progress: bool | ProgressFn | None = None,
+           now: datetime | None = None) -> tuple[ConsolidationResult, Output]:  # fmt: skip
+    """Read every .xlsx of a folder (or the given files), screen it and put the county
+    together; what to write and where (``county_book.write_county`` writes it). ``now``
+    (default: the clock) is what "in the future" is measured against."""
     now = now or datetime.now()
     files = list_inputs(paths)
     out = county_output(paths, out, files)
@@ -694,6 +537,4 @@ def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
     outliers += far_from_peers({(r.kommun, r.year): r.totals() for r in kept if r.in_county})
     result = ConsolidationResult(out.path, kept, replaced, unreadable, outliers, history,
                                  reported, now)  # fmt: skip
-    write_county(result, out)
-    result.seconds = time.perf_counter() - start
-    return result
+    return result, out

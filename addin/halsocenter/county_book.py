@@ -33,7 +33,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
@@ -50,25 +49,9 @@ from . import screening as S
 from .atomic import KIND_COUNTY, Output, mark_workbook
 from .chart_alt import set_alt_text
 from .chart_text import describe
-from .consolidate import (
-    COUNTY,
-    OUTSIDE,
-    PARTLY_MASKED,
-    STATUS_LEFT_OUT,
-    ConsolidationResult,
-    Report,
-    county_rows,
-    trend_keys,
-)
-from .export import (
-    DATA_SHEET,
-    EXPORT_COLUMNS,
-    MASK_COLUMN,
-    ExportRow,
-    add_table,
-    data_row,
-    save_with_rows,
-)
+from .consolidate import county_rows, trend_keys
+from .export import data_row
+from .export_format import DATA_SHEET, EXPORT_COLUMNS, MASK_COLUMN, ExportRow
 from .outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO
 from .outliers import label as figure_label
 from .sheets import (
@@ -90,8 +73,18 @@ from .sheets import (
     _hyphenate,
     _small_text,
 )
+from .submissions import (
+    COUNTY,
+    OUTSIDE,
+    PARTLY_MASKED,
+    STATUS_LEFT_OUT,
+    ConsolidationResult,
+    Report,
+)
 from .swedish import count, join, lower_first, number
+from .xlbook import add_table, save_with_rows
 from .xlstyle import COLOR_DARK, COLOR_MUTED, FONT_SIZE, Font, page_setup
+from .xltext import xml_safe
 
 SHEET_REPORTING = "Inrapportering"
 SHEET_OVERVIEW = "Översikt"
@@ -203,7 +196,7 @@ def _cell(ws, value: Any) -> WriteOnlyCell:
     the characters XML cannot hold, keeps at most Excel's 32 767 characters, and never carries
     an identity number: a last guard behind the screening, which already left them out."""
     if isinstance(value, str):
-        value = S.mask_identities(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL]
+        value = S.mask_identities(xml_safe(value))[:MAX_CELL]
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and S.identity(value):
         value = None
     return cells.as_text(WriteOnlyCell(ws), value)

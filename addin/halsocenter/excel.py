@@ -1,6 +1,6 @@
 """Live Excel via xlwings: the entry points behind the desktop ribbon's buttons.
 
-The buttons run the same core as the command line (``pipeline.analyse``: validate + stats) on
+The buttons run the same core as the command line (``analysis.analyse``: validate + stats) on
 the workbook that is open in Excel. The actions themselves (``live_actions``) and reading and
 writing the open book (``live_read``, ``live_write``) are shared with xlwings Lite (``lite``);
 this module is the desktop host: the calling book (``xw.Book.caller()``), the status bar, files

@@ -2,7 +2,7 @@
 
 A systematic mistake (a renamed list value pasted into 20,000 rows) gives 20,000 findings that
 say one thing. ``group_findings`` puts findings that share rule, sheet, column and -- where the
-rule says it matters (``messages.GROUPS``) -- value into one ``Group`` with a count, the cells as
+rule says it matters (``messages.RULES``) -- value into one ``Group`` with a count, the cells as
 compressed ranges (``K2:K20413``) and one Swedish sentence. The findings themselves stay as they
 are; ``check --json`` and the tests see every one of them.
 """
@@ -40,7 +40,7 @@ class Group:
     sheet: str | None
     column: str | None
     value: Any
-    """The shared value when the rule groups by value (``messages.GroupRule.by_value``), else
+    """The shared value when the rule groups by value (``messages.Rule.by_value``), else
     None."""
     findings: tuple[Finding, ...]
 
@@ -63,7 +63,7 @@ class Group:
     @property
     def name(self) -> str:
         """The rule in Swedish."""
-        return M.group_rule(self.code).name
+        return M.rule(self.code).name
 
     @cached_property
     def ranges(self) -> list[str]:
@@ -86,7 +86,7 @@ class Group:
             return self.first.message
         from .validate import show
 
-        rule = M.group_rule(self.code)
+        rule = M.rule(self.code)
         if rule.by_value and self.value is None:  # many values: a few of them as examples
             examples = ", ".join(f"”{show(v)}”" for v in self.values[:EXAMPLES_SHOWN])
             more = "\u00a0…" if len(self.values) > EXAMPLES_SHOWN else ""
@@ -124,7 +124,7 @@ def group_findings(findings: Iterable[Finding]) -> list[Group]:
     finding (which ``validate`` gives in sheet, row, column order)."""
     members: dict[tuple, list[Finding]] = {}
     for f in findings:
-        value = f.value if M.group_rule(f.code).by_value else None
+        value = f.value if M.rule(f.code).by_value else None
         key = (f.code, f.severity, f.sheet, f.column, _hashable(value))
         bucket = members.get(key)
         if bucket is None:

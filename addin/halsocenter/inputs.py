@@ -52,7 +52,7 @@ from lxml import etree
 from . import safe_xml
 from .errors import WorkbookError
 from .layout import Layout
-from .messages import number
+from .swedish import whole
 
 MiB = 1 << 20
 MAX_FILE_BYTES = 20 * MiB
@@ -75,7 +75,7 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 def _mb(n: int) -> str:
-    return number(n / MiB) if n >= MiB else f"{n / MiB:.1f}".replace(".", ",")
+    return whole(n / MiB) if n >= MiB else f"{n / MiB:.1f}".replace(".", ",")
 
 
 # --------------------------------------------------------------------------- the file itself
@@ -170,7 +170,7 @@ class Package:
         raw, identity = _read_regular(path, MAX_FILE_BYTES)
         _refuse_non_zip(path, raw)
         if raw.count(b"PK\x01\x02") > MAX_PARTS:  # before zipfile builds one object per entry
-            raise _damaged(path, f"den består av fler än {number(MAX_PARTS)} delar")
+            raise _damaged(path, f"den består av fler än {whole(MAX_PARTS)} delar")
         try:
             zf = zipfile.ZipFile(io.BytesIO(raw))
             infos = zf.infolist()
@@ -308,8 +308,8 @@ def _not_a_zip(path: Path, raw: bytes) -> WorkbookError:
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     """Everything that can be judged before inflating a single byte."""
     if len(infos) > MAX_PARTS:
-        raise _damaged(path, f"den består av {number(len(infos))} delar, fler än gränsen "
-                             f"{number(MAX_PARTS)}")
+        raise _damaged(path, f"den består av {whole(len(infos))} delar, fler än gränsen "
+                             f"{whole(MAX_PARTS)}")
     seen: set[str] = set()
     total = 0
     for info in infos:
@@ -324,7 +324,7 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise WorkbookError(
                 f"{path.name} kan inte läsas: delen {info.filename} skulle packas upp från "
-                f"{number(info.compress_size / 1024)} kB till {_mb(info.file_size)} MB, mer än "
+                f"{whole(info.compress_size / 1024)} kB till {_mb(info.file_size)} MB, mer än "
                 f"{MAX_RATIO} gånger. Så packar inte Excel; filen är skadad eller gjord för att "
                 "skada (en så kallad zip-bomb).", kind="corrupt", path=path)
         if info.file_size > MAX_PART_BYTES:

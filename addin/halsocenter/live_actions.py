@@ -1,7 +1,7 @@
 """The coach's actions on the workbook open in Excel, for every host.
 
 Kontrollera, Årssammanställning, Word-rapport, Exportera till regionen, Nytt verksamhetsår and
-Hjälp run the same core as the command line (``pipeline.analyse``) through the shared live layer
+Hjälp run the same core as the command line (``analysis.analyse``) through the shared live layer
 (``live_read``, ``live_write``). What differs between desktop Excel (``excel``) and xlwings Lite
 (``lite``) is a ``Host``: where a file goes and how the coach finds it, progress, how a next
 year's workbook is built, and where the details of a real bug are kept. Every failure ends in a
@@ -27,8 +27,9 @@ import xlwings as xw
 
 from . import contract as C
 from . import errors
+from . import messages as M
+from .analysis import Analysis, analyse, refuse_unreadable
 from .model import Finding, WorkbookData, severity_counts
-from .pipeline import Analysis, analyse, refuse_unreadable
 
 TITLE = "Hälsocenter"
 LOG_NAME = "halsocenter_fel.txt"
@@ -91,10 +92,7 @@ def write_log(path: Path, exc: BaseException) -> bool:
 
 
 def counts_text(findings: Sequence[Finding]) -> str:
-    n = severity_counts(findings)
-    fel = f"{n['error']} fel"
-    varningar = f"{n['warning']} {'varning' if n['warning'] == 1 else 'varningar'}"
-    return f"{fel} och {varningar}"
+    return M.counts_text(severity_counts(findings))
 
 
 def user_message(exc: BaseException) -> str | None:
@@ -196,13 +194,13 @@ def _leaving_file(book: xw.Book, host: Host, action: str,
     the strict analysis, then ``write``. A refusal (an identity number anywhere in the book, no
     kommun or year) writes nothing; the coach gets the Kontroll sheet and the message, which
     names the places with the number masked."""
-    from .export import ExportRefused
+    from .errors import Refused
 
     folder = host.folder(book, action)
     analysis = _analysis(book, strict=True)
     try:
         return write(folder, analysis), analysis
-    except ExportRefused as exc:  # PersonalDataRefused is one
+    except Refused as exc:  # PersonalDataRefused is one
         write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
         where = "" if C.CHECK_SHEET in exc.message else \
             f"\n\nCellerna står på fliken {C.CHECK_SHEET}."  # fmt: skip

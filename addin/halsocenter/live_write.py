@@ -20,9 +20,9 @@ from . import cells
 from . import contract as C
 from . import kontroll as K
 from . import sheets as S
+from .analysis import Analysis
 from .model import Finding
 from .parse import norm_header
-from .pipeline import Analysis
 
 cell_value = cells.live
 """A value as it should land in a cell: text stays text (``cells.live``)."""

@@ -15,14 +15,10 @@ from the others.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from . import contract as C
-
-if TYPE_CHECKING:
-    from .consolidate import Report
 
 JUMP_SHARE = 0.5
 JUMP_ABS = 10
@@ -162,19 +158,4 @@ def far_from_peers(totals: Mapping[tuple[str, int], Mapping[str, float | None]])
                         f"{name} {fmt(values[kommun], share)} är mycket {side} än medianen "
                         f"{fmt(med, share)} för de {len(values)} kommunerna {year} (robust "
                         f"z = {z:.1f}). Kontrollera registreringen.", kind))  # fmt: skip
-    return out
-
-
-def problem_rows(reports: Iterable[Report]) -> list[Outlier]:
-    """What the screening left out of each kept file, one row per problem, with the file named
-    (an identity number in the file name masked)."""
-    from .screening import mask_identities
-
-    out = []
-    for r in reports:
-        name = mask_identities(r.path.name)
-        for p in r.problems:
-            key = label(p.key) if p.key else ""
-            out.append(Outlier(r.kommun, r.year, p.kind, key, p.value, p.limit,
-                               f"{name}: {p.message}", unit(p.key) if p.key else "antal"))
     return out

@@ -28,13 +28,18 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .errors import Refused
+from .messages import where_of
 from .parse import ParseError, parse_date
+
+if TYPE_CHECKING:
+    from .model import Finding
 
 PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
@@ -509,3 +514,53 @@ def scan_values(values: Iterable[Any]) -> dict[Any, list[Hit]]:
         if identity:
             out[text] = identity
     return out
+
+
+# --------------------------------------------------------------------------- refusing a file
+
+
+def personal_data_errors(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors that mean an identity number (personnummer, samordningsnummer) is in the
+    workbook."""
+    return [f for f in findings if f.severity == "error" and f.code == PERSONAL_ID]
+
+
+MAX_PLACES_SHOWN = 5
+
+
+def identity_refusal(stopped: str, findings: Sequence[Finding]) -> str:
+    """The Swedish refusal of a file that would leave the hub: how many identity numbers, and
+    where the first ones are (place and masked value, never the number itself). Where to see
+    them all is each adapter's ending: the Kontroll sheet in Excel, ``halsocenter check`` on the
+    command line."""
+    def shown(value) -> str:
+        text = str(value) if value is not None else ""
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    places = [f"{where_of(f.message)} (”{shown(f.value)}”)" if f.value is not None
+              else where_of(f.message) for f in findings[:MAX_PLACES_SHOWN]]  # fmt: skip
+    more = (f" och {len(findings) - MAX_PLACES_SHOWN} till"
+            if len(findings) > MAX_PLACES_SHOWN else "")  # fmt: skip
+    count = f"{len(findings)} ställe" if len(findings) == 1 else f"{len(findings)} ställen"
+    return (f"{stopped}: arbetsboken innehåller personnummer eller samordningsnummer på {count}: "
+            f"{'; '.join(places)}{more}. Ta bort dem och försök igen.")
+
+
+class PersonalDataRefused(Refused):
+    """An identity number is in the workbook, so a file that leaves the hub (the export, the
+    Word report) is not written. The message names each place with the number masked."""
+
+    def __init__(self, stopped: str, findings: Sequence[Finding], title: str):
+        super().__init__(identity_refusal(stopped, findings), findings)
+        self.title = title
+
+
+def refuse_identity_numbers(findings: Iterable[Finding], *, report: bool = False) -> None:
+    """Raise ``PersonalDataRefused`` when ``findings`` hold an identity number."""
+    bad = personal_data_errors(findings)
+    if bad:
+        if report:
+            raise PersonalDataRefused("Word-rapporten skapades inte", bad,
+                                      "Personuppgifter som stoppar Word-rapporten")
+        raise PersonalDataRefused("Exporten stoppades", bad,
+                                  "Personuppgifter som stoppar exporten")

@@ -27,7 +27,7 @@ from .errors import WorkbookError
 from .gc_pause import collector_paused
 from .inputs import Package, as_workbook_error, open_package
 from .layout import Layout, split_ref
-from .messages import number, render, severity, where_cell, where_ref, where_setting
+from .messages import expected, invalid_code, render, severity, where_cell, where_ref, where_setting
 from .migrate import migration_for
 from .model import Finding, FindingList, TableData, TextCell, TextCells, WorkbookData, grid_texts
 from .parse import (
@@ -42,6 +42,7 @@ from .parse import (
 )
 from .privacy import NUMBER_MIN
 from .sheet_scan import GAP_ROWS, BoundedBook, Positions, Region, grown
+from .swedish import whole
 
 HEADER_SCAN_ROWS = 10
 
@@ -59,9 +60,6 @@ def _convert(column: C.Column, value, allowed: tuple[str, ...] | None):
     if column.kind == "list":
         return canonical_list_value(value, allowed or ())
     return clean_text(value)
-
-
-_KIND_WORD = {"date": "ett datum", "int": "ett heltal", "number": "ett tal"}
 
 
 def _typed_series(column: C.Column, values: Sequence[Any], rows: list[int], allowed,
@@ -85,17 +83,17 @@ def _typed_series(column: C.Column, values: Sequence[Any], rows: list[int], allo
                 reasons[i] = str(exc)
     room = problems.room() if isinstance(problems, FindingList) else len(failed)
     if len(failed) > room:  # a column full of bad cells: count the rest, build no message
-        problems.omit(f"ogiltigt_{column.kind}", "error", sheet, column.header,
+        problems.omit(invalid_code(column.kind), "error", sheet, column.header,
                       len(failed) - room)  # fmt: skip
         failed = failed[:room]
     for i, value in failed:
         row = rows[i]
         reason = reasons[i] if converted is None else reasons[value]
         problems.append(Finding(
-            code=f"ogiltigt_{column.kind}", severity="error", sheet=sheet, row=row,
+            code=invalid_code(column.kind), severity="error", sheet=sheet, row=row,
             column=column.header, cell=f"{letter}{row}" if letter else None, value=value,
-            message=f"{where_cell(sheet, row, column.header)}: {reason}. Cellen ska innehålla "
-                    f"{_KIND_WORD.get(column.kind, 'ett värde')}.",
+            message=render(invalid_code(column.kind), where=where_cell(sheet, row, column.header),
+                           reason=reason, expected=expected(column.kind)),
         ))  # fmt: skip
     if column.kind == "date":
         return pd.Series(pd.to_datetime(pd.Series(out, dtype="object")), dtype="datetime64[ns]").set_axis(index)
@@ -232,7 +230,7 @@ def clean_texts(texts: list[TextCell], problems: list[Finding],
                         code=code, severity=severity(code), sheet=sheet, row=r, column=None,
                         cell=cell, value=None, message=render(
                             code, where=where_ref(sheet, cell),
-                            length=number(len(value)))))  # fmt: skip
+                            length=whole(len(value)))))  # fmt: skip
         if cleaned:
             out.append(TextCell(sheet, r, c, cleaned))
     return out
@@ -375,8 +373,10 @@ def _type_settings(raw, cells, lists, problems) -> dict[str, Any]:
             out[nc.name] = None
             row = int(re.sub(r"\D", "", cell))
             problems.append(Finding(
-                code=f"ogiltigt_{nc.kind}", severity="error", sheet=sheet, row=row, column=nc.label,
-                cell=cell, value=value, message=f"{where_setting(sheet, cell, nc.label)}: {exc}."))
+                code=invalid_code(nc.kind), severity="error", sheet=sheet, row=row,
+                column=nc.label, cell=cell, value=value,
+                message=render(invalid_code(nc.kind), where=where_setting(sheet, cell, nc.label),
+                               reason=exc, expected=expected(nc.kind))))
     return out
 
 
@@ -524,7 +524,7 @@ def _stray_below(sheet: str, first: tuple[int, int], count: int, spec: C.Table, 
     where = where_cell(sheet, row, header) if header else where_ref(sheet, cell)
     return Finding(code="stray_below_table", severity=severity("stray_below_table"), sheet=sheet,
                    row=row, column=header, cell=cell, value=None,
-                   message=render("stray_below_table", where=where, gap=number(GAP_ROWS),
+                   message=render("stray_below_table", where=where, gap=whole(GAP_ROWS),
                                   more=more))  # fmt: skip
 
 

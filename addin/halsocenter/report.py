@@ -28,8 +28,8 @@ from docxtpl import DocxTemplate, InlineImage
 from . import contract as C
 from .atomic import WRITER_NAME, Output, atomic_write, report_identifier
 from .charts import CHARTS, all_charts
+from .errors import InputError
 from .model import Finding, WorkbookData
-from .pipeline import InputError
 from .report_template import GOAL_KEYS, PLAN_FIELDS, build_template
 from .resources import resource
 from .summary import Summary
@@ -343,7 +343,7 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
     nothing written) while the workbook holds a personnummer or samordningsnummer anywhere.
     ``findings`` are the validator's, when the caller has them; otherwise only the identity
     check runs."""
-    from .export import refuse_identity_numbers
+    from .privacy import refuse_identity_numbers
     from .validate import identity_findings
 
     target = Output.command("report", out).reading(wb.path)

@@ -41,11 +41,12 @@ import pandas as pd
 
 from . import contract as C
 from . import template
+from .analysis import refuse_unreadable
 from .atomic import Output
+from .errors import InputError
 from .inputs import open_package
 from .model import WorkbookData
 from .parse import norm_header
-from .pipeline import InputError, refuse_unreadable
 from .read import read_workbook
 from .stats import compute
 from .summary import Summary

@@ -38,7 +38,8 @@ from typing import Any, NamedTuple
 from openpyxl.utils import get_column_letter
 
 from . import contract as C
-from .export import ExportRow
+from .errors import UserError
+from .export_format import ExportRow
 from .privacy import Hit, identity_hits, mask_identity, may_be_identity_number
 from .summary import PlanRow
 
@@ -103,12 +104,8 @@ def where(sheet: str | None, row: int | None = None, column: str | None = None) 
     return mask_identities(", ".join(p for p in parts if p))
 
 
-class Refused(Exception):
+class FileRefused(UserError):
     """The file cannot be used at all; ``message`` is the Swedish reason (no identity number)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --------------------------------------------------------------------------- the privacy guard
@@ -194,7 +191,7 @@ def scan_names(names: Iterable[str], what: str) -> list[Problem]:
 # --------------------------------------------------------------------------- values
 
 
-def number(value: Any) -> float | int | None:
+def as_number(value: Any) -> float | int | None:
     """A finite number from a cell (numbers, or text such as "1 234,5"), else None."""
     t = type(value)
     if t is float and -9e15 < value < 9e15:  # the common case: a finite float from calamine
@@ -213,7 +210,7 @@ def number(value: Any) -> float | int | None:
     if not text:
         return None
     try:
-        return number(float(text))
+        return as_number(float(text))
     except (ValueError, OverflowError):
         return None
 
@@ -277,29 +274,29 @@ def kommun(value: Any, sheet: str) -> str:
     Raises Refused for Länet, an identity number, an empty or an overlong name."""
     hit = identity(value)
     if hit:
-        raise Refused(f"{sheet}: Kommun är ett personnummer eller samordningsnummer "
+        raise FileRefused(f"{sheet}: Kommun är ett personnummer eller samordningsnummer "
                       f"({hit.masked}); filen används inte.")  # fmt: skip
     name = text(value)
     if not name:
-        raise Refused(f"{sheet}: Kommun saknas; filen används inte.")
+        raise FileRefused(f"{sheet}: Kommun saknas; filen används inte.")
     name = " ".join(name.split())
     if name.casefold() == COUNTY.casefold():
-        raise Refused(f"{sheet}: Kommun är ”{COUNTY}”, som är länets egen rad och ingen kommun; "
+        raise FileRefused(f"{sheet}: Kommun är ”{COUNTY}”, som är länets egen rad och ingen kommun; "
                       "filen används inte.")  # fmt: skip
     if len(name) > MAX_NAME:
-        raise Refused(f"{sheet}: Kommun ”{shown(name)}” är inget kommunnamn; filen används inte.")
+        raise FileRefused(f"{sheet}: Kommun ”{shown(name)}” är inget kommunnamn; filen används inte.")
     return C.kommun_named(name) or name
 
 
 def year(value: Any, sheet: str, now: datetime) -> int:
     """The report year, an integer from YEAR_MIN to next year; raises Refused otherwise."""
-    y = number(value)
+    y = as_number(value)
     last = now.year + 1
     if y is None or not float(y).is_integer():
-        raise Refused(f"{sheet}: År saknas eller är inte ett årtal ({shown(value)}); filen "
+        raise FileRefused(f"{sheet}: År saknas eller är inte ett årtal ({shown(value)}); filen "
                       "används inte.")  # fmt: skip
     if not YEAR_MIN <= y <= last:
-        raise Refused(f"{sheet}: År {shown(int(y))} ligger utanför {YEAR_MIN}–{last}; filen "
+        raise FileRefused(f"{sheet}: År {shown(int(y))} ligger utanför {YEAR_MIN}–{last}; filen "
                       "används inte.")  # fmt: skip
     return int(y)
 
@@ -319,7 +316,7 @@ def info_number(value: Any, label: str, high: int, sheet: str) -> tuple[int | No
     """A small whole number from sheet Info (template version, error counts)."""
     if value is None or value == "":
         return None, []
-    n = number(value)
+    n = as_number(value)
     if n is not None and float(n).is_integer() and 0 <= n <= high and not identity(value):
         return int(n), []
     return None, [Problem(KIND_BAD_INFO, f"{sheet}, {label}: ”{shown(value)}” är inte ett "
@@ -420,7 +417,7 @@ def screen_rows(raw: Iterable[RawRow | tuple], sheet: str,
         if type(raw_value) is float and -9e15 < raw_value < 9e15:
             value = int(raw_value) if raw_value.is_integer() else raw_value
         else:
-            value = number(raw_value)
+            value = as_number(raw_value)
         if value is None:
             drop(KIND_NOT_NUMBER, r, cols["value"], f"”{shown(raw_value)}” är inte ett tal.",
                  key)  # fmt: skip
@@ -454,7 +451,7 @@ def screen_history(raw: Iterable[tuple[int | None, Any, Any, Any]], sheet: str, 
             problems.append(_identity_problem(hit, sheet, row, None,
                                               "Raden är inte med i länets arbetsbok."))
             continue
-        y, key, value = number(y_raw), text(key_raw), number(value_raw)
+        y, key, value = as_number(y_raw), text(key_raw), as_number(value_raw)
         if y is None or y != int(y) or not YEAR_MIN <= y <= last:
             drop(KIND_BAD_YEAR, row, "År", f"år ”{shown(y_raw)}” ligger utanför "
                  f"{YEAR_MIN}–{last}")  # fmt: skip

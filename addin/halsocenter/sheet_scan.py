@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 
 from . import safe_xml, xltext
 from .a1 import column_letter, column_number
+from .cellxml import typed_cell
 from .errors import WorkbookError
 from .layout import MAIN
-from .messages import number
+from .swedish import whole
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 MAX_GRID_CELLS = 4_000_000
@@ -382,7 +383,7 @@ def _shared_chars(cells: Iterable[tuple], sst: SharedStrings) -> int:
 
 
 def _too_many_cells() -> str:
-    return (f"den har fler än {number(MAX_CELLS)} ifyllda celler, mer än programmet läser "
+    return (f"den har fler än {whole(MAX_CELLS)} ifyllda celler, mer än programmet läser "
             "(50\u00a0000 remisser med uppföljningar, aktiviteter och närvaro är omkring "
             "850\u00a0000)")  # fmt: skip
 
@@ -430,13 +431,6 @@ def _typed(cell, sst: SharedStrings) -> object:
         return value
 
 
-def xml_escape(text: str) -> str:
-    """Text for XML content or a double-quoted attribute (xml.sax.saxutils would pull in
-    urllib and http at start-up)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))  # fmt: skip
-
-
 def _sheet_xml(cells: list[tuple]) -> bytes:
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{MAIN}">'
            "<sheetData>"]  # fmt: skip
@@ -445,13 +439,8 @@ def _sheet_xml(cells: list[tuple]) -> bytes:
         if row != current:
             out.append(("</row>" if current is not None else "") + f'<row r="{row}">')
             current = row
-        attrs = f' r="{column_letter(col)}{row}"' + (f' s="{style}"' if style else "")
-        if kind == "inlineStr":
-            out.append(f'<c{attrs} t="inlineStr"><is><t xml:space="preserve">'
-                       f"{xml_escape(value)}</t></is></c>")  # fmt: skip
-        else:
-            kind_attr = f' t="{xml_escape(kind)}"' if kind != "n" else ""
-            out.append(f"<c{attrs}{kind_attr}><v>{xml_escape(value)}</v></c>")
+        out.append(typed_cell(f"{column_letter(col)}{row}", kind, value,
+                              f' s="{style}"' if style else ""))  # fmt: skip
     if current is not None:
         out.append("</row>")
     out.append("</sheetData></worksheet>")
@@ -531,7 +520,7 @@ class BoundedBook:
                 done = scan(data, self.sst, regions, MAX_CELLS - self._cells)
             if done.rows * done.cols > MAX_GRID_CELLS:
                 raise TooBig(f"fliken ”{sheet}” är för stor: tabellerna och raderna under dem "
-                             f"spänner över {number(done.rows)} rader och {number(done.cols)} "
+                             f"spänner över {whole(done.rows)} rader och {whole(done.cols)} "
                              "kolumner")
             replace[part] = done.xml
             self.outside[sheet] = done.outside
@@ -553,7 +542,7 @@ class BoundedBook:
         self._grid += grid
         if self._grid > self.MAX_TOTAL_GRID:
             raise self._error(f"bladen är tillsammans för stora (med fliken ”{sheet}” blir det "
-                              f"fler än {number(self.MAX_TOTAL_GRID)} celler att läsa)")
+                              f"fler än {whole(self.MAX_TOTAL_GRID)} celler att läsa)")
 
     def get_sheet_by_name(self, name: str) -> _Sheet:
         return _Sheet(self, name)

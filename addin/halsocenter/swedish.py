@@ -32,6 +32,12 @@ def number(value: float | None, unit: str = "antal") -> str:
     return text.replace(",", NBSP).replace(".", ",")
 
 
+def whole(n: float) -> str:
+    """A count as every message writes it: rounded to a whole number, a no-break space between
+    thousands ('20 412'). ``number`` is for a figure with its unit and the summary's rounding."""
+    return f"{n:,.0f}".replace(",", NBSP)
+
+
 @dataclass(frozen=True)
 class Phrase:
     """A counted noun phrase in its two forms: ``Phrase("annan remiss", "andra remisser")``.
@@ -109,4 +115,4 @@ def typ_phrase(typ: str, value: float | None) -> str:
 
 
 __all__ = ["DASH", "MONTHS", "NBSP", "PHRASES", "TYP_PHRASES", "Phrase", "count", "join",
-           "lower_first", "number", "typ_phrase"]
+           "lower_first", "number", "typ_phrase", "whole"]

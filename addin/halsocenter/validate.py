@@ -763,7 +763,7 @@ def unlisted(omitted: dict[tuple, int]) -> list[Finding]:
     so counts, groups and the export's refusal see them all."""
     out = []
     for (code, severity, sheet, column), n in omitted.items():
-        message = M.unlisted_sentence(M.where_column(sheet, column), n, M.group_rule(code).name,
+        message = M.unlisted_sentence(M.where_column(sheet, column), n, M.rule(code).name,
                                       FindingList.LIMIT)  # fmt: skip
         out.append(P.mask_finding(Finding(code, severity, sheet, None, column, None, None,
                                           message, n)))  # fmt: skip

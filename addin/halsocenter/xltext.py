@@ -17,12 +17,18 @@ import re
 EXCEL_MAX_CHARS = 32_767
 """The most characters an Excel cell can hold."""
 
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""The characters XML 1.0 cannot hold: the one filter every writer uses (openpyxl's own list,
+``ILLEGAL_CHARACTERS_RE``, lacks lone surrogates, U+FFFE and U+FFFF)."""
+
 _ESCAPE = re.compile(r"_x00([0-9A-Fa-f]{2})_")
-_NOT_XML = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
-    r"|_x(?:[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])_"
-)
+_NOT_XML = re.compile(NOT_IN_XML.pattern + r"|_x(?:[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])_")
 """A character XML 1.0 cannot hold, or Excel's escape of one that calamine leaves as text."""
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML cannot hold."""
+    return NOT_IN_XML.sub("", text)
 
 
 def unescape(raw: str) -> str:

@@ -1,63 +1,26 @@
-"""The jobs the ribbon buttons and the CLI share: read -> validate/compute -> write.
+"""The jobs that chain the layers, for the command line: read -> check and compute -> write.
 
-Both adapters call these, so the coach in Excel and the region on the command line get the same
-figures and the same refusals.
+The ribbon buttons and xlwings Lite run the same steps on the open workbook (``live_actions``);
+both start from ``analysis.analyse``, so the coach in Excel and the region on the command line
+get the same figures and the same refusals.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import contract as C
+from .analysis import Analysis, analyse, refuse_unreadable
 from .atomic import KIND_SUMMARY, Output, mark_workbook
-from .errors import InputError
-from .model import Finding, WorkbookData
-from .summary import Summary
-from .swedish import number
 
-
-@dataclass
-class Analysis:
-    wb: WorkbookData
-    findings: list[Finding]
-    summary: Summary
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-
-def analyse(wb: WorkbookData) -> Analysis:
-    from .stats import compute
-    from .validate import validate
-
-    return Analysis(wb, validate(wb), compute(wb))
-
-
-def unreadable_values(wb: WorkbookData) -> list[Finding]:
-    """Typing problems found on read: cells whose value cannot be the column's type (masked:
-    they quote the cell, which may hold an identity number)."""
-    from .privacy import mask_finding
-    from .validate import unlisted
-
-    listed = [mask_finding(f) for f in wb.problems if f.severity == "error"]
-    omitted = getattr(wb.problems, "omitted", {})
-    return listed + unlisted({k: n for k, n in omitted.items() if k[1] == "error"})
-
-
-def refuse_unreadable(wb: WorkbookData) -> None:
-    bad = unreadable_values(wb)
-    if bad:
-        first = bad[0]
-        rest = sum(f.count for f in bad) - 1
-        more = f" (och {number(rest)} till)" if rest else ""
-        raise InputError(
-            f"Arbetsboken har värden som inte går att läsa, så inget skrevs. {first.message}{more}",
-            bad,
-        )
+if TYPE_CHECKING:
+    from .consolidate import ProgressFn
+    from .submissions import ConsolidationResult
 
 
 def default_summary_path(src: Path) -> Path:
@@ -79,6 +42,7 @@ def summary_output(src: Path, dst: Path | Output | None = None, *,
 
 def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, Analysis]:
     """Copy ``src`` to ``dst`` with the generated sheets added or replaced."""
+    from .inputs import open_package
     from .package import write_with_sheets
     from .read import read_workbook
     from .sheets import build_generated
@@ -86,8 +50,6 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
     src = Path(src)
     out = summary_output(src, dst)
     out.check()
-    from .inputs import open_package
-
     package, _ = open_package(src)  # verified once: what is read is what gets copied
     wb = read_workbook(src, package)
     refuse_unreadable(wb)
@@ -98,3 +60,19 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
     mark_workbook(generated, KIND_SUMMARY)
     write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET)
     return out.path, analysis
+
+
+def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
+                progress: bool | ProgressFn | None = None,
+                now: datetime | None = None) -> ConsolidationResult:  # fmt: skip
+    """The region's job: read, screen and put together every .xlsx of a folder (or the given
+    files) and write the county workbook. ``now`` (default: the clock) is what "in the future"
+    is measured against."""
+    from .consolidate import gather
+    from .county_book import write_county
+
+    start = time.perf_counter()
+    result, target = gather(paths, out, progress=progress, now=now)
+    write_county(result, target)
+    result.seconds = time.perf_counter() - start
+    return result
