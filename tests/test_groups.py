@@ -14,8 +14,9 @@ from openpyxl.utils import get_column_letter
 from conftest import ROOT
 from halsocenter import contract as C
 from halsocenter import messages as M
+from halsocenter.a1 import parse_cell
 from halsocenter.examples import example_tables
-from halsocenter.groups import cell_ranges, group_findings, parse_cell, ranges_text
+from halsocenter.groups import cell_ranges, group_findings, ranges_text
 from halsocenter.model import Finding
 from halsocenter.read import workbook_data
 from halsocenter.swedish import number

@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from conftest import EXAMPLES, ROOT
 from halsocenter import contract as C
-from halsocenter.layout import split_ref
+from halsocenter.a1 import split_range as split_ref
 from halsocenter.sheet_scan import GAP_ROWS
 from halsocenter.swedish import number
 from hostile_files import (

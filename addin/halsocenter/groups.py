@@ -9,7 +9,6 @@ are; ``check --json`` and the tests see every one of them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,7 +16,7 @@ from typing import Any
 
 from . import contract as C
 from . import messages as M
-from .a1 import column_letter, column_number
+from .a1 import column_letter, parse_cell
 from .model import Finding, FindingList
 
 RANGES_SHOWN = 3
@@ -28,7 +27,6 @@ EXAMPLES_SHOWN = 3
 """Values named as examples in the sentence of a column with many values."""
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(C.SEVERITY_ORDER)}
-_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
 @dataclass(frozen=True)
@@ -167,14 +165,6 @@ def _hashable(value: Any) -> Any:
     except TypeError:
         return repr(value)
     return value
-
-
-def parse_cell(cell: str) -> tuple[int, int] | None:
-    """(column number, row) of an A1 reference, or None."""
-    m = _CELL.fullmatch(cell.strip())
-    if not m:
-        return None
-    return column_number(m[1].upper()), int(m[2])
 
 
 def cell_ranges(cells: Iterable[str]) -> list[str]:

@@ -9,11 +9,9 @@ hardened parser either way.
 from __future__ import annotations
 
 import posixpath
-import re
 from functools import cached_property
 from urllib.parse import unquote
 
-from .a1 import column_number
 from .safe_xml import parse
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -21,21 +19,6 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS = {"m": MAIN, "r": REL_NS, "pr": PKG_REL}
 R_ID = f"{{{REL_NS}}}id"
-
-
-def split_ref(ref: str) -> tuple[int, int, int, int]:
-    """'B3:D10' -> (min_col, min_row, max_col, max_row), 1-based."""
-    parts = ref.replace("$", "").split(":")
-    cells = []
-    for part in parts:
-        m = re.fullmatch(r"([A-Za-z]+)(\d+)", part)
-        if not m:
-            raise ValueError(ref)
-        cells.append((column_number(m[1].upper()), int(m[2])))
-    if len(cells) == 1:
-        cells.append(cells[0])
-    (c1, r1), (c2, r2) = cells
-    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
 
 
 def resolve(source: str, target: str) -> str:

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from . import contract as C
 from . import package_texts as PT
 from . import read
-from .layout import split_ref
+from .a1 import split_range
 from .messages import render, severity
 from .model import COMMENT, Finding, PackageText, WorkbookData
 from .parse import EXCEL_ERRORS, norm_header
@@ -100,7 +100,7 @@ class _LiveBook:
                 continue
             self.sheet_parts[sheet.name] = sheet.name
             for name, address, totals in tables:
-                _, _, c2, r2 = split_ref(address)
+                _, _, c2, r2 = split_range(address)
                 r, c = self._needed.get(sheet.name, (0, 0))
                 self._needed[sheet.name] = (max(r, r2), max(c, c2))
                 self.tables[name.casefold()] = (sheet.name, address)
@@ -122,7 +122,7 @@ class _LiveBook:
         """A named cell (``=Start!$B$4``) is part of what its sheet must be read to."""
         sheet, _, ref = (refers_to or "").lstrip("=").rpartition("!")
         try:
-            _, _, c, r = split_ref(ref)
+            _, _, c, r = split_range(ref)
         except ValueError:
             return
         sheet = sheet.strip("'").replace("''", "'")

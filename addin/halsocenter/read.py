@@ -22,11 +22,11 @@ import python_calamine as pc
 
 from . import contract as C
 from . import package_texts, xltext
-from .a1 import column_letter, column_number
+from .a1 import column_letter, parse_cell, parse_sheet_cell, split_range
 from .errors import WorkbookError
 from .gc_pause import collector_paused
 from .inputs import Package, as_workbook_error, open_package
-from .layout import Layout, split_ref
+from .layout import Layout
 from .messages import expected, invalid_code, render, severity, where_cell, where_ref, where_setting
 from .migrate import migration_for
 from .model import Finding, FindingList, TableData, TextCell, TextCells, WorkbookData, grid_texts
@@ -179,11 +179,6 @@ def workbook_data(tables: Mapping[str, Iterable[Mapping[str, Any]]] | None = Non
                         sheet_names=tuple(t.sheet for t in C.TABLES))  # fmt: skip
 
 
-def _parse_cell_ref(text: str) -> tuple[str, str] | None:
-    m = re.fullmatch(r"=?'?(.+?)'?!\$?([A-Z]+)\$?(\d+)", text.strip())
-    return (m[1].replace("''", "'"), f"{m[2]}{m[3]}") if m else None
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -255,7 +250,7 @@ def _area(layout: Layout):
     start = _find_sheet(layout, C.START_SHEET)
 
     def area(sheet: str, positions: Positions) -> list[Region]:
-        regions = {Region(*split_ref(ref), grows=True)
+        regions = {Region(*split_range(ref), grows=True)
                    for tsheet, ref in layout.tables.values() if tsheet == sheet}  # fmt: skip
         if not regions and norm_header(sheet) in table_sheets:
             last = positions.last_col_in(1, HEADER_SCAN_ROWS)
@@ -275,13 +270,12 @@ def _named_cell(layout: Layout, nc: C.NamedCell, start: str | None
                 ) -> tuple[str, tuple[int, int]] | None:  # fmt: skip
     """(sheet, (column, row)) of a named cell: its defined name, else its place on Start."""
     ref = layout.defined_names.get(nc.name.casefold())
-    loc = _parse_cell_ref(ref) if ref else None
+    loc = parse_sheet_cell(ref) if ref else None
     if loc is None and start:
         loc = (start, nc.cell)
     if not loc or loc[0] not in layout.sheet_parts:
         return None
-    col = "".join(ch for ch in loc[1] if ch.isalpha())
-    return loc[0], (column_number(col), int(loc[1][len(col):]))
+    return loc[0], parse_cell(loc[1])
 
 
 def _find_sheet(layout: Layout, name: str) -> str | None:
@@ -387,7 +381,7 @@ def _read_lists(layout: Layout, grid) -> dict[str, tuple[str, ...]]:
         if not where:
             continue
         sheet, ref = where
-        c1, r1, _, r2 = split_ref(ref)
+        c1, r1, _, r2 = split_range(ref)
         g = grid(sheet)
         values, row = [], r1 + 1
         while True:
@@ -415,7 +409,7 @@ def _locate_table(layout: Layout, grid, spec: C.Table
     where = layout.tables.get(name)
     if where:
         sheet, ref = where
-        c1, r1, c2, r2 = split_ref(ref)
+        c1, r1, c2, r2 = split_range(ref)
         totals = layout.totals_rows.get(name, 0)
         return sheet, r1, c1, c2, r2, (r2 - totals if totals else None)
     sheet = _find_sheet(layout, spec.sheet)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import safe_xml, xltext
-from .a1 import column_letter, column_number
+from .a1 import column_letter, column_number, parse_cell
 from .cellxml import typed_cell
 from .errors import WorkbookError
 from .layout import MAIN
@@ -405,13 +405,9 @@ def _cell(el, pos: tuple[int, int]) -> tuple | None:
 
 
 def _position(ref: str) -> tuple[int, int] | None:
-    m = re.fullmatch(r"([A-Za-z]{1,3})([0-9]{1,7})", ref)
-    if not m:
-        return None
-    row, col = int(m[2]), column_number(m[1].upper())
-    if not (1 <= row <= EXCEL_ROWS and 1 <= col <= EXCEL_COLS):
-        return None
-    return row, col
+    """(row, column) of a cell's ``r``, None for anything that is not one cell."""
+    parsed = parse_cell(ref) if "$" not in ref else None
+    return (parsed[1], parsed[0]) if parsed else None
 
 
 def _typed(cell, sst: SharedStrings) -> object:

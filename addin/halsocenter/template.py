@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import cells
 from . import contract as C
+from .a1 import column_letter, parse_cell
 from .atomic import Output, write_bytes_atomic
 from .lite_setup import MAIN_PY as LITE_MAIN_PY
 from .lite_setup import requirements_txt as lite_requirements
@@ -227,8 +228,7 @@ def _named_cells(ws: Worksheet, values: Mapping[str, Any]) -> None:
     if INPUT_STYLE not in wb.named_styles:
         wb.add_named_style(_input_style())
     for nc in C.NAMED_CELLS:
-        col, row = re.fullmatch(r"([A-Z]+)(\d+)", nc.cell).groups()
-        row = int(row)
+        col, row = parse_cell(nc.cell)
         ws.cell(row=row, column=1, value=nc.label).font = Font(bold=True)
         target = ws[nc.cell]
         if nc.name in TEMPLATE_FILLED:
@@ -241,7 +241,7 @@ def _named_cells(ws: Worksheet, values: Mapping[str, Any]) -> None:
         if nc.kind in NUMBER_FORMATS:
             target.number_format = NUMBER_FORMATS[nc.kind]
         ws.cell(row=row, column=3, value=nc.help).font = help_font
-        wb.defined_names[nc.name] = DefinedName(nc.name, attr_text=f"{sheet}!${col}${row}")
+        wb.defined_names[nc.name] = DefinedName(nc.name, attr_text=f"{sheet}!${column_letter(col)}${row}")
         dv = _validation(nc.kind, nc.label, nc.help, nc.list)
         if nc.kind == "int" and nc.name == "hc_ar":
             dv.operator = "between"

@@ -8,7 +8,6 @@ actually wrong, so a 50,000-referral workbook is checked in well under a second.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from functools import cached_property
@@ -20,7 +19,7 @@ import pandas as pd
 from . import contract as C
 from . import messages as M
 from . import privacy as P
-from .a1 import column_number
+from .a1 import cell_column, cell_row
 from .model import (
     COMMENT,
     Finding,
@@ -136,22 +135,6 @@ def _items(mask: pd.Series, *columns: pd.Series) -> Iterator[tuple]:
         return
     values = [col.iloc[selected].tolist() for col in columns]
     yield from zip(mask.index[selected].tolist(), *values, strict=True)
-
-
-_CELL = re.compile(r"([A-Za-z]+)(\d+)")
-
-
-def _column_number(cell: str | None) -> int:
-    """Column number of an A1 cell reference, 0 for anything else (``a1.column_number`` is
-    cached by the letters: sorting tens of thousands of findings asks once each)."""
-    if not cell:
-        return 0
-    plain = cell.replace("$", "")
-    letters = plain.rstrip("0123456789")
-    try:
-        return column_number(letters) if letters != plain else 0
-    except ValueError:
-        return 0
 
 
 # --------------------------------------------------------------------------- context
@@ -293,8 +276,7 @@ class Context:
         value = plain(value)
         where = M.where_setting(sheet, cell, nc.label)
         message = M.render(code, where=where, column=nc.label, value=_shown(value), **fields)
-        m = _CELL.fullmatch(cell)
-        return Finding(code, M.severity(code), sheet, int(m[2]) if m else None, nc.label, cell,
+        return Finding(code, M.severity(code), sheet, cell_row(cell), nc.label, cell,
                        value, message)  # fmt: skip
 
 
@@ -307,15 +289,15 @@ def texts_from_tables(wb: WorkbookData) -> list[TextCell]:
             letter = td.letters.get(key)
             if letter is None:
                 continue
-            col = _column_number(f"{letter}1") or number
+            col = cell_column(f"{letter}1") or number
             for row, value in td.raw[key].items():
                 if isinstance(value, str) and value:
                     out.append(TextCell(td.sheet, int(row), col, value))
     for name, (sheet, cell) in wb.settings_cells.items():
         value = wb.settings_raw.get(name)
-        m = _CELL.fullmatch(cell.replace("$", ""))
-        if isinstance(value, str) and value and m:
-            out.append(TextCell(sheet, int(m[2]), _column_number(cell), value))
+        row = cell_row(cell)
+        if isinstance(value, str) and value and row:
+            out.append(TextCell(sheet, row, cell_column(cell), value))
     return out
 
 
@@ -676,7 +658,7 @@ def numbers_from_tables(wb: WorkbookData) -> list[TextCell]:
             letter = td.letters.get(col.key)
             if col.kind not in ("id", "text") or letter is None:
                 continue
-            number = _column_number(f"{letter}1")
+            number = cell_column(f"{letter}1")
             out.extend(TextCell(td.sheet, int(row), number, value)
                        for row, value in td.raw[col.key].items()
                        if P.may_be_identity_number(value))  # fmt: skip
@@ -684,10 +666,10 @@ def numbers_from_tables(wb: WorkbookData) -> list[TextCell]:
 
 
 def _package_finding(code: str, pt: PackageText, hits: list[P.Hit]) -> Finding:
-    m = _CELL.fullmatch((pt.cell or "").replace("$", ""))
+    row = cell_row(pt.cell)
     return P.mask_finding(Finding(
-        code, M.severity(code), pt.sheet, int(m[2]) if m else None, None,
-        pt.cell if m else None, plain(pt.value),
+        code, M.severity(code), pt.sheet, row, None,
+        pt.cell if row else None, plain(pt.value),
         M.render(code, where=pt.place, **_hit_fields(hits))))  # fmt: skip
 
 
@@ -739,7 +721,7 @@ def sort_key(wb: WorkbookData) -> Callable[[Finding], tuple]:
 
     def key(f: Finding) -> tuple:
         return (sheet_rank(f.sheet), f.sheet or "", f.row or 0,
-                _column_number(f.cell), _SEVERITY_RANK[f.severity], f.code)  # fmt: skip
+                cell_column(f.cell), _SEVERITY_RANK[f.severity], f.code)  # fmt: skip
 
     return key
 
