@@ -28,13 +28,13 @@ from halsocenter.county_book import (
     SHEET_TRENDS,
     WORD_BREAKS,
     fit_header,
-    wrapped_lines,
 )
 from halsocenter.examples import example_tables
 from halsocenter.export import write_export
 from halsocenter.jobs import consolidate
 from halsocenter.read import workbook_data
 from halsocenter.stats import compute
+from halsocenter.textfit import wrapped_lines
 
 YEAR = 2024
 NOW = datetime(2025, 3, 1, 9, 0)

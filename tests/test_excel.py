@@ -25,6 +25,7 @@ from halsocenter import analysis, excel, jobs, live_read, live_write, read, temp
 from halsocenter import contract as C  # noqa: E402
 from halsocenter import kontroll as K  # noqa: E402
 from halsocenter import sheets as S  # noqa: E402
+from halsocenter.textfit import LINE_PT  # noqa: E402
 from xlwings_payload import book_payload, sheet_values  # noqa: E402
 
 YEAR = 2023
@@ -235,7 +236,7 @@ def test_kontrollera_lists_the_personnummer_with_a_link(files):
     targets = {t for t in sheets_per_action(payload, actions) if t}
     assert targets == {C.CHECK_SHEET}
     heights = writes(payload, actions, C.CHECK_SHEET, "setRowHeight")
-    assert heights and all(a["args"][0] >= 2 * K.LINE_PT for a in heights)
+    assert heights and all(a["args"][0] >= 2 * LINE_PT for a in heights)
 
 
 def test_arssammanstallning_writes_what_the_file_writer_writes(files):

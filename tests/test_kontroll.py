@@ -17,6 +17,7 @@ from halsocenter import contract as C
 from halsocenter import kontroll as K
 from halsocenter import messages as M
 from halsocenter import sheets as S
+from halsocenter import textfit as T
 from halsocenter.examples import example_tables
 from halsocenter.model import Finding
 from halsocenter.read import workbook_data
@@ -89,10 +90,10 @@ def test_row_heights_grow_with_the_text():
     short = (None,) * 6 + ("Kort text.",)
     long = (None,) * 6 + ("Ett längre meddelande som inte ryms på en rad " * 6,)
     assert K.row_height(short) is None
-    assert K.row_height(long) == K.wrapped_lines(long[6], K.WIDTHS[6]) * K.LINE_PT > 30
-    assert K.wrapped_lines("ord " * 40, 20) > K.wrapped_lines("ord " * 40, 60)
-    assert K.wrapped_lines("a\nb\nc", 60) == 3
-    assert K.wrapped_lines("W" * 50, 10) >= 50 * K.text_px("W") // (10 * K.PX_PER_WIDTH)
+    assert K.row_height(long) == T.wrapped_lines(long[6], K.WIDTHS[6]) * T.LINE_PT > 30
+    assert T.wrapped_lines("ord " * 40, 20) > T.wrapped_lines("ord " * 40, 60)
+    assert T.wrapped_lines("a\nb\nc", 60) == 3
+    assert T.wrapped_lines("W" * 50, 10) >= 50 * T.text_px("W") // (10 * T.PX_PER_WIDTH)
 
 
 # --------------------------------------------------------------------------- the file writer
@@ -153,7 +154,7 @@ def _wrapped_lines_measured(text: str, width: float) -> int:
     from PIL import ImageFont
 
     font = ImageFont.truetype(str(CARLITO), 11 * 96 / 72)
-    room = width * K.PX_PER_WIDTH - 4
+    room = width * T.PX_PER_WIDTH - 4
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1

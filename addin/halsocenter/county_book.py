@@ -54,25 +54,6 @@ from .export import data_row
 from .export_format import DATA_SHEET, EXPORT_COLUMNS, MASK_COLUMN, ExportRow
 from .outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO
 from .outliers import label as figure_label
-from .sheets import (
-    CHART_COLORS,
-    COLOR_ERROR,
-    COLOR_GROUP,
-    COLOR_WARNING,
-    FMT_DATETIME,
-    FMT_INT,
-    GROUP_FILL,
-    HEADER_FILL,
-    HEADER_FONT,
-    ROW_HEIGHT_PT,
-    STATUS_COLORS,
-    THIN,
-    TOTAL_SIDE,
-    UNIT_FORMATS,
-    _chart_title,
-    _hyphenate,
-    _small_text,
-)
 from .submissions import (
     COUNTY,
     OUTSIDE,
@@ -82,9 +63,33 @@ from .submissions import (
     Report,
 )
 from .swedish import count, join, lower_first, number
+from .textfit import LINE_PT as ROW_HEIGHT_PT
+from .textfit import row_height
 from .xlbook import add_table, save_with_rows
-from .xlstyle import COLOR_DARK, COLOR_MUTED, FONT_SIZE, Font, page_setup
-from .xltext import xml_safe
+from .xlstyle import (
+    CHART_COLORS,
+    COLOR_DARK,
+    COLOR_ERROR,
+    COLOR_GROUP,
+    COLOR_MUTED,
+    COLOR_WARNING,
+    FMT_DATETIME,
+    FMT_INT,
+    FONT_SIZE,
+    GROUP_FILL,
+    HEADER_FILL,
+    HEADER_FONT,
+    STATUS_COLORS,
+    THIN,
+    TOTAL_SIDE,
+    UNIT_FORMATS,
+    Font,
+    chart_title,
+    hyphenate,
+    page_setup,
+    small_text,
+)
+from .xltext import EXCEL_MAX_CHARS, xml_safe
 
 SHEET_REPORTING = "Inrapportering"
 SHEET_OVERVIEW = "Översikt"
@@ -123,9 +128,6 @@ PLAN_KOMMUN_WIDTH = 32
 PLANS_PER_PAGE = 5
 PLAN_TEXT_SIZE = 10
 
-MAX_CELL = 32_767
-MAX_ROW_HEIGHT = 409
-"""Excel's limits: characters in a cell, points of a row."""
 TITLE_HEIGHT = 28
 CHART_INSET_CM = 0.15
 
@@ -196,7 +198,7 @@ def _cell(ws, value: Any) -> WriteOnlyCell:
     the characters XML cannot hold, keeps at most Excel's 32 767 characters, and never carries
     an identity number: a last guard behind the screening, which already left them out."""
     if isinstance(value, str):
-        value = S.mask_identities(xml_safe(value))[:MAX_CELL]
+        value = S.mask_identities(xml_safe(value))[:EXCEL_MAX_CHARS]
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and S.identity(value):
         value = None
     return cells.as_text(WriteOnlyCell(ws), value)
@@ -205,36 +207,6 @@ def _cell(ws, value: Any) -> WriteOnlyCell:
 def unit_format(key: str | None) -> str:
     figure = C.FIGURE_BY_KEY.get(key or "")
     return UNIT_FORMATS[figure.unit] if figure else FMT_INT
-
-
-def wrapped_lines(text: Any, width: float, bold: bool = False, size: float = 11) -> int:
-    """Lines ``text`` takes in a wrapped cell ``width`` characters wide: words packed greedily
-    the way Excel and LibreOffice wrap (bold and larger text is wider)."""
-    if text is None or text == "":
-        return 1
-    capacity = max(4, int(width * (1.05 if bold else 1.15) * 11 / size))
-    lines = 0
-    for para in str(text).split("\n"):
-        n, used = 1, 0
-        for word in para.split():
-            size = len(word)
-            if used and used + 1 + size <= capacity:
-                used += 1 + size
-                continue
-            if used:
-                n += 1
-            n += (size - 1) // capacity
-            used = size - (size - 1) // capacity * capacity
-        lines += n
-    return lines
-
-
-def row_height(cells: Iterable[tuple[Any, float]], bold: bool = False, pad: float = 0,
-               size: float = 11) -> float:  # fmt: skip
-    """Height in points of a row whose wrapped cells are (text, column width), in Excel's line
-    height (15 points a line at 11 points)."""
-    lines = max((wrapped_lines(t, w, bold, size) for t, w in cells), default=1)
-    return min(MAX_ROW_HEIGHT, round(lines * ROW_HEIGHT_PT * size / 11 + pad, 1))
 
 
 WORD_BREAKS = {w.replace("|", ""): w.replace("|", "-\n") for w in (
@@ -250,7 +222,7 @@ def fit_header(text: Any, width: float) -> Any:
     if not isinstance(text, str):
         return text
     capacity = max(4, int(width * 1.05))
-    words = [w if len(w) <= capacity else WORD_BREAKS.get(w) or _hyphenate(w, capacity)
+    words = [w if len(w) <= capacity else WORD_BREAKS.get(w) or hyphenate(w, capacity)
              for w in text.split(" ")]  # fmt: skip
     return " ".join(words).replace("\n ", "\n")
 
@@ -338,7 +310,7 @@ def _place_chart(sheet: Sheet, chart, cells: tuple[int, int, int, int], title: s
     """Put ``chart`` over the cell box (first col, first row, last col, last row), inset a
     little, with its title and its alternative text (what it shows: the message and the key
     numbers) -- the one place every chart of the county workbook passes."""
-    chart.title = _chart_title(title)
+    chart.title = chart_title(title)
     first_col, first_row, last_col, last_row = cells
     inset = cm_to_EMU(CHART_INSET_CM)
     chart.anchor = TwoCellAnchor(
@@ -353,7 +325,7 @@ def _value_labels(**placement) -> DataLabelList:
     """The values written on the bars or points, in small grey text."""
     labels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
                            showLegendKey=False, showPercent=False, **placement)  # fmt: skip
-    labels.txPr = _small_text(800)
+    labels.txPr = small_text(800)
     return labels
 
 
@@ -363,14 +335,14 @@ def _dress(chart, n_series: int, value_axis: bool) -> None:
     are not written on the chart (lines); bars carry their values and need none."""
     if n_series > 1:
         chart.legend.position = "b"
-        chart.legend.txPr = _small_text()
+        chart.legend.txPr = small_text()
     else:
         chart.legend = None
     chart.x_axis.delete = False
-    chart.x_axis.txPr = _small_text(900)
+    chart.x_axis.txPr = small_text(900)
     chart.y_axis.delete = not value_axis
     if value_axis:
-        chart.y_axis.txPr = _small_text()
+        chart.y_axis.txPr = small_text()
         chart.y_axis.numFmt = FMT_INT
         chart.y_axis.majorGridlines.spPr = GraphicalProperties(
             ln=LineProperties(solidFill="D9D9D9"))
@@ -453,12 +425,12 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
     half = len(widths) // 2
     boxes = ((1, top, half, top + CHART_ROWS - 1),
              (half + 1, top, len(widths), top + CHART_ROWS - 1))  # fmt: skip
-    for (chart_title, chart_keys), box in zip(OVERVIEW_CHARTS, boxes, strict=True):
+    for (heading, chart_keys), box in zip(OVERVIEW_CHARTS, boxes, strict=True):
         series = [(figure_label(k), Reference(sheet.ws, min_col=2 + keys.index(k),
                                               min_row=header_row + 1, max_row=last))
                   for k in chart_keys]  # fmt: skip
-        _place_chart(sheet, _bars(series, cats), box, f"{chart_title} {year}",
-                     _overview_alt(chart_title, chart_keys, reported, county_totals, year))
+        _place_chart(sheet, _bars(series, cats), box, f"{heading} {year}",
+                     _overview_alt(heading, chart_keys, reported, county_totals, year))
     sheet.finish(header_row, year, freeze=f"B{header_row + 1}", pages_tall=1)
 
 
@@ -736,7 +708,7 @@ def plan_cell(plans: Iterable) -> str:
             lines.append(f"{future}: {p.framtidsplan}")
         parts.append("\n".join(lines))
     text = "\n".join(parts)
-    return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
+    return text if len(text) <= EXCEL_MAX_CHARS else text[:EXCEL_MAX_CHARS - 1] + "…"
 
 
 def plan_matrix(reports: Iterable[Report]) -> tuple[list[str], list[str], dict]:

@@ -2,7 +2,7 @@
 
 ``kontroll_layout(findings)`` is pure: it returns rows of plain values with their place, kind,
 fill, link and height, and the two writers (``sheets.write_kontroll_sheet`` with openpyxl,
-``excel.write_kontroll_sheet`` with xlwings) only put them on a sheet. So the coach sees the same
+``live_write.write_kontroll_sheet`` with xlwings) only put them on a sheet. So the coach sees the same
 sheet whichever way it was made.
 
 The sheet reads from the top: counts per severity and a sentence; a summary with one row per
@@ -10,9 +10,9 @@ group of findings (``groups.py``: count, what is wrong, a link to the first cell
 then the findings one by one with links -- at most ``PER_GROUP`` of each group, then a row "… och
 20 312 till av samma slag", so a systematic mistake in 20,000 rows gives a readable sheet.
 
-Row heights are computed here (``wrapped_lines``): LibreOffice does not fit rows to wrapped
-text when it opens a file, and the live writer must not measure row by row. Every row of one
-group's findings gets that group's tallest height, so the live writer sets heights once per group.
+Row heights are computed here (``textfit``): LibreOffice does not fit rows to wrapped text when
+it opens a file, and the live writer must not measure row by row. Every row of one group's
+findings gets that group's tallest height, so the live writer sets heights once per group.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from . import contract as C
+from .a1 import column_letter
 from .groups import Group, group_findings
 from .model import Finding, severity_counts
 from .swedish import number
+from .textfit import height, lines_needed
 
 PER_GROUP = 100
 """Findings listed one by one per group; the rest are counted in one row."""
@@ -38,27 +38,6 @@ RANGES_SHOWN = 8
 HEAD_ROW = 3
 """Counts per severity from here (label in A, count in B), then the sentence."""
 FIRST_BLOCK_ROW = 8
-LINE_PT = 15.0
-"""Height of one line of Calibri 11 text, in points."""
-PX_PER_WIDTH = 7
-"""Pixels per unit of column width: the width of a digit in Calibri 11 at 96 dpi."""
-CELL_PADDING_PX = 6
-"""Room Excel and LibreOffice leave around wrapped text in a cell (with a little to spare)."""
-_ADVANCE = {  # Calibri advance widths in 1/2048 em (Carlito, its metric twin, has the same)
-    452: "'", 463: " ", 470: "il", 490: "j", 511: ",’", 516: "I", 517: ".", 548: ":;",
-    621: "()", 625: "f", 627: "-", 628: "[]", 653: "J", 667: "!", 686: "t", 714: "r",
-    791: "/", 801: "s", 809: "z", 821: '"', 857: "”“", 861: "L", 866: "c", 887: "x",
-    925: "v", 927: "y", 931: "k", 941: "FS", 949: "?", 959: "Z", 964: "g", 981: "aåä",
-    998: "TY", 1000: "E", 1019: "eé", 1020: "#*+<=>_–≥≤×", 1038: "0123456789", 1058: "P",
-    1063: "X", 1064: "K", 1076: "bdhnpquü", 1080: "oö", 1092: "C", 1112: "R", 1114: "B",
-    1162: "V", 1185: "AÅÄ", 1260: "D", 1276: "H", 1292: "G", 1314: "U", 1322: "N",
-    1356: "OÖ", 1378: "Q", 1397: "&", 1414: "…", 1464: "%w", 1636: "m", 1751: "M", 1822: "W",
-}  # fmt: skip
-_UNITS = {ch: units for units, chars in _ADVANCE.items() for ch in chars}
-_WIDE = 1400
-"""Any other character (uppercase accents, symbols) counts as this wide, to be safe."""
-_PX_PER_UNIT = 11 * 96 / 72 / 2048  # Calibri 11 pt at 96 dpi
-
 WIDTHS = (12, 13, 8, 18, 9, 26, 64, 26, 10)
 """Column widths A-I, shared by the summary and the list of findings."""
 WRAPPED = (6, 7, 8)
@@ -115,51 +94,22 @@ class KontrollLayout:
 
     @property
     def print_area(self) -> str:
-        return f"A1:{get_column_letter(PRINT_COLS)}{self.last_row}"
+        return f"A1:{column_letter(PRINT_COLS)}{self.last_row}"
 
     @property
     def filter_ref(self) -> str:
         """The list of findings, header included, for an autofilter."""
         b = self.block("findings")
-        return f"A{b.top + 1}:{get_column_letter(CODE_COL)}{max(b.bottom, b.top + 2)}"
+        return f"A{b.top + 1}:{column_letter(CODE_COL)}{max(b.bottom, b.top + 2)}"
 
 
 # --------------------------------------------------------------------------- text
 
 
-def text_px(text: str) -> float:
-    """Width of ``text`` in Calibri 11, in pixels."""
-    return sum(_UNITS.get(ch, _WIDE) for ch in text) * _PX_PER_UNIT
-
-
-def wrapped_lines(text: Any, width: float) -> int:
-    """Lines ``text`` takes in a column ``width`` wide, wrapped at spaces as Excel and
-    LibreOffice wrap it (a word longer than the line is broken where it must)."""
-    if text is None or text == "":
-        return 1
-    room = max(1.0, width * PX_PER_WIDTH - CELL_PADDING_PX)
-    space = text_px(" ")
-    lines = 0
-    for paragraph in str(text).split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split(" "):
-            px = text_px(word)
-            if used and used + space + px <= room:
-                used += space + px
-                continue
-            if used:
-                lines += 1
-            lines += int(px // room) if px > room else 0  # a word wider than the column
-            used = px % room if px > room else px
-    return lines
-
-
 def row_height(values: Sequence[Any]) -> float | None:
     """The height that shows every wrapped cell of the row whole; None for one line."""
-    lines = max((wrapped_lines(values[c - 1], WIDTHS[c - 1]) for c in WRAPPED
-                 if c <= len(values)), default=1)  # fmt: skip
-    return None if lines <= 1 else lines * LINE_PT
+    lines = lines_needed((values[c - 1], WIDTHS[c - 1]) for c in WRAPPED if c <= len(values))
+    return None if lines <= 1 else height(lines)
 
 
 def sentence(counts: dict[str, int]) -> str:

@@ -20,6 +20,7 @@ from . import cells
 from . import contract as C
 from . import kontroll as K
 from . import sheets as S
+from . import xlstyle as X
 from .analysis import Analysis
 from .model import Finding
 from .parse import norm_header
@@ -72,8 +73,8 @@ def _fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
 
 def _header_style(rng) -> None:
     rng.font.bold = True
-    rng.font.color = _rgb(S.COLOR_HEADER_TEXT)
-    rng.color = _rgb(S.COLOR_DARK)
+    rng.font.color = _rgb(X.COLOR_HEADER_TEXT)
+    rng.color = _rgb(X.COLOR_DARK)
 
 
 def _set_widths(book: xw.Book, sheet, widths: dict[int, float]) -> None:
@@ -103,7 +104,7 @@ def _write_block(sheet, b: S.Block) -> None:
     if b.title:
         title = sheet.range((b.top, b.left))
         title.font.bold = True
-        title.font.color = _rgb(S.COLOR_DARK)
+        title.font.color = _rgb(X.COLOR_DARK)
     first = sheet.range((b.first_row, b.left))
     if b.kind in ("title", "heading"):
         first.font.bold = True
@@ -118,7 +119,7 @@ def _write_block(sheet, b: S.Block) -> None:
     for i in b.group_rows:
         group = sheet.range((b.first_row + i, b.left), (b.first_row + i, b.left + width - 1))
         group.font.bold = True
-        group.color = _rgb(S.COLOR_GROUP)
+        group.color = _rgb(X.COLOR_GROUP)
     for i in b.total_rows:
         sheet.range((b.first_row + i, b.left), (b.first_row + i, b.left + width - 1)).font.bold = True
     data = list(range(b.header_rows, len(b.rows)))
@@ -236,7 +237,7 @@ def _kontroll_table(sheet, block: K.Block, ncols: int) -> None:
             [hyperlink_formula(link, r.values[K.LINK_COL - 1] if len(r.values) >= K.LINK_COL
                                else None)]
             for link, r in zip(links, rows, strict=True)]  # fmt: skip
-        sheet.range((first, K.LINK_COL), (last, K.LINK_COL)).font.color = _rgb(S.COLOR_LINK)
+        sheet.range((first, K.LINK_COL), (last, K.LINK_COL)).font.color = _rgb(X.COLOR_LINK)
     wrapped = sheet.range((first, min(K.WRAPPED)), (last, max(K.WRAPPED)))
     wrapped.wrap_text = True
     sheet.range((first, 1), (last, ncols)).vertical_alignment = "top"
@@ -246,7 +247,7 @@ def _kontroll_table(sheet, block: K.Block, ncols: int) -> None:
             sheet.range((first + lo, 1), (first + hi, 1)).row_height = height
     code = sheet.range((first, K.CODE_COL), (last, K.CODE_COL))
     code.font.size = S.KONTROLL_CODE_SIZE
-    code.font.color = _rgb(S.COLOR_MUTED)
+    code.font.color = _rgb(X.COLOR_MUTED)
 
 
 def write_rapportdata_sheet(book: xw.Book, summary, created: datetime | None = None) -> xw.Sheet:

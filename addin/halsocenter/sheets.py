@@ -37,17 +37,9 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.chart.text import RichText, Text
-from openpyxl.chart.title import Title
 from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
-from openpyxl.drawing.text import (
-    CharacterProperties,
-    Paragraph,
-    ParagraphProperties,
-    RegularTextRun,
-)
-from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -64,7 +56,34 @@ from .model import Finding
 from .rounding import shown
 from .summary import PlanRow, Summary
 from .swedish import MONTHS
-from .xlstyle import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font
+from .textfit import FONT_SIZE, height, lines_needed
+from .xlstyle import (
+    CHANGE_FORMATS,
+    CHART_COLORS,
+    COLOR_DARK,
+    COLOR_ERROR,
+    COLOR_LINK,
+    COLOR_MUTED,
+    COLOR_WARNING,
+    FMT_CHANGE_INT,
+    FMT_CHANGE_PCT,
+    FMT_DATETIME,
+    FMT_DEC,
+    FMT_INT,
+    FMT_PCT,
+    FMT_YEAR,
+    GROUP_FILL,
+    HEADER_FILL,
+    HEADER_FONT,
+    STATUS_COLORS,
+    THIN,
+    TOTAL_SIDE,
+    UNIT_FORMATS,
+    Font,
+    chart_title,
+    hyphenate,
+    small_text,
+)
 from .xlstyle import page_setup as _page_setup
 
 # --------------------------------------------------------------------------- words and formats
@@ -90,25 +109,7 @@ TXT_CREATED = "Skapad"
 TXT_TEMPLATE_VERSION = "Mallversion"
 TXT_PROGRAM_VERSION = "Programversion"
 
-FMT_INT = "#,##0"  # thousands separator follows the reader's locale: "1 234" in Swedish Excel
-FMT_DEC = "0.0"
-FMT_PCT = "0 %"
-FMT_YEAR = "0"
-FMT_CHANGE_INT = "+#,##0;-#,##0;0"
-FMT_CHANGE_DEC = "+0.0;-0.0;0"
-FMT_CHANGE_PCT = "+0 %;-0 %;0 %"
-CHANGE_FORMATS = {FMT_INT: FMT_CHANGE_INT, FMT_DEC: FMT_CHANGE_DEC, FMT_PCT: FMT_CHANGE_PCT}
-FMT_DATETIME = "yyyy-mm-dd hh:mm"
 
-UNIT_FORMATS = {"antal": FMT_INT, "andel": FMT_PCT, "dagar": FMT_DEC, "timmar": FMT_INT}
-
-COLOR_GROUP = "DDEBF7"
-COLOR_TOTAL_LINE = "7F7F7F"
-COLOR_ERROR = "FFC7CE"
-COLOR_WARNING = "FFF2CC"
-CHART_COLORS = ("2E75B6", "F4B183", "A9D18E")
-STATUS_COLORS = dict(zip(C.LIST_BY_KEY["status"].values,
-                         ("EDEDED", "DDEBF7", "E2EFDA", "FFF2CC", "FCE4D6"), strict=True))  # fmt: skip
 
 # --------------------------------------------------------------------------- layout grid
 # Landscape A4. Two groups of a label column and four number columns, with a narrow gap:
@@ -133,11 +134,11 @@ PLAN_SPANS = ((1, 1), (2, 3), (4, 7), (8, 11))
 DEFINITION_SPANS = ((1, 1), (2, 11))
 NOTE_SPANS = ((LEFT, LEFT + GROUP_WIDTH - 1),)
 NOTE_ROW_HEIGHT_PT = 12.0
+NOTE_SIZE = 9
 """A footnote line (9 pt italic)."""
 
 # Kontroll: the layout is in kontroll.py; here only how it looks.
 KONTROLL_FILLS = {"error": COLOR_ERROR, "warning": COLOR_WARNING}
-COLOR_LINK = "0563C1"
 KONTROLL_ALIGN = {3: "center", 6: "left"}
 """Antal / Rad centred; Celler / Värde left (a number or date value would go right)."""
 KONTROLL_HEADING_SIZE = 13
@@ -316,11 +317,6 @@ def _total(summary: Summary, key: str, dim: str) -> float | None:
     return sum(parts) if parts else None
 
 
-def _lines(text: Any, width_chars: float) -> int:
-    if text is None or text == "":
-        return 1
-    per_line = max(8, int(width_chars * 1.15))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
 
 
 def _span_width(first: int, last: int) -> float:
@@ -336,12 +332,14 @@ def _spread(values: Sequence[Any], spans: Sequence[tuple[int, int]], left: int) 
 
 
 def _wrapped_heights(rows: list[list[Any]], spans, left: int, start: int = 0,
-                     line_pt: float = ROW_HEIGHT_PT) -> dict[int, float]:  # fmt: skip
+                     line_pt: float = ROW_HEIGHT_PT,
+                     size: float = FONT_SIZE) -> dict[int, float]:  # fmt: skip
     heights = {}
     for i, row in enumerate(rows[start:], start):
-        lines = max(_lines(row[first - left], _span_width(first, last)) for first, last in spans)
+        lines = lines_needed(((row[first - left], _span_width(first, last)) for first, last in spans),
+                             size=size)  # fmt: skip
         if lines > 1:
-            heights[i] = line_pt * lines
+            heights[i] = height(lines, line_pt=line_pt, size=FONT_SIZE)
     return heights
 
 
@@ -539,34 +537,13 @@ def definition_rows(summary: Summary) -> list[list[Any]]:
     return rows
 
 
-VOWELS = set("aeiouyåäöAEIOUYÅÄÖ")
-
-
-def _hyphenate(text: Any, capacity: int) -> Any:
-    """Break a header word too long for its column at a syllable start ("Deltagar-\ntillfällen"),
-    so it does not wrap in the middle of a letter group."""
-    if not isinstance(text, str):
-        return text
-    words = []
-    for word in text.split(" "):
-        while len(word) > capacity:
-            cuts = [p for p in range(3, min(capacity, len(word) - 2))
-                    if word[p] not in VOWELS and word[p + 1] in VOWELS
-                    and word[p - 1] in VOWELS | {"r", "l", "n"}]  # fmt: skip
-            cut = min(cuts, key=lambda p: max(p, len(word) - p), default=None)
-            if cut is None:
-                break
-            words.append(word[:cut] + "-\n")
-            word = word[cut:]
-        words.append(word)
-    return " ".join(words).replace("\n ", "\n")
 
 
 def _table_rows(rows: list[list[Any]], left: int) -> list[list[Any]]:
     """A table's rows with its header words fitted to the column widths."""
     if not rows:
         return rows
-    header = [text if j == 0 else _hyphenate(text, _capacity(left + j))
+    header = [text if j == 0 else hyphenate(text, _capacity(left + j))
               for j, text in enumerate(rows[0])]  # fmt: skip
     return [header] + rows[1:]
 
@@ -577,15 +554,15 @@ def _capacity(col: int) -> int:
 
 
 def _row_heights(rows: list[list[Any]], left: int, wrap: bool) -> dict[int, float]:
-    """Heights of the rows whose text needs more than one line: the header, and with ``wrap``
-    the label column of the data rows."""
+    """Heights of the rows whose text needs more than one line: the header (bold), and with
+    ``wrap`` the label column of the data rows."""
     heights = {}
     for i, row in enumerate(rows if wrap else rows[:1]):
-        lines = max(sum(max(1, math.ceil(len(part) / _capacity(left + j))) for part in
-                        str(text).split("\n")) if isinstance(text, str) else 1
-                    for j, text in enumerate(row))  # fmt: skip
+        lines = lines_needed(((text, COLUMN_WIDTHS.get(left + j, 9.0))
+                              for j, text in enumerate(row) if isinstance(text, str)),
+                             bold=i == 0)  # fmt: skip
         if lines > 1:
-            heights[i] = ROW_HEIGHT_PT * lines
+            heights[i] = height(lines)
     return heights
 
 
@@ -643,7 +620,7 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
         note_block = Block("not", key_block.last_row + 2, LEFT, rows, header_rows=0,
                            spans=NOTE_SPANS, wrap=True, kind="note",
                            row_heights=_wrapped_heights(rows, NOTE_SPANS, LEFT, 0,
-                                                        NOTE_ROW_HEIGHT_PT))  # fmt: skip
+                                                        NOTE_ROW_HEIGHT_PT, NOTE_SIZE))  # fmt: skip
         blocks.append(note_block)
         overview_end = note_block.last_row
     chart_rows = max(CHART_MIN_ROWS, math.ceil((overview_end - OVERVIEW_ROW + 1) / 2))
@@ -822,11 +799,6 @@ def rapportdata_info(summary: Summary, created: datetime | None = None) -> list[
 
 # --------------------------------------------------------------------------- openpyxl writer
 
-THIN = Side(style="thin", color="BFBFBF")
-TOTAL_SIDE = Side(style="thin", color=COLOR_TOTAL_LINE)
-HEADER_FONT = Font(bold=True, color=COLOR_HEADER_TEXT)
-HEADER_FILL = PatternFill("solid", fgColor=COLOR_DARK)
-GROUP_FILL = PatternFill("solid", fgColor=COLOR_GROUP)
 
 
 _set = cells.put
@@ -920,23 +892,13 @@ def cell_format(b: Block, i: int, j: int) -> str | None:
     return fmt
 
 
-def _chart_title(text: str) -> Title:
-    props = CharacterProperties(sz=1100, b=True, solidFill=COLOR_DARK)
-    para = Paragraph(pPr=ParagraphProperties(defRPr=props),
-                     r=[RegularTextRun(rPr=props, t=text)])  # fmt: skip
-    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
-
-
-def _small_text(size: int = 800) -> RichText:
-    props = CharacterProperties(sz=size, solidFill="404040")
-    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
 
 
 def _add_chart(ws, spec: ChartSpec) -> None:
     chart = BarChart()
     chart.type = spec.kind
     chart.grouping = "clustered"
-    chart.title = _chart_title(spec.title)
+    chart.title = chart_title(spec.title)
     chart.style = 10
     chart.gapWidth = 60
     chart.overlap = -10 if len(spec.series) > 1 else 0
@@ -949,16 +911,16 @@ def _add_chart(ws, spec: ChartSpec) -> None:
     chart.set_categories(Reference(ws, *range_boundaries(spec.categories)))
     chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
                                      showLegendKey=False, showPercent=False)  # fmt: skip
-    chart.dataLabels.txPr = _small_text(700)
+    chart.dataLabels.txPr = small_text(700)
     if len(spec.series) > 1:
         chart.legend.position = "b"
-        chart.legend.txPr = _small_text()
+        chart.legend.txPr = small_text()
     else:
         chart.legend = None
     # Category axis shown (openpyxl 3.1 would hide it in Excel); the values are on the bars,
     # so the value axis and its gridlines are left out for a calmer picture.
     chart.x_axis.delete = False
-    chart.x_axis.txPr = _small_text()
+    chart.x_axis.txPr = small_text()
     chart.y_axis.delete = True
     chart.y_axis.majorGridlines = None
     chart.y_axis.numFmt = spec.number_format

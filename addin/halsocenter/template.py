@@ -8,7 +8,6 @@ normalised zip) so the committed ``Halsocenter_mall.xlsx`` can be checked agains
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import zipfile
@@ -33,6 +32,7 @@ from .atomic import Output, write_bytes_atomic
 from .lite_setup import MAIN_PY as LITE_MAIN_PY
 from .lite_setup import requirements_txt as lite_requirements
 from .stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
+from .textfit import height, wrapped_lines
 from .xlstyle import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font, page_setup
 
 INPUT_ROWS = 5000
@@ -71,8 +71,6 @@ COLOR_INPUT_TEXT = "3F3F76"
 COLOR_FIXED_FILL = "F2F2F2"
 START_WIDTHS = {"A": 28, "B": 40, "C": 64}
 """Start: labels, values (wide enough for a contact person's name and title), hints."""
-START_CHARS_PER_WIDTH = 1.4
-"""About how many characters of running text fit per unit of column width (Calibri 11)."""
 
 
 def _input_style() -> NamedStyle:
@@ -300,9 +298,9 @@ def _start_help(ws: Worksheet, values: Mapping[str, Any], first_row: int) -> Non
             cell = ws.cell(row=row, column=1, value="• " + first)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(START_WIDTHS))
-            lines = math.ceil(len(cell.value) / (sum(START_WIDTHS.values()) * START_CHARS_PER_WIDTH))
+            lines = wrapped_lines(cell.value, sum(START_WIDTHS.values()))
             if lines > 1:
-                ws.row_dimensions[row].height = 15 * lines
+                ws.row_dimensions[row].height = height(lines)
 
 
 # --------------------------------------------------------------------------- public API

@@ -1,5 +1,6 @@
-"""The house look shared by every workbook the program writes: a named font, the colours and
-the print setup.
+"""The house look shared by every workbook the program writes (template, summary, Kontroll,
+export, county workbook): the named font, the palette, number formats, borders and fills, the
+charts' text and the print setup. One place, so every output looks alike.
 
 openpyxl's ``Font()`` leaves the face unnamed; LibreOffice then prints such a cell in a serif
 fallback next to Calibri. ``Font`` here always names it, and ``page_setup`` gives a sheet the
@@ -8,13 +9,55 @@ A4, fit-to-width printout with header and page numbers that the summary sheet ha
 
 from __future__ import annotations
 
+from typing import Any
+
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
 from openpyxl.styles import Font as _Font
+from openpyxl.styles import PatternFill, Side
+
+from . import contract as C
+from .textfit import FONT_SIZE
 
 FONT_NAME = "Calibri"
-FONT_SIZE = 11
+
+# --------------------------------------------------------------------------- palette
+
 COLOR_DARK = "1F4E79"
 COLOR_HEADER_TEXT = "FFFFFF"
 COLOR_MUTED = "595959"
+COLOR_GROUP = "DDEBF7"
+COLOR_TOTAL_LINE = "7F7F7F"
+COLOR_ERROR = "FFC7CE"
+COLOR_WARNING = "FFF2CC"
+CHART_COLORS = ("2E75B6", "F4B183", "A9D18E")
+STATUS_COLORS = dict(zip(C.LIST_BY_KEY["status"].values,
+                         ("EDEDED", "DDEBF7", "E2EFDA", "FFF2CC", "FCE4D6"), strict=True))  # fmt: skip
+COLOR_LINK = "0563C1"
+COLOR_CHART_TEXT = "404040"
+
+# --------------------------------------------------------------------------- number formats
+
+FMT_INT = "#,##0"  # thousands separator follows the reader's locale: "1 234" in Swedish Excel
+FMT_DEC = "0.0"
+FMT_PCT = "0 %"
+FMT_YEAR = "0"
+FMT_CHANGE_INT = "+#,##0;-#,##0;0"
+FMT_CHANGE_DEC = "+0.0;-0.0;0"
+FMT_CHANGE_PCT = "+0 %;-0 %;0 %"
+CHANGE_FORMATS = {FMT_INT: FMT_CHANGE_INT, FMT_DEC: FMT_CHANGE_DEC, FMT_PCT: FMT_CHANGE_PCT}
+FMT_DATETIME = "yyyy-mm-dd hh:mm"
+
+UNIT_FORMATS = {"antal": FMT_INT, "andel": FMT_PCT, "dagar": FMT_DEC, "timmar": FMT_INT}
+
+
+# --------------------------------------------------------------------------- fonts, lines, fills
 
 
 def Font(**kw) -> _Font:  # noqa: N802 - stands in for openpyxl's Font
@@ -48,3 +91,53 @@ def page_setup(ws, *, header_left: str, header_right: str, landscape: bool = Tru
     ws.oddFooter.right.text = "Sida &P av &N"
     if title_rows:
         ws.print_title_rows = title_rows
+
+
+THIN = Side(style="thin", color="BFBFBF")
+TOTAL_SIDE = Side(style="thin", color=COLOR_TOTAL_LINE)
+HEADER_FONT = Font(bold=True, color=COLOR_HEADER_TEXT)
+HEADER_FILL = PatternFill("solid", fgColor=COLOR_DARK)
+GROUP_FILL = PatternFill("solid", fgColor=COLOR_GROUP)
+
+
+# --------------------------------------------------------------------------- charts' text
+
+
+def chart_title(text: str) -> Title:
+    """A chart title in the house look (11 pt bold, dark blue)."""
+    props = CharacterProperties(sz=1100, b=True, solidFill=COLOR_DARK)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props),
+                     r=[RegularTextRun(rPr=props, t=text)])  # fmt: skip
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
+
+
+def small_text(size: int = 800) -> RichText:
+    """Axis, legend and label text of a chart (``size`` in hundredths of a point)."""
+    props = CharacterProperties(sz=size, solidFill=COLOR_CHART_TEXT)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+# --------------------------------------------------------------------------- headers
+
+
+VOWELS = set("aeiouyåäöAEIOUYÅÄÖ")
+
+
+def hyphenate(text: Any, capacity: int) -> Any:
+    """Break a header word too long for its column at a syllable start ("Deltagar-\ntillfällen"),
+    so it does not wrap in the middle of a letter group."""
+    if not isinstance(text, str):
+        return text
+    words = []
+    for word in text.split(" "):
+        while len(word) > capacity:
+            cuts = [p for p in range(3, min(capacity, len(word) - 2))
+                    if word[p] not in VOWELS and word[p + 1] in VOWELS
+                    and word[p - 1] in VOWELS | {"r", "l", "n"}]  # fmt: skip
+            cut = min(cuts, key=lambda p: max(p, len(word) - p), default=None)
+            if cut is None:
+                break
+            words.append(word[:cut] + "-\n")
+            word = word[cut:]
+        words.append(word)
+    return " ".join(words).replace("\n ", "\n")
