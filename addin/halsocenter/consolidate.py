@@ -62,7 +62,6 @@ from .export import (
     ExportRow,
     personal_data_errors,
 )
-from .gc_pause import collector_paused
 from .inputs import Package, open_package
 from .model import severity_counts
 from .outliers import Outlier, far_from_peers, jumps, problem_rows
@@ -682,8 +681,7 @@ def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
     files = list_inputs(paths)
     out = county_output(paths, out, files)
     out.check()
-    with collector_paused():
-        reports, unreadable = read_all(files, progress, now)
+    reports, unreadable = read_all(files, progress, now)
     kept, replaced = keep_newest(reports, now)
     reported: dict[str, set[int]] = {}
     for r in kept:
