@@ -75,11 +75,12 @@ def cache_key() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for name in ("examples.py", "template.py", "contract.py", "export.py"):
+    for name in ("template.py", "contract.py", "export.py"):
         path = ROOT / "addin" / "halsocenter" / name
         if path.exists():
             h.update(path.read_bytes())
-    h.update((ROOT / "scripts" / "bench_data.py").read_bytes())
+    for name in ("examples.py", "bench_data.py"):
+        h.update((ROOT / "scripts" / name).read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter.consolidate import read_report
-from halsocenter.examples import example_tables
 from halsocenter.export import (
     CHECK_COLUMNS,
     EXPORT_COLUMNS,

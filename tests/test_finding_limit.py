@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from examples import example_tables
 from halsocenter import contract as C
-from halsocenter.examples import example_tables
 from halsocenter.groups import group_findings
 from halsocenter.model import FindingList, severity_counts
 from halsocenter.pipeline import unreadable_values

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter import messages as M
-from halsocenter.examples import example_tables
 from halsocenter.groups import cell_ranges, group_findings, parse_cell, ranges_text
 from halsocenter.model import Finding
 from halsocenter.read import workbook_data

@@ -12,6 +12,7 @@ import pytest
 import python_calamine as pc
 
 from conftest import EXAMPLES, lo_convert, needs_soffice
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter.consolidate import (
     COUNTY,
@@ -22,7 +23,6 @@ from halsocenter.consolidate import (
     read_report,
 )
 from halsocenter.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS, fit_header
-from halsocenter.examples import example_tables
 from halsocenter.export import EXPORT_COLUMNS, write_export
 from halsocenter.outliers import KIND_JUMP, KIND_PEERS, far_from_peers, jumps, robust_z
 from halsocenter.read import WorkbookError, read_workbook, workbook_data
