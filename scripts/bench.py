@@ -29,7 +29,6 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_data  # noqa: E402
-
 from halsocenter.swedish import number  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,11 +75,12 @@ def cache_key() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for name in ("examples.py", "template.py", "contract.py", "export.py", "export_format.py"):
+    for name in ("template.py", "contract.py", "export.py", "export_format.py"):
         path = ROOT / "addin" / "halsocenter" / name
         if path.exists():
             h.update(path.read_bytes())
-    h.update((ROOT / "scripts" / "bench_data.py").read_bytes())
+    for name in ("examples.py", "bench_data.py"):
+        h.update((ROOT / "scripts" / name).read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from examples import DEFAULT_HUB, HUBS, example_tables, workbook_from_tables
 from halsocenter import contract as C
 from halsocenter import template
-from halsocenter.examples import DEFAULT_HUB, HUBS, example_tables, workbook_from_tables
 
 KOMMUN, YEAR = "Jönköping", 2024
 BIG_SIZES = {"referrals": 50_000, "followups": 20_000, "sessions": 5_000, "attendance": 50_000}

@@ -3,20 +3,16 @@ go through the same reading and validation as real ones."""
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 
+import pytest
 import python_calamine as pc
 
-from conftest import ROOT
+import bench_data  # scripts/ is on the tests' path (pyproject.toml)
 from halsocenter import contract as C
 from halsocenter.jobs import consolidate
 from halsocenter.read import workbook_data
 from halsocenter.validate import validate
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import bench_data  # noqa: E402
-import pytest  # noqa: E402
 
 
 def sheet(path, name):

@@ -18,6 +18,7 @@ import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from conftest import lo_convert, needs_soffice
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter.county_book import (
     PLANS_PER_PAGE,
@@ -29,7 +30,6 @@ from halsocenter.county_book import (
     WORD_BREAKS,
     fit_header,
 )
-from halsocenter.examples import example_tables
 from halsocenter.export import write_export
 from halsocenter.jobs import consolidate
 from halsocenter.read import workbook_data

@@ -12,9 +12,9 @@ from datetime import date, datetime
 import pytest
 import python_calamine as pc
 
+import examples as E
 from conftest import EXAMPLES
 from halsocenter import contract as C
-from halsocenter import examples as E
 from halsocenter.parse import serial_to_date
 
 

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter.consolidate import read_report
 from halsocenter.disclosure import mask_rows
 from halsocenter.errors import Refused as ExportRefused
-from halsocenter.examples import example_tables
 from halsocenter.export import export
 from halsocenter.export_format import (
     CHECK_COLUMNS,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter.analysis import unreadable_values
-from halsocenter.examples import example_tables
 from halsocenter.groups import group_findings
 from halsocenter.model import FindingList, severity_counts
 from halsocenter.read import read_workbook, workbook_data

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 from conftest import ROOT
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter import messages as M
 from halsocenter.a1 import parse_cell
-from halsocenter.examples import example_tables
 from halsocenter.groups import cell_ranges, group_findings, ranges_text
 from halsocenter.model import Finding
 from halsocenter.read import workbook_data

@@ -6,10 +6,10 @@ Every test runs the CLI with HOME set to an empty folder and TMPDIR to another, 
 exit code, the Swedish message, that every input is byte-identical afterwards, that the folders
 hold exactly what they should (no temporary or partial file) and that HOME and TMPDIR are empty.
 
-How the hard cases are made: concurrency and interruption use the test hook
-``HALSOCENTER_TEST_HOLD_WRITE`` (the command waits, with its finished temporary file beside the
-target, just before moving it into place), so six processes really race for one name and a
-signal lands while a temporary copy of the coach's data exists. A full disk is a real ENOSPC on
+How the hard cases are made: concurrency and interruption run the command through
+``hold_write.py`` (it waits, with its finished temporary file beside the target, just before
+moving it into place), so six processes really race for one name and a signal lands while a
+temporary copy of the coach's data exists. A full disk is a real ENOSPC on
 a 64 KB tmpfs mounted in a private mount namespace (root only), and EFBIG through RLIMIT_FSIZE
 (everyone). Permission denied is a folder without write permission (for root: with
 CAP_DAC_OVERRIDE dropped from the child's bounding set, so the permission bits apply).
@@ -37,6 +37,8 @@ import pytest
 from conftest import EXAMPLES
 from halsocenter import atomic, template
 from halsocenter import contract as C
+from hold_write import HOLD_MESSAGE
+from hold_write import SCRIPT as HOLD_WRITE
 
 os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # xlwings' remote engine; tests only
 
@@ -81,9 +83,9 @@ class Sandbox:
 
     def start(self, *args, hold: float) -> subprocess.Popen:
         """Start a command that waits ``hold`` seconds with its finished temporary file."""
-        return subprocess.Popen(self.command(*args), cwd=self.work, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env={**self.env, atomic.HOLD_ENV: str(hold)})  # fmt: skip
+        return subprocess.Popen([sys.executable, str(HOLD_WRITE), str(hold), *map(str, args)],
+                                cwd=self.work, text=True, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=self.env)  # fmt: skip
 
     def assert_clean(self) -> None:
         """Nothing in HOME (no caches) and nothing left in TMPDIR."""
@@ -95,7 +97,7 @@ def wait_for_hold(proc: subprocess.Popen) -> None:
     """Read the command's stderr until it says its temporary file is finished."""
     for _ in range(50):
         line = proc.stderr.readline()
-        if atomic.HOLD_ENV in line:
+        if HOLD_MESSAGE in line:
             return
         assert line, "the command ended before it wrote anything"
     raise AssertionError("no hold message")
@@ -308,7 +310,7 @@ def test_six_simultaneous_rollovers_to_one_name_write_exactly_once(box, coach):
     assert codes == [0, 2, 2, 2, 2, 2], results
     losers = [" ".join(err.split()) for rc, _, err in results if rc == 2]
     assert all("finns redan" in m and "oväntat" not in m for m in losers)
-    reached_commit = sum(atomic.HOLD_ENV in err for _, _, err in results)
+    reached_commit = sum(HOLD_MESSAGE in err for _, _, err in results)
     assert reached_commit >= 2  # the race was real: more than the winner had a finished file
     assert_unchanged(before)
     assert list_all(box.work) == sorted([coach.name, "nasta.xlsx"])

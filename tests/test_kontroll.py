@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 
 from conftest import lo_convert, needs_soffice
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter import kontroll as K
 from halsocenter import messages as M
 from halsocenter import sheets as S
 from halsocenter import textfit as T
-from halsocenter.examples import example_tables
 from halsocenter.model import Finding
 from halsocenter.read import workbook_data
 from halsocenter.stats import compute

@@ -70,6 +70,16 @@ def test_the_wheel_is_pure_python_for_any_platform(dist):
     assert not [n for n in w["names"] if n.startswith(("tests/", "scripts/", "bench/"))]
 
 
+def test_the_wheel_leaves_the_builders_to_the_build(dist):
+    """The example workbooks and the Word template are built by scripts/ and shipped as files;
+    their generators are not in the product."""
+    with zipfile.ZipFile(dist["wheel"]) as zf:
+        code = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith(".py")}
+    assert "halsocenter/examples.py" not in code
+    assert not [n for n, text in code.items()
+                if "def build_template" in text or "def write_examples" in text]  # fmt: skip
+
+
 def test_the_wheel_carries_the_ribbon_the_vba_and_the_word_template(dist):
     with zipfile.ZipFile(dist["wheel"]) as zf:
         for name, source in {

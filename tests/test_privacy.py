@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from halsocenter import privacy
 from halsocenter.privacy import (
     EPOST,
     IDENTITY_KINDS,
@@ -194,6 +195,27 @@ def test_number_cells_in_every_stored_form():
     assert number_identifier(-int(old)) is not None  # a stray minus sign in front
     assert number_identifier(20240305.5) is None  # a date-like number with a decimal
     assert number_identifier(12500.5) is None and number_identifier(2024) is None
+
+
+def test_a_number_born_after_the_start_is_found_once_its_day_has_come(monkeypatch):
+    """Excel keeps Python running for days: "today" is the clock's, not the day the process
+    started, and the memoised masks made the day before are forgotten."""
+    started = date.today()
+    tomorrow = started + timedelta(days=1)
+    number = make_number(tomorrow, 123, False, "12-")  # 12 digits: 1900s reading excluded
+    text = f"Ring om {number}"
+
+    def noon(day: date) -> float:
+        return datetime.combine(day, datetime.min.time()).replace(hour=12).timestamp()
+
+    monkeypatch.setattr(privacy, "_clock", lambda: noon(started))
+    assert not contains_identity_number(number)  # a birth in the future: not yet a number
+    assert number_identifier(int(number.replace("-", ""))) is None
+    assert mask_text(text) == text
+    monkeypatch.setattr(privacy, "_clock", lambda: noon(tomorrow))
+    assert number not in mask_text(text)  # first: the memoised mask is not used
+    assert [h.kind for h in identity_hits(number)] == [PERSONNUMMER]
+    assert number_identifier(int(number.replace("-", ""))) is not None
 
 
 def test_scan_texts_reports_each_distinct_text_once():

@@ -12,10 +12,10 @@ import pytest
 import python_calamine as pc
 
 from conftest import EXAMPLES, lo_convert, needs_soffice
+from examples import example_tables
 from halsocenter import contract as C
 from halsocenter.consolidate import SHARE_WEIGHTS, SUMMED_UNITS, keep_newest, read_report
 from halsocenter.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS, fit_header
-from halsocenter.examples import example_tables
 from halsocenter.export import write_export
 from halsocenter.export_format import EXPORT_COLUMNS
 from halsocenter.jobs import consolidate

@@ -26,9 +26,10 @@ from halsocenter.report import (
     paragraphs,
     write_report,
 )
-from halsocenter.report_template import OWN_TEXT_STYLE, build_template
+from halsocenter.report_template import OWN_TEXT_STYLE
 from halsocenter.stats import compute
 from halsocenter.swedish import number as fmt_number
+from report_template_builder import build_template
 
 YEAR = 2023
 AVSNITT = C.LIST_BY_KEY["avsnitt"].values
@@ -315,6 +316,21 @@ def test_a_region_edited_template_is_used(tmp_path):
     assert "Regionens egen inledning för 2025." in [p.text for p in docx.Document(out).paragraphs]
 
 
+def test_a_missing_installed_template_is_a_broken_installation(tmp_path, monkeypatch):
+    """The wheel ships rapportmall.docx; without it the report is refused in Swedish, nothing is
+    built in its place and nothing is written."""
+    from halsocenter import report
+    from halsocenter.errors import UserError, user_message
+
+    monkeypatch.setattr(report, "TEMPLATE_PATH", tmp_path / "saknas" / "rapportmall.docx")
+    wb = workbook_data({}, {"hc_kommun": "Eksjö", "hc_ar": 2025})
+    with pytest.raises(UserError) as refused:
+        write_report(wb, tmp_path / "r.docx")
+    assert "installationen" in user_message(refused.value)
+    assert "rapportmall.docx" in refused.value.message
+    assert not (tmp_path / "r.docx").exists()
+
+
 def test_names_and_formats():
     assert hub_name("Vaggeryd") == "Hälsocenter Vaggeryds kommun"
     assert hub_name("Tranås") == "Hälsocenter Tranås kommun"
@@ -377,7 +393,7 @@ def test_libreoffice_renders_the_report_to_pdf(pdf_pages):
 
 def test_paragraph_properties_follow_the_schema_order():
     """Word refuses a file whose w:pPr children are out of order; check every border we add."""
-    from halsocenter.report_template import _AFTER_PBDR
+    from report_template_builder import _AFTER_PBDR
 
     with zipfile.ZipFile(TEMPLATE_PATH) as zf:
         parts = [zf.read(n).decode() for n in zf.namelist()

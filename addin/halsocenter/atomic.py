@@ -58,10 +58,6 @@ KIND_WORDS = {
     KIND_COUNTY: "en länssammanställning", KIND_REPORT: "en Word-rapport",
 }  # fmt: skip
 
-HOLD_ENV = "HALSOCENTER_TEST_HOLD_WRITE"
-"""Test hook: seconds to wait with the finished temporary file before moving it into place, so
-a test can interrupt a write at a known moment."""
-
 _MARK_LIMIT = 4 << 20  # bytes of workbook.xml / core.xml read to find the mark
 
 
@@ -380,13 +376,6 @@ def _oserror_message(exc: OSError, path: Path) -> str | None:
     return None
 
 
-def _hold_for_tests() -> None:
-    seconds = os.environ.get(HOLD_ENV)
-    if seconds:
-        print(f"{HOLD_ENV}: väntar", file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
-
-
 def atomic_write(target: str | os.PathLike | Output, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` to fill a temporary file beside the target, then move it into place
     under ``target``'s rules (``Output``; a plain path is a generated file that may be
@@ -411,7 +400,6 @@ def atomic_write(target: str | os.PathLike | Output, write: Callable[[Path], obj
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a normal file is wanted
-        _hold_for_tests()
         out.check()  # again: another process may have made the file meanwhile
         _commit(tmp, path, exclusive=out.replaces is None)
     except OSError as exc:

@@ -59,7 +59,6 @@ from .export_format import (
     PLAN_SHEET,
     ExportRow,
 )
-from .gc_pause import collector_paused
 from .inputs import Package, open_package
 from .model import severity_counts
 from .outliers import Outlier, far_from_peers, jumps, unit
@@ -525,8 +524,7 @@ def gather(paths: Iterable[Path] | Path, out: Path | Output, *,
     files = list_inputs(paths)
     out = county_output(paths, out, files)
     out.check()
-    with collector_paused():
-        reports, unreadable = read_all(files, progress, now)
+    reports, unreadable = read_all(files, progress, now)
     kept, replaced = keep_newest(reports, now)
     reported: dict[str, set[int]] = {}
     for r in kept:

@@ -1,8 +1,10 @@
 """Pause Python's cyclic garbage collector around bulk work.
 
-Reading a big workbook or a folder of 290 files makes hundreds of thousands of small objects,
-none of them in reference cycles; the collector would walk them again and again for nothing
-(about a third of the read time). Reference counting still frees everything as usual.
+Reading a big workbook makes hundreds of thousands of small objects, none of them in reference
+cycles; the collector would walk them again and again for nothing. Reference counting still
+frees everything as usual. Measured (paired runs, median of ratios): ``check --json`` on the
+bench's big workbook is 11 % faster with the pause; ``region`` over the 290 export files gained
+2 %, too little to keep it there.
 """
 
 from __future__ import annotations

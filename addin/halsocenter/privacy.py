@@ -27,10 +27,11 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -84,15 +85,35 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _valid_day(year: int, month: int, day: int) -> bool:
+def _valid_day(year: int, month: int, day: int, today: date) -> bool:
     """A real date that is not in the future: nobody is born after today."""
     try:
-        return date(year, month, day) <= _TODAY
+        return date(year, month, day) <= today
     except ValueError:
         return False
 
 
-_TODAY = date.today()
+_clock = time.time
+"""Where "now" comes from (a test moves it to another day)."""
+_day = (date.min, 0.0, 0.0)
+"""Today, and the clock times when it starts and ends."""
+
+
+def _today() -> date:
+    """Today's date, not the date at import: Excel keeps the add-in's Python running for days.
+    One clock read per call; the date is looked up again only when the clock has left the day,
+    and then the memoised masks (made with the old date) are forgotten."""
+    global _day
+    now = _clock()
+    today, start, end = _day
+    if start <= now < end:
+        return today
+    today = date.fromtimestamp(now)
+    midnight = datetime.combine(today, datetime.min.time())
+    _day = (today, midnight.timestamp(), (midnight + timedelta(days=1)).timestamp())
+    _mask_text.cache_clear()
+    _mask_identity.cache_clear()
+    return today
 
 
 def classify_number(date_part: str, serial: str, separator: str = "") -> str | None:
@@ -114,7 +135,8 @@ def classify_number(date_part: str, serial: str, separator: str = "") -> str | N
     else:
         yy = int(date_part[:2])
         years = (1800 + yy, 1900 + yy) if separator == "+" else (1900 + yy, 2000 + yy)
-    return kind if any(_valid_day(y, month, day) for y in years) else None
+    today = _today()
+    return kind if any(_valid_day(y, month, day, today) for y in years) else None
 
 
 def _mask_pnr(date_part: str) -> str:
@@ -363,18 +385,28 @@ def _replace_hits(text: str, hits: list[Hit]) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
 def mask_text(text: str) -> str:
     """``text`` with every identifier replaced by its masked form (memoised: findings quote the
-    same dates and names over and over)."""
+    same dates and names over and over; forgotten when the day changes)."""
+    _today()
+    return _mask_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _mask_text(text: str) -> str:
     hits = find_identifiers(text)
     return _replace_hits(text, hits) if hits else text
 
 
-@lru_cache(maxsize=65536)
 def mask_identity(text: str) -> str:
     """``text`` with every personnummer and samordningsnummer masked, phone numbers and e-mail
     addresses left as they are (figure names on the generated sheets)."""
+    _today()
+    return _mask_identity(text)
+
+
+@lru_cache(maxsize=65536)
+def _mask_identity(text: str) -> str:
     hits = [h for h in find_identifiers(text) if h.kind in IDENTITY_KINDS]
     return _replace_hits(text, hits) if hits else text
 

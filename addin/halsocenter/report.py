@@ -28,9 +28,9 @@ from docxtpl import DocxTemplate, InlineImage
 from . import contract as C
 from .atomic import WRITER_NAME, Output, atomic_write, report_identifier
 from .charts import CHARTS, all_charts
-from .errors import InputError
+from .errors import InputError, UserError
 from .model import Finding, WorkbookData
-from .report_template import GOAL_KEYS, PLAN_FIELDS, build_template
+from .report_template import GOAL_KEYS, PLAN_FIELDS
 from .resources import resource
 from .summary import Summary
 from .swedish import MONTHS, PHRASES, join, lower_first, number, typ_phrase
@@ -320,16 +320,15 @@ class DescribedImage(InlineImage):
 
 
 def _open_template(template: Path | None) -> DocxTemplate:
+    """The given template, or the one installed with the package (the wheel carries it: a
+    missing one means a broken installation, not something to rebuild here)."""
     path = Path(template) if template else TEMPLATE_PATH
     if path.exists():
         return DocxTemplate(str(path))
     if template:
         raise FileNotFoundError(f"Rapportmallen {path} finns inte.")
-    # an installed package without the repository folder: the same template, built in memory
-    buf = io.BytesIO()
-    build_template().save(buf)
-    buf.seek(0)
-    return DocxTemplate(buf)
+    raise UserError(f"Word-mallen för rapporten saknas ({path}), så installationen av "
+                    "halsocenter är trasig. Installera programmet på nytt.")  # fmt: skip
 
 
 def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | None = None,

@@ -1,7 +1,8 @@
 """Fictional but realistic coach workbooks, generated deterministically.
 
-Used as the bundled examples (``workbook_template/exempel/``), by tests and by the benchmarks
-(``scripts/bench_data.py`` asks for its own sizes).
+Used as the bundled examples (``workbook_template/exempel/``, written by ``scripts/make-template``),
+by tests and by the benchmarks (``scripts/bench_data.py`` asks for its own sizes). Part of the
+build, not of the package: the wheel does not carry it.
 Everything is drawn from a seeded ``random.Random``, so the same arguments give the same bytes.
 No row describes a real person: referral numbers are ``ÅÅÅÅ-nnn``, participants ``D-nnn``.
 
@@ -25,8 +26,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from . import contract as C
-from . import template
+from halsocenter import contract as C
+from halsocenter import template
 
 EXAMPLES: tuple[tuple[str, int], ...] = (
     ("Vaggeryd", 2023), ("Vaggeryd", 2024), ("Värnamo", 2024), ("Eksjö", 2024), ("Gislaved", 2024),
@@ -721,7 +722,7 @@ def write_examples(folder: str | os.PathLike) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m halsocenter.examples FOLDER``: write the bundled examples into FOLDER."""
+    """``python scripts/examples.py FOLDER``: write the bundled examples into FOLDER."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Skriv exempelarbetsböckerna.")
