@@ -376,3 +376,14 @@ def test_a_number_followed_by_a_count_is_still_found():
     number = make_number(date(1985, 1, 1), 123, False, "10-")
     for text in (f"{number} - 3 besök", f"{number}-12", f"{number[:6]} {number[7:]} -1"):
         assert [h.kind for h in identity_hits(text)] == [PERSONNUMMER], text
+
+
+def test_a_spaced_out_twelve_digit_number_is_not_read_as_its_first_ten_digits():
+    """Found by hypothesis: 20010103-0104 spaced out digit by digit also starts with the valid
+    200101-0301; the dash shows where the number is really split, so the whole number is
+    reported (and masked), not the ten digits before it."""
+    for digits in ("0123456789", "٠١٢٣٤٥٦٧٨٩"):
+        text = "2 0 0 1 0 1 0 3 - 0 1 0 4".translate(str.maketrans("0123456789", digits))
+        hits = [h for h in find_identifiers(f"pnr {text} ok") if h.kind in IDENTITY_KINDS]
+        assert len(hits) == 1 and f"pnr {text} ok"[hits[0].start:hits[0].end] == text
+        assert hits[0].masked == "200101**-****"

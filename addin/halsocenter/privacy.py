@@ -225,6 +225,9 @@ blank line or a spaced-out dash between date and number still joins them."""
 _GROUP = re.compile(r"[0-9]+")
 _DATE_CUTS = {6: frozenset({2, 4}), 8: frozenset({4, 6})}
 """Where a person splits the date part: YY MM DD, YYYY MM DD (any subset of those places)."""
+_MARKS = frozenset("-+.")
+"""Separators that show where a number is split: only between date and serial, or at
+YY|MM|DD; spaced-out digits are split by spaces alone."""
 
 
 def _written_like_a_number(cuts: Iterable[int], length: int) -> bool:
@@ -255,9 +258,10 @@ def _continues_as_date(chain: str, groups: list[re.Match], last: int) -> bool:
 
 def _identity_in_chain(chain: str, offset: int) -> Iterable[tuple[str, int, int, str]]:
     """(kind, start, end, date digits) of each identity number in one chain of digit groups:
-    the first valid reading from each group on, never two overlapping."""
+    the longest valid reading from each group on, never two overlapping."""
     groups = list(_GROUP.finditer(chain))
     first = 0
+    found = None
     while first < len(groups):
         digits, seps = "", {}  # seps: digit offset of a cut -> the separator written there
         for last in range(first, len(groups)):
@@ -269,6 +273,9 @@ def _identity_in_chain(chain: str, offset: int) -> Iterable[tuple[str, int, int,
             if len(digits) not in (10, 12) or not _written_like_a_number(seps.keys(), len(digits)):
                 continue
             date_len = len(digits) - 4
+            if any(_MARKS & set(sep) for cut, sep in seps.items()
+                   if cut != date_len and cut not in _DATE_CUTS[date_len]):
+                continue  # a dash between spaced-out digits: the number is cut elsewhere
             separator = seps.get(date_len, "")
             if _split_date(seps, date_len) and (
                     not ("-" in separator or "+" in separator)
@@ -276,11 +283,13 @@ def _identity_in_chain(chain: str, offset: int) -> Iterable[tuple[str, int, int,
                 continue  # a date and a time or a date range; 1985-01-01-1234 is a number
             kind = classify_number(digits[:date_len], digits[date_len:],
                                    "+" if "+" in separator else "")  # fmt: skip
-            if kind:
-                yield kind, offset + groups[first].start(), offset + groups[last].end(), \
-                    digits[:date_len]  # fmt: skip
-                first = last
-                break
+            if kind:  # the longest reading wins: 1 9 0 9 0 1 6 6 0 0 0 1 is twelve digits
+                found = (kind, offset + groups[first].start(), offset + groups[last].end(),
+                         digits[:date_len], last)  # fmt: skip
+        if found:
+            yield found[:4]
+            first = found[4]
+            found = None
         first += 1
 
 
