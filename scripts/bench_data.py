@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from examples import DEFAULT_HUB, HUBS, example_tables, workbook_from_tables
-from halsocenter import contract as C
-from halsocenter import template
+from halsocenter.core import contract as C
+from halsocenter.xlsx import template
 
 KOMMUN, YEAR = "Jönköping", 2024
 BIG_SIZES = {"referrals": 50_000, "followups": 20_000, "sessions": 5_000, "attendance": 50_000}
@@ -76,9 +76,9 @@ def write_exports(folder: Path, n: int = N_EXPORTS, seed: int = YEAR) -> list[Pa
     run through the same statistics as a real workbook, so the files hold exactly the keys and
     dimensions a real export holds.
     """
-    from halsocenter.export import write_export
-    from halsocenter.read import workbook_data
-    from halsocenter.stats import compute
+    from halsocenter.core.stats import compute
+    from halsocenter.region.export import write_export
+    from halsocenter.xlsx.read import workbook_data
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

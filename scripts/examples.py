@@ -26,8 +26,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from halsocenter import contract as C
-from halsocenter import template
+from halsocenter.core import contract as C
+from halsocenter.xlsx import template
 
 EXAMPLES: tuple[tuple[str, int], ...] = (
     ("Vaggeryd", 2023), ("Vaggeryd", 2024), ("Värnamo", 2024), ("Eksjö", 2024), ("Gislaved", 2024),

@@ -23,9 +23,14 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from halsocenter import contract as C
 from halsocenter.atomic import atomic_write
-from halsocenter.report_template import GOAL_KEYS, OWN_TEXT_STYLE, PLAN_FIELDS, TABLE_TITLE_STYLE
+from halsocenter.core import contract as C
+from halsocenter.report.template_keys import (
+    GOAL_KEYS,
+    OWN_TEXT_STYLE,
+    PLAN_FIELDS,
+    TABLE_TITLE_STYLE,
+)
 
 FONT = "Calibri"
 ACCENT = "1F5F6B"  # dark teal: headings, table headers

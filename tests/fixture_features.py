@@ -21,7 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from PIL import Image as PILImage
 
-from halsocenter import contract as C
+from halsocenter.core import contract as C
 from hostile_files import add_shared_strings
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from examples import example_tables, workbook_from_tables
-from halsocenter import template
+from halsocenter.xlsx import template
 
 YEAR = 2024
 SHORT = 2_500

@@ -22,8 +22,8 @@ from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
-from halsocenter.layout import Layout, rels_name
-from halsocenter.privacy import luhn_ok, normalise
+from halsocenter.core.privacy import luhn_ok, normalise
+from halsocenter.xlsx.layout import Layout, rels_name
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "workbook_template" / "exempel"
@@ -209,7 +209,7 @@ def seed_lines() -> list[str]:
 
 def example_texts() -> list[str]:
     """Every text cell of the example workbooks."""
-    from halsocenter.read import read_workbook
+    from halsocenter.xlsx.read import read_workbook
 
     return [tc.value for path in sorted(EXAMPLES.glob("*.xlsx"))
             for tc in read_workbook(path).texts]  # fmt: skip
@@ -236,7 +236,7 @@ class Rates:
 def measure(n_numbers: int = 120) -> Rates:
     """Detection over every written form (in free text and as number cells) of ``n_numbers``
     valid numbers, false positives over the ordinary corpus, the seeds and the examples."""
-    from halsocenter.privacy import identity_hits
+    from halsocenter.core.privacy import identity_hits
 
     planted, forms, missed = 0, set(), []
     for number in numbers(n_numbers):

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from halsocenter.a1 import (
+from halsocenter.core.a1 import (
     MAX_COLUMN,
     MAX_ROW,
     cell_column,

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from conftest import lo_convert, needs_soffice
-from halsocenter import addin, cfb, ovba
+from halsocenter.xlam import build as addin
+from halsocenter.xlam import cfb, ovba
 
 NS_UI = "http://schemas.microsoft.com/office/2009/07/customui"
 NS_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"

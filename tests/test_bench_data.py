@@ -9,10 +9,10 @@ import pytest
 import python_calamine as pc
 
 import bench_data  # scripts/ is on the tests' path (pyproject.toml)
-from halsocenter import contract as C
+from halsocenter.core import contract as C
+from halsocenter.core.validate import validate
 from halsocenter.jobs import consolidate
-from halsocenter.read import workbook_data
-from halsocenter.validate import validate
+from halsocenter.xlsx.read import workbook_data
 
 
 def sheet(path, name):

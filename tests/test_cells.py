@@ -10,7 +10,7 @@ import openpyxl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from halsocenter import cells, xltext
+from halsocenter.xlsx import cells, xltext
 
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
 FORMULA_LIKE = st.builds(lambda first, rest: first + rest, st.sampled_from(cells.FORMULA_STARTS),

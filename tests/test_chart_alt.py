@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 
-from halsocenter.chart_alt import alt_text, set_alt_text
-from halsocenter.chart_text import NO_DATA, describe
+from halsocenter.core.chart_text import NO_DATA, describe
+from halsocenter.xlsx.chart_alt import alt_text, set_alt_text
 
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",

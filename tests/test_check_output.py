@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from halsocenter import contract as C
-from halsocenter.read import read_workbook
-from halsocenter.validate import validate
+from halsocenter.core import contract as C
+from halsocenter.core.validate import validate
+from halsocenter.xlsx.read import read_workbook
 from planted import DUPLICATED, LATE, SHORT, TYPOS, write_planted_workbook
 
 CLI = [sys.executable, "-m", "halsocenter"]
@@ -141,7 +141,7 @@ def test_more_groups_than_a_screen_end_with_how_many_are_left():
     from rich.console import Console
 
     from halsocenter.cli import CHECK_LINES, _print_findings
-    from halsocenter.model import Finding
+    from halsocenter.core.model import Finding
 
     findings = [Finding("required_missing", "warning", "Plan", r, f"Kolumn {i}", f"B{r}", None,
                         f"Plan, rad {r}, kolumn Kolumn {i}: tom")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from halsocenter import contract as C
-from halsocenter import template
+from halsocenter.core import contract as C
+from halsocenter.xlsx import template
 
 CLI = [sys.executable, "-m", "halsocenter"]
 
@@ -30,7 +30,7 @@ def test_new_workbook_creates_a_template_for_kommun_and_year(tmp_path):
     out = tmp_path / "Habo_2025.xlsx"
     proc = run("new-workbook", out, "--kommun", "habo", "--ar", 2025)
     assert proc.returncode == 0, proc.stderr
-    from halsocenter.read import read_workbook
+    from halsocenter.xlsx.read import read_workbook
 
     wb = read_workbook(out)
     assert (wb.kommun, wb.year) == ("Habo", 2025)

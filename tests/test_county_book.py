@@ -19,8 +19,10 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from conftest import lo_convert, needs_soffice
 from examples import example_tables
-from halsocenter import contract as C
-from halsocenter.county_book import (
+from halsocenter.core import contract as C
+from halsocenter.core.stats import compute
+from halsocenter.jobs import consolidate
+from halsocenter.region.county_book import (
     PLANS_PER_PAGE,
     SHEET_OUTLIERS,
     SHEET_OVERVIEW,
@@ -30,11 +32,9 @@ from halsocenter.county_book import (
     WORD_BREAKS,
     fit_header,
 )
-from halsocenter.export import write_export
-from halsocenter.jobs import consolidate
-from halsocenter.read import workbook_data
-from halsocenter.stats import compute
-from halsocenter.textfit import wrapped_lines
+from halsocenter.region.export import write_export
+from halsocenter.xlsx.read import workbook_data
+from halsocenter.xlsx.textfit import wrapped_lines
 
 YEAR = 2024
 NOW = datetime(2025, 3, 1, 9, 0)

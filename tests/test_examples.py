@@ -14,8 +14,8 @@ import python_calamine as pc
 
 import examples as E
 from conftest import EXAMPLES
-from halsocenter import contract as C
-from halsocenter.parse import serial_to_date
+from halsocenter.core import contract as C
+from halsocenter.core.parse import serial_to_date
 
 
 def _as_date(value):
@@ -173,8 +173,8 @@ def test_examples_are_valid_data(files):
 
 
 def test_examples_pass_the_validator():
-    validate = pytest.importorskip("halsocenter.validate").validate
-    from halsocenter.read import read_workbook
+    validate = pytest.importorskip("halsocenter.core.validate").validate
+    from halsocenter.xlsx.read import read_workbook
 
     for kommun, year in E.EXAMPLES:
         wb = read_workbook(EXAMPLES / E.example_filename(kommun, year))

@@ -21,11 +21,19 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # the remote engine; tests 
 
 import xlwings as xw  # noqa: E402
 
-from halsocenter import analysis, excel, jobs, live_read, live_write, read, template  # noqa: E402
-from halsocenter import contract as C  # noqa: E402
-from halsocenter import kontroll as K  # noqa: E402
-from halsocenter import sheets as S  # noqa: E402
-from halsocenter.textfit import LINE_PT  # noqa: E402
+from halsocenter import jobs
+from halsocenter.core import analysis
+from halsocenter.core import contract as C  # noqa: E402
+from halsocenter.live import desktop as excel
+from halsocenter.live import read as live_read
+from halsocenter.live import write as live_write
+from halsocenter.sheets import generated as S  # noqa: E402
+from halsocenter.sheets import kontroll as K  # noqa: E402
+from halsocenter.xlsx import (
+    read,
+    template,  # noqa: E402
+)
+from halsocenter.xlsx.textfit import LINE_PT  # noqa: E402
 from xlwings_payload import book_payload, sheet_values  # noqa: E402
 
 YEAR = 2023
@@ -443,7 +451,7 @@ def test_exportera_and_rapport_refuse_personal_data_and_show_the_cells(files, bu
 
 
 def test_nytt_verksamhetsar_creates_next_year_and_never_overwrites(files):
-    pytest.importorskip("halsocenter.rollover")
+    pytest.importorskip("halsocenter.xlsx.rollover")
     path = files["clean"]
     dst = path.with_name(f"Vaggeryd_{YEAR + 1}.xlsx")
     dst.unlink(missing_ok=True)
@@ -491,7 +499,7 @@ def test_a_desktop_button_keeps_temporary_files_and_caches_in_a_private_folder(f
     caches: while a ribbon button runs both point at a folder of our own, gone afterwards."""
     import tempfile
 
-    from halsocenter import live_actions
+    from halsocenter.live import actions as live_actions
 
     system_tmp = tempfile.gettempdir()
     seen = {}
@@ -514,7 +522,7 @@ def test_a_used_range_too_large_to_read_is_bounded_and_said(files, monkeypatch):
     the coach which part was not read (and so not checked)."""
     import openpyxl
 
-    from halsocenter.sheet_scan import GAP_ROWS
+    from halsocenter.xlsx.sheet_scan import GAP_ROWS
 
     wb = openpyxl.load_workbook(files["clean"])
     wb[C.BERATTELSE.sheet]["AB3000"] = "kvarglömt"  # column 28, far below the narrative table
@@ -538,7 +546,7 @@ def test_a_used_range_too_large_to_read_is_bounded_and_said(files, monkeypatch):
 
 
 def test_only_an_engines_refusal_to_read_comments_falls_back_to_the_saved_file():
-    from halsocenter.live_read import _refused
+    from halsocenter.live.read import _refused
 
     com_error = type("com_error", (Exception,), {"__module__": "pywintypes"})
     assert _refused(NotImplementedError("Notes require ExcelApi 1.18"))

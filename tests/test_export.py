@@ -13,24 +13,24 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 from examples import example_tables
-from halsocenter import contract as C
-from halsocenter.consolidate import read_report
-from halsocenter.disclosure import mask_rows
+from halsocenter.core import contract as C
+from halsocenter.core.model import Finding
+from halsocenter.core.privacy import luhn_ok, personal_data_errors
+from halsocenter.core.stats import compute
+from halsocenter.core.summary import FigureRow
+from halsocenter.core.validate import validate
 from halsocenter.errors import Refused as ExportRefused
-from halsocenter.export import export
-from halsocenter.export_format import (
+from halsocenter.region.consolidate import read_report
+from halsocenter.region.disclosure import mask_rows
+from halsocenter.region.export import export
+from halsocenter.region.export_format import (
     CHECK_COLUMNS,
     EXPORT_COLUMNS,
     MASKED_DIMENSIONS,
     ExportRow,
     export_filename,
 )
-from halsocenter.model import Finding
-from halsocenter.privacy import luhn_ok, personal_data_errors
-from halsocenter.read import read_workbook, workbook_data
-from halsocenter.stats import compute
-from halsocenter.summary import FigureRow
-from halsocenter.validate import validate
+from halsocenter.xlsx.read import read_workbook, workbook_data
 
 MARK = "Hemlig kommentar XYZZY om deltagaren"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from examples import example_tables
-from halsocenter import contract as C
-from halsocenter.analysis import unreadable_values
-from halsocenter.groups import group_findings
-from halsocenter.model import FindingList, severity_counts
-from halsocenter.read import read_workbook, workbook_data
-from halsocenter.validate import validate
+from halsocenter.core import contract as C
+from halsocenter.core.analysis import unreadable_values
+from halsocenter.core.groups import group_findings
+from halsocenter.core.model import FindingList, severity_counts
+from halsocenter.core.validate import validate
+from halsocenter.xlsx.read import read_workbook, workbook_data
 from hostile_files import EXAMPLE, build
 
 LIMIT = 30
@@ -75,7 +75,7 @@ def test_the_example_has_nothing_left_unlisted():
 
 
 def test_the_kontroll_sheet_lists_what_is_listed_and_counts_the_rest(small_limit):
-    from halsocenter.kontroll import kontroll_layout, more_text
+    from halsocenter.sheets.kontroll import kontroll_layout, more_text
 
     findings = validate(_typos(200))
     layout = kontroll_layout(findings, kommun="Habo", year=2024)

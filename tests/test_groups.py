@@ -13,14 +13,14 @@ from openpyxl.utils import get_column_letter
 
 from conftest import ROOT
 from examples import example_tables
-from halsocenter import contract as C
-from halsocenter import messages as M
-from halsocenter.a1 import parse_cell
-from halsocenter.groups import cell_ranges, group_findings, ranges_text
-from halsocenter.model import Finding
-from halsocenter.read import workbook_data
-from halsocenter.swedish import number
-from halsocenter.validate import validate
+from halsocenter.core import contract as C
+from halsocenter.core import messages as M
+from halsocenter.core.a1 import parse_cell
+from halsocenter.core.groups import cell_ranges, group_findings, ranges_text
+from halsocenter.core.model import Finding
+from halsocenter.core.swedish import number
+from halsocenter.core.validate import validate
+from halsocenter.xlsx.read import workbook_data
 
 YEAR = 2024
 

@@ -26,9 +26,9 @@ import openpyxl
 import pytest
 
 from halsocenter import cli
-from halsocenter import contract as C
-from halsocenter.read import read_workbook
-from halsocenter.validate import validate
+from halsocenter.core import contract as C
+from halsocenter.core.validate import validate
+from halsocenter.xlsx.read import read_workbook
 from privacy_builders import PLANTED, Planted, build, leaks, number_for, strings_in
 
 
@@ -181,7 +181,7 @@ def test_live_excel_sees_names_comments_and_properties(tmp_path):
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     import xlwings as xw
 
-    from halsocenter.live_read import read_book
+    from halsocenter.live.read import read_book
     from xlwings_payload import book_payload
 
     wanted = [p for p in PLANTED if p.name in (

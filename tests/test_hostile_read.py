@@ -30,10 +30,10 @@ from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 from conftest import EXAMPLES, ROOT
-from halsocenter import contract as C
-from halsocenter.a1 import split_range as split_ref
-from halsocenter.sheet_scan import GAP_ROWS
-from halsocenter.swedish import number
+from halsocenter.core import contract as C
+from halsocenter.core.a1 import split_range as split_ref
+from halsocenter.core.swedish import number
+from halsocenter.xlsx.sheet_scan import GAP_ROWS
 from hostile_files import (
     BILLION_LAUGHS,
     EXAMPLE,
@@ -265,7 +265,7 @@ def test_a_dtd_in_a_wide_encoded_part_nobody_parses_is_refused_too(workdir, code
 def test_a_zip_with_something_before_or_after_it_is_read_from_the_checked_bytes(workdir, baseline):
     """A zip that is not laid out plainly (data before it, a comment after it) is one that two
     zip readers might take differently; calamine then reads the verified parts, not the file."""
-    from halsocenter.inputs import Package
+    from halsocenter.xlsx.inputs import Package
 
     junk = workdir / "skräp.xlsx"
     junk.write_bytes(b"MZ" + bytes(1000) + EXAMPLE.read_bytes())
@@ -352,8 +352,8 @@ def test_rows_typed_below_a_table_count_until_a_long_gap(tmp_path, bounded):
     """Rows typed under a table (not inside its range) are the coach's data; a row more than
     GAP_ROWS empty rows further down is a stray cell and is reported, not counted. The same
     whether calamine reads the whole sheet or the bounded reader has to step in."""
-    from halsocenter.inputs import open_package
-    from halsocenter.read import read_workbook
+    from halsocenter.xlsx.inputs import open_package
+    from halsocenter.xlsx.read import read_workbook
 
     _, layout = open_package(EXAMPLE)
     end = split_ref(layout.tables[C.REMISSER.name.casefold()][1])[3]
@@ -375,8 +375,8 @@ def test_rows_typed_below_a_table_count_until_a_long_gap(tmp_path, bounded):
 def test_both_bounded_ways_read_a_sheet_alike(tmp_path, monkeypatch):
     """A sheet with a far cell is cut at its cells (``trim``) when every cell tag is written as
     Excel writes it, else parsed cell by cell (``scan``): both give the reader the same."""
-    from halsocenter import sheet_scan
-    from halsocenter.read import read_workbook
+    from halsocenter.xlsx import sheet_scan
+    from halsocenter.xlsx.read import read_workbook
 
     path = build(tmp_path / "långt.xlsx", cells={"Remisser": {"XFD1048576": "Ring 811218-9876"}})
     cut = read_workbook(path)
@@ -391,7 +391,7 @@ def test_both_bounded_ways_read_a_sheet_alike(tmp_path, monkeypatch):
 def test_the_biggest_workbook_within_the_limits_is_read_under_one_gigabyte(workdir):
     """Text cells are the dearest (each one a string and a text record for the checks): as
     many as the limit allows are read under 1 GB; a few more are refused before reading."""
-    from halsocenter.sheet_scan import MAX_CELLS
+    from halsocenter.xlsx.sheet_scan import MAX_CELLS
 
     letters = "DEFGHIJKLMNOPQRSTUVWXY"
     rows = (MAX_CELLS - 20_000) // len(letters)
@@ -415,8 +415,8 @@ def test_a_table_with_every_cell_wrong_is_answered_in_bounded_memory_and_time(wo
     are listed one by one, the rest counted per column; the counts stay exact, the screen
     output one screen, memory under 1 GB and the time within the goal of 30 s (allowing a
     slow CI machine twice that)."""
-    from halsocenter.model import FindingList
-    from halsocenter.sheet_scan import MAX_CELLS
+    from halsocenter.core.model import FindingList
+    from halsocenter.xlsx.sheet_scan import MAX_CELLS
 
     letters = "ABCDEFGHIJKLMNO"  # every Remisser column
     rows = (MAX_CELLS - 40_000) // len(letters)
@@ -443,7 +443,7 @@ def test_a_table_with_every_cell_wrong_is_answered_in_bounded_memory_and_time(wo
 
 
 def test_a_sheet_without_cell_references_is_read_cell_by_cell_within_bounds(workdir):
-    from halsocenter.sheet_scan import MAX_SCAN_CELLS
+    from halsocenter.xlsx.sheet_scan import MAX_SCAN_CELLS
 
     letters = "DEFGHIJKLMNOPQRSTUVWXY"
     for name, count in (("utan_ref.xlsx", MAX_SCAN_CELLS - 10_000),
@@ -513,8 +513,8 @@ def test_control_characters_and_text_over_excels_limit_are_warnings(workdir):
 
 
 def test_one_bad_file_among_good_exports_is_listed_and_the_county_is_built(tmp_path):
-    from halsocenter.export import export
-    from halsocenter.read import read_workbook
+    from halsocenter.region.export import export
+    from halsocenter.xlsx.read import read_workbook
 
     folder = tmp_path / "kommuner"
     folder.mkdir()
@@ -556,7 +556,7 @@ def test_one_bad_file_among_good_exports_is_listed_and_the_county_is_built(tmp_p
 
 def _tiny_book(cells: str, shared: list[str] | None = None) -> bytes:
     """A minimal package with one sheet holding ``cells`` (row XML), built in memory."""
-    from halsocenter.inputs import StoredZip
+    from halsocenter.xlsx.inputs import StoredZip
 
     parts = {
         "[Content_Types].xml": b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
@@ -603,7 +603,7 @@ def test_excel_escapes_decode_as_calamine_and_the_bounded_reader_agree(text):
     the characters no file may hold, in the grid (calamine) and the bounded reader alike."""
     import python_calamine as pc
 
-    from halsocenter import sheet_scan, xltext
+    from halsocenter.xlsx import sheet_scan, xltext
 
     stored = xltext.escape(text)
     row = (f'<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve">{_xml_text(stored)}'
@@ -639,7 +639,7 @@ def test_random_damage_to_a_real_workbook_gives_only_a_workbook_error(tmp_path_f
     """Bytes changed anywhere (in the zip itself, or inside one part that is then packed again)
     make the reader either read the file or say it is unusable — never anything else."""
     from halsocenter.errors import WorkbookError
-    from halsocenter.read import read_workbook
+    from halsocenter.xlsx.read import read_workbook
 
     folder = tmp_path_factory.mktemp("skadad")
     path = folder / "skadad.xlsx"

@@ -24,11 +24,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from halsocenter import contract as C
-from halsocenter import screening as S
-from halsocenter.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS
-from halsocenter.export import export
-from halsocenter.read import read_workbook
+from halsocenter.core import contract as C
+from halsocenter.region import screening as S
+from halsocenter.region.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS
+from halsocenter.region.export import export
+from halsocenter.xlsx.read import read_workbook
 
 CLI = [sys.executable, "-m", "halsocenter"]
 YEAR = 2024
@@ -510,7 +510,7 @@ def test_a_later_file_from_outside_the_county_does_not_set_the_year(tmp_path, cl
 def test_a_number_that_lost_its_leading_zeros_is_screened_like_the_coach_check_screens_it():
     """One guard: a personnummer of a 2000s birth stored as a number loses its leading zeros
     (0001011234 -> 1011234); the region flags it exactly where the coach's check does."""
-    from halsocenter.privacy import contains_identity_number, luhn_ok
+    from halsocenter.core.privacy import contains_identity_number, luhn_ok
 
     serial = next(f"{n:04d}" for n in range(1000, 10000) if luhn_ok(f"000101{n:04d}"))
     stored = int(f"000101{serial}")

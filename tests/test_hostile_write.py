@@ -35,8 +35,9 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES
-from halsocenter import atomic, template
-from halsocenter import contract as C
+from halsocenter import atomic
+from halsocenter.core import contract as C
+from halsocenter.xlsx import template
 from hold_write import HOLD_MESSAGE
 from hold_write import SCRIPT as HOLD_WRITE
 
@@ -314,7 +315,7 @@ def test_six_simultaneous_rollovers_to_one_name_write_exactly_once(box, coach):
     assert reached_commit >= 2  # the race was real: more than the winner had a finished file
     assert_unchanged(before)
     assert list_all(box.work) == sorted([coach.name, "nasta.xlsx"])
-    from halsocenter.read import read_workbook
+    from halsocenter.xlsx.read import read_workbook
 
     assert read_workbook(box.work / "nasta.xlsx").year == 2024
 
@@ -634,7 +635,7 @@ def test_formula_text_stays_text_in_the_template(tmp_path):
     path = template.write_workbook(plain_text(template.build_workbook(
         kommun="Habo", year=2025, kontakt=DDE)), tmp_path / "ny.xlsx")
     assert_text_stays_text(path, (DDE,))
-    from halsocenter.read import read_workbook
+    from halsocenter.xlsx.read import read_workbook
 
     assert read_workbook(path).settings["hc_kontakt"] == DDE
 
@@ -644,7 +645,7 @@ def test_formula_text_stays_text_in_live_excel(tmp_path):
     (the plan on Årssammanställning, findings on Kontroll) is sent with Excel's text prefix."""
     import xlwings as xw
 
-    from halsocenter import excel
+    from halsocenter.live import desktop as excel
     from xlwings_payload import book_payload
 
     src = hostile_workbook(tmp_path / "Vaggeryd_2024.xlsx")
@@ -678,7 +679,7 @@ def press(button, path: Path) -> list[dict]:
 
 
 def test_ribbon_export_never_writes_over_the_workbook_itself(tmp_path):
-    from halsocenter import excel
+    from halsocenter.live import desktop as excel
 
     path = shutil.copy(EXAMPLE, tmp_path / EXPORT_NAME)
     before, listing = digests(path), list_all(tmp_path)
@@ -692,7 +693,7 @@ def test_ribbon_export_never_writes_over_the_workbook_itself(tmp_path):
 def test_ribbon_export_and_report_never_replace_another_file(tmp_path):
     """Next to the workbook, a colleague's workbook happens to carry the export file's name and
     the Word report has been edited and saved: both stay as they are."""
-    from halsocenter import excel
+    from halsocenter.live import desktop as excel
 
     path = shutil.copy(EXAMPLE, tmp_path / "Vaggeryd_2023.xlsx")
     other = shutil.copy(EXAMPLE, tmp_path / EXPORT_NAME)
@@ -713,7 +714,7 @@ def test_ribbon_export_and_report_never_replace_another_file(tmp_path):
 
 
 def test_ribbon_export_replaces_its_own_earlier_file(tmp_path):
-    from halsocenter import excel
+    from halsocenter.live import desktop as excel
 
     path = shutil.copy(EXAMPLE, tmp_path / "Vaggeryd_2023.xlsx")
     out = tmp_path / EXPORT_NAME

@@ -14,16 +14,16 @@ import pytest
 
 from conftest import lo_convert, needs_soffice
 from examples import example_tables
-from halsocenter import contract as C
-from halsocenter import kontroll as K
-from halsocenter import messages as M
-from halsocenter import sheets as S
-from halsocenter import textfit as T
-from halsocenter.model import Finding
-from halsocenter.read import workbook_data
-from halsocenter.stats import compute
-from halsocenter.swedish import number
-from halsocenter.validate import validate
+from halsocenter.core import contract as C
+from halsocenter.core import messages as M
+from halsocenter.core.model import Finding
+from halsocenter.core.stats import compute
+from halsocenter.core.swedish import number
+from halsocenter.core.validate import validate
+from halsocenter.sheets import generated as S
+from halsocenter.sheets import kontroll as K
+from halsocenter.xlsx import textfit as T
+from halsocenter.xlsx.read import workbook_data
 from ooxml import validate_package
 from planted import SHORT, write_planted_workbook
 from test_sheets import findings as hand_findings

@@ -19,9 +19,12 @@ import xlwings as xw
 from openpyxl import load_workbook
 from xlwings.pro.udfs_officejs import custom_scripts_call, custom_scripts_meta
 
-from halsocenter import contract as C
-from halsocenter import excel, lite, live_actions, read
-from halsocenter.lite_setup import MAIN_PY
+from halsocenter.core import contract as C
+from halsocenter.core.lite_setup import MAIN_PY
+from halsocenter.live import actions as live_actions
+from halsocenter.live import desktop as excel
+from halsocenter.live import lite
+from halsocenter.xlsx import read
 from test_excel import YEAR, N, alerts, block_at, listed_findings, make_workbook, sheets_per_action
 from xlwings_payload import book_payload
 
@@ -199,7 +202,7 @@ def number_formats(path: Path) -> dict[str, dict[str, str]]:
 def test_next_year_from_the_open_book_equals_the_desktops_from_the_file(example, place):
     """Lite has no file to read, so next year's workbook is built from the open book's values.
     Every value, table and list comes out as the desktop's rollover of the saved file makes it."""
-    from halsocenter.rollover import rollover
+    from halsocenter.xlsx.rollover import rollover
 
     run_script("knapp5_nytt_verksamhetsar", book_payload(example))
     (from_lite,) = place["data"].iterdir()
@@ -302,7 +305,7 @@ def test_data_folder_defaults_to_lites(monkeypatch):
 def test_the_template_tells_how_to_enable_lite():
     """The Start sheet carries main.py's and requirements.txt's exact text, cell by cell."""
     from conftest import TEMPLATE
-    from halsocenter.lite_setup import requirements_txt
+    from halsocenter.core.lite_setup import requirements_txt
 
     ws = load_workbook(TEMPLATE)[C.START_SHEET]
     labels = {row[0].value: row[1].value for row in ws.iter_rows(max_col=2) if row[0].value}
@@ -313,7 +316,7 @@ def test_the_template_tells_how_to_enable_lite():
 
 def test_the_readme_gives_the_same_two_lines():
     from conftest import ROOT
-    from halsocenter.lite_setup import requirements_txt
+    from halsocenter.core.lite_setup import requirements_txt
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Excel på webben och Mac (xlwings Lite)"):]

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import EXAMPLES, ROOT, TEMPLATE
 from halsocenter.cli import main
-from halsocenter.package import write_with_sheets
+from halsocenter.xlsx.package import write_with_sheets
 from ooxml import validate_package
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import ROOT, TEMPLATE
-from halsocenter import addin, cfb
+from halsocenter.xlam import build as addin
+from halsocenter.xlam import cfb
 from ooxml import cfbcheck, schema, validate_package
 
 WORD_TEMPLATE = ROOT / "workbook_template" / "rapportmall.docx"

@@ -34,11 +34,11 @@ from fixture_features import (
     sheet_parts,
     with_shared_strings,
 )
-from halsocenter import contract as C
-from halsocenter import package
 from halsocenter.atomic import OutputError
+from halsocenter.core import contract as C
 from halsocenter.errors import WorkbookError
-from halsocenter.package import write_with_sheets
+from halsocenter.xlsx import package
+from halsocenter.xlsx.package import write_with_sheets
 
 REWRITTEN = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
              "xl/styles.xml"}  # fmt: skip

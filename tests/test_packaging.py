@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import halsocenter
-from halsocenter.lite_setup import MAIN_PY, requirements_txt
+from halsocenter.core.lite_setup import MAIN_PY, requirements_txt
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "addin" / "halsocenter"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from halsocenter import contract as C
-from halsocenter.parse import (
+from halsocenter.core import contract as C
+from halsocenter.core.parse import (
     MONTHS,
     WEEKDAYS,
     ParseError,

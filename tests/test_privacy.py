@@ -11,8 +11,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from halsocenter import privacy
-from halsocenter.privacy import (
+from halsocenter.core import privacy
+from halsocenter.core.privacy import (
     EPOST,
     IDENTITY_KINDS,
     PERSONNUMMER,
@@ -358,7 +358,7 @@ def test_scan_values_mixes_text_and_numbers():
 
 
 def test_mask_value_and_mask_finding_hide_every_field():
-    from halsocenter.model import Finding
+    from halsocenter.core.model import Finding
 
     number = make_number(date(1966, 6, 6), 66, False, "10")
     f = Finding("x", "error", f"Flik {number}", 3, f"Kolumn {number}", "B3", int(number),

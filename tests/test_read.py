@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from halsocenter import contract as C
-from halsocenter import template
-from halsocenter.read import WorkbookError, read_workbook
+from halsocenter.core import contract as C
+from halsocenter.xlsx import template
+from halsocenter.xlsx.read import WorkbookError, read_workbook
 
 REFERRAL = {
     "lopnummer": "2024-001", "inkom": dt.date(2024, 2, 5), "typ": "FaR",

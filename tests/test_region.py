@@ -13,17 +13,17 @@ import python_calamine as pc
 
 from conftest import EXAMPLES, lo_convert, needs_soffice
 from examples import example_tables
-from halsocenter import contract as C
-from halsocenter.consolidate import SHARE_WEIGHTS, SUMMED_UNITS, keep_newest, read_report
-from halsocenter.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS, fit_header
-from halsocenter.export import write_export
-from halsocenter.export_format import EXPORT_COLUMNS
+from halsocenter.core import contract as C
+from halsocenter.core.stats import compute
+from halsocenter.core.validate import validate
 from halsocenter.jobs import consolidate
-from halsocenter.outliers import KIND_JUMP, KIND_PEERS, far_from_peers, jumps, robust_z
-from halsocenter.read import WorkbookError, read_workbook, workbook_data
-from halsocenter.stats import compute
-from halsocenter.submissions import COUNTY, OUTSIDE
-from halsocenter.validate import validate
+from halsocenter.region.consolidate import SHARE_WEIGHTS, SUMMED_UNITS, keep_newest, read_report
+from halsocenter.region.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS, fit_header
+from halsocenter.region.export import write_export
+from halsocenter.region.export_format import EXPORT_COLUMNS
+from halsocenter.region.outliers import KIND_JUMP, KIND_PEERS, far_from_peers, jumps, robust_z
+from halsocenter.region.submissions import COUNTY, OUTSIDE
+from halsocenter.xlsx.read import WorkbookError, read_workbook, workbook_data
 
 YEAR = 2024
 FULL = ("Eksjö", "Gislaved", "Värnamo", "Vaggeryd")  # the bundled example workbooks

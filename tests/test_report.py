@@ -15,20 +15,20 @@ import docx
 import pytest
 
 from conftest import lo_convert, needs_soffice
-from halsocenter import contract as C
 from halsocenter.atomic import OutputError
+from halsocenter.core import contract as C
+from halsocenter.core.stats import compute
+from halsocenter.core.swedish import number as fmt_number
 from halsocenter.errors import InputError
-from halsocenter.read import workbook_data
-from halsocenter.report import (
+from halsocenter.report.document import (
     TEMPLATE_PATH,
     build_context,
     hub_name,
     paragraphs,
     write_report,
 )
-from halsocenter.report_template import OWN_TEXT_STYLE
-from halsocenter.stats import compute
-from halsocenter.swedish import number as fmt_number
+from halsocenter.report.template_keys import OWN_TEXT_STYLE
+from halsocenter.xlsx.read import workbook_data
 from report_template_builder import build_template
 
 YEAR = 2023
@@ -319,8 +319,8 @@ def test_a_region_edited_template_is_used(tmp_path):
 def test_a_missing_installed_template_is_a_broken_installation(tmp_path, monkeypatch):
     """The wheel ships rapportmall.docx; without it the report is refused in Swedish, nothing is
     built in its place and nothing is written."""
-    from halsocenter import report
     from halsocenter.errors import UserError, user_message
+    from halsocenter.report import document as report
 
     monkeypatch.setattr(report, "TEMPLATE_PATH", tmp_path / "saknas" / "rapportmall.docx")
     wb = workbook_data({}, {"hc_kommun": "Eksjö", "hc_ar": 2025})

@@ -18,13 +18,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import lo_convert, needs_soffice
-from halsocenter import contract as C
-from halsocenter import sheets as S
-from halsocenter.read import workbook_data
-from halsocenter.report import build_context, sentences, write_report
-from halsocenter.report_template import TABLE_TITLE_STYLE
-from halsocenter.stats import compute
-from halsocenter.summary import FigureRow, Summary
+from halsocenter.core import contract as C
+from halsocenter.core.stats import compute
+from halsocenter.core.summary import FigureRow, Summary
+from halsocenter.report.document import build_context, sentences, write_report
+from halsocenter.report.template_keys import TABLE_TITLE_STYLE
+from halsocenter.sheets import generated as S
+from halsocenter.xlsx.read import workbook_data
 from test_report import YEAR, sample_workbook
 
 WP_DOCPR = qn("wp:docPr")
@@ -209,7 +209,7 @@ def _typ_summary(counts: tuple[int, int, int]) -> Summary:
 def test_excel_and_word_show_the_same_percent(counts):
     """The summary sheet's cell and the Word text for the same share: whole percent, half up."""
     summary = _typ_summary(counts)
-    from halsocenter.report import _breakdown_groups
+    from halsocenter.report.document import _breakdown_groups
 
     rows, _ = S.division_rows(summary)
     excel = {r[0]: r[2] for r in rows[2:5]}  # the Typ rows of the division table

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from halsocenter import addin
+from halsocenter.xlam import build as addin
 
 EXCEL_CONTROL_IDS = {
     "DataValidation": "button, TabData / GroupDataTools",

@@ -11,16 +11,16 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from halsocenter import contract as C
-from halsocenter import template
 from halsocenter.atomic import OutputError
+from halsocenter.core import contract as C
+from halsocenter.core.stats import compute
+from halsocenter.core.validate import validate
 from halsocenter.errors import InputError
 from halsocenter.jobs import write_summary
-from halsocenter.read import read_workbook
-from halsocenter.rollover import PLAN_NOTE, history_row, open_referrals, rollover
-from halsocenter.stats import compute
-from halsocenter.upgrade import add_columns
-from halsocenter.validate import validate
+from halsocenter.xlsx import template
+from halsocenter.xlsx.read import read_workbook
+from halsocenter.xlsx.rollover import PLAN_NOTE, history_row, open_referrals, rollover
+from halsocenter.xlsx.upgrade import add_columns
 
 YEAR = 2023
 D = dt.date
@@ -213,7 +213,7 @@ def test_the_new_workbook_passes_the_checks(rolled):
 
 
 def test_open_rule_in_isolation():
-    from halsocenter.read import workbook_data
+    from halsocenter.xlsx.read import workbook_data
 
     wb = workbook_data({"remisser": [r for r, _ in REFERRALS]}, {"hc_ar": YEAR})
     got = open_referrals(wb.tables["remisser"].df, YEAR).tolist()

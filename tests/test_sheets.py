@@ -13,10 +13,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from halsocenter import contract as C
-from halsocenter import sheets as S
-from halsocenter.model import Finding
-from halsocenter.summary import FigureRow, PlanRow, Summary
+from halsocenter.core import contract as C
+from halsocenter.core.model import Finding
+from halsocenter.core.summary import FigureRow, PlanRow, Summary
+from halsocenter.sheets import generated as S
 
 YEAR = 2023
 MONTHS = (5, 7, 9, 6, 8, 4, 2, 5, 10, 9, 8, 8)  # 81 referrals
@@ -359,8 +359,8 @@ def test_blocks_do_not_overlap():
 
 
 def test_computed_summary_feeds_the_sheets():
-    stats = pytest.importorskip("halsocenter.stats")
-    from halsocenter.read import workbook_data
+    stats = pytest.importorskip("halsocenter.core.stats")
+    from halsocenter.xlsx.read import workbook_data
 
     wbd = workbook_data({
         "remisser": [

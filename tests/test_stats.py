@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from halsocenter import contract as C
-from halsocenter import read, stats
-from halsocenter.model import WorkbookData
+from halsocenter.core import contract as C
+from halsocenter.core import stats
+from halsocenter.core.model import WorkbookData
+from halsocenter.xlsx import read
 
 YEAR = 2023
 EXAMPLES = Path(__file__).resolve().parents[1] / "workbook_template" / "exempel"

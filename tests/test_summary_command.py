@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
-from halsocenter import contract as C
-from halsocenter.read import read_workbook
+from halsocenter.core import contract as C
+from halsocenter.xlsx.read import read_workbook
 
 
 def sheet_values(path: Path) -> dict[str, list]:

@@ -14,12 +14,14 @@ import pytest
 from lxml import etree
 
 from conftest import lo_convert, needs_soffice
-from halsocenter import analysis, jobs, template
-from halsocenter import contract as C
-from halsocenter import sheets as S
-from halsocenter.chart_text import NO_DATA
-from halsocenter.layout import MAIN, PKG_REL, REL_NS, rels_name, resolve
-from halsocenter.read import read_workbook
+from halsocenter import jobs
+from halsocenter.core import analysis
+from halsocenter.core import contract as C
+from halsocenter.core.chart_text import NO_DATA
+from halsocenter.sheets import generated as S
+from halsocenter.xlsx import template
+from halsocenter.xlsx.layout import MAIN, PKG_REL, REL_NS, rels_name, resolve
+from halsocenter.xlsx.read import read_workbook
 
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 R_ID = f"{{{REL_NS}}}id"

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from halsocenter import contract as C
-from halsocenter.rounding import percent, round_half_up, shown
-from halsocenter.swedish import PHRASES, TYP_PHRASES, Phrase, count, join, number, typ_phrase
+from halsocenter.core import contract as C
+from halsocenter.core.rounding import percent, round_half_up, shown
+from halsocenter.core.swedish import PHRASES, TYP_PHRASES, Phrase, count, join, number, typ_phrase
 
 COUNTS = (0, 1, 2, 5, 21)
 

@@ -15,8 +15,8 @@ import pytest
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from conftest import EXAMPLES, TEMPLATE, lo_convert, needs_soffice
-from halsocenter import contract as C
-from halsocenter import template
+from halsocenter.core import contract as C
+from halsocenter.xlsx import template
 
 
 @pytest.fixture(scope="module")

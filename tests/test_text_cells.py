@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from halsocenter.model import TextCell, TextCells, grid_texts
+from halsocenter.core.model import TextCell, TextCells, grid_texts
 
 cell_values = st.one_of(st.just(""), st.sampled_from(["FaR", "Man", " ", "x"]), st.text(max_size=4),
                         st.integers(-5, 5), st.floats(allow_nan=True), st.booleans(),

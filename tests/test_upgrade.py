@@ -17,13 +17,13 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
-from halsocenter import contract as C
-from halsocenter import template
 from halsocenter.atomic import OutputError
-from halsocenter.migrate import describe, migration_for, readable_versions
-from halsocenter.parse import norm_header
-from halsocenter.read import WorkbookError, read_workbook
-from halsocenter.upgrade import upgrade
+from halsocenter.core import contract as C
+from halsocenter.core.migrate import describe, migration_for, readable_versions
+from halsocenter.core.parse import norm_header
+from halsocenter.xlsx import template
+from halsocenter.xlsx.read import WorkbookError, read_workbook
+from halsocenter.xlsx.upgrade import upgrade
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mall_v0.xlsx"
 

@@ -14,11 +14,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table as XlTable
 
-from halsocenter import contract as C
-from halsocenter import read
-from halsocenter.model import TextCell
-from halsocenter.privacy import luhn_ok
-from halsocenter.validate import RULES, counts, texts_from_tables, validate
+from halsocenter.core import contract as C
+from halsocenter.core.model import TextCell
+from halsocenter.core.privacy import luhn_ok
+from halsocenter.core.validate import RULES, counts, texts_from_tables, validate
+from halsocenter.xlsx import read
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "workbook_template" / "exempel").glob("*.xlsx"))

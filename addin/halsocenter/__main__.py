@@ -1,5 +1,5 @@
 """`python -m halsocenter` runs the command line."""
 
-from .cli import run
+from halsocenter.cli import run
 
 run()

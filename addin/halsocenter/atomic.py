@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
+from halsocenter.errors import UserError
 
 TEMP_TAG = "halsocenter"
 STALE_SECONDS = 24 * 3600

@@ -21,11 +21,11 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
-from . import contract as C
-from .errors import UserError, user_message
-from .messages import counts_text
-from .model import severity_counts
+from halsocenter import __version__
+from halsocenter.core import contract as C
+from halsocenter.core.messages import counts_text
+from halsocenter.core.model import severity_counts
+from halsocenter.errors import UserError, user_message
 
 
 class _Console:
@@ -74,7 +74,7 @@ def _fail(message: str, code: int = EXIT_UNUSABLE):
 
 def read_workbook(path: Path):
     """Imported lazily: pandas costs a noticeable part of a second at start-up."""
-    from .read import read_workbook as read
+    from halsocenter.xlsx.read import read_workbook as read
 
     return read(path)
 
@@ -83,7 +83,7 @@ def _output(command: str, path: Path, *inputs: Path, check: bool = True):
     """``command``'s output under its replace policy (``atomic.REPLACE_POLICY``), checked now —
     before anything is read — and passed down so the writer checks it again when it writes.
     The command line never creates a missing folder."""
-    from .atomic import Output
+    from halsocenter.atomic import Output
 
     out = Output.command(command, path, create_parent=False).reading(*inputs)
     if check:
@@ -154,8 +154,8 @@ def _print_findings(findings, title: str, *, console=None, every: bool = False,
                     lines: int = CHECK_LINES) -> None:  # fmt: skip
     """The findings in one screen: counts, then one line per group (errors first, largest
     first), then where to see all of them. ``every``: one line per finding instead."""
-    from .groups import group_findings
-    from .swedish import count, number
+    from halsocenter.core.groups import group_findings
+    from halsocenter.core.swedish import count, number
 
     console = console or out
     counts = severity_counts(findings)
@@ -185,7 +185,7 @@ def _print_findings(findings, title: str, *, console=None, every: bool = False,
 
 
 def new_workbook(args) -> int:
-    from .template import write_template
+    from halsocenter.xlsx.template import write_template
 
     kommun, ar = args.kommun, args.ar
     match = C.kommun_named(kommun)
@@ -199,7 +199,7 @@ def new_workbook(args) -> int:
 
 
 def check(args) -> int:
-    from .validate import validate
+    from halsocenter.core.validate import validate
 
     wb = read_workbook(args.workbook)
     findings = validate(wb)
@@ -217,7 +217,7 @@ def _print_json(findings, counts) -> None:
     """``{"findings": [...], "counts": {...}, "groups": [...]}``, one finding per line: the C
     encoder writes each line, where an indented dump of 26,000 findings goes through the slow
     pure-Python encoder."""
-    from .groups import group_findings
+    from halsocenter.core.groups import group_findings
 
     dump = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -228,7 +228,7 @@ def _print_json(findings, counts) -> None:
 
 
 def summary(args) -> int:
-    from .jobs import summary_output, write_summary
+    from halsocenter.jobs import summary_output, write_summary
 
     target = summary_output(args.workbook, args.out, create_parent=False)
     target.check()
@@ -240,8 +240,8 @@ def summary(args) -> int:
 
 
 def report(args) -> int:
-    from .analysis import refuse_unreadable
-    from .report import write_report
+    from halsocenter.core.analysis import refuse_unreadable
+    from halsocenter.report.document import write_report
 
     target = _output("report", args.out, args.workbook)
     wb = read_workbook(args.workbook)
@@ -256,7 +256,7 @@ def report(args) -> int:
 def _where_to_look(workbook: Path):
     """A refusal naming cells (an identity number in a file that would leave the hub) ends with
     what a command-line user does next; the ribbon says "fliken Kontroll" instead."""
-    from .errors import Refused
+    from halsocenter.errors import Refused
 
     try:
         yield
@@ -268,7 +268,7 @@ def _where_to_look(workbook: Path):
 
 
 def export(args) -> int:
-    from .export import export as do_export
+    from halsocenter.region.export import export as do_export
 
     folder = args.out
     if folder.exists() and not folder.is_dir():
@@ -288,8 +288,8 @@ def export(args) -> int:
 
 
 def region(args) -> int:
-    from .consolidate import county_output, list_inputs
-    from .jobs import consolidate
+    from halsocenter.jobs import consolidate
+    from halsocenter.region.consolidate import county_output, list_inputs
 
     folder = args.folder
     if not folder.is_dir():
@@ -319,13 +319,13 @@ def _new_workbook_from(args, command: str, make, note: str = "") -> int:
 
 
 def rollover(args) -> int:
-    from .rollover import rollover as do_rollover
+    from halsocenter.xlsx.rollover import rollover as do_rollover
 
     return _new_workbook_from(args, "rollover", do_rollover)
 
 
 def upgrade(args) -> int:
-    from .upgrade import upgrade as do_upgrade
+    from halsocenter.xlsx.upgrade import upgrade as do_upgrade
 
     wb = read_workbook(args.workbook)
     if wb.version == C.TEMPLATE_VERSION:
@@ -338,7 +338,7 @@ def upgrade(args) -> int:
 
 
 def addin_build(args) -> int:
-    from .addin import build_xlam
+    from halsocenter.xlam.build import build_xlam
 
     path = build_xlam(_output("addin", args.out))
     out.print(f"Byggde [bold]{_shown(path)}[/].")
@@ -346,7 +346,7 @@ def addin_build(args) -> int:
 
 
 def addin_install(args) -> int:
-    from .addin import install
+    from halsocenter.xlam.build import install
 
     path = install(args.mapp)
     out.print(f"Installerade [bold]{_shown(path)}[/]. Starta om Excel så syns fliken Hälsocenter.")
@@ -354,7 +354,7 @@ def addin_install(args) -> int:
 
 
 def addin_uninstall(args) -> int:
-    from .addin import uninstall
+    from halsocenter.xlam.build import uninstall
 
     path = uninstall(args.mapp)
     out.print(f"Tog bort {_shown(path)}." if path else "Tillägget var inte installerat.")
@@ -558,7 +558,7 @@ def _unknown(parser: argparse.ArgumentParser, extras: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run one command: signals end it cleanly, caches and temporary files live in a private
     folder that is removed afterwards (``scratch``), and the exit code is returned."""
-    from .scratch import private_scratch
+    from halsocenter.scratch import private_scratch
 
     restore = _install_signal_handlers()
     try:
@@ -599,7 +599,7 @@ def _run(argv: list[str] | None) -> int:
                        "om. Kör med HALSOCENTER_DEBUG=1 för detaljer och kontakta support.")
         from rich.markup import escape
 
-        from .privacy import mask_text
+        from halsocenter.core.privacy import mask_text
 
         findings = getattr(exc, "findings", None)
         if findings:

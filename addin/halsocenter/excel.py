@@ -1,90 +1,18 @@
-"""Live Excel via xlwings: the entry points behind the desktop ribbon's buttons.
+"""The desktop ribbon's entry points, by the name deployed add-ins call them.
 
-The buttons run the same core as the command line (``analysis.analyse``: validate + stats) on
-the workbook that is open in Excel. The actions themselves (``live_actions``) and reading and
-writing the open book (``live_read``, ``live_write``) are shared with xlwings Lite (``lite``);
-this module is the desktop host: the calling book (``xw.Book.caller()``), the status bar, files
-next to the saved workbook, next year's workbook from the saved file, and a log in the temporary
-folder. Problems reach the coach as a Swedish message box, never as a traceback.
+``halsocenter.xlam`` runs ``import halsocenter.excel as m; m.kontrollera()`` and so on, and
+add-ins already installed on coaches' computers keep doing so after an update: this name stays.
+The buttons live in ``halsocenter.live.desktop``.
 """
 
-from __future__ import annotations
+from halsocenter.live.desktop import (
+    arssammanstallning,
+    exportera,
+    hjalp,
+    kontrollera,
+    nytt_verksamhetsar,
+    rapport,
+)
 
-import contextlib
-import tempfile
-from pathlib import Path
-
-import xlwings as xw
-
-from . import live_actions as A
-from .live_actions import LOG_NAME, TITLE, Stop
-from .live_read import book_path
-from .model import WorkbookData
-
-# --------------------------------------------------------------------------- the desktop host
-
-
-class Desktop(A.Host):
-    """Desktop Excel with a local Python: status bar, files next to the saved workbook, next
-    year's workbook built from the saved file (values and number formats)."""
-
-    intro = "Hälsocenter-fliken arbetar med arbetsboken som är öppen."
-    files_where = "i samma mapp som arbetsboken"
-
-    def progress(self, book: xw.Book, text: str | None) -> None:
-        """Status bar text while a button works.
-
-        Excel on the web has no status bar (xlwings raises NotImplementedError there) and
-        desktop Excel refuses while a cell is being edited; neither is worth interrupting the
-        coach for, so progress is then simply not shown."""
-        with contextlib.suppress(Exception):
-            book.app.status_bar = f"{TITLE}: {text}" if text else False
-
-    def folder(self, book: xw.Book, action: str) -> Path:
-        """The saved workbook's folder; a book that was never saved has none."""
-        path = book_path(book)
-        if path.is_absolute() and path.parent.is_dir():
-            return path.parent
-        raise Stop(f"Spara arbetsboken i en mapp på datorn först (Arkiv > Spara som) och klicka "
-                   f"sedan på {action} igen. Filen skapas i samma mapp som arbetsboken.")  # fmt: skip
-
-    def next_year(self, book: xw.Book, data: WorkbookData, dst: Path) -> Path:
-        from .rollover import rollover
-
-        if _unsaved(book):
-            raise Stop("Spara arbetsboken först (Ctrl+S) – nästa års arbetsbok byggs från den "
-                       "sparade filen. Klicka sedan på Nytt verksamhetsår igen.")  # fmt: skip
-        return rollover(book_path(book), dst)
-
-    def scratch(self) -> contextlib.AbstractContextManager:
-        """openpyxl's temporary sheet files (the coach's data) and the report's font caches go
-        to a private folder removed when the button is done, as on the command line."""
-        from .scratch import private_scratch
-
-        return private_scratch()
-
-    def log(self, exc: BaseException) -> str:
-        path = Path(tempfile.gettempdir()) / LOG_NAME
-        return f" Detaljer finns i filen {path}." if A.write_log(path, exc) else ""
-
-
-DESKTOP = Desktop()
-
-
-def _unsaved(book: xw.Book) -> bool:
-    """True when Excel says the workbook has unsaved changes (desktop Excel only)."""
-    try:
-        return getattr(book.api, "Saved", True) is False
-    except Exception:  # hosts without the property
-        return False
-
-
-# --------------------------------------------------------------------------- the buttons
-
-kontrollera = A.KONTROLLERA.entry_point(DESKTOP, "kontrollera")
-arssammanstallning = A.ARSSAMMANSTALLNING.entry_point(DESKTOP, "arssammanstallning")
-rapport = A.WORD_RAPPORT.entry_point(DESKTOP, "rapport")
-exportera = A.EXPORTERA.entry_point(DESKTOP, "exportera")
-nytt_verksamhetsar = A.NYTT_VERKSAMHETSAR.entry_point(DESKTOP, "nytt_verksamhetsar")
-hjalp = A.HJALP.entry_point(DESKTOP, "hjalp")
-HELP_TEXT = A.help_text(DESKTOP)
+__all__ = ["arssammanstallning", "exportera", "hjalp", "kontrollera", "nytt_verksamhetsar",
+           "rapport"]  # fmt: skip

@@ -14,13 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import contract as C
-from .analysis import Analysis, analyse, refuse_unreadable
-from .atomic import KIND_SUMMARY, Output, mark_workbook
+from halsocenter.atomic import KIND_SUMMARY, Output, mark_workbook
+from halsocenter.core import contract as C
+from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable
 
 if TYPE_CHECKING:
-    from .consolidate import ProgressFn
-    from .submissions import ConsolidationResult
+    from halsocenter.region.consolidate import ProgressFn
+    from halsocenter.region.submissions import ConsolidationResult
 
 
 def default_summary_path(src: Path) -> Path:
@@ -42,10 +42,10 @@ def summary_output(src: Path, dst: Path | Output | None = None, *,
 
 def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, Analysis]:
     """Copy ``src`` to ``dst`` with the generated sheets added or replaced."""
-    from .inputs import open_package
-    from .package import write_with_sheets
-    from .read import read_workbook
-    from .sheets import build_generated
+    from halsocenter.sheets.generated import build_generated
+    from halsocenter.xlsx.inputs import open_package
+    from halsocenter.xlsx.package import write_with_sheets
+    from halsocenter.xlsx.read import read_workbook
 
     src = Path(src)
     out = summary_output(src, dst)
@@ -68,8 +68,8 @@ def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
     """The region's job: read, screen and put together every .xlsx of a folder (or the given
     files) and write the county workbook. ``now`` (default: the clock) is what "in the future"
     is measured against."""
-    from .consolidate import gather
-    from .county_book import write_county
+    from halsocenter.region.consolidate import gather
+    from halsocenter.region.county_book import write_county
 
     start = time.perf_counter()
     result, target = gather(paths, out, progress=progress, now=now)

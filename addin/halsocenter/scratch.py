@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .atomic import clean_stale, temp_prefix
+from halsocenter.atomic import clean_stale, temp_prefix
 
 _ENV = ("MPLCONFIGDIR", "XDG_CACHE_HOME", "TMPDIR", "TEMP", "TMP")
 

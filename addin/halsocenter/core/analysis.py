@@ -1,0 +1,58 @@
+"""One workbook's year, checked and computed: what every writer and both adapters start from.
+
+``analyse`` runs the checks and the statistics once; ``refuse_unreadable`` stops a writer while
+cells hold values that cannot be read (text in a date column), since figures computed around
+them would be wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from halsocenter.core.model import Finding, WorkbookData
+from halsocenter.core.summary import Summary
+from halsocenter.core.swedish import whole
+from halsocenter.errors import InputError
+
+
+@dataclass
+class Analysis:
+    wb: WorkbookData
+    findings: list[Finding]
+    summary: Summary
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def analyse(wb: WorkbookData) -> Analysis:
+    # imported here: the checks and statistics load pandas, and the Lite buttons must appear
+    # before any heavy library is loaded (xlwings Lite imports this module at start)
+    from halsocenter.core.stats import compute
+    from halsocenter.core.validate import validate
+
+    return Analysis(wb, validate(wb), compute(wb))
+
+
+def unreadable_values(wb: WorkbookData) -> list[Finding]:
+    """Typing problems found on read: cells whose value cannot be the column's type (masked:
+    they quote the cell, which may hold an identity number)."""
+    from halsocenter.core.privacy import mask_finding
+    from halsocenter.core.validate import unlisted
+
+    listed = [mask_finding(f) for f in wb.problems if f.severity == "error"]
+    omitted = getattr(wb.problems, "omitted", {})
+    return listed + unlisted({k: n for k, n in omitted.items() if k[1] == "error"})
+
+
+def refuse_unreadable(wb: WorkbookData) -> None:
+    bad = unreadable_values(wb)
+    if bad:
+        first = bad[0]
+        rest = sum(f.count for f in bad) - 1
+        more = f" (och {whole(rest)} till)" if rest else ""
+        raise InputError(
+            f"Arbetsboken har värden som inte går att läsa, så inget skrevs. {first.message}{more}",
+            bad,
+        )

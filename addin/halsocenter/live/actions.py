@@ -1,0 +1,345 @@
+"""The coach's actions on the workbook open in Excel, for every host.
+
+Kontrollera, Årssammanställning, Word-rapport, Exportera till regionen, Nytt verksamhetsår and
+Hjälp run the same core as the command line (``analysis.analyse``) through the shared live layer
+(``live_read``, ``live_write``). What differs between desktop Excel (``excel``) and xlwings Lite
+(``lite``) is a ``Host``: where a file goes and how the coach finds it, progress, how a next
+year's workbook is built, and where the details of a real bug are kept. Every failure ends in a
+Swedish message, never in a traceback.
+
+Importing this module stays light (xlwings and the package's small modules): the reader, the
+writers and the core (pandas, openpyxl, python-docx, matplotlib) load when an action runs, which
+keeps xlwings Lite's start quick.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from halsocenter import errors
+from halsocenter.core import contract as C
+from halsocenter.core import messages as M
+from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable
+from halsocenter.core.model import Finding, WorkbookData, severity_counts
+
+TITLE = "Hälsocenter"
+LOG_NAME = "halsocenter_fel.txt"
+
+
+class Stop(errors.UserError):
+    """An action stops with a Swedish message for the coach; not a bug."""
+
+
+class Host:
+    """What one Excel host does its own way. Subclasses: ``excel.Desktop``, ``lite.Lite``."""
+
+    intro = ""
+    """First sentence of Hjälp: where the buttons are."""
+    files_where = ""
+    """Where the created files end up, as Hjälp says it."""
+    next_year_note = ""
+    """What the coach does in next year's workbook besides opening it."""
+
+    def alert(self, book: xw.Book, message: str, *, problem: bool = False) -> None:
+        book.app.alert(message, title=TITLE, buttons="ok", mode="critical" if problem else "info")
+
+    def progress(self, book: xw.Book, text: str | None) -> None:
+        """Show what a button is doing (``None`` clears it)."""
+
+    def folder(self, book: xw.Book, action: str) -> Path:
+        """The folder a file is written to; raises ``Stop`` when there is none."""
+        raise NotImplementedError
+
+    def saved(self, path: Path) -> str:
+        """How the coach finds a written file, as the end of a sentence."""
+        return str(path)
+
+    def next_year(self, book: xw.Book, data: WorkbookData, dst: Path) -> Path:
+        """Write next year's workbook ``dst`` from the open book."""
+        raise NotImplementedError
+
+    def log(self, exc: BaseException) -> str:
+        """Keep the details of a real bug for support; a sentence saying where, or ``""``."""
+        return ""
+
+    def scratch(self) -> contextlib.AbstractContextManager:
+        """Where an action's caches and temporary files go while it runs (none of its own
+        unless a host says so)."""
+        return contextlib.nullcontext()
+
+
+def write_log(path: Path, exc: BaseException) -> bool:
+    """Append the traceback of ``exc`` to ``path``; False when that is not possible."""
+    try:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return True
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def counts_text(findings: Sequence[Finding]) -> str:
+    return M.counts_text(severity_counts(findings))
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The Swedish message of an expected failure, or None for a real bug."""
+    if message := errors.user_message(exc):
+        return message
+    if isinstance(exc, PermissionError):
+        return (f"Filen {exc.filename} är låst eller skrivskyddad. Stäng den (till exempel i Word "
+                "eller Excel) och klicka på knappen igen.")  # fmt: skip
+    return None
+
+
+def run(host: Host, book: xw.Book, what: str, action: Callable[[xw.Book, Host], Any]) -> Any:
+    """Run ``action`` with progress shown, turning every failure into a Swedish message for the
+    coach (set HALSOCENTER_DEBUG=1 to get the traceback instead)."""
+    host.progress(book, what)
+    try:
+        with host.scratch():
+            return action(book, host)
+    except Exception as exc:  # the coach must never see a traceback
+        if os.environ.get("HALSOCENTER_DEBUG"):
+            raise
+        message = user_message(exc)
+        if message is None:
+            where = host.log(exc)
+            message = (f"Något gick fel ({type(exc).__name__}: {exc}). Inga uppgifter som du "
+                       f"skrivit har ändrats.{where} Kontakta supporten och bifoga filen.")  # fmt: skip
+        from halsocenter.core.privacy import mask_text  # a message may quote a sheet name or a cell
+
+        host.alert(book, mask_text(message), problem=True)
+        return None
+    finally:
+        host.progress(book, None)
+
+
+def read_book(book: xw.Book) -> WorkbookData:
+    from halsocenter.live.read import read_book
+
+    return read_book(book)
+
+
+def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str],
+                    created: datetime | None = None) -> dict[str, xw.Sheet]:  # fmt: skip
+    from halsocenter.live.write import write_generated
+
+    return write_generated(book, analysis, which, created)
+
+
+def _analysis(book: xw.Book, *, strict: bool) -> Analysis:
+    """Read and run the core. ``strict`` refuses a workbook with unreadable values (text in a
+    date column...) as the CLI's summary/report/export do; the check lists them instead."""
+    wb = read_book(book)
+    if strict:
+        refuse_unreadable(wb)
+    return analyse(wb)
+
+
+# --------------------------------------------------------------------------- the actions
+
+
+def check(book: xw.Book, host: Host) -> None:
+    """Kontrollera: every finding on the Kontroll sheet, each with a link to its cell."""
+    analysis = _analysis(book, strict=False)
+    sheet = write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET]
+    sheet.activate()
+    findings = analysis.findings
+    if not findings:
+        host.alert(book, "Kontrollen är klar: inga fel eller varningar hittades.")
+        return
+    host.alert(book, f"Kontrollen är klar: {counts_text(findings)}. De står på fliken "
+                     f"{C.CHECK_SHEET}, en rad per slag av fel överst; klicka på en blå "
+                     "cellreferens för att komma till cellen och rätta den.",
+               problem=bool(analysis.errors))  # fmt: skip
+
+
+def summary(book: xw.Book, host: Host) -> None:
+    """Årssammanställning: the three generated sheets, as the CLI's summary writes them."""
+    analysis = _analysis(book, strict=True)
+    created = datetime.now().replace(microsecond=0)
+    written = write_generated(book, analysis, C.GENERATED_SHEETS, created)
+    written[C.SUMMARY_SHEET].activate()
+    text = (f"Årssammanställningen är klar: flikarna {', '.join(C.GENERATED_SHEETS[:-1])} och "
+            f"{C.GENERATED_SHEETS[-1]} är uppdaterade.")  # fmt: skip
+    if analysis.errors:
+        text += (f" Kontrollen hittade {counts_text(analysis.findings)} – rätta felen på fliken "
+                 f"{C.CHECK_SHEET} så blir siffrorna rätt.")  # fmt: skip
+    host.alert(book, text, problem=bool(analysis.errors))
+
+
+def report_name(book: xw.Book) -> str:
+    """The Word report's file name: ``<arbetsbok>_verksamhetsberattelse.docx`` (the book's
+    name is all there is in xlwings Lite, its full path on the desktop)."""
+    return f"{Path(book.fullname).stem}_verksamhetsberattelse.docx"
+
+
+def _leaving_file(book: xw.Book, host: Host, action: str,
+                  write: Callable[[Path, Analysis], Path]) -> tuple[Path, Analysis] | None:  # fmt: skip
+    """The two actions whose file leaves the hub (Word-rapport, Exportera): the host's folder,
+    the strict analysis, then ``write``. A refusal (an identity number anywhere in the book, no
+    kommun or year) writes nothing; the coach gets the Kontroll sheet and the message, which
+    names the places with the number masked."""
+    from halsocenter.errors import Refused
+
+    folder = host.folder(book, action)
+    analysis = _analysis(book, strict=True)
+    try:
+        return write(folder, analysis), analysis
+    except Refused as exc:  # PersonalDataRefused is one
+        write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
+        where = "" if C.CHECK_SHEET in exc.message else \
+            f"\n\nCellerna står på fliken {C.CHECK_SHEET}."  # fmt: skip
+        host.alert(book, exc.message + where, problem=True)
+        return None
+
+
+def report(book: xw.Book, host: Host) -> Path | None:
+    """Word-rapport: the annual account as a Word file; refused while an identity number is in
+    the book (the report leaves the hub like the export)."""
+    from halsocenter.report.document import write_report
+
+    done = _leaving_file(book, host, "Word-rapport", lambda folder, analysis: write_report(
+        analysis.wb, folder / report_name(book), summary=analysis.summary,
+        findings=analysis.findings))  # fmt: skip
+    if done is None:
+        return None
+    path, analysis = done
+    text = f"Word-rapporten är sparad: {host.saved(path)}"
+    if analysis.errors:
+        text += (f"\n\nObs! Kontrollen hittade {counts_text(analysis.findings)}. Klicka på "
+                 "Kontrollera och rätta felen innan rapporten skickas.")  # fmt: skip
+    host.alert(book, text)
+    return path
+
+
+def export(book: xw.Book, host: Host) -> Path | None:
+    """Exportera till regionen: ``Halsocenter_<Kommun>_<År>.xlsx`` with aggregates only."""
+    from halsocenter.atomic import OutputError
+    from halsocenter.region.export import export as write_export
+
+    def write(folder: Path, analysis: Analysis) -> Path:
+        try:
+            return write_export(analysis.wb, folder, summary=analysis.summary,
+                                findings=analysis.findings)  # fmt: skip
+        except OutputError as exc:
+            if exc.reason != "input":
+                raise
+            wb = analysis.wb
+            raise Stop(f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. "
+                       "Spara arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
+                       f"{wb.kommun}_{wb.year}.xlsx, och exportera igen.") from exc  # fmt: skip
+
+    done = _leaving_file(book, host, "Exportera till regionen", write)
+    if done is None:
+        return None
+    host.alert(book, f"Filen till regionen är sparad: {host.saved(done[0])}\n\nDen innehåller "
+                     "bara sammanräknade tal, inga rader med personer. Skicka den till regionen "
+                     "som ni kommit överens om.")  # fmt: skip
+    return done[0]
+
+
+def next_year(book: xw.Book, host: Host) -> Path:
+    """Nytt verksamhetsår: ``<Kommun>_<år+1>.xlsx``, never overwritten."""
+    folder = host.folder(book, "Nytt verksamhetsår")
+    wb = read_book(book)
+    if not wb.kommun or not wb.year:
+        raise Stop(f"Fyll i kommun och verksamhetsår på fliken {C.START_SHEET} först.")
+    dst = folder / f"{wb.kommun}_{wb.year + 1}.xlsx"
+    if dst.exists():
+        raise Stop(f"{dst.name} finns redan i {folder}. Öppna den, eller byt namn på den om du "
+                   "vill skapa en ny.")  # fmt: skip
+    path = host.next_year(book, wb, dst)
+    host.alert(book, f"Arbetsboken för {wb.year + 1} är skapad: {host.saved(path)}\n\nÖppna den "
+                     "och fortsätt där. Öppna remisser, årets totaler och planen har följt "
+                     f"med.{host.next_year_note}")  # fmt: skip
+    return path
+
+
+def help_text(host: Host) -> str:
+    """Hjälp: what each button does and where to get support."""
+    return (
+        f"{host.intro} Inget du skrivit ändras; flikarna {', '.join(C.GENERATED_SHEETS)} skapas "
+        "om varje gång.\n\n"
+        f"• Kontrollera – letar fel och varningar och listar dem på fliken {C.CHECK_SHEET}, med "
+        "länk till varje cell.\n"
+        f"• Årssammanställning – bygger {C.SUMMARY_SHEET} (nyckeltal, tabeller, diagram, planen) "
+        f"och {C.DATA_SHEET}.\n"
+        "• Word-rapport – skapar verksamhetsberättelsen som Word-fil.\n"
+        "• Exportera till regionen – skapar filen Halsocenter_<Kommun>_<År>.xlsx med bara "
+        "sammanräknade tal.\n"
+        "• Nytt verksamhetsår – skapar nästa års arbetsbok; öppna remisser och planen följer "
+        "med.\n\n"
+        f"Filerna hamnar {host.files_where}.\n\n"
+        "Skriv aldrig namn, personnummer eller telefonnummer i arbetsboken.\n\n"
+        "Frågor om arbetsboken och statistiken: kontaktpersonen på Folkhälsa, Region Jönköpings "
+        "län. Installation och datorproblem: kommunens IT-support."
+    )
+
+
+def show_help(book: xw.Book, host: Host) -> None:
+    host.alert(book, help_text(host))
+
+
+# --------------------------------------------------------------------------- the buttons
+
+
+@dataclass(frozen=True)
+class Button:
+    """One of the coach's buttons, as every host shows it."""
+
+    label: str
+    """The button's Swedish name."""
+    doing: str
+    """What it is doing, while it works."""
+    action: Callable[[xw.Book, Host], Any]
+    description: str
+    """One sentence for the coach (xlwings Lite shows it under the button)."""
+
+    def press(self, host: Host, book: xw.Book) -> Any:
+        return run(host, book, self.doing, self.action)
+
+    def entry_point(self, host: Host, name: str) -> Callable[..., Any]:
+        """The function a host calls: xlwings Lite hands the book over (``book: xw.Book`` is
+        how it knows where), the desktop ribbon's RunPython leaves it to ``Book.caller()``."""
+
+        def press(book: xw.Book = None):
+            return self.press(host, book if book is not None else xw.Book.caller())
+
+        press.__name__ = press.__qualname__ = name
+        press.__doc__ = self.description
+        return press
+
+
+KONTROLLERA = Button("Kontrollera", "kontrollerar arbetsboken …", check,
+                     f"Letar fel och varningar och listar dem på fliken {C.CHECK_SHEET}, med länk "
+                     "till varje cell.")  # fmt: skip
+ARSSAMMANSTALLNING = Button("Årssammanställning", "bygger årssammanställningen …", summary,
+                            f"Bygger flikarna {', '.join(C.GENERATED_SHEETS[:-1])} och "
+                            f"{C.GENERATED_SHEETS[-1]}.")  # fmt: skip
+WORD_RAPPORT = Button("Word-rapport", "skapar Word-rapporten …", report,
+                      "Skapar verksamhetsberättelsen som Word-fil.")  # fmt: skip
+EXPORTERA = Button("Exportera till regionen", "skapar filen till regionen …", export,
+                   "Skapar Halsocenter_<Kommun>_<År>.xlsx med bara sammanräknade tal, för "
+                   "regionen.")  # fmt: skip
+NYTT_VERKSAMHETSAR = Button("Nytt verksamhetsår", "skapar nästa års arbetsbok …", next_year,
+                            "Skapar nästa års arbetsbok; öppna remisser, årets totaler och "
+                            "planen följer med.")  # fmt: skip
+HJALP = Button("Hjälp", "hjälp", show_help, "Vad varje knapp gör och vart du vänder dig med "
+               "frågor.")  # fmt: skip
+BUTTONS = (KONTROLLERA, ARSSAMMANSTALLNING, WORD_RAPPORT, EXPORTERA, NYTT_VERKSAMHETSAR, HJALP)
+

@@ -1,0 +1,112 @@
+"""xlwings Lite: the coach's buttons in Excel on the web, on a Mac or on a locked-down PC.
+
+xlwings Lite runs Python inside Excel (Pyodide) with no local Python and no VBA. A workbook
+enables these scripts with two lines in Lite's editor (see the README, "Excel på webben och Mac"):
+
+    main.py           from halsocenter.lite import *  # noqa: F403
+    requirements.txt  halsocenter==<version>
+
+Each ``@script`` is one button with a Swedish name; the work is the same as the desktop ribbon's
+(``live_actions`` through the shared live layer), only the host differs:
+
+* files (Word report, export file, next year's workbook) are written to Lite's data folder
+  ``/data`` (``HALSOCENTER_DATA_DIR`` overrides it, for tests) under the desktop's names, and
+  the coach downloads them from the xlwings Lite menu ☰ > Files > Import/Export;
+* the book has no path on disk (``book.fullname`` is just its name), so next year's workbook is
+  built from the open book's values rather than from a saved file;
+* messages are alerts, also printed to Lite's output pane; a real bug's details go to
+  ``halsocenter_fel.txt`` in the data folder, never into a message as a traceback.
+
+Pyodide has no threads, subprocesses or signals: this module and everything it imports at load
+time stay within the standard library, xlwings and the package's own light modules; pandas,
+openpyxl, python-docx and matplotlib are imported when an action needs them
+(``tests/test_lite.py`` enforces this).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import xlwings as xw
+from xlwings import script
+
+from halsocenter.core.model import WorkbookData
+from halsocenter.live import actions as A
+from halsocenter.live.actions import LOG_NAME, Stop
+
+__all__ = [
+    "knapp1_kontrollera", "knapp2_arssammanstallning", "knapp3_word_rapport",
+    "knapp4_exportera", "knapp5_nytt_verksamhetsar", "knapp6_hjalp",
+]  # fmt: skip
+
+DATA_DIR = "/data"
+"""Lite's data folder: what Python writes here is offered for download."""
+DATA_DIR_ENV = "HALSOCENTER_DATA_DIR"
+DOWNLOAD = "xlwings Lite-menyn ☰ > Files > Import/Export"
+"""Where the coach downloads a file, in the words of Lite's own (English) menus."""
+
+
+def data_dir() -> Path:
+    """The folder files are written to: ``/data``, or ``$HALSOCENTER_DATA_DIR``."""
+    return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
+
+
+class Lite(A.Host):
+    """Excel with the xlwings Lite add-in: files in the data folder, no status bar."""
+
+    intro = "Knapparna i xlwings Lite arbetar med arbetsboken som är öppen."
+    files_where = f"i xlwings Lite; ladda ner dem via {DOWNLOAD}"
+    next_year_note = (" Knapparna följer inte med av sig själva: klistra in main.py och "
+                      "requirements.txt i xlwings Lite i den nya arbetsboken, som i den här.")
+
+    def alert(self, book: xw.Book, message: str, *, problem: bool = False) -> None:
+        print(message)  # Lite's output pane keeps it after the dialog is closed
+        super().alert(book, message, problem=problem)
+
+    def folder(self, book: xw.Book, action: str) -> Path:
+        folder = data_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Stop(f"Mappen {folder} för filer går inte att skriva i ({exc.strerror}). Kör "
+                       f"{action} i xlwings Lite i Excel.") from exc  # fmt: skip
+        return folder
+
+    def saved(self, path: Path) -> str:
+        return f"{path.name}. Ladda ner den via {DOWNLOAD}."
+
+    def next_year(self, book: xw.Book, data: WorkbookData, dst: Path) -> Path:
+        """Built from the open book's values: there is no saved file to read (desktop Excel
+        reads the file, and so also keeps number formats a coach set by hand)."""
+        from halsocenter.atomic import Output
+        from halsocenter.live.read import read_source
+        from halsocenter.xlsx import template
+        from halsocenter.xlsx.rollover import next_year_workbook, refuse_rollover
+
+        source = read_source(book)
+        refuse_rollover(source.data)
+        return template.write_workbook(next_year_workbook(source), Output.command("rollover", dst))
+
+    def log(self, exc: BaseException) -> str:
+        path = data_dir() / LOG_NAME
+        if not A.write_log(path, exc):
+            return ""
+        return f" Detaljer finns i filen {LOG_NAME}, som du laddar ner via {DOWNLOAD}."
+
+
+LITE = Lite()
+
+
+def _script(button: A.Button, name: str):
+    """One Lite script: Lite shows the button's label as the name and its description under
+    the button in App Mode."""
+    return script(name=button.label)(button.entry_point(LITE, name))
+
+
+knapp1_kontrollera = _script(A.KONTROLLERA, "knapp1_kontrollera")
+knapp2_arssammanstallning = _script(A.ARSSAMMANSTALLNING, "knapp2_arssammanstallning")
+knapp3_word_rapport = _script(A.WORD_RAPPORT, "knapp3_word_rapport")
+knapp4_exportera = _script(A.EXPORTERA, "knapp4_exportera")
+knapp5_nytt_verksamhetsar = _script(A.NYTT_VERKSAMHETSAR, "knapp5_nytt_verksamhetsar")
+knapp6_hjalp = _script(A.HJALP, "knapp6_hjalp")

@@ -1,0 +1,286 @@
+"""Writing the generated sheets into the workbook that is open in Excel, for every host.
+
+Only the generated sheets (``C.GENERATED_SHEETS``) are touched. Each is deleted and recreated,
+then filled block by block with one ``range.value = rows`` per block (content from ``sheets.py``,
+so the live sheet shows what the file writer writes) and a fixed number of formatting calls per
+block. Nothing a person typed is ever written.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import xlwings as xw
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from halsocenter.core import contract as C
+from halsocenter.core.analysis import Analysis
+from halsocenter.core.model import Finding
+from halsocenter.core.parse import norm_header
+from halsocenter.sheets import generated as S
+from halsocenter.sheets import kontroll as K
+from halsocenter.xlsx import cells
+from halsocenter.xlsx import style as X
+
+cell_value = cells.live
+"""A value as it should land in a cell: text stays text (``cells.live``)."""
+_grid = cells.live_rows
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    return xw.utils.hex_to_rgb("#" + hex_color.lstrip("#"))
+
+
+def _is_remote(book: xw.Book) -> bool:
+    return book.app.engine.name == "remote"
+
+
+def _points(chars: float) -> float:
+    """A column width in characters (Calibri 11: 7 pixels each plus padding) as points."""
+    return round((chars * 7 + 5) * 0.75, 1)
+
+
+def _width(book: xw.Book, chars: float) -> float:
+    """Column width: characters on the desktop engines, points in Office.js (xlwings passes the
+    host's own unit through)."""
+    return _points(chars) if _is_remote(book) else chars
+
+
+def _runs(values: Sequence[Any]) -> Iterable[tuple[int, int, Any]]:
+    """(first, last, value) for each run of equal consecutive values."""
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start]:
+            yield start, i - 1, values[start]
+            start = i
+
+
+def _fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
+    """An empty generated sheet: an existing one is deleted and recreated in the same place,
+    a new one goes last (as the file writer places it)."""
+    existing = next((s for s in book.sheets if norm_header(s.name) == norm_header(name)), None)
+    if existing is None:
+        return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    position = existing.index  # 1-based
+    existing.delete()
+    if position == 1:
+        return book.sheets.add(name, before=book.sheets[0])
+    return book.sheets.add(name, after=book.sheets[position - 2])
+
+
+def _header_style(rng) -> None:
+    rng.font.bold = True
+    rng.font.color = _rgb(X.COLOR_HEADER_TEXT)
+    rng.color = _rgb(X.COLOR_DARK)
+
+
+def _set_widths(book: xw.Book, sheet, widths: dict[int, float]) -> None:
+    cols = sorted(widths)
+    for first, last, width in _runs([widths[c] for c in cols]):
+        a, b = get_column_letter(cols[first]), get_column_letter(cols[last])
+        sheet.range(f"{a}:{b}").column_width = _width(book, width)
+
+
+def _optional(step: Callable[[], Any]) -> bool:
+    """Run a cosmetic step (charts, gridlines, frozen panes) that some Excel hosts do not
+    support; the sheet's values are already written, so a refusal is skipped, not reported."""
+    try:
+        step()
+        return True
+    except Exception:  # host-specific COM / Office.js refusals
+        return False
+
+
+# --------------------------------------------------------------------------- generated sheets
+
+
+def _write_block(sheet, b: S.Block) -> None:
+    width = b.width
+    rows = ([[b.title]] if b.title else []) + [list(r) for r in b.rows]
+    sheet.range((b.top, b.left)).value = _grid(rows, width)
+    if b.title:
+        title = sheet.range((b.top, b.left))
+        title.font.bold = True
+        title.font.color = _rgb(X.COLOR_DARK)
+    first = sheet.range((b.first_row, b.left))
+    if b.kind in ("title", "heading"):
+        first.font.bold = True
+        first.font.size = 18 if b.kind == "title" else 16
+        return
+    if b.kind in ("subtitle", "text", "note"):
+        first.font.italic = True
+        return
+    if b.header_rows:
+        _header_style(sheet.range((b.first_row, b.left),
+                                  (b.first_row + b.header_rows - 1, b.left + width - 1)))  # fmt: skip
+    for i in b.group_rows:
+        group = sheet.range((b.first_row + i, b.left), (b.first_row + i, b.left + width - 1))
+        group.font.bold = True
+        group.color = _rgb(X.COLOR_GROUP)
+    for i in b.total_rows:
+        sheet.range((b.first_row + i, b.left), (b.first_row + i, b.left + width - 1)).font.bold = True
+    data = list(range(b.header_rows, len(b.rows)))
+    if b.spans or not data:
+        return
+    for j in range(width):  # number formats: one call per run of equal formats in a column
+        formats = [S.cell_format(b, i, j) for i in data]
+        for lo, hi, fmt in _runs(formats):
+            if fmt:
+                sheet.range((b.first_row + data[lo], b.left + j),
+                            (b.first_row + data[hi], b.left + j)).number_format = fmt  # fmt: skip
+
+
+def _add_chart(sheet, book: xw.Book, spec: S.ChartSpec) -> None:
+    """A native bar chart where the file writer puts it: categories from ``spec.categories``,
+    the series from the header row down (adjacent series columns are taken as one block)."""
+    c1, r1, c2, r2 = range_boundaries(spec.cells)
+    cat_col, cat_first, _, cat_last = range_boundaries(spec.categories)
+    cols = [range_boundaries(values)[0] for _, values in spec.series]
+    header_row = range_boundaries(spec.series[0][0])[1]
+    source = sheet.range((header_row, min(cols)), (cat_last, max(cols)))
+    width = sum(_points(S.COLUMN_WIDTHS.get(c, 9.0)) for c in range(c1, c2 + 1))
+    height = (r2 - r1 + 1) * S.ROW_HEIGHT_PT
+    chart = sheet.charts.add(chart_type="column_clustered" if spec.kind == "col" else
+                             "bar_clustered", anchor=sheet.range((r1, c1)), width=width,
+                             height=height)  # fmt: skip
+    chart.set_source_data(source, plot_by="columns")
+    chart.set_x_axis_values(sheet.range((cat_first, cat_col), (cat_last, cat_col)))
+    chart.title = spec.title
+    _optional(functools.partial(_set_alt_text, book, chart, spec))
+
+
+def _set_alt_text(book: xw.Book, chart, spec: S.ChartSpec) -> None:
+    """The chart's alternative text, where the host has an API for it.
+
+    Desktop Excel on Windows: xlwings' ``chart.api`` is (ChartObject, Chart), and the chart
+    object's shape carries ``AlternativeText`` and ``Title`` (Excel's "Alternativ text" pane).
+    Office.js (Excel on the web, xlwings Lite, the remote engine) has no alternative text for
+    charts and xlwings offers none on the Mac, so there the chart keeps only its title; the
+    numbers are in the tables the chart reads, on the same sheet."""
+    if _is_remote(book) or not isinstance(chart.api, tuple):
+        raise NotImplementedError("Diagrammets alternativtext kan inte sättas här.")
+    shape = chart.api[0].ShapeRange
+    shape.AlternativeText = spec.description
+    shape.Title = spec.title
+
+
+def write_summary_sheet(book: xw.Book, summary, created: datetime | None = None) -> xw.Sheet:
+    layout = S.summary_blocks(summary, created)
+    sheet = _fresh_sheet(book, C.SUMMARY_SHEET)
+    for b in layout.blocks:
+        _write_block(sheet, b)
+    _set_widths(book, sheet, S.COLUMN_WIDTHS)
+    for spec in layout.charts:
+        _optional(functools.partial(_add_chart, sheet, book, spec))
+    _optional(lambda: setattr(sheet.page_setup, "print_area", layout.print_area))
+    _optional(lambda: setattr(sheet, "show_gridlines", False))
+    return sheet
+
+
+def hyperlink_formula(location: str | None, text: Any) -> Any:
+    """An internal link as a formula (English function name, comma separator, as xlwings
+    writes formulas); the plain text where there is nothing to link to."""
+    if not location:
+        return cell_value(text)
+    quoted = location.replace('"', '""')
+    shown = str(text if text is not None else location).replace('"', '""')
+    return f'=HYPERLINK("#{quoted}","{shown}")'
+
+
+def write_kontroll_sheet(book: xw.Book, findings: list[Finding], summary,
+                         sheet_names: Sequence[str] = ()) -> xw.Sheet:  # fmt: skip
+    """``kontroll.kontroll_layout`` on a live sheet: one bulk write per block, and formatting
+    per block, per severity and per group of findings -- never per finding, so a systematic
+    mistake in 20,000 rows costs the round trips of one in 20."""
+    layout = K.kontroll_layout(findings, sheet_names, kommun=summary.kommun, year=summary.year)
+    sheet = _fresh_sheet(book, C.CHECK_SHEET)
+    ncols = len(K.WIDTHS)
+    for block in layout.blocks:
+        tabular = block.name in ("summary", "findings")
+        sheet.range((block.top, 1)).value = _grid([r.values for r in block.rows],
+                                                  ncols if tabular else None)  # fmt: skip
+    title = sheet.range("A1")
+    title.font.bold = True
+    title.font.size = 16
+    head = layout.block("head")
+    sheet.range((head.top, 1), (head.top + len(head.rows) - 2, 1)).font.bold = True
+    for r, row in enumerate(head.rows, head.top):
+        if row.kind == "count" and row.values[1] and row.severity in S.KONTROLL_FILLS:
+            sheet.range((r, 1), (r, 2)).color = _rgb(S.KONTROLL_FILLS[row.severity])
+    sheet.range((head.bottom, 1)).font.italic = True
+    for name in ("summary", "findings"):
+        _kontroll_table(sheet, layout.block(name), ncols)
+    _set_widths(book, sheet, dict(enumerate(K.WIDTHS, start=1)))
+    _optional(lambda: setattr(sheet.page_setup, "print_area", layout.print_area))
+    return sheet
+
+
+def _kontroll_table(sheet, block: K.Block, ncols: int) -> None:
+    heading = sheet.range((block.top, 1))
+    heading.font.bold = True
+    heading.font.size = S.KONTROLL_HEADING_SIZE
+    _header_style(sheet.range((block.top + 1, 1), (block.top + 1, ncols)))
+    rows = block.rows[2:]
+    if not rows:
+        return
+    first, last = block.top + 2, block.bottom
+    for lo, hi, severity in _runs([r.severity for r in rows]):  # grouped: a few runs
+        if severity in S.KONTROLL_FILLS:
+            sheet.range((first + lo, 1), (first + hi, ncols)).color = _rgb(
+                S.KONTROLL_FILLS[severity])
+    links = [r.link for r in rows]
+    if any(links):
+        sheet.range((first, K.LINK_COL)).formula = [
+            [hyperlink_formula(link, r.values[K.LINK_COL - 1] if len(r.values) >= K.LINK_COL
+                               else None)]
+            for link, r in zip(links, rows, strict=True)]  # fmt: skip
+        sheet.range((first, K.LINK_COL), (last, K.LINK_COL)).font.color = _rgb(X.COLOR_LINK)
+    wrapped = sheet.range((first, min(K.WRAPPED)), (last, max(K.WRAPPED)))
+    wrapped.wrap_text = True
+    sheet.range((first, 1), (last, ncols)).vertical_alignment = "top"
+    # heights: one call per summary row that needs more than a line, one per group's findings
+    for lo, hi, (_, _, height) in _runs([(r.kind, r.group, r.height) for r in rows]):
+        if height:
+            sheet.range((first + lo, 1), (first + hi, 1)).row_height = height
+    code = sheet.range((first, K.CODE_COL), (last, K.CODE_COL))
+    code.font.size = S.KONTROLL_CODE_SIZE
+    code.font.color = _rgb(X.COLOR_MUTED)
+
+
+def write_rapportdata_sheet(book: xw.Book, summary, created: datetime | None = None) -> xw.Sheet:
+    sheet = _fresh_sheet(book, C.DATA_SHEET)
+    rows = S.rapportdata_rows(summary)
+    ncols = len(C.RAPPORTDATA_COLUMNS)
+    sheet.range("A1").value = _grid(rows, ncols)
+    last = max(len(rows), 2)  # an Excel table needs a data row, even an empty one
+    table_range = sheet.range((1, 1), (last, ncols))
+    if not _optional(lambda: sheet.tables.add(source=table_range, name=C.RAPPORTDATA_TABLE,
+                                              table_style_name="TableStyleLight9")):  # fmt: skip
+        _header_style(sheet.range((1, 1), (1, ncols)))
+    info = S.rapportdata_info(summary, created)
+    sheet.range(S.RAPPORTDATA_INFO_CELL).value = _grid(info, 2)
+    sheet.range((S.RAPPORTDATA_INFO_ROW, S.RAPPORTDATA_INFO_COL),
+                (S.RAPPORTDATA_INFO_ROW + len(info) - 1, S.RAPPORTDATA_INFO_COL)).font.bold = True
+    widths = dict(enumerate(S.RAPPORTDATA_WIDTHS, start=1))
+    widths.update(enumerate(S.RAPPORTDATA_INFO_WIDTHS, start=S.RAPPORTDATA_INFO_COL))
+    _set_widths(book, sheet, widths)
+    _optional(lambda: sheet.freeze_panes.freeze_at("A2"))
+    return sheet
+
+
+def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str] = C.GENERATED_SHEETS,
+                    created: datetime | None = None) -> dict[str, xw.Sheet]:  # fmt: skip
+    """(Re)write the generated sheets named in ``which``; returns them by name."""
+    out = {}
+    summary = S.masked_summary(analysis.summary)  # identity numbers in figure names masked
+    if C.SUMMARY_SHEET in which:
+        out[C.SUMMARY_SHEET] = write_summary_sheet(book, summary, created)
+    if C.CHECK_SHEET in which:
+        out[C.CHECK_SHEET] = write_kontroll_sheet(book, analysis.findings, summary,
+                                                  analysis.wb.sheet_names)  # fmt: skip
+    if C.DATA_SHEET in which:
+        out[C.DATA_SHEET] = write_rapportdata_sheet(book, summary, created)
+    return out

@@ -1,0 +1,176 @@
+"""The file a hub sends to the region: ``Halsocenter_<Kommun>_<År>.xlsx``.
+
+Aggregates only: the Rapportdata figures, the plan, earlier years' totals, versions and the open
+findings without their cell values. Nothing row-level (no Löpnummer, no Kommentar) ever leaves
+the workbook, and the export is refused while a personnummer or samordningsnummer is in it
+(``privacy.refuse_identity_numbers``). The format is ``export_format.py``; small counts are
+masked by ``disclosure.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from halsocenter import __version__
+from halsocenter.atomic import KIND_EXPORT, Output, mark_workbook
+from halsocenter.core import contract as C
+from halsocenter.core.model import Finding, WorkbookData, severity_counts
+from halsocenter.core.privacy import refuse_identity_numbers
+from halsocenter.core.summary import Summary
+from halsocenter.errors import Refused
+from halsocenter.region.disclosure import mask_rows
+from halsocenter.region.export_format import (
+    CHECK_COLUMNS,
+    CHECK_SHEET,
+    DATA_SHEET,
+    EXPORT_COLUMNS,
+    EXPORT_FORMAT,
+    EXPORT_KIND,
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    HISTORY_TABLE,
+    INFO_CREATED,
+    INFO_ERRORS,
+    INFO_FORMAT,
+    INFO_INFOS,
+    INFO_KIND,
+    INFO_KOMMUN,
+    INFO_MASK,
+    INFO_PROGRAM,
+    INFO_SHEET,
+    INFO_SOURCE,
+    INFO_TEMPLATE,
+    INFO_WARNINGS,
+    INFO_YEAR,
+    MASKED,
+    PLAN_SHEET,
+    PLAN_TABLE,
+    ExportRow,
+    export_filename,
+)
+from halsocenter.xlsx import cells
+from halsocenter.xlsx.xlbook import add_table, bold_row, save_with_rows, set_widths
+
+
+def redact(finding: Finding) -> str:
+    """The finding's message without the typed value, which could be personal data."""
+    message = finding.message or ""
+    value = finding.value
+    if isinstance(value, str) and len(value.strip()) >= 3 and value.strip() in message:
+        message = message.replace(value.strip(), "…")
+    return message
+
+
+def data_sheet(ws, n_rows: int) -> None:
+    """The Rapportdata sheet's header and table; its ``n_rows`` rows go in at save time
+    (``save_with_rows``). The export file and the county workbook share the layout."""
+    set_widths(ws, (14, 8, 34, 34, 12, 11))
+    ws.append(list(EXPORT_COLUMNS))
+    add_table(ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, n_rows)
+
+
+def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
+    """One Rapportdata row: Kommun, År, Nyckel, Dimension, Värde, Maskerad."""
+    return [kommun, year, row.key, row.dimension or None, row.value,
+            masked_word if row.masked else None]  # fmt: skip
+
+
+def export_output(out_dir: Path | Output) -> Output:
+    """The rules for the export file in ``out_dir``: an existing file of that name is replaced
+    only when it is an earlier export file this program wrote (never a coach's workbook)."""
+    return Output.command("export", out_dir)
+
+
+def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | Output, *,
+                 mask_below: int | None = None, source_name: str | None = None,
+                 created: datetime | None = None) -> Path:  # fmt: skip
+    """Write the export file for an already computed year into the folder ``out_dir`` (under
+    its ``Output`` rules, which name the files read). Refuses on personal-data errors."""
+    refuse_identity_numbers(findings)
+    if not summary.kommun or summary.year is None:
+        raise Refused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
+                            "fliken Start.")  # fmt: skip
+    folder = export_output(out_dir)
+    target = folder.at(folder.path / export_filename(summary.kommun, summary.year))
+    target.check()
+    created = (created or datetime.now()).replace(microsecond=0)
+    rows = mask_rows(summary.figures, mask_below)
+    open_findings = list(findings)
+    counts = severity_counts(open_findings)
+
+    book = Workbook(write_only=True)
+    book.properties.creator = f"halsocenter {__version__}"
+    book.properties.created = created
+    book.properties.modified = created
+    mark_workbook(book, KIND_EXPORT)
+
+    data_sheet(book.create_sheet(DATA_SHEET), len(rows))
+    data_rows = [data_row(summary.kommun, summary.year, r) for r in rows]
+
+    ws = book.create_sheet(PLAN_SHEET)
+    set_widths(ws, [c.width for c in C.PLAN.columns])
+    ws.append(list(C.PLAN.headers))
+    for p in summary.plan:
+        ws.append(cells.row(ws, [p.fokusomrade, p.aktivitet, p.status, p.uppfoljning,
+                                 p.framtidsplan]))  # fmt: skip
+    add_table(ws, PLAN_TABLE, C.PLAN.headers, len(summary.plan))
+
+    ws = book.create_sheet(HISTORY_SHEET)
+    set_widths(ws, (8, 34, 12))
+    ws.append(list(HISTORY_COLUMNS))
+    n_history = 0
+    for year, values in summary.history:
+        for key, value in values.items():
+            ws.append(cells.row(ws, [year, key, value]))
+            n_history += 1
+    add_table(ws, HISTORY_TABLE, HISTORY_COLUMNS, n_history)
+
+    ws = book.create_sheet(INFO_SHEET)
+    set_widths(ws, (20, 40))
+    for label, value in (
+        (INFO_KIND, EXPORT_KIND), (INFO_FORMAT, EXPORT_FORMAT), (INFO_KOMMUN, summary.kommun),
+        (INFO_YEAR, summary.year), (INFO_TEMPLATE, summary.template_version),
+        (INFO_PROGRAM, summary.program_version), (INFO_CREATED, created.isoformat(sep=" ")),
+        (INFO_SOURCE, source_name), (INFO_MASK, mask_below if mask_below and mask_below > 1
+                                     else None),
+        (INFO_ERRORS, counts["error"]), (INFO_WARNINGS, counts["warning"]),
+        (INFO_INFOS, counts["info"]),
+    ):  # fmt: skip
+        ws.append([*bold_row(ws, [label]), cells.cell(ws, value)])
+
+    ws = book.create_sheet(CHECK_SHEET)
+    set_widths(ws, (12, 16, 7, 20, 8, 80, 28))
+    ws.append(bold_row(ws, CHECK_COLUMNS))
+    for f in open_findings:
+        ws.append(cells.row(ws, [C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row,
+                                 f.column, f.cell, redact(f), f.code]))  # fmt: skip
+
+    return save_with_rows(book, target, {DATA_SHEET: data_rows})
+
+
+def export(wb: WorkbookData, out_dir: Path | Output, *, summary: Summary | None = None,
+           findings: Sequence[Finding] | None = None, mask_below: int | None = None) -> Path:
+    """Write ``Halsocenter_<Kommun>_<År>.xlsx`` for one coach workbook into ``out_dir``.
+
+    ``summary`` and ``findings`` are computed when not given (the ribbon passes what it has).
+    Raises ``ExportRefused`` while personal-data errors exist.
+    """
+    from halsocenter.core.analysis import refuse_unreadable
+
+    refuse_unreadable(wb)
+    if findings is None:
+        from halsocenter.core.validate import validate
+
+        findings = validate(wb)
+    refuse_identity_numbers(findings)  # before computing anything
+    if summary is None:
+        from halsocenter.core.stats import compute
+
+        summary = compute(wb)
+    source = wb.path.name if wb.path else None
+    return write_export(summary, findings, export_output(out_dir).reading(wb.path),
+                        mask_below=mask_below, source_name=source)  # fmt: skip

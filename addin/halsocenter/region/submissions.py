@@ -1,0 +1,199 @@
+"""What the region received: one ``Report`` per municipality-year read from a file, the files
+that could not be used, and the result of a consolidation.
+
+The reader (``consolidate.py``) makes these and the county workbook (``county_book.py``) shows
+them; both import them from here, so neither imports the other's module to know the types.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from halsocenter.core import contract as C
+from halsocenter.core.summary import PlanRow
+from halsocenter.core.swedish import count
+from halsocenter.errors import UserError
+from halsocenter.region import screening as S
+from halsocenter.region.export_format import ExportRow
+from halsocenter.region.outliers import Outlier
+from halsocenter.region.screening import Problem
+
+COUNTY = S.COUNTY
+"""Länet's own row in Rapportdata and the county workbook."""
+KIND_EXPORT = "exportfil"
+KIND_WORKBOOK = "arbetsbok"
+PARTLY_MASKED = "Delvis"
+OUTSIDE = "Utanför länet"
+STATUS_UNREADABLE = "Kunde inte läsas"
+STATUS_REFUSED = "Används inte"
+STATUS_LEFT_OUT = "Bortvald"
+
+
+
+class FileProblem(UserError):
+    """A file in the folder that cannot be used; ``message`` is the Swedish reason, ``status``
+    says whether it could not be read or was read and refused."""
+
+    def __init__(self, message: str, status: str = STATUS_UNREADABLE, kommun: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.kommun = kommun
+
+
+@dataclass
+class Report:
+    """One municipality-year as read from one file."""
+
+    kommun: str
+    year: int
+    kind: str
+    path: Path
+    rows: list[ExportRow]
+    plan: tuple[PlanRow, ...] = ()
+    history: dict[int, dict[str, float]] = field(default_factory=dict)
+    template_version: Any = None
+    program_version: Any = None
+    created: datetime | None = None
+    errors: int = 0
+    warnings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    """What was left out of this file, and why (see ``screening``)."""
+    _totals: dict[str, float | None] | None = field(default=None, init=False, repr=False,
+                                                    compare=False)  # fmt: skip
+
+    @property
+    def in_county(self) -> bool:
+        return self.kommun in C.KOMMUNER
+
+    def totals(self) -> dict[str, float | None]:
+        """Figures without a dimension, by key (built once: the county sums ask often)."""
+        if self._totals is None:
+            self._totals = {r.key: r.value for r in self.rows if not r.dimension}
+        return self._totals
+
+    @property
+    def identity_numbers(self) -> list[Problem]:
+        return [p for p in self.problems if p.kind == S.KIND_IDENTITY]
+
+    def sort_time(self, now: float | None = None) -> tuple:
+        """Newest-file order: a file that records when it was made before one that does not
+        (or whose record was not believed), then that time, the file's mtime and the name. A
+        time in the future counts as unknown."""
+        limit = (now if now is not None else time.time()) + S.FUTURE_SLACK.total_seconds()
+        try:
+            mtime = self.path.stat().st_mtime
+        except OSError:
+            mtime = 0.0
+        mtime = mtime if mtime <= limit else 0.0
+        created = self.created.timestamp() if self.created else mtime
+        return self.created is not None, created, mtime, self.path.name
+
+
+@dataclass
+class Unread:
+    """A file that is not part of the county: it could not be read, or it was refused."""
+
+    path: Path
+    reason: str
+    status: str = STATUS_UNREADABLE
+    kommun: str | None = None
+
+
+@dataclass
+class ConsolidationResult:
+    out: Path
+    reports: list[Report]
+    replaced: list[tuple[Report, Report]]  # (older file left out, file kept)
+    unreadable: list[Unread]
+    outliers: list[Outlier]
+    history: dict[str, dict[int, dict[str, float]]] = field(default_factory=dict)
+    """Totals per kommun and year, from every kept file's Tidigare år and own year."""
+    reported: dict[str, set[int]] = field(default_factory=dict)
+    """The years each kommun sent a file for."""
+    now: datetime = field(default_factory=datetime.now)
+    seconds: float = 0.0
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({r.year for r in self.reports})
+
+    @property
+    def latest_year(self) -> int | None:
+        """The year the county workbook is about: the latest a county municipality reported
+        for (a file from outside the county does not set it)."""
+        years = [r.year for r in self.reports if r.in_county] or self.years
+        return max(years) if years else None
+
+    def missing(self, year: int) -> list[str]:
+        have = {r.kommun for r in self.reports if r.year == year}
+        return [k for k in C.KOMMUNER if k not in have]
+
+    def reported_in_county(self, year: int | None) -> list[Report]:
+        return [r for r in self.reports if r.year == year and r.in_county]
+
+    @property
+    def with_problems(self) -> list[Report]:
+        """Files read (kept, or left out as older duplicates) in which something was wrong."""
+        return [r for r in [*self.reports, *(old for old, _ in self.replaced)] if r.problems]
+
+    @property
+    def outside(self) -> list[Report]:
+        return [r for r in self.reports if not r.in_county]
+
+    @property
+    def needs_attention(self) -> bool:
+        """Anything the region must look at: no usable file, a file not used, a value left
+        out or a file from outside the county (the CLI's exit code 1)."""
+        return not self.reports or bool(self.unreadable or self.with_problems or self.outside)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "output": str(self.out),
+            "years": self.years,
+            "reported": [{"kommun": r.kommun, "year": r.year,
+                          "file": S.mask_identities(r.path.name),
+                          "kind": r.kind, "in_county": r.in_county, "errors": r.errors,
+                          "warnings": r.warnings} for r in self.reports],
+            "missing": {str(y): self.missing(y) for y in self.years},
+            "unreadable": [{"file": S.mask_identities(u.path.name),
+                            "reason": S.mask_identities(u.reason), "status": u.status}
+                           for u in self.unreadable],
+            "problems": [{"file": S.mask_identities(r.path.name), "kommun": r.kommun,
+                          "year": r.year, "kind": p.kind, "message": S.mask_identities(p.message)}
+                         for r in self.with_problems for p in r.problems],
+            "duplicates": [{"kommun": keep.kommun, "year": keep.year,
+                            "kept": S.mask_identities(keep.path.name),
+                            "left_out": S.mask_identities(old.path.name)}
+                           for old, keep in self.replaced],
+            "outliers": len(self.outliers),
+            "seconds": round(self.seconds, 3),
+        }  # fmt: skip
+
+    def describe(self) -> str:
+        year = self.latest_year
+        if year is None:
+            parts = ["Inga filer kunde sammanställas."]
+        else:
+            county = self.reported_in_county(year)
+            parts = [f"{len(county)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."]
+            missing = self.missing(year)
+            if missing:
+                parts.append(f"Saknas: {', '.join(missing)}.")
+        for n, singular, plural in (
+            (len(self.unreadable), "fil kunde inte läsas eller används inte",
+             "filer kunde inte läsas eller används inte"),
+            (len(self.with_problems), "fil har värden som inte togs med",
+             "filer har värden som inte togs med"),
+            (len(self.outside), "fil gäller en kommun utanför länet",
+             "filer gäller kommuner utanför länet"),
+            (len(self.replaced), "dubblett: den nyaste filen används",
+             "dubbletter: den nyaste filen används"),
+            (len(self.outliers), "avvikelse att titta på", "avvikelser att titta på"),
+        ):  # fmt: skip
+            if n:
+                parts.append(f"{count(n, singular, plural).capitalize()}.")
+        return " ".join(parts) + " Se fliken Inrapportering."

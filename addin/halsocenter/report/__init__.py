@@ -1,0 +1,2 @@
+"""The Word report (verksamhetsberättelse + verksamhetsplan) from the docxtpl template. Imports the core,
+xlsx and sheets."""

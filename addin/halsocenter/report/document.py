@@ -1,0 +1,367 @@
+"""Workbook -> the annual Word report (verksamhetsberättelse + verksamhetsplan).
+
+The document comes from the editable template ``workbook_template/rapportmall.docx`` (docxtpl):
+the region changes standard texts in Word, this module only supplies the values — figures from the
+same ``Summary`` as the summary sheet, the hub's own narrative from Berättelse, the plan, and the
+charts. Every text is escaped, so whatever a coach typed can never break the document.
+
+Berättelse sections map to the report like this: the first five Avsnitt values follow the five
+regional goals in order (methods, cooperation, ways in, target group, steering group); the sixth
+(the local description) goes under "Beskrivning av lokalt Hälsocenter"; every other section —
+the remaining standard ones and any the hub added to its list — gets its own sub-heading there.
+A section without text shows only the standard text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from halsocenter.atomic import WRITER_NAME, Output, atomic_write, report_identifier
+from halsocenter.core import contract as C
+from halsocenter.core.model import Finding, WorkbookData
+from halsocenter.core.summary import Summary
+from halsocenter.core.swedish import MONTHS, PHRASES, join, lower_first, number, typ_phrase
+from halsocenter.errors import InputError, UserError
+from halsocenter.report.charts import CHARTS, all_charts
+from halsocenter.report.template_keys import GOAL_KEYS, PLAN_FIELDS
+from halsocenter.resources import resource
+
+TEMPLATE_PATH = resource("rapportmall.docx")
+LOCAL_KEY = "lokalt"
+CHART_WIDTH = {"aktivitetsniva": Mm(100)}
+DEFAULT_CHART_WIDTH = Mm(160)
+
+_AVSNITT = C.LIST_BY_KEY["avsnitt"].values
+SECTION_KEYS = dict(zip(_AVSNITT, (*GOAL_KEYS, LOCAL_KEY), strict=False))
+"""Avsnitt value -> template key; Avsnitt values beyond these become sub-headings."""
+assert len(_AVSNITT) > len(GOAL_KEYS), "the Avsnitt list must hold the goals and the local part"
+
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def fmt_date(value) -> str | None:
+    """'25 oktober 2021' (None when there is no date)."""
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def hub_name(kommun: str | None) -> str:
+    """'Hälsocenter Vaggeryds kommun': the genitive -s is left out after s and vowels."""
+    if not kommun:
+        return "Hälsocenter"
+    genitive = kommun if kommun[-1].lower() in "saeiouyåäöxz" else kommun + "s"
+    return f"Hälsocenter {genitive} kommun"
+
+
+def clean(text) -> str:
+    """Cell text made safe for the document: no control characters, Unix newlines."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _BAD_XML.sub("", text).strip()
+
+
+def paragraphs(text) -> list[str]:
+    """A typed text split into paragraphs at blank lines; single line breaks are kept."""
+    return [p.strip() for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _narrative(wb: WorkbookData) -> dict[str, Any]:
+    """Paragraphs per report section from Berättelse, in the workbook's list order."""
+    by_section: dict[str, list[str]] = {}
+    td = wb.tables.get("berattelse")
+    if td is not None:
+        for row in td.df.itertuples(index=False):
+            avsnitt = clean(row.avsnitt)
+            text = paragraphs(row.text)
+            if avsnitt and text:
+                by_section.setdefault(avsnitt, []).extend(text)
+    out: dict[str, Any] = {key: [] for key in (*GOAL_KEYS, LOCAL_KEY)}
+    order = list(wb.list_values("avsnitt"))
+    order += sorted(s for s in by_section if s not in order)
+    others = []
+    for section in order:
+        text = by_section.get(section)
+        if not text:
+            continue
+        key = SECTION_KEYS.get(section)
+        if key:
+            out[key] = text
+        else:
+            others.append({"rubrik": section, "stycken": text})
+    out["ovriga"] = others
+    return out
+
+
+def _totals(summary: Summary) -> tuple[dict[str, str], dict[str, float | None], dict[str, str]]:
+    """Every figure formatted (``f``), raw (``n``) and, where a sentence counts it, as a phrase
+    that agrees with its number (``t``: "1 möte", "4 möten")."""
+    formatted, raw, counted = {}, {}, {}
+    for f in C.FIGURES:
+        value = summary.value(f.key)
+        raw[f.key] = value
+        formatted[f.key] = number(value, f.unit)
+        if f.key in PHRASES:
+            counted[f.key] = PHRASES[f.key](value, f.unit)
+    return formatted, raw, counted
+
+
+def _key_figures(summary: Summary) -> tuple[list[dict[str, str]], bool]:
+    """Rows of the key-figure table and whether a previous-year column is shown."""
+    previous = dict(summary.history).get(summary.year - 1) if summary.year else None
+    present = {(f.key) for f in summary.figures if f.dimension == ""}
+    rows = []
+    for f in C.FIGURES:
+        if f.key.startswith(C.CHANGE_PREFIX) or f.key not in present:
+            continue
+        before = previous.get(f.key) if previous else None
+        rows.append({"namn": f.label, "varde": number(summary.value(f.key), f.unit),
+                     "foregaende": number(before, f.unit) if previous else ""})
+    return rows, bool(previous)
+
+
+def _breakdown_groups(summary: Summary) -> list[dict[str, Any]]:
+    """Referrals per Typ, Remittent, ...; each share of its division's total, as the summary
+    sheet computes it, so both show the same percent."""
+    groups = []
+    for column in ("typ", "remittent", "kon", "aldersgrupp", "fokus"):
+        header = C.REMISSER.column(column).header
+        found = summary.breakdown("remisser", header)
+        total = sum(v for v in found.values() if v)
+        rows = [{"namn": name, "antal": number(value),
+                 "andel": number(value / total, "andel") if total else number(None)}
+                for name, value in found.items() if value]  # fmt: skip
+        if rows:
+            groups.append({"namn": header, "rader": rows})
+    return groups
+
+
+def _followup_groups(summary: Summary) -> list[dict[str, Any]]:
+    groups = []
+    for key, header, title in (
+        ("uppfoljningar", C.UPPFOLJNINGAR.column("tidpunkt").header,
+         C.FIGURE_BY_KEY["uppfoljningar"].label),
+        ("slussade", C.UPPFOLJNINGAR.column("slussad_till").header,
+         C.FIGURE_BY_KEY["slussade"].label),
+    ):  # fmt: skip
+        rows = [{"namn": name, "antal": number(value)}
+                for name, value in summary.breakdown(key, header).items() if value]
+        if rows:
+            groups.append({"namn": f"{title} ({lower_first(header)})", "rader": rows})
+    return groups
+
+
+def _activity_rows(summary: Summary, dim: str) -> list[dict[str, str]]:
+    sessions = summary.breakdown("tillfallen", dim)
+    attendance = summary.breakdown("deltagartillfallen", dim)
+    unique = summary.breakdown("unika_deltagare", dim)
+    hours = summary.breakdown("deltagartimmar", dim)
+    names = [n for n, v in sessions.items() if v]
+    if dim == C.AKTIVITETER.column("aktivitet").header:
+        names.sort(key=lambda n: -(attendance.get(n) or 0))
+    return [{"namn": n, "tillfallen": number(sessions.get(n)),
+             "deltagartillfallen": number(attendance.get(n)),
+             "unika": number(unique.get(n)) if unique.get(n) else number(None),
+             "timmar": number(hours.get(n), "timmar")} for n in names]  # fmt: skip
+
+
+def _plan(wb: WorkbookData, summary: Summary) -> list[dict[str, Any]]:
+    """Focus areas in the workbook's list order (then any others) with all their plan rows,
+    each with the fields of the summary sheet's plan in its order (``PLAN_FIELDS``)."""
+    by_focus = summary.plan_by_focus()
+    order = [f for f in wb.list_values("fokusomrade") if f in by_focus]
+    order += [f for f in by_focus if f not in order]
+    areas = []
+    for focus in order:
+        rows = [{key: clean(getattr(row, key)) for key in PLAN_FIELDS} for row in by_focus[focus]]
+        areas.append({"namn": clean(focus) or "(utan fokusområde)", "rader": rows})
+    return areas
+
+
+def _steering_text(wb: WorkbookData, year: int | None) -> str:
+    """' Av de 4 mötena deltog vårdcentral vid 4 och Folkhälsa RJL vid 3.' (' Vid mötet deltog
+    vårdcentral.' for one meeting) from the meeting rows of the year."""
+    td = wb.tables.get("styrgrupp")
+    if td is None or td.df.empty or year is None:
+        return ""
+    df = td.df[pd.to_datetime(td.df["datum"], errors="coerce").dt.year == year]
+    if df.empty:
+        return ""
+    parts, present_at_one = [], []
+    for key in ("vardcentral", "folkhalsa", "invanare"):
+        present = int((df[key] == C.JA).sum())
+        who = lower_first(C.STYRGRUPP.column(key).header)
+        if (df[key].notna()).any():
+            parts.append(f"{who} vid {number(present)}")
+        if present:
+            present_at_one.append(who)
+    if len(df) == 1:
+        return f" Vid mötet deltog {join(present_at_one)}." if present_at_one else ""
+    if not parts:
+        return ""
+    return f" Av de {number(len(df))} mötena deltog {join(parts)}."
+
+
+def sentences(summary: Summary) -> dict[str, str]:
+    """The report's generated sentences about the year; every count agrees with its noun."""
+    n = {f.key: summary.value(f.key) for f in C.FIGURES}
+    t = {key: PHRASES[key](n.get(key), C.FIGURE_BY_KEY[key].unit) for key in PHRASES
+         if key in C.FIGURE_BY_KEY}  # fmt: skip
+    out = {}
+    typ = summary.breakdown("remisser", C.REMISSER.column("typ").header)
+    out["typ_text"] = join([typ_phrase(k, v) for k, v in typ.items() if v]) or "inga"
+    wait = n.get("vantetid_median_dagar")
+    out["vantetid_text"] = (f" Mediantiden från remiss till första samtal var "
+                            f"{PHRASES['dagar'](wait, 'dagar')}." if wait is not None else "")
+    lost = [(n.get("uteblev"), "uteblev"), (n.get("tackade_nej"), "tackade nej"),
+            (n.get("ej_nabar"), "inte gick att nå")]
+    parts = [f"{number(v)} som {text}" for v, text in lost if v]
+    text = f" Bland årets remisser fanns {join(parts)}." if parts else ""
+    if n.get("vantar_vid_arsskifte"):
+        text += f" Vid årsskiftet väntade {t['vantar_vid_arsskifte']} på ett första samtal."
+    out["avhopp_text"] = text
+    act = ""
+    if n.get("tillfallen"):
+        act = (f"Hälsocentret höll {t['tillfallen']} under året med sammanlagt "
+               f"{t['deltagartillfallen']} och {t['deltagartimmar']}.")
+        if n.get("unika_deltagare"):
+            act += f" I aktiviteter med närvarolista deltog {t['unika_deltagare']}."
+        if n.get("forelasningar_deltagare"):
+            act += (f" Aktiviteter av typen {C.AKTIVITETSTYP_FORELASNING} samlade "
+                    f"{t['forelasningar_deltagare']}.")
+        if n.get("spontana_besok"):
+            act += f" Hälsocentret tog emot {t['spontana_besok']}."
+    out["aktivitet_text"] = act
+    return out
+
+
+def _pictures(tpl: DocxTemplate | None, summary: Summary) -> dict[str, Any]:
+    """The charts as pictures with their alternative texts; "" where a chart has no data (and
+    without a template, which only the context tests use)."""
+    if tpl is None:
+        return {name: "" for name in CHARTS}
+    return {name: DescribedImage(tpl, io.BytesIO(pic.png), title=pic.title,
+                                 description=pic.description,
+                                 width=CHART_WIDTH.get(name, DEFAULT_CHART_WIDTH))
+            if pic else "" for name, pic in all_charts(summary).items()}  # fmt: skip
+
+
+def build_context(tpl: DocxTemplate | None, wb: WorkbookData, summary: Summary) -> dict[str, Any]:
+    """Everything the template refers to. ``tpl`` is needed for the chart images only."""
+    year = summary.year or wb.year
+    formatted, raw, counted = _totals(summary)
+    key_rows, has_previous = _key_figures(summary)
+    kommun = summary.kommun or wb.kommun
+    ctx: dict[str, Any] = {
+        "ar": year if year is not None else "",
+        "foregaende_ar": year - 1 if year is not None else "",
+        "nasta_ar": year + 1 if year is not None else "",
+        "kommun": kommun or "",
+        "hc_namn": hub_name(kommun),
+        "kontakt": clean(wb.settings.get("hc_kontakt")),
+        "startdatum": fmt_date(wb.settings.get("hc_startdatum")),
+        "upprattad": fmt_date(date.today()),
+        "f": formatted,
+        "n": raw,
+        "t": counted,
+        "nyckeltal": key_rows,
+        "har_foregaende": has_previous,
+        "fordelning": _breakdown_groups(summary),
+        "uppfoljning": _followup_groups(summary),
+        "aktiviteter": _activity_rows(summary, C.AKTIVITETER.column("aktivitet").header),
+        "fokusomraden": _activity_rows(summary, C.AKTIVITETER.column("fokusomrade").header),
+        "plan": _plan(wb, summary),
+        "berattelse": _narrative(wb),
+        "styrgrupp_text": _steering_text(wb, year),
+    }
+    ctx.update(sentences(summary))
+    ctx["diagram"] = _pictures(tpl, summary)
+    return ctx
+
+
+class DescribedImage(InlineImage):
+    """docxtpl's inline picture with an alternative text: ``wp:docPr`` gets ``descr`` and
+    ``title`` (what Word's "Alternativ text" pane and screen readers read), not "Picture 1"."""
+
+    def __init__(self, tpl: DocxTemplate, image_descriptor, *, title: str, description: str,
+                 width=None, height=None):  # fmt: skip
+        super().__init__(tpl, image_descriptor, width=width, height=height)
+        self.title, self.description = clean(title), clean(description)
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(
+            self.image_descriptor, self.width, self.height)
+        for props in (inline.docPr, *inline.xpath(".//pic:cNvPr")):
+            props.set("descr", self.description)
+            props.set("title", self.title)
+        return (f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">')
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _open_template(template: Path | None) -> DocxTemplate:
+    """The given template, or the one installed with the package (the wheel carries it: a
+    missing one means a broken installation, not something to rebuild here)."""
+    path = Path(template) if template else TEMPLATE_PATH
+    if path.exists():
+        return DocxTemplate(str(path))
+    if template:
+        raise FileNotFoundError(f"Rapportmallen {path} finns inte.")
+    raise UserError(f"Word-mallen för rapporten saknas ({path}), så installationen av "
+                    "halsocenter är trasig. Installera programmet på nytt.")  # fmt: skip
+
+
+def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | None = None,
+                 template: Path | None = None,
+                 findings: Sequence[Finding] | None = None) -> Path:  # fmt: skip
+    """Write the report for ``wb`` to ``out`` (atomically) and return the path. An existing
+    file is replaced only when it is an earlier report this program wrote that nobody has saved
+    since (Word records who did), never the workbook.
+
+    The report leaves the hub like the export does, so it is refused (``PersonalDataRefused``,
+    nothing written) while the workbook holds a personnummer or samordningsnummer anywhere.
+    ``findings`` are the validator's, when the caller has them; otherwise only the identity
+    check runs."""
+    from halsocenter.core.privacy import refuse_identity_numbers
+    from halsocenter.core.validate import identity_findings
+
+    target = Output.command("report", out).reading(wb.path)
+    target.check()
+    refuse_identity_numbers(identity_findings(wb) if findings is None else findings, report=True)
+    if summary is None:
+        from halsocenter.core.stats import compute
+
+        summary = compute(wb)
+    if (summary.year or wb.year) is None:
+        raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
+                         "i året innan rapporten skapas.", [])  # fmt: skip
+    tpl = _open_template(template)
+    ctx = build_context(tpl, wb, summary)
+    tpl.render(ctx, autoescape=True)
+    props = tpl.docx.core_properties
+    props.title = f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan {ctx['nasta_ar']}"
+    props.subject = ctx["hc_namn"]
+    props.author = ctx["kontakt"] or ctx["hc_namn"]
+    props.identifier = report_identifier()
+    props.last_modified_by = WRITER_NAME
+    return atomic_write(target, lambda tmp: tpl.save(str(tmp)))

@@ -1,0 +1,2 @@
+"""The generated sheets (Årssammanställning, Kontroll, Rapportdata): pure layouts and the openpyxl
+writer. Imports the core and xlsx."""

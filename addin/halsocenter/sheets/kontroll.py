@@ -1,0 +1,212 @@
+"""The Kontroll sheet's content and placement, for the file writer and the live-Excel writer.
+
+``kontroll_layout(findings)`` is pure: it returns rows of plain values with their place, kind,
+fill, link and height, and the two writers (``sheets.write_kontroll_sheet`` with openpyxl,
+``live_write.write_kontroll_sheet`` with xlwings) only put them on a sheet. So the coach sees the same
+sheet whichever way it was made.
+
+The sheet reads from the top: counts per severity and a sentence; a summary with one row per
+group of findings (``groups.py``: count, what is wrong, a link to the first cell, the cells);
+then the findings one by one with links -- at most ``PER_GROUP`` of each group, then a row "… och
+20 312 till av samma slag", so a systematic mistake in 20,000 rows gives a readable sheet.
+
+Row heights are computed here (``textfit``): LibreOffice does not fit rows to wrapped text when
+it opens a file, and the live writer must not measure row by row. Every row of one group's
+findings gets that group's tallest height, so the live writer sets heights once per group.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from halsocenter.core import contract as C
+from halsocenter.core.a1 import column_letter
+from halsocenter.core.groups import Group, group_findings
+from halsocenter.core.model import Finding, severity_counts
+from halsocenter.core.swedish import number
+from halsocenter.xlsx.textfit import height, lines_needed
+
+PER_GROUP = 100
+"""Findings listed one by one per group; the rest are counted in one row."""
+RANGES_SHOWN = 8
+"""Cell ranges spelled out in the summary's Celler column before …"""
+
+HEAD_ROW = 3
+"""Counts per severity from here (label in A, count in B), then the sentence."""
+FIRST_BLOCK_ROW = 8
+WIDTHS = (12, 13, 8, 18, 9, 26, 64, 26, 10)
+"""Column widths A-I, shared by the summary and the list of findings."""
+WRAPPED = (6, 7, 8)
+"""Columns (1-based) whose text wraps: Celler/Värde, Meddelande, Regel."""
+LINK_COL = 5
+"""The column that links to the finding's cell (Första cell / Cell)."""
+CODE_COL = len(WIDTHS)
+"""The internal code, for support and ``check --json``: narrow, last, not printed."""
+PRINT_COLS = CODE_COL - 1
+
+TITLE_SUMMARY = "Sammanfattning – en rad per slag av fel"
+TITLE_FINDINGS = f"Varje kontrollpunkt med länk till sin cell (högst {PER_GROUP} av varje slag)"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One sheet row from column A: ``values`` (at most ``len(WIDTHS)``), what kind of row it
+    is (title, count, sentence, heading, header, group, finding, more), its severity (for the
+    fill), the location ``'Sheet'!B5`` its link column points at, its height in points (None:
+    the default single line) and the index of its group in ``KontrollLayout.groups``."""
+
+    values: tuple[Any, ...]
+    kind: str
+    severity: str | None = None
+    link: str | None = None
+    height: float | None = None
+    group: int | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows written together, from row ``top``."""
+
+    name: str
+    top: int
+    rows: tuple[Row, ...]
+
+    @property
+    def bottom(self) -> int:
+        return self.top + len(self.rows) - 1
+
+
+@dataclass(frozen=True)
+class KontrollLayout:
+    blocks: tuple[Block, ...]
+    groups: tuple[Group, ...]
+
+    def block(self, name: str) -> Block:
+        return next(b for b in self.blocks if b.name == name)
+
+    @property
+    def last_row(self) -> int:
+        return self.blocks[-1].bottom
+
+    @property
+    def print_area(self) -> str:
+        return f"A1:{column_letter(PRINT_COLS)}{self.last_row}"
+
+    @property
+    def filter_ref(self) -> str:
+        """The list of findings, header included, for an autofilter."""
+        b = self.block("findings")
+        return f"A{b.top + 1}:{column_letter(CODE_COL)}{max(b.bottom, b.top + 2)}"
+
+
+# --------------------------------------------------------------------------- text
+
+
+def row_height(values: Sequence[Any]) -> float | None:
+    """The height that shows every wrapped cell of the row whole; None for one line."""
+    lines = lines_needed((values[c - 1], WIDTHS[c - 1]) for c in WRAPPED if c <= len(values))
+    return None if lines <= 1 else height(lines)
+
+
+def sentence(counts: dict[str, int]) -> str:
+    errors, warnings, infos = (counts.get(s, 0) for s in C.SEVERITY_ORDER)
+    if errors:
+        return (f"Arbetsboken har {number(errors)} fel. Klicka på en blå cellreferens för att gå "
+                "till cellen, rätta och kontrollera igen.")  # fmt: skip
+    if warnings:
+        return ("Inga fel hittades. Titta gärna igenom varningarna – de kan vara riktiga men "
+                "är värda en extra blick.")
+    if infos:
+        return "Inga fel eller varningar hittades."
+    return "Inga fel hittades. Arbetsboken ser bra ut."
+
+
+def head_rows(findings: Iterable[Finding]) -> list[list[Any]]:
+    """Counts per severity (label, count) and the sentence, from ``HEAD_ROW`` in column A."""
+    counts = severity_counts(findings)
+    rows: list[list[Any]] = [[C.SEVERITY_LABELS[s], counts[s]] for s in C.SEVERITY_ORDER]
+    rows.append([sentence(counts), None])
+    return rows
+
+
+def title(kommun: str | None, year: int | None) -> str:
+    hub = f"Hälsocenter {kommun or ''}".strip()
+    return " ".join(p for p in ("Kontroll av arbetsboken –", hub, str(year or "")) if p)
+
+
+def cell_value(value: Any) -> Any:
+    """A finding's value as a cell shows it: numbers as they are, dates as ISO text, the rest
+    as text."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else str(value)
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else value
+    if isinstance(value, (datetime, date)):
+        try:
+            return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+        except ValueError:  # NaT
+            return None
+    return str(value)
+
+
+def link_location(finding: Finding, sheet_names: Sequence[str] = ()) -> str | None:
+    """Internal link target ``'Sheet'!B5`` for a finding, or None when it has no cell (or the
+    sheet is not in the workbook, when the sheet names are known)."""
+    if not finding.cell or not finding.sheet:
+        return None
+    if sheet_names and finding.sheet not in sheet_names:
+        return None
+    return "'{}'!{}".format(finding.sheet.replace("'", "''"), finding.cell)
+
+
+def more_text(n: int) -> str:
+    return f"… och {number(n)} till av samma slag"
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _group_row(i: int, g: Group, sheet_names: Sequence[str]) -> Row:
+    values = (C.SEVERITY_LABELS.get(g.severity, g.severity), g.sheet, g.count, g.column,
+              g.first.cell, g.ranges_text(RANGES_SHOWN), g.sentence, g.name, g.code)  # fmt: skip
+    return Row(values, "group", g.severity, link_location(g.first, sheet_names),
+               row_height(values), i)  # fmt: skip
+
+
+def _finding_values(f: Finding, name: str) -> tuple[Any, ...]:
+    return (C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row, f.column, f.cell,
+            cell_value(f.value), f.message, name, f.code)  # fmt: skip
+
+
+def kontroll_layout(findings: Sequence[Finding], sheet_names: Sequence[str] = (), *,
+                    kommun: str | None = None, year: int | None = None,
+                    per_group: int = PER_GROUP) -> KontrollLayout:  # fmt: skip
+    """Everything on the Kontroll sheet. ``sheet_names`` (the input's sheets) limits links to
+    sheets that exist."""
+    groups = tuple(group_findings(findings))
+    head = head_rows(findings)
+    blocks = [Block("title", 1, (Row((title(kommun, year),), "title"),)),
+              Block("head", HEAD_ROW, tuple(Row(tuple(r), "count", s) for s, r in
+                                            zip(C.SEVERITY_ORDER, head[:-1], strict=True))
+                    + (Row(tuple(head[-1][:1]), "sentence"),))]  # fmt: skip
+    top = FIRST_BLOCK_ROW
+    summary = [Row((TITLE_SUMMARY,), "heading"), Row(C.KONTROLL_GROUP_COLUMNS, "header")]
+    summary += [_group_row(i, g, sheet_names) for i, g in enumerate(groups)]
+    blocks.append(Block("summary", top, tuple(summary)))
+    top += len(summary) + 1
+    listed = [Row((TITLE_FINDINGS,), "heading"), Row(C.KONTROLL_FINDING_COLUMNS, "header")]
+    for i, g in enumerate(groups):
+        one_by_one = [f for f in g.findings if f.count == 1][:per_group]  # not the counted
+        shown = [_finding_values(f, g.name) for f in one_by_one]
+        height = max((row_height(v) or 0 for v in shown), default=0) or None
+        listed += [Row(v, "finding", g.severity, link_location(f, sheet_names), height, i)
+                   for v, f in zip(shown, one_by_one, strict=True)]  # fmt: skip
+        if g.count > len(one_by_one):
+            text = more_text(g.count - len(one_by_one))
+            listed.append(Row((None,) * 6 + (text,), "more", g.severity, group=i))
+    blocks.append(Block("findings", top, tuple(listed)))
+    return KontrollLayout(tuple(blocks), groups)
