@@ -1,6 +1,6 @@
 """The jobs that chain the layers, for the command line: read -> check and compute -> write.
 
-The ribbon buttons and xlwings Lite run the same steps on the open workbook (``live_actions``);
+The ribbon buttons and xlwings Lite run the same steps on the open workbook (``live.actions``);
 both start from ``analysis.analyse``, so the coach in Excel and the region on the command line
 get the same figures and the same refusals.
 """

@@ -43,7 +43,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in (
-    # ---- typing problems found on read (``read.py``: invalid_<kind>)
+    # ---- typing problems found on read (``xlsx.read``: invalid_<kind>)
     Rule("invalid_date", "error", "Inte ett datum",
          "{where}: {reason}. Cellen ska innehålla {expected}.",
          "{n} celler innehåller något som inte är ett datum"),
@@ -225,7 +225,7 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
 """Every code a finding can have; a test keeps it complete."""
 
 INVALID_PREFIX = "invalid_"
-"""``invalid_<kind>``: a cell whose value cannot be read as its column's kind (``read.py``)."""
+"""``invalid_<kind>``: a cell whose value cannot be read as its column's kind (``xlsx.read``)."""
 EXPECTED = {"date": "ett datum", "int": "ett heltal", "number": "ett tal",
             "list": "ett värde ur listan"}
 """What an ``invalid_<kind>`` cell should hold, as its message says it."""

@@ -299,7 +299,7 @@ class WorkbookData:
     numbers: list[TextCell] = field(default_factory=list)
     """Number cells in any sheet large enough to be an identity number as Excel stores it."""
     package_texts: list[PackageText] = field(default_factory=list)
-    """Comments, sheet/table/defined names and document properties (``package_texts.py``)."""
+    """Comments, sheet/table/defined names and document properties (``xlsx.package_texts``)."""
     path: Path | None = None
     sheet_names: tuple[str, ...] = ()
 

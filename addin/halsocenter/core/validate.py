@@ -3,7 +3,7 @@
 ``validate(wb)`` is pure: no files, no Excel. Rules are small functions registered with
 ``@rule``; each looks at whole columns with pandas and only builds a ``Finding`` for a row that is
 actually wrong, so a 50,000-referral workbook is checked in well under a second. Wording lives in
-``messages.py``; the personal-data scan in ``privacy.py``.
+``messages``; the personal-data scan in ``privacy``.
 """
 
 from __future__ import annotations

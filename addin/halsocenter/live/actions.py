@@ -2,8 +2,8 @@
 
 Kontrollera, Årssammanställning, Word-rapport, Exportera till regionen, Nytt verksamhetsår and
 Hjälp run the same core as the command line (``analysis.analyse``) through the shared live layer
-(``live_read``, ``live_write``). What differs between desktop Excel (``excel``) and xlwings Lite
-(``lite``) is a ``Host``: where a file goes and how the coach finds it, progress, how a next
+(``live.read``, ``live.write``). What differs between desktop Excel (``live.desktop``) and xlwings
+Lite (``live.lite``) is a ``Host``: where a file goes and how the coach finds it, progress, how a next
 year's workbook is built, and where the details of a real bug are kept. Every failure ends in a
 Swedish message, never in a traceback.
 
@@ -40,7 +40,7 @@ class Stop(errors.UserError):
 
 
 class Host:
-    """What one Excel host does its own way. Subclasses: ``excel.Desktop``, ``lite.Lite``."""
+    """What one Excel host does its own way. Subclasses: ``desktop.Desktop``, ``lite.Lite``."""
 
     intro = ""
     """First sentence of Hjälp: where the buttons are."""

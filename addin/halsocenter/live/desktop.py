@@ -1,8 +1,8 @@
 """Live Excel via xlwings: the entry points behind the desktop ribbon's buttons.
 
 The buttons run the same core as the command line (``analysis.analyse``: validate + stats) on
-the workbook that is open in Excel. The actions themselves (``live_actions``) and reading and
-writing the open book (``live_read``, ``live_write``) are shared with xlwings Lite (``lite``);
+the workbook that is open in Excel. The actions themselves (``live.actions``) and reading and
+writing the open book (``live.read``, ``live.write``) are shared with xlwings Lite (``live.lite``);
 this module is the desktop host: the calling book (``xw.Book.caller()``), the status bar, files
 next to the saved workbook, next year's workbook from the saved file, and a log in the temporary
 folder. Problems reach the coach as a Swedish message box, never as a traceback.

@@ -7,7 +7,7 @@ enables these scripts with two lines in Lite's editor (see the README, "Excel p√
     requirements.txt  halsocenter==<version>
 
 Each ``@script`` is one button with a Swedish name; the work is the same as the desktop ribbon's
-(``live_actions`` through the shared live layer), only the host differs:
+(``live.actions`` through the shared live layer), only the host differs:
 
 * files (Word report, export file, next year's workbook) are written to Lite's data folder
   ``/data`` (``HALSOCENTER_DATA_DIR`` overrides it, for tests) under the desktop's names, and

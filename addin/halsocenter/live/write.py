@@ -1,7 +1,7 @@
 """Writing the generated sheets into the workbook that is open in Excel, for every host.
 
 Only the generated sheets (``C.GENERATED_SHEETS``) are touched. Each is deleted and recreated,
-then filled block by block with one ``range.value = rows`` per block (content from ``sheets.py``,
+then filled block by block with one ``range.value = rows`` per block (content from ``sheets.generated``,
 so the live sheet shows what the file writer writes) and a fixed number of formatting calls per
 block. Nothing a person typed is ever written.
 """

@@ -18,7 +18,7 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
   counts twice. When a part is masked, the county value is the sum of the unmasked parts and
   Maskerad says ``Delvis``.
 - Several years in one folder: everything is keyed by kommun + year; Översikt shows the latest.
-- Every file is screened first (``screening.py``): identity numbers, the kommun, the year, the
+- Every file is screened first (``screening``): identity numbers, the kommun, the year, the
   creation time and every Rapportdata, Historik and plan value. What breaks a rule is left out
   and reported per file (Inrapportering) and per value (Avvikelser); a file whose kommun or year
   cannot be believed is listed as not used, and the rest of the county is built.

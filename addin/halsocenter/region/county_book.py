@@ -14,7 +14,7 @@ Sheets, in order:
 - **Avvikelser** — values left out of files, year-on-year jumps and municipalities far from
   the others; cumulative "sedan start" figures are not compared.
 
-Fonts, fills, borders and number formats are the summary sheet's (``sheets.py``). Every sheet:
+Fonts, fills, borders and number formats are the summary sheet's (``xlsx.style``). Every sheet:
 named fonts, a dark header row with computed heights (LibreOffice does not fit row heights to
 wrapped text on load), frozen header, landscape A4 fitted to the page width (Rapportdata, a
 long narrow table, portrait) with the header row repeated on every page. Every cell is made by

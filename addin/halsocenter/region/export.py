@@ -3,8 +3,8 @@
 Aggregates only: the Rapportdata figures, the plan, earlier years' totals, versions and the open
 findings without their cell values. Nothing row-level (no Löpnummer, no Kommentar) ever leaves
 the workbook, and the export is refused while a personnummer or samordningsnummer is in it
-(``privacy.refuse_identity_numbers``). The format is ``export_format.py``; small counts are
-masked by ``disclosure.py``.
+(``privacy.refuse_identity_numbers``). The format is ``export_format``; small counts are
+masked by ``disclosure``.
 """
 
 from __future__ import annotations

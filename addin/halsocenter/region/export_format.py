@@ -1,8 +1,8 @@
 """The export file's format: what a hub sends to the region and the region reads back.
 
 ``Halsocenter_<Kommun>_<År>.xlsx`` has the sheets Rapportdata (the coach workbook's columns plus
-Maskerad), Plan, Historik, Info and Kontroll. Every name the writer (``export.py``) and the
-readers (``consolidate.py``, ``county_book.py``) use is spelled here once.
+Maskerad), Plan, Historik, Info and Kontroll. Every name the writer (``export``) and the
+readers (``consolidate``, ``county_book``) use is spelled here once.
 """
 
 from __future__ import annotations

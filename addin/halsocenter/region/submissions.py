@@ -1,7 +1,7 @@
 """What the region received: one ``Report`` per municipality-year read from a file, the files
 that could not be used, and the result of a consolidation.
 
-The reader (``consolidate.py``) makes these and the county workbook (``county_book.py``) shows
+The reader (``consolidate``) makes these and the county workbook (``county_book``) shows
 them; both import them from here, so neither imports the other's module to know the types.
 """
 

@@ -1,5 +1,5 @@
 """The names the Word report template and the report share: the context keys and the paragraph
-styles that ``report.py`` fills in and the tests look for.
+styles that ``report.document`` fills in and the tests look for.
 
 The template itself (``workbook_template/rapportmall.docx``, shipped in the wheel) was built once
 by ``scripts/report_template_builder.py`` and is edited in Word since; the builder is not part of

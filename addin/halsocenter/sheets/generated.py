@@ -1,7 +1,7 @@
 """Summary + findings -> the generated sheets (Årssammanställning, Kontroll, Rapportdata).
 
 Content and placement are computed by pure functions that return plain 2-D lists with their
-top-left cell (``summary_blocks``, ``rapportdata_rows``...; Kontroll's in ``kontroll.py``), so the
+top-left cell (``summary_blocks``, ``rapportdata_rows``...; Kontroll's in ``sheets.kontroll``), so the
 live-Excel layer can write the same sheets with one bulk ``range.value = rows`` per block. The openpyxl
 writer below only places and styles those blocks and adds the native charts.
 

@@ -1,12 +1,12 @@
 """The Kontroll sheet's content and placement, for the file writer and the live-Excel writer.
 
 ``kontroll_layout(findings)`` is pure: it returns rows of plain values with their place, kind,
-fill, link and height, and the two writers (``sheets.write_kontroll_sheet`` with openpyxl,
-``live_write.write_kontroll_sheet`` with xlwings) only put them on a sheet. So the coach sees the same
+fill, link and height, and the two writers (``generated.write_kontroll_sheet`` with openpyxl,
+``live.write.write_kontroll_sheet`` with xlwings) only put them on a sheet. So the coach sees the same
 sheet whichever way it was made.
 
 The sheet reads from the top: counts per severity and a sentence; a summary with one row per
-group of findings (``groups.py``: count, what is wrong, a link to the first cell, the cells);
+group of findings (``core.groups``: count, what is wrong, a link to the first cell, the cells);
 then the findings one by one with links -- at most ``PER_GROUP`` of each group, then a row "… och
 20 312 till av samma slag", so a systematic mistake in 20,000 rows gives a readable sheet.
 
