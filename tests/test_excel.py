@@ -27,7 +27,7 @@ from halsocenter.core import contract as C  # noqa: E402
 from halsocenter.live import desktop as excel
 from halsocenter.live import read as live_read
 from halsocenter.live import write as live_write
-from halsocenter.sheets import generated as S  # noqa: E402
+from halsocenter.sheets import content as S  # noqa: E402
 from halsocenter.sheets import kontroll as K  # noqa: E402
 from halsocenter.xlsx import (
     read,

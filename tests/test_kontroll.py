@@ -20,8 +20,9 @@ from halsocenter.core.model import Finding
 from halsocenter.core.stats import compute
 from halsocenter.core.swedish import number
 from halsocenter.core.validate import validate
-from halsocenter.sheets import generated as S
+from halsocenter.sheets import content as S
 from halsocenter.sheets import kontroll as K
+from halsocenter.sheets import writer as W
 from halsocenter.xlsx import textfit as T
 from halsocenter.xlsx.read import workbook_data
 from ooxml import validate_package
@@ -112,7 +113,7 @@ def real(tmp_path_factory) -> tuple[Path, list[Finding]]:
     tables["uppfoljningar"] = followups + [dict(r) for r in followups[10:16]]
     wb = workbook_data(tables, settings)
     findings = validate(wb)
-    generated = S.build_generated(compute(wb), findings,
+    generated = W.build_generated(compute(wb), findings,
                                   sheet_names_in_input=tuple(t.sheet for t in C.TABLES))
     path = tmp_path_factory.mktemp("kontroll") / "kontroll.xlsx"
     generated.save(path)

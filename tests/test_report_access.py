@@ -23,7 +23,7 @@ from halsocenter.core.stats import compute
 from halsocenter.core.summary import FigureRow, Summary
 from halsocenter.report.document import build_context, sentences, write_report
 from halsocenter.report.template_keys import TABLE_TITLE_STYLE
-from halsocenter.sheets import generated as S
+from halsocenter.sheets import content as S
 from halsocenter.xlsx.read import workbook_data
 from test_report import YEAR, sample_workbook
 

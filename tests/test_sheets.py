@@ -16,7 +16,8 @@ import pytest
 from halsocenter.core import contract as C
 from halsocenter.core.model import Finding
 from halsocenter.core.summary import FigureRow, PlanRow, Summary
-from halsocenter.sheets import generated as S
+from halsocenter.sheets import content as S
+from halsocenter.sheets import writer as W
 
 YEAR = 2023
 MONTHS = (5, 7, 9, 6, 8, 4, 2, 5, 10, 9, 8, 8)  # 81 referrals
@@ -111,7 +112,7 @@ def findings() -> list[Finding]:
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory) -> Path:
-    wb = S.build_generated(hand_summary(), findings(), created=datetime(2024, 1, 15, 9, 30),
+    wb = W.build_generated(hand_summary(), findings(), created=datetime(2024, 1, 15, 9, 30),
                            sheet_names_in_input=("Start", "Remisser", "Plan", "Närvaro"))
     path = tmp_path_factory.mktemp("sheets") / "generated.xlsx"
     wb.save(path)
@@ -168,7 +169,7 @@ def test_key_figures_change_share_column():
     assert rows[0] == ["Nyckeltal", "2023", "2022", S.TXT_CHANGE, S.TXT_CHANGE_SHARE]
     row = next(r for r in rows if r[0] == C.FIGURE_BY_KEY["remisser"].label)
     assert row[1:4] == [81, 76, 5] and row[4] == 0.07  # 6,58 % shown as 7 %
-    ws = S.build_generated(s, [])[C.SUMMARY_SHEET]
+    ws = W.build_generated(s, [])[C.SUMMARY_SHEET]
     kf = S.summary_blocks(s).block("nyckeltal")
     assert ws.cell(kf.first_row + 2, 5).number_format == S.FMT_CHANGE_PCT
 
@@ -320,14 +321,14 @@ def test_rapportdata_table(loaded):
 
 def test_rapportdata_without_created_is_deterministic(tmp_path):
     s = Summary("Habo", 2024, ())
-    wb = S.build_generated(s, [])
+    wb = W.build_generated(s, [])
     ws = wb[C.DATA_SHEET]
     assert ws.tables[C.RAPPORTDATA_TABLE].ref == "A1:E2"
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     wb.save(a)
     back = openpyxl.load_workbook(a)[C.DATA_SHEET]
     assert back["G2"].value == "Programversion" and back.max_row == 2  # no Skapad row
-    S.build_generated(s, []).save(b)
+    W.build_generated(s, []).save(b)
     with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
         for name in za.namelist():
             if not name.startswith("docProps/"):
@@ -340,7 +341,7 @@ def test_empty_summary_builds_every_block():
     assert layout.block("title").rows == [["Hälsocenter – årssammanställning"]]
     assert layout.charts == ()  # nothing to draw: words instead of four charts of zeros
     assert layout.block("plan_tom").rows == [[S.TXT_NO_PLAN]]
-    wb = S.build_generated(s, [])
+    wb = W.build_generated(s, [])
     assert len(wb[C.SUMMARY_SHEET]._charts) == 0
 
 
@@ -376,7 +377,7 @@ def test_computed_summary_feeds_the_sheets():
         "plan": [{"fokusomrade": "Matvanor", "aktivitet": "Kurs", "status": "Planerad"}],
     }, {"hc_kommun": "Habo", "hc_ar": YEAR})
     summary = stats.compute(wbd)
-    wb = S.build_generated(summary, [])
+    wb = W.build_generated(summary, [])
     ws = wb[C.DATA_SHEET]
     assert ws.max_row == len(list(summary.rows())) + 1
     layout = S.summary_blocks(summary)

@@ -18,7 +18,7 @@ from halsocenter import jobs
 from halsocenter.core import analysis
 from halsocenter.core import contract as C
 from halsocenter.core.chart_text import NO_DATA
-from halsocenter.sheets import generated as S
+from halsocenter.sheets import content as S
 from halsocenter.xlsx import template
 from halsocenter.xlsx.layout import MAIN, PKG_REL, REL_NS, rels_name, resolve
 from halsocenter.xlsx.read import read_workbook

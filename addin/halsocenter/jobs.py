@@ -42,7 +42,7 @@ def summary_output(src: Path, dst: Path | Output | None = None, *,
 
 def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, Analysis]:
     """Copy ``src`` to ``dst`` with the generated sheets added or replaced."""
-    from halsocenter.sheets.generated import build_generated
+    from halsocenter.sheets.writer import build_generated
     from halsocenter.xlsx.inputs import open_package
     from halsocenter.xlsx.package import write_with_sheets
     from halsocenter.xlsx.read import read_workbook

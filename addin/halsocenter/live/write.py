@@ -1,7 +1,7 @@
 """Writing the generated sheets into the workbook that is open in Excel, for every host.
 
 Only the generated sheets (``C.GENERATED_SHEETS``) are touched. Each is deleted and recreated,
-then filled block by block with one ``range.value = rows`` per block (content from ``sheets.generated``,
+then filled block by block with one ``range.value = rows`` per block (content from ``sheets.content``,
 so the live sheet shows what the file writer writes) and a fixed number of formatting calls per
 block. Nothing a person typed is ever written.
 """
@@ -20,7 +20,7 @@ from halsocenter.core import contract as C
 from halsocenter.core.analysis import Analysis
 from halsocenter.core.model import Finding
 from halsocenter.core.parse import norm_header
-from halsocenter.sheets import generated as S
+from halsocenter.sheets import content as S
 from halsocenter.sheets import kontroll as K
 from halsocenter.xlsx import cells
 from halsocenter.xlsx import style as X
