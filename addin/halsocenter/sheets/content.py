@@ -27,10 +27,9 @@ from dataclasses import astuple, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from openpyxl.utils import get_column_letter, range_boundaries
-
 from halsocenter.core import contract as C
 from halsocenter.core import privacy as P
+from halsocenter.core.a1 import column_letter, split_range
 from halsocenter.core.chart_text import NO_DATA, describe
 from halsocenter.core.rounding import shown
 from halsocenter.core.summary import PlanRow, Summary
@@ -115,7 +114,7 @@ RAPPORTDATA_INFO_WIDTHS = (16, 18)
 # total) and missing values are empty cells.
 RAPPORTDATA_INFO_ROW = 1
 RAPPORTDATA_INFO_COL = len(C.RAPPORTDATA_COLUMNS) + 2
-RAPPORTDATA_INFO_CELL = f"{get_column_letter(RAPPORTDATA_INFO_COL)}{RAPPORTDATA_INFO_ROW}"
+RAPPORTDATA_INFO_CELL = f"{column_letter(RAPPORTDATA_INFO_COL)}{RAPPORTDATA_INFO_ROW}"
 
 
 
@@ -168,18 +167,18 @@ class Block:
     @property
     def ref(self) -> str:
         """A1 range of ``rows`` (without the heading)."""
-        return (f"{get_column_letter(self.left)}{self.first_row}:"
-                f"{get_column_letter(self.left + self.width - 1)}{self.last_row}")  # fmt: skip
+        return (f"{column_letter(self.left)}{self.first_row}:"
+                f"{column_letter(self.left + self.width - 1)}{self.last_row}")  # fmt: skip
 
     def column_ref(self, offset: int, *, skip_totals: bool = True) -> str:
         """A1 range of one column of the data rows (for a chart series)."""
         first = self.first_row + self.header_rows
         last = self.last_row - (len(self.total_rows) if skip_totals else 0)
-        col = get_column_letter(self.left + offset)
+        col = column_letter(self.left + offset)
         return f"{col}{first}:{col}{max(first, last)}"
 
     def header_cell(self, offset: int) -> str:
-        return f"{get_column_letter(self.left + offset)}{self.first_row + self.header_rows - 1}"
+        return f"{column_letter(self.left + offset)}{self.first_row + self.header_rows - 1}"
 
 
 @dataclass(frozen=True)
@@ -213,7 +212,7 @@ class SummaryLayout:
 
     @property
     def print_area(self) -> str:
-        return f"A1:{get_column_letter(self.last_col)}{self.last_row}"
+        return f"A1:{column_letter(self.last_col)}{self.last_row}"
 
     def block(self, name: str) -> Block:
         for b in self.blocks:
@@ -688,7 +687,7 @@ def _charts(by_name: dict[str, Block], top: int, rows: int,
     def cells(col: int, row: int) -> str:
         first, last = CHART_COLUMNS[col]
         r = top + row * rows
-        return f"{get_column_letter(first)}{r}:{get_column_letter(last)}{r + rows - 1}"
+        return f"{column_letter(first)}{r}:{column_letter(last)}{r + rows - 1}"
 
     def series(b: Block, *offsets: int) -> tuple[tuple[str, str], ...]:
         return tuple((b.header_cell(o), b.column_ref(o)) for o in offsets)
@@ -722,7 +721,7 @@ def _charts(by_name: dict[str, Block], top: int, rows: int,
     charts, placeholders = [], []
     for spec, text in specs:
         if text.endswith(f"{NO_DATA}."):
-            first_col, first_row, _, _ = range_boundaries(spec.cells)
+            first_col, first_row, _, _ = split_range(spec.cells)
             placeholders.append(Block(f"tom_{spec.name}", first_row, first_col, [[TXT_NO_DATA_YET]],
                                       title=spec.title, header_rows=0, kind="text"))  # fmt: skip
         else:
