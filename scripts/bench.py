@@ -75,10 +75,9 @@ def cache_key() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for name in ("template.py", "contract.py", "export.py", "export_format.py"):
-        path = ROOT / "addin" / "halsocenter" / name
-        if path.exists():
-            h.update(path.read_bytes())
+    for name in ("xlsx/template.py", "core/contract.py", "region/export.py",
+                 "region/export_format.py"):
+        h.update((ROOT / "addin" / "halsocenter" / name).read_bytes())
     for name in ("examples.py", "bench_data.py"):
         h.update((ROOT / "scripts" / name).read_bytes())
     return h.hexdigest()[:12]

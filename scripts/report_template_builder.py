@@ -7,7 +7,7 @@ make-report-template``); the committed .docx is the template from then on, so ed
 Word are never overwritten by code. Every tag is written as one run so Word keeps it intact.
 
 It is part of the build, not of the product: the wheel ships the finished .docx. The names the
-report fills in and looks for (``halsocenter.report_template``) stay in the package.
+report fills in and looks for (``halsocenter.report.template_keys``) stay in the package.
 """
 
 from __future__ import annotations
