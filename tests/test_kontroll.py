@@ -189,6 +189,7 @@ def test_row_heights_fit_the_wrapped_text(real):
     assert checked > 20
 
 
+@pytest.mark.slow
 def test_summary_command_caps_each_group_in_the_file(tmp_path):
     src = write_planted_workbook(tmp_path / "Vaggeryd_2024.xlsx")
     out = tmp_path / "med_kontroll.xlsx"
@@ -217,6 +218,7 @@ def test_summary_command_caps_each_group_in_the_file(tmp_path):
 # --------------------------------------------------------------------------- LibreOffice
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_shows_every_wrapped_message_whole(real, tmp_path):

@@ -400,6 +400,7 @@ def pdfs(files, tmp_path_factory) -> dict[str, Path]:
     return {k: lo_convert(files[k], "pdf", d / k) for k in ("out1", "out2")}
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 @pytest.mark.parametrize("key", ["out1", "out2"])

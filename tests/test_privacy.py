@@ -300,6 +300,7 @@ def test_ordinary_text_with_digits_is_no_identity_number(tokens, joiner):
     assert not identity_hits(text), text
 
 
+@pytest.mark.slow
 def test_detection_and_false_positive_rates():
     """Every planted number in every written form (free text and number cells) is found, and
     none of the ordinary corpus (dates, phone numbers, löpnummer, amounts, time ranges, the seed

@@ -220,6 +220,7 @@ def _row_strategy():
     return st.fixed_dictionaries(fields)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(_row_strategy(), min_size=1, max_size=8))
 def test_random_rows_round_trip(rows, tmp_path_factory):

@@ -272,6 +272,7 @@ def test_a_current_workbook_upgrades_to_itself(tmp_path):
     assert read_workbook(dst).lists == read_workbook(src).lists
 
 
+@pytest.mark.slow
 def test_upgrade_of_every_example_keeps_all_rows(examples, tmp_path):
     for src in examples:
         dst = upgrade(src, tmp_path / src.name)
