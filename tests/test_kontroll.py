@@ -147,6 +147,28 @@ def test_file_writer_places_the_layout(real):
                 assert cell.data_type == "s"
 
 
+
+def test_the_row_after_a_capped_group_counts_the_rest_in_italics(tmp_path):
+    """In the file, a group of more than ``PER_GROUP`` findings ends with one italic row
+    saying how many more of the same kind there are (the filter shows them all on the sheet
+    named in the row above)."""
+    tables, settings = example_tables("Vaggeryd", 2023)
+    for row in tables["remisser"]:
+        row["traning_start"] = "<30"
+    wb = workbook_data(tables, settings)
+    findings = validate(wb)
+    many = sum(f.code == "list_value_unknown" for f in findings)
+    assert many > K.PER_GROUP
+    generated = S.build_generated(compute(wb), findings)
+    path = tmp_path / "kontroll.xlsx"
+    generated.save(path)
+    ws = openpyxl.load_workbook(path)[C.CHECK_SHEET]
+    more = [row for row in ws.iter_rows() if str(row[6].value or "").startswith("… och ")]
+    assert [row[6].value for row in more] == [
+        f"… och {number(many - K.PER_GROUP)} till av samma slag"]
+    assert all(cell.font.i for cell in more[0][:K.PRINT_COLS])  # the code column keeps its look
+
+
 def _wrapped_lines_measured(text: str, width: float) -> int:
     """Lines ``text`` needs in a column, measured with Carlito (the font LibreOffice draws
     Calibri with) -- a measure independent of the writer's own width table."""
