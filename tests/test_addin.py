@@ -344,6 +344,7 @@ def ods_basic(xlam, tmp_path_factory) -> dict[str, str]:
         return {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("Basic/")}
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_imports_the_vba(ods_basic):

@@ -19,6 +19,7 @@ def sheet(path, name):
     return pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
 
 
+@pytest.mark.slow
 def test_bench_exports_are_deterministic_and_all_count_for_the_county(tmp_path):
     first = bench_data.write_exports(tmp_path / "a", n=16, seed=2024)
     again = bench_data.write_exports(tmp_path / "b", n=16, seed=2024)

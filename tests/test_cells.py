@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,6 +38,7 @@ def round_trip(values: list, write_only: bool) -> list:
     return [(c.data_type, c.value) for c in next(back.worksheets[0].iter_rows(max_col=len(values)))]
 
 
+@pytest.mark.slow
 @given(st.lists(FORMULA_LIKE, min_size=1, max_size=4), st.booleans())
 def test_formula_like_text_comes_back_as_the_same_text(texts, write_only):
     for (data_type, value), text in zip(round_trip(texts, write_only), texts, strict=True):

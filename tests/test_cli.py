@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,139 @@ def test_paths_that_look_like_markup_are_printed_as_they_are(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "[/bold]/ut.xlsx" in " ".join(proc.stdout.split())
     assert (folder / "ut.xlsx").exists()
+
+
+# --------------------------------------------------------------------------- in-process
+
+# The tests above start the command line as a person does, in a child process. Those below call
+# ``cli.main`` in this process: the same commands, quick, and seen by coverage (issue 20).
+
+
+@pytest.fixture
+def here(monkeypatch, capsys):
+    """``here(*args)``: (exit code, what was printed) of ``halsocenter *args`` run in-process,
+    on a wide console (one message per line)."""
+    from halsocenter import cli
+
+    monkeypatch.setenv("COLUMNS", "1000")
+    for console in (cli.out, cli.err):
+        monkeypatch.setattr(console, "_console", None)
+
+    def run_here(*args) -> tuple[int, str]:
+        code = cli.main([str(a) for a in args])
+        captured = capsys.readouterr()
+        text = captured.out + captured.err
+        assert "Traceback" not in text and "oväntat fel" not in text, text
+        return code, " ".join(text.split())
+
+    return run_here
+
+
+def test_the_report_command_says_what_it_wrote(tmp_path, here):
+    from halsocenter.atomic import KIND_REPORT, output_kind
+
+    book = template.write_template(tmp_path / "Habo_2025.xlsx", kommun="Habo", year=2025)
+    report = tmp_path / "rapport.docx"
+    assert here("report", book, "-o", report) == (0, f"Skrev {report}.")
+    assert output_kind(report) == KIND_REPORT
+
+
+def test_the_other_writing_commands_say_what_they_wrote(tmp_path, here):
+    from halsocenter.atomic import KIND_EXPORT, output_kind
+    from halsocenter.xlsx.read import read_workbook
+
+    book = tmp_path / "Habo_2025.xlsx"
+    assert here("new-workbook", book, "--kommun", "habo", "--ar", 2025) == (
+        0, f"Skapade {book} för Habo 2025.")  # fmt: skip
+    folder = tmp_path / "till_regionen"  # made when the file is written
+    code, text = here("export", book, "-o", folder)
+    exported = folder / "Halsocenter_Habo_2025.xlsx"
+    assert (code, text) == (0, f"Skrev {exported}.") and output_kind(exported) == KIND_EXPORT
+    nxt = tmp_path / "Habo_2026.xlsx"
+    assert here("rollover", book, "-o", nxt) == (0, f"Skrev {nxt}.")
+    assert read_workbook(nxt).year == 2026
+    xlam = tmp_path / "halsocenter.xlam"
+    assert here("addin", "build", "-o", xlam) == (0, f"Byggde {xlam}.")
+    with zipfile.ZipFile(xlam) as zf:
+        assert "xl/vbaProject.bin" in zf.namelist()
+
+
+def test_upgrade_of_a_pilot_workbook_names_the_template_version(tmp_path, here):
+    from halsocenter.xlsx.read import read_workbook
+    from test_upgrade import build_v0_workbook
+
+    pilot = tmp_path / "pilot.xlsx"
+    build_v0_workbook().save(pilot)
+    new = tmp_path / "ny.xlsx"
+    assert here("upgrade", pilot, "-o", new) == (
+        0, f"Skrev {new} (mallversion {C.TEMPLATE_VERSION}).")  # fmt: skip
+    assert read_workbook(new).version == C.TEMPLATE_VERSION
+
+
+def test_export_to_a_file_or_into_a_missing_folder_is_refused(tmp_path, here):
+    book = template.write_template(tmp_path / "Habo_2025.xlsx", kommun="Habo", year=2025)
+    a_file = tmp_path / "fil.txt"
+    a_file.write_text("x")
+    code, text = here("export", book, "-o", a_file)
+    assert code == 2 and f"{a_file} är en fil, inte en mapp" in text
+    deep = tmp_path / "saknas" / "ut"
+    code, text = here("export", book, "-o", deep)
+    assert code == 2 and f"Mappen {deep.parent} finns inte, så mappen ut kan inte skapas" in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Habo_2025.xlsx", "fil.txt"]
+
+
+@pytest.mark.parametrize(("error", "said"), [
+    (OSError(28, "No space left on device", "/data/x.xlsx"),
+     "Disken är full eller filen blev för stor (/data/x.xlsx)"),
+    (PermissionError(13, "Permission denied", "/data/x.xlsx"),
+     "Filen /data/x.xlsx är låst eller skrivskyddad. Stäng den i Excel"),
+    (FileNotFoundError(2, "No such file or directory", "/data/saknas"),
+     "Filen eller mappen /data/saknas finns inte."),
+    (IsADirectoryError(21, "Is a directory", "/data/mapp"), "/data/mapp är en mapp, inte en fil."),
+])  # fmt: skip
+def test_an_operating_system_failure_is_told_in_swedish_with_exit_2(tmp_path, here, monkeypatch,
+                                                                     error, said):  # fmt: skip
+    from halsocenter import cli
+
+    def fails(path):
+        raise error
+
+    monkeypatch.setattr(cli, "read_workbook", fails)
+    code, text = here("check", tmp_path / "bok.xlsx")
+    assert code == 2 and said in text
+
+
+def test_an_unknown_failure_is_a_bug_report_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from halsocenter import cli
+
+    def fails(path):
+        raise RuntimeError("trasigt")
+
+    monkeypatch.setattr(cli, "read_workbook", fails)
+    monkeypatch.delenv("HALSOCENTER_DEBUG", raising=False)
+    assert cli.main(["check", str(tmp_path / "bok.xlsx")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Ett oväntat fel inträffade (RuntimeError: trasigt)" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("how", ["Ctrl+C", "SIGTERM"])
+def test_an_interrupted_command_says_so_and_exits_like_a_killed_process(tmp_path, monkeypatch,
+                                                                         capsys, how):  # fmt: skip
+    """Ctrl+C exits 130; SIGTERM (caught by the command's own handler, which turns it into an
+    exception so clean-up runs) exits 128 + 15."""
+    import signal
+
+    from halsocenter import cli
+
+    def interrupted(path):
+        if how == "Ctrl+C":
+            raise KeyboardInterrupt
+        assert signal.getsignal(signal.SIGTERM) is cli._terminate  # never kill the test run
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(cli, "read_workbook", interrupted)
+    before = signal.getsignal(signal.SIGTERM)
+    code = cli.main(["check", str(tmp_path / "bok.xlsx")])
+    assert code == (130 if how == "Ctrl+C" else 128 + signal.SIGTERM)
+    assert "Avbrutet. Tillfälliga filer är borttagna" in " ".join(capsys.readouterr().err.split())
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler is put back

@@ -266,6 +266,7 @@ def _pages(pdf: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_prints_each_sheet_in_reasonable_pages(county_pdf, book):
@@ -283,6 +284,7 @@ def test_libreoffice_prints_each_sheet_in_reasonable_pages(county_pdf, book):
     assert "Länet" in first and "Remisser och första samtal per kommun 2024" in first
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_renders_the_overview_across_the_page(county_pdf):

@@ -138,6 +138,7 @@ def every_command(path: Path, folder: Path) -> list[tuple[str, Run]]:
 # --------------------------------------------------------------------------- 1. regular files
 
 
+@pytest.mark.slow
 def test_a_fifo_device_socket_or_folder_is_answered_at_once(workdir):
     fifo = workdir / "pipe.xlsx"
     os.mkfifo(fifo)
@@ -162,6 +163,7 @@ def test_a_fifo_device_socket_or_folder_is_answered_at_once(workdir):
         sock.close()
 
 
+@pytest.mark.slow
 def test_a_file_over_the_size_limit_is_refused_unread(workdir):
     big = workdir / "jätte.xlsx"
     with big.open("wb") as fh:
@@ -176,6 +178,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(workdir):
 # --------------------------------------------------------------------------- 2. zip bombs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("declared", ["ärlig", "ljuger"])
 def test_a_part_inflating_to_gigabytes_of_whitespace_is_refused(workdir, declared):
     parts = read_parts(EXAMPLE)
@@ -193,6 +196,7 @@ def test_a_part_inflating_to_gigabytes_of_whitespace_is_refused(workdir, declare
     assert_untouched(path, before, workdir, files)
 
 
+@pytest.mark.slow
 def test_a_one_gigabyte_string_in_shared_strings_never_reaches_calamine(workdir):
     parts = read_parts(EXAMPLE)
     add_shared_strings(parts, [])
@@ -208,6 +212,7 @@ def test_a_one_gigabyte_string_in_shared_strings_never_reaches_calamine(workdir)
     assert_untouched(path, before, workdir, files)
 
 
+@pytest.mark.slow
 def test_one_long_text_referred_to_by_many_cells_is_refused(workdir):
     """Each reference to a shared string becomes its own copy in calamine and in Python: 32,000
     characters in 40,000 cells would be 1.3 billion characters from a 300 kB file."""
@@ -221,6 +226,7 @@ def test_one_long_text_referred_to_by_many_cells_is_refused(workdir):
     assert_untouched(path, before, workdir, files)
 
 
+@pytest.mark.slow
 def test_too_many_parts_and_too_big_parts_are_refused_before_inflating(workdir):
     parts = read_parts(EXAMPLE)
     many = write_zip(workdir / "delar.xlsx", {**parts, **{f"xl/media/x{i}.bin": b"x"
@@ -236,6 +242,7 @@ def test_too_many_parts_and_too_big_parts_are_refused_before_inflating(workdir):
 # --------------------------------------------------------------------------- 3. DTDs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", ["[Content_Types].xml", "docProps/core.xml", "xl/workbook.xml",
                                   "xl/styles.xml", "Remisser"])
 def test_a_dtd_in_any_part_is_refused_and_never_copied(workdir, part):
@@ -249,6 +256,7 @@ def test_a_dtd_in_any_part_is_refused_and_never_copied(workdir, part):
     assert_untouched(path, before, workdir, files)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
 def test_a_dtd_in_a_wide_encoded_part_nobody_parses_is_refused_too(workdir, codec):
     """Custom XML parts may be UTF-16; a part the program never parses is still copied by
@@ -262,6 +270,7 @@ def test_a_dtd_in_a_wide_encoded_part_nobody_parses_is_refused_too(workdir, code
     assert_untouched(path, before, workdir, files)
 
 
+@pytest.mark.slow
 def test_a_zip_with_something_before_or_after_it_is_read_from_the_checked_bytes(workdir, baseline):
     """A zip that is not laid out plainly (data before it, a comment after it) is one that two
     zip readers might take differently; calamine then reads the verified parts, not the file."""
@@ -281,6 +290,7 @@ def test_a_zip_with_something_before_or_after_it_is_read_from_the_checked_bytes(
     assert Package.open(EXAMPLE).plain
 
 
+@pytest.mark.slow
 def test_xml_not_in_utf8_or_not_well_formed_is_damaged(workdir):
     parts = read_parts(EXAMPLE)
     wb = parts["xl/workbook.xml"]
@@ -308,6 +318,7 @@ def baseline() -> dict:
     return {"code": result.code, "counts": data["counts"]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sheet,ref", [("Listor", "XFD1048576"), ("Berättelse", "AMJ50000"),
                                        ("Remisser", "XFD1048576")])
 def test_a_stray_character_far_away_costs_nothing(workdir, baseline, sheet, ref):
@@ -325,6 +336,7 @@ def test_a_stray_character_far_away_costs_nothing(workdir, baseline, sheet, ref)
     assert again.code == baseline["code"]
 
 
+@pytest.mark.slow
 def test_an_identity_number_in_a_far_cell_is_still_found(workdir):
     path = build(workdir / "pnr.xlsx", cells={"Listor": {"XFD1048576": "Ring 811218-9876"}})
     result, data = check_json(path)
@@ -388,6 +400,7 @@ def test_both_bounded_ways_read_a_sheet_alike(tmp_path, monkeypatch):
     assert any(t.cell == "XFD1048576" for t in cut.texts)
 
 
+@pytest.mark.slow
 def test_the_biggest_workbook_within_the_limits_is_read_under_one_gigabyte(workdir):
     """Text cells are the dearest (each one a string and a text record for the checks): as
     many as the limit allows are read under 1 GB; a few more are refused before reading."""
@@ -409,6 +422,7 @@ def test_the_biggest_workbook_within_the_limits_is_read_under_one_gigabyte(workd
             assert result.peak_kb < PEAK_LIMIT_KB and UNEXPECTED not in result.text
 
 
+@pytest.mark.slow
 def test_a_table_with_every_cell_wrong_is_answered_in_bounded_memory_and_time(workdir):
     """As many wrong cells as the reader reads, all in Remisser (every date, list value and
     count unreadable or unknown): over a million findings. The first ``FindingList.LIMIT``
@@ -442,6 +456,7 @@ def test_a_table_with_every_cell_wrong_is_answered_in_bounded_memory_and_time(wo
     assert digest(path) == before
 
 
+@pytest.mark.slow
 def test_a_sheet_without_cell_references_is_read_cell_by_cell_within_bounds(workdir):
     from halsocenter.xlsx.sheet_scan import MAX_SCAN_CELLS
 
@@ -467,6 +482,7 @@ def _column(spec: C.Table, key: str) -> str:
     return get_column_letter(spec.keys.index(key) + 1)
 
 
+@pytest.mark.slow
 def test_numbers_out_of_range_give_findings_naming_the_cell(workdir):
     deltagare, timmar = _column(C.AKTIVITETER, "deltagare"), _column(C.AKTIVITETER, "timmar")
     path = build(workdir / "tal.xlsx", cells={C.AKTIVITETER.sheet: {
@@ -489,6 +505,7 @@ def test_numbers_out_of_range_give_findings_naming_the_cell(workdir):
     assert_untouched(path, before, workdir, files)
 
 
+@pytest.mark.slow
 def test_control_characters_and_text_over_excels_limit_are_warnings(workdir):
     kommentar = _column(C.REMISSER, "kommentar")
     long_text = "Mycket lång kommentar. " * 2000
@@ -512,6 +529,7 @@ def test_control_characters_and_text_over_excels_limit_are_warnings(workdir):
 # --------------------------------------------------------------------------- 6. the region
 
 
+@pytest.mark.slow
 def test_one_bad_file_among_good_exports_is_listed_and_the_county_is_built(tmp_path):
     from halsocenter.region.export import export
     from halsocenter.xlsx.read import read_workbook
@@ -629,6 +647,7 @@ def _corrupt(data: bytes, edits: list[tuple[int, int]]) -> bytes:
     return bytes(buf)
 
 
+@pytest.mark.slow
 @settings(max_examples=80)
 @given(edits=st.lists(st.tuples(st.integers(0, 1 << 30), st.integers(0, 255)), min_size=1,
                       max_size=8),

@@ -154,6 +154,7 @@ def assert_never_written(out: Path, proc: subprocess.CompletedProcess) -> None:
 # --------------------------------------------------------------------------- export files
 
 
+@pytest.mark.slow
 def test_duplicated_total_row_is_left_out_not_counted_twice(tmp_path, clean):
     folder = inbox(tmp_path, clean, leave_out=("Eksjö",))
 
@@ -176,6 +177,7 @@ def test_duplicated_total_row_is_left_out_not_counted_twice(tmp_path, clean):
     assert any(p["kind"] == S.KIND_DUPLICATE for p in summary["problems"])
 
 
+@pytest.mark.slow
 def test_unknown_key_and_text_value_are_reported_and_left_out(tmp_path, clean):
     folder = inbox(tmp_path, clean, leave_out=("Gislaved",))
 
@@ -198,6 +200,7 @@ def test_unknown_key_and_text_value_are_reported_and_left_out(tmp_path, clean):
     assert kinds[S.KIND_NOT_NUMBER]["Nyckeltal"] == "Uteblev"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("key", "value", "why"), [
     ("remisser_far", -5000, "är negativt"),
     ("forsta_samtal", 1e15, "är större än 1 000 000"),
@@ -229,6 +232,7 @@ def test_implausible_values_are_kept_out_of_lanet(tmp_path, clean, key, value, w
     assert not any(r[0] == "Värnamo" and r[2] == key and r[3] == "" for r in data)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kommun", "status", "reason"), [
     ("Länet", "Används inte", "Kommun är ”Länet”"),
     ("LÄNET ", "Används inte", "Kommun är ”Länet”"),
@@ -254,6 +258,7 @@ def test_kommun_lanet_or_outside_never_reaches_the_county_totals(tmp_path, clean
         assert row["Inrapporterad"] == status
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("year", [2099, 1999, "tjugo"])
 def test_year_outside_the_window_is_not_used(tmp_path, clean, year):
     folder = inbox(tmp_path, clean)
@@ -269,6 +274,7 @@ def test_year_outside_the_window_is_not_used(tmp_path, clean, year):
     assert summary["years"] == [YEAR]
 
 
+@pytest.mark.slow
 def test_creation_time_in_the_future_does_not_win_the_newest_file_rule(tmp_path, clean):
     folder = inbox(tmp_path, clean)
 
@@ -290,6 +296,7 @@ def test_creation_time_in_the_future_does_not_win_the_newest_file_rule(tmp_path,
                for o in outliers(out))  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_file_that_cannot_be_read_is_listed_and_the_county_is_built(tmp_path, clean):
     folder = inbox(tmp_path, clean)
     broken = folder / "Halsocenter_Habo_2024.xlsx"
@@ -302,11 +309,13 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_county_is_built(tmp_path, 
     assert [u["file"] for u in summary["unreadable"]] == [broken.name]
 
 
+@pytest.mark.slow
 def test_clean_folder_exits_zero(tmp_path, clean):
     proc, summary, out = region(inbox(tmp_path, clean), tmp_path)
     assert proc.returncode == 0 and summary["problems"] == [] and summary["unreadable"] == []
 
 
+@pytest.mark.slow
 def test_identity_numbers_in_an_export_file_never_reach_the_county_workbook(tmp_path, clean):
     folder = inbox(tmp_path, clean, leave_out=("Eksjö",))
     dim = "Aktivitet=FaR träningsgrupp"
@@ -355,6 +364,7 @@ def test_identity_numbers_in_an_export_file_never_reach_the_county_workbook(tmp_
     assert any("Kontroll" in k for k in kinds) and any("Historik" in k for k in kinds)
 
 
+@pytest.mark.slow
 def test_identity_number_as_kommun_refuses_the_file(tmp_path, clean):
     folder = inbox(tmp_path, clean)
     fake = tampered(clean["Eksjö"], folder / "Halsocenter_okand.xlsx",
@@ -369,6 +379,7 @@ def test_identity_number_as_kommun_refuses_the_file(tmp_path, clean):
 # --------------------------------------------------------------------------- full workbooks
 
 
+@pytest.mark.slow
 def test_identity_numbers_in_a_full_workbook_stay_out_of_free_text_dimensions(tmp_path):
     src = EXAMPLES / f"Vaggeryd_{YEAR}.xlsx"
     if not src.exists():
@@ -466,6 +477,7 @@ def test_screened_rows_are_always_usable_and_every_other_row_is_reported(raw):
     assert len(kept) + len(reported) == len(used)  # each row: used or reported, never both
 
 
+@pytest.mark.slow
 def test_formulas_in_a_file_arrive_as_text(tmp_path, clean):
     folder = inbox(tmp_path, clean, leave_out=("Gislaved",))
     dde, link = "=cmd|' /C calc'!A0", '=HYPERLINK("http://x")'
@@ -492,6 +504,7 @@ def test_formulas_in_a_file_arrive_as_text(tmp_path, clean):
     assert reporting(out)[fake.name]["Kommun"] == link
 
 
+@pytest.mark.slow
 def test_a_later_file_from_outside_the_county_does_not_set_the_year(tmp_path, clean):
     folder = inbox(tmp_path, clean)
 

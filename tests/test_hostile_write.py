@@ -224,6 +224,7 @@ def coach(box) -> Path:
 # --------------------------------------------------------------------------- never over an input
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", ["same name, same folder", "symlinked workbook",
                                    "symlinked folder", "hard link", "dot-dot"])  # fmt: skip
 def test_export_never_writes_over_its_own_input(box, coach, route):
@@ -252,6 +253,7 @@ def test_export_never_writes_over_its_own_input(box, coach, route):
     assert list_all(box.work) == listing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["summary", "report", "rollover", "upgrade"])
 @pytest.mark.parametrize("route", ["itself", "dot-dot", "symlink", "hard link"])
 def test_no_command_writes_over_its_input(box, coach, command, route):
@@ -271,6 +273,7 @@ def test_no_command_writes_over_its_input(box, coach, command, route):
     assert list_all(box.work) == listing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("out", ["lan.xlsm", "lan.xlsx", "sub/../lan.xlsx", "undermapp/lan.xlsx",
                                  EXPORT_NAME])  # fmt: skip
 def test_region_output_inside_the_folder_it_reads_is_refused(box, out):
@@ -288,6 +291,7 @@ def test_region_output_inside_the_folder_it_reads_is_refused(box, out):
     assert list_all(box.work) == listing
 
 
+@pytest.mark.slow
 def test_region_output_hard_linked_to_a_file_it_reads_is_refused(box):
     folder = box.work / "inkommet"
     folder.mkdir()
@@ -301,6 +305,7 @@ def test_region_output_hard_linked_to_a_file_it_reads_is_refused(box):
 # --------------------------------------------------------------------------- existing outputs
 
 
+@pytest.mark.slow
 def test_six_simultaneous_rollovers_to_one_name_write_exactly_once(box, coach):
     """All six pass the early check and finish their file; the exclusive link lets one in."""
     before = digests(coach)
@@ -320,6 +325,7 @@ def test_six_simultaneous_rollovers_to_one_name_write_exactly_once(box, coach):
     assert read_workbook(box.work / "nasta.xlsx").year == 2024
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["new-workbook", "rollover", "upgrade"])
 def test_commands_that_make_a_new_workbook_never_replace_a_file(box, coach, command):
     existing = box.work / "finns.xlsx"
@@ -349,6 +355,7 @@ def _earlier(box, coach, command) -> tuple[tuple, Path]:
     return args, out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["summary", "report", "export", "region"])
 def test_an_earlier_output_is_replaced(box, coach, command):
     args, out = _earlier(box, coach, command)
@@ -361,6 +368,7 @@ def test_an_earlier_output_is_replaced(box, coach, command):
     assert list_all(box.work) == listing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["summary", "report", "export", "region"])
 def test_a_write_protected_earlier_output_is_refused(box, coach, command):
     args, out = _earlier(box, coach, command)
@@ -371,6 +379,7 @@ def test_a_write_protected_earlier_output_is_refused(box, coach, command):
     assert list_all(box.work) == listing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["summary", "report", "export", "region"])
 def test_a_file_the_program_did_not_write_is_never_replaced(box, coach, command):
     """Another coach's workbook (or a Word file someone saved) where the output would go."""
@@ -395,6 +404,7 @@ def test_a_file_the_program_did_not_write_is_never_replaced(box, coach, command)
 # --------------------------------------------------------------------------- the wrong kind of path
 
 
+@pytest.mark.slow
 def test_export_to_a_file_instead_of_a_folder(box, coach):
     other = box.work / "lista.txt"
     other.write_text("inte en mapp")
@@ -404,6 +414,7 @@ def test_export_to_a_file_instead_of_a_folder(box, coach):
     assert list_all(box.work) == sorted([coach.name, other.name])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["summary", "report", "rollover", "region"])
 def test_a_folder_where_a_file_is_expected(box, coach, command):
     (box.work / "mapp.xlsx").mkdir()
@@ -417,6 +428,7 @@ def test_a_folder_where_a_file_is_expected(box, coach, command):
     assert list_all(box.work) == listing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["new-workbook", "summary", "report", "export", "rollover",
                                      "region"])  # fmt: skip
 def test_a_missing_folder_is_not_created(box, coach, command):
@@ -440,6 +452,7 @@ def _drop_file_permission_override() -> None:
         libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX-rättigheter")
 @pytest.mark.parametrize("command", ["summary", "export", "rollover"])
 def test_permission_denied_in_the_output_folder(box, coach, command):
@@ -460,6 +473,7 @@ def test_permission_denied_in_the_output_folder(box, coach, command):
 # --------------------------------------------------------------------------- disk full
 
 
+@pytest.mark.slow
 def test_disk_full_on_a_small_tmpfs(box, coach):
     """A real ENOSPC: the output folder is a 64 KB tmpfs in a private mount namespace."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:
@@ -480,6 +494,7 @@ def test_disk_full_on_a_small_tmpfs(box, coach):
     assert_unchanged(before)
 
 
+@pytest.mark.slow
 def test_file_too_large_for_the_account_limit(box, coach):
     """EFBIG through RLIMIT_FSIZE: the command ignores SIGXFSZ and says what happened."""
     out = box.work / "r.docx"
@@ -499,6 +514,7 @@ def test_file_too_large_for_the_account_limit(box, coach):
 # --------------------------------------------------------------------------- interruptions
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("command", "sig"), [("summary", signal.SIGTERM),
                                               ("summary", signal.SIGINT),
                                               ("export", signal.SIGTERM),
@@ -520,6 +536,7 @@ def test_an_interrupted_write_leaves_nothing_behind(box, coach, command, sig):
     assert_unchanged(before)
 
 
+@pytest.mark.slow
 def test_the_next_run_removes_what_a_killed_run_left(box, coach):
     """SIGKILL cannot be caught: the temporary file beside the output and the scratch folder
     (with openpyxl's temporary sheets) stay — until the next run that writes there."""
@@ -553,6 +570,7 @@ def test_the_next_run_removes_what_a_killed_run_left(box, coach):
 # --------------------------------------------------------------------------- nothing outside
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["check", "summary", "report", "export", "region",
                                      "rollover", "addin", "new-workbook"])  # fmt: skip
 def test_home_and_temp_stay_empty(box, coach, command):
@@ -574,6 +592,7 @@ def test_home_and_temp_stay_empty(box, coach, command):
 # --------------------------------------------------------------------------- text stays text
 
 
+@pytest.mark.slow
 def test_formula_text_stays_text_in_summary_export_and_rollover(box):
     src = hostile_workbook(box.work / "Vaggeryd_2024.xlsx")
     before = digests(src)
@@ -594,6 +613,7 @@ def test_formula_text_stays_text_in_summary_export_and_rollover(box):
     assert cell.data_type == "s" and cell.quotePrefix  # and stays text when edited in Excel
 
 
+@pytest.mark.slow
 def test_formula_text_stays_text_in_upgrade(box):
     src = hostile_v0_workbook(box.work / "pilot.xlsx")
     before = digests(src)
@@ -603,6 +623,7 @@ def test_formula_text_stays_text_in_upgrade(box):
     assert_text_stays_text(box.work / "ny.xlsx", (DDE, *FORMULA_TEXTS[:6]))
 
 
+@pytest.mark.slow
 def test_a_real_formula_without_a_cached_value_is_copied_as_its_text(box):
     """Decided: rows move in the new workbook, so a formula is copied as the value Excel last
     calculated, and one never calculated as its text — it never runs."""
@@ -615,6 +636,7 @@ def test_a_real_formula_without_a_cached_value_is_copied_as_its_text(box):
     assert notes["C5"].value == "=SUM(1,2)" and notes["C5"].data_type == "s"
 
 
+@pytest.mark.slow
 def test_formula_text_stays_text_in_the_county_workbook(box):
     src = hostile_workbook(box.work / "Vaggeryd_2024.xlsx")
     (box.work / "in").mkdir()
@@ -726,6 +748,7 @@ def test_ribbon_export_replaces_its_own_earlier_file(tmp_path):
     assert list_all(tmp_path) == sorted([path.name, out.name])
 
 
+@pytest.mark.slow
 def test_export_makes_its_own_folder_only_when_it_writes(box, coach):
     """The export folder (-o MAPP) is made when the file is written, inside a folder that
     exists; a refused export leaves no empty folder behind."""

@@ -149,6 +149,28 @@ def test_file_writer_places_the_layout(real):
                 assert cell.data_type == "s"
 
 
+
+def test_the_row_after_a_capped_group_counts_the_rest_in_italics(tmp_path):
+    """In the file, a group of more than ``PER_GROUP`` findings ends with one italic row
+    saying how many more of the same kind there are (the filter shows them all on the sheet
+    named in the row above)."""
+    tables, settings = example_tables("Vaggeryd", 2023)
+    for row in tables["remisser"]:
+        row["traning_start"] = "<30"
+    wb = workbook_data(tables, settings)
+    findings = validate(wb)
+    many = sum(f.code == "list_value_unknown" for f in findings)
+    assert many > K.PER_GROUP
+    generated = W.build_generated(compute(wb), findings)
+    path = tmp_path / "kontroll.xlsx"
+    generated.save(path)
+    ws = openpyxl.load_workbook(path)[C.CHECK_SHEET]
+    more = [row for row in ws.iter_rows() if str(row[6].value or "").startswith("… och ")]
+    assert [row[6].value for row in more] == [
+        f"… och {number(many - K.PER_GROUP)} till av samma slag"]
+    assert all(cell.font.i for cell in more[0][:K.PRINT_COLS])  # the code column keeps its look
+
+
 def _wrapped_lines_measured(text: str, width: float) -> int:
     """Lines ``text`` needs in a column, measured with Carlito (the font LibreOffice draws
     Calibri with) -- a measure independent of the writer's own width table."""
@@ -191,6 +213,7 @@ def test_row_heights_fit_the_wrapped_text(real):
     assert checked > 20
 
 
+@pytest.mark.slow
 def test_summary_command_caps_each_group_in_the_file(tmp_path):
     src = write_planted_workbook(tmp_path / "Vaggeryd_2024.xlsx")
     out = tmp_path / "med_kontroll.xlsx"
@@ -219,6 +242,7 @@ def test_summary_command_caps_each_group_in_the_file(tmp_path):
 # --------------------------------------------------------------------------- LibreOffice
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_shows_every_wrapped_message_whole(real, tmp_path):

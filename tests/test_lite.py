@@ -162,6 +162,7 @@ def test_number_of_actions_does_not_grow_with_rows(script, files, place):
 # --------------------------------------------------------------------------- the files
 
 
+@pytest.mark.slow
 def test_lite_and_desktop_write_files_of_the_same_names(files, place):
     path = files["clean"]
     desktop_payload = book_payload(path, name=str(path))

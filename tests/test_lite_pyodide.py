@@ -258,6 +258,7 @@ def pyodide_like_run(example, tmp_path_factory) -> dict:
     return run_like_pyodide(example, tmp_path_factory.mktemp("pyodide"))
 
 
+@pytest.mark.slow
 def test_the_pyodide_like_run_catches_an_escape(example, tmp_path):
     run = run_like_pyodide(example, tmp_path, HC_ESCAPE="1")
     assert any(v.startswith("open ") and v.endswith("cache.txt w") for v in run["violations"])
@@ -265,11 +266,13 @@ def test_the_pyodide_like_run_catches_an_escape(example, tmp_path):
     assert "cache.txt" in run["home_after"]
 
 
+@pytest.mark.slow
 def test_a_pyodide_like_run_loads_no_heavy_library_at_import(pyodide_like_run):
     assert pyodide_like_run["new_heavy"] == []
     assert len(pyodide_like_run["meta"]) == 6
 
 
+@pytest.mark.slow
 def test_a_pyodide_like_run_writes_only_into_the_data_folder(pyodide_like_run):
     run = pyodide_like_run
     assert run["violations"] == []
@@ -278,6 +281,7 @@ def test_a_pyodide_like_run_writes_only_into_the_data_folder(pyodide_like_run):
                                   "Halsocenter_Vaggeryd_2023.xlsx", "Vaggeryd_2024.xlsx"])  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_pyodide_like_run_ends_every_script_with_a_swedish_message(pyodide_like_run):
     for name, actions in pyodide_like_run["actions"].items():
         assert actions[-1]["func"] == "alert", name

@@ -86,6 +86,7 @@ def _problems(path: Path, allowed_skips: set[str] = frozenset()) -> list[str]:
     return problems + [f"{s}: not validated" for s in unexpected]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output", OUTPUT_IDS)
 def test_output_is_valid_for_office(outputs, output):
     path = outputs[output]
@@ -93,6 +94,7 @@ def test_output_is_valid_for_office(outputs, output):
     assert _problems(path, allowed) == []
 
 
+@pytest.mark.slow
 def test_export_files_are_valid_for_office(outputs):
     exports = [p for k, p in outputs.items() if k.startswith("export:")]
     assert len(exports) == len(EXAMPLE_NAMES)
@@ -119,6 +121,7 @@ def test_the_excel_authored_fixture_is_valid_and_really_from_excel():
     assert _problems(EXCEL_AUTHORED, CHART_STYLE_PARTS) == []
 
 
+@pytest.mark.slow
 def test_summary_of_an_excel_workbook_lists_the_new_sheets_in_app_xml(outputs):
     with zipfile.ZipFile(outputs["summary:excel-authored"]) as zf:
         app = zf.read("docProps/app.xml").decode()

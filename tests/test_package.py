@@ -354,6 +354,39 @@ def test_recompressing_fallback_writes_the_same_content(files, tmp_path):
             assert a.read(name) == b.read(name), name
 
 
+
+def test_past_the_classic_zip_limits_the_writer_falls_back_to_recompressing(files, tmp_path,
+                                                                             monkeypatch):  # fmt: skip
+    """When an offset or a size would not fit the classic zip fields (4 GB; lowered here), the
+    copy is written again by zipfile, which writes Zip64 itself: the same package."""
+    monkeypatch.setattr(package, "_LIMIT", 4096)
+    out = tmp_path / "zip64.xlsx"
+    write_with_sheets(files["src"], build_generated(), out)
+    with zipfile.ZipFile(files["out1"]) as a, zipfile.ZipFile(out) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+
+
+def test_sheets_taken_from_another_workbook_keep_their_column_looks(tmp_path):
+    """Columns of a copied sheet carry a style of the workbook they come from (date columns,
+    whole numbers); in the copy each one points at the same look in the merged styles."""
+    from conftest import EXAMPLES
+
+    excel = Path(__file__).parent / "fixtures" / "excel" / "dataValidationTableRange.xlsx"
+    example = EXAMPLES / "Vaggeryd_2023.xlsx"
+    out = tmp_path / "excel_med_halsocenter.xlsx"
+    write_with_sheets(excel, example, out)
+    src, got = openpyxl.load_workbook(example), openpyxl.load_workbook(out)
+    styled = 0
+    for ws in src.worksheets:
+        for letter, dim in ws.column_dimensions.items():
+            copied = got[ws.title].column_dimensions[letter]
+            assert look(copied) == look(dim), (ws.title, letter)
+            styled += dim.number_format != "General"
+    assert styled >= 10  # the dates of Remisser, Aktiviteter, ... and the numbers of Tidigare år
+
+
 # --------------------------------------------------------------------------- safety
 
 
@@ -400,6 +433,7 @@ def pdfs(files, tmp_path_factory) -> dict[str, Path]:
     return {k: lo_convert(files[k], "pdf", d / k) for k in ("out1", "out2")}
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 @pytest.mark.parametrize("key", ["out1", "out2"])

@@ -58,6 +58,7 @@ def wheel_metadata(wheel: Path) -> dict:
     return {"meta": meta, "tags": tags, "names": names}
 
 
+@pytest.mark.slow
 def test_the_wheel_is_pure_python_for_any_platform(dist):
     wheel = dist["wheel"]
     assert wheel.name == f"halsocenter-{halsocenter.__version__}-py3-none-any.whl"
@@ -80,6 +81,7 @@ def test_the_wheel_leaves_the_builders_to_the_build(dist):
                 if "def build_template" in text or "def write_examples" in text]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_ribbon_the_vba_and_the_word_template(dist):
     with zipfile.ZipFile(dist["wheel"]) as zf:
         for name, source in {
@@ -90,6 +92,7 @@ def test_the_wheel_carries_the_ribbon_the_vba_and_the_word_template(dist):
             assert zf.read(name) == source.read_bytes(), name
 
 
+@pytest.mark.slow
 def test_the_sdist_carries_the_same_package_data(dist):
     with tarfile.open(dist["sdist"]) as tf:
         names = {m.name.split("/", 1)[1] for m in tf.getmembers() if "/" in m.name}
@@ -98,6 +101,7 @@ def test_the_sdist_carries_the_same_package_data(dist):
             "addin/halsocenter/_data/excel/ribbon.xml"} <= names  # fmt: skip
 
 
+@pytest.mark.slow
 def test_metadata_passes_twine_check(dist):
     proc = subprocess.run([sys.executable, "-m", "twine", "check", "--strict",
                            str(dist["wheel"]), str(dist["sdist"])],
@@ -106,6 +110,7 @@ def test_metadata_passes_twine_check(dist):
     assert proc.stdout.count("PASSED") == 2
 
 
+@pytest.mark.slow
 def test_every_dependency_installs_in_xlwings_lite(dist):
     """Under Pyodide (sys_platform emscripten) the wheel asks for exactly the packages that
     exist there as pure wheels or Pyodide builds; the desktop gets the CLI's and the add-in

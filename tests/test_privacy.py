@@ -322,6 +322,7 @@ def test_ordinary_text_with_digits_is_no_identity_number(tokens, joiner):
     assert not identity_hits(text), text
 
 
+@pytest.mark.slow
 def test_detection_and_false_positive_rates():
     """Every planted number in every written form (free text and number cells) is found, and
     none of the ordinary corpus (dates, phone numbers, löpnummer, amounts, time ranges, the seed
@@ -387,3 +388,27 @@ def test_a_spaced_out_twelve_digit_number_is_not_read_as_its_first_ten_digits():
         hits = [h for h in find_identifiers(f"pnr {text} ok") if h.kind in IDENTITY_KINDS]
         assert len(hits) == 1 and f"pnr {text} ok"[hits[0].start:hits[0].end] == text
         assert hits[0].masked == "200101**-****"
+
+
+def test_a_split_date_followed_by_a_time_or_another_date_is_no_number():
+    """After a date written split (1985-01-01) the last four digits make a number only behind a
+    dash; after a space they are a time, and when they run on as a date it is a date range."""
+    serial = make_number(date(1985, 1, 1), 123, False, "10")[6:]
+    assert [h.kind for h in identity_hits(f"pnr 1985-01-01-{serial}")] == [PERSONNUMMER]
+    assert [h.kind for h in identity_hits(f"1985-01-01 - {serial} besök")] == [PERSONNUMMER]
+    for text in (f"möte 1985-01-01 {serial}", f"kurs 1985-01-01 - {serial}-04-05",
+                 f"kurs 1985-01-01 - {serial}.04.05"):  # fmt: skip
+        assert identity_hits(text) == [], text
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("ring 036-12 34 56 78 90 12", "036-12 34 56"),
+    ("tel 08-123 456 78-9", "08-123 456 78"),
+    ("ring 0361234567 - 22", "0361234567"),
+])  # fmt: skip
+def test_a_phone_number_with_more_digits_after_it_is_read_up_to_its_own_length(text, phone):
+    """Digits beyond a phone number's ten are another group (an extension, a count) and are cut
+    off group by group; the number itself is still found and masked."""
+    [hit] = find_identifiers(text)
+    assert hit.kind == TELEFON and text[hit.start:hit.end] == phone
+    assert mask_text(text) == text.replace(phone, hit.masked)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl.cell.cell import ERROR_CODES
 
 from halsocenter.core import contract as C
 from halsocenter.xlsx import template
@@ -203,7 +204,10 @@ def test_excel_error_values_are_seen(book, tmp_path):
 # --------------------------------------------------------------------------- round trip
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
-               min_size=1, max_size=20).filter(lambda s: not s.startswith("="))  # fmt: skip
+               min_size=1, max_size=20).filter(
+    lambda s: not s.startswith("=") and s not in ERROR_CODES)  # fmt: skip
+"""Text a person types; not a formula, nor one of Excel's error values, which openpyxl writes
+as an error cell (read as an error, not as text: see the test of error cells above)."""
 dates = st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31))
 
 
@@ -220,6 +224,7 @@ def _row_strategy():
     return st.fixed_dictionaries(fields)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(_row_strategy(), min_size=1, max_size=8))
 def test_random_rows_round_trip(rows, tmp_path_factory):

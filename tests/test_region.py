@@ -240,6 +240,7 @@ def county_pdf(county, tmp_path_factory):
     return lo_convert(county[3], "pdf", tmp_path_factory.mktemp("pdf"))
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_renders_county_workbook(county_pdf):

@@ -370,6 +370,7 @@ def pdf_pages(report, tmp_path_factory):
     return pdf, sorted(outdir.glob("sida*.png"))
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_renders_the_report_to_pdf(pdf_pages):

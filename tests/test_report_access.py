@@ -317,6 +317,7 @@ def test_the_written_report_reads_in_agreement(n, tmp_path):
 # --------------------------------------------------------------------------- LibreOffice
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_no_page_ends_with_a_heading_or_a_table_title(report, tmp_path):

@@ -234,6 +234,7 @@ def test_refuses_same_file_existing_output_and_missing_year(rolled, tmp_path):
     assert not (tmp_path / "ut.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_rollover_of_every_example(examples, tmp_path):
     for src in examples:
         old = read_workbook(src)

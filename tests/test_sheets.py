@@ -407,6 +407,7 @@ def pdf(saved, tmp_path_factory) -> Path:
     return out / (saved.stem + ".pdf")
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 def test_libreoffice_renders_the_summary_page(pdf):
     assert pdf.exists() and pdf.stat().st_size > 10_000

@@ -507,6 +507,7 @@ attendance_rows = st.lists(st.fixed_dictionaries({
 }), max_size=15)  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(referral_rows, session_rows, attendance_rows)
 def test_breakdowns_sum_to_totals(remisser, aktiviteter, narvaro):

@@ -62,6 +62,7 @@ def test_input_parts_are_copied_byte_for_byte(vaggeryd, tmp_path):
             assert a.read(name) == b.read(name), name
 
 
+@pytest.mark.slow
 def test_summary_of_its_own_output_replaces_only_the_generated_sheets(vaggeryd, tmp_path):
     first, second = tmp_path / "1.xlsx", tmp_path / "2.xlsx"
     assert summary(vaggeryd, first).returncode == 0

@@ -234,6 +234,7 @@ def rendered(vaggeryd_summary, empty_summary, tmp_path_factory) -> dict[str, lis
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_shows_the_labels_and_the_empty_year(rendered):

@@ -294,6 +294,7 @@ def lo_outputs(tmp_path_factory):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_opens_template_and_example(lo_outputs):
@@ -301,6 +302,7 @@ def test_libreoffice_opens_template_and_example(lo_outputs):
         assert lo_outputs[key].read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_dropdown_name_covers_an_added_value(lo_outputs):
@@ -318,6 +320,7 @@ def _pdf_pages(pdf) -> list[str]:
     return text.split("\f")
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_prints_input_sheets_landscape_with_the_header_on_every_page(lo_outputs):

@@ -273,6 +273,7 @@ def test_a_current_workbook_upgrades_to_itself(tmp_path):
     assert read_workbook(dst).lists == read_workbook(src).lists
 
 
+@pytest.mark.slow
 def test_upgrade_of_every_example_keeps_all_rows(examples, tmp_path):
     for src in examples:
         dst = upgrade(src, tmp_path / src.name)
@@ -315,3 +316,22 @@ def test_cells_typed_beside_and_below_the_tables_come_along(tmp_path):
     assert moved == [("Flik", "Cell", "Värde"), (C.REMISSER.sheet, f"{letter}2", "=typed as a note")]
     assert out[C.MOVED_CELLS_SHEET]["C2"].data_type == "s"  # text that looks like a formula stays text
     assert C.MOVED_CELLS_SHEET not in openpyxl.load_workbook(upgrade(FIXTURE, tmp_path / "u2.xlsx")).sheetnames
+
+
+def test_a_formula_comes_along_as_its_last_calculated_value_or_else_as_its_text(tmp_path):
+    """Rows move in the new workbook, so a formula cannot be copied as a formula: it comes along
+    as the value Excel last calculated; one never calculated comes along as its text (a string
+    cell, which never runs)."""
+    from hostile_files import read_parts, set_cells, write_zip
+
+    wb = openpyxl.load_workbook(FIXTURE)
+    wb["Anteckningar"]["C5"] = "=SUM(1,2)"  # written by openpyxl: no calculated value
+    wb.save(tmp_path / "utan_varde.xlsx")
+    parts = read_parts(tmp_path / "utan_varde.xlsx")
+    set_cells(parts, "Anteckningar", {"C6": ("raw", "<f>2*21</f><v>42</v>"),
+                                      "C7": ("raw", '<f>"hej"&amp;"då"</f><v>hejdå</v>', "str")})
+    src = write_zip(tmp_path / "pilot.xlsx", parts)
+    notes = openpyxl.load_workbook(upgrade(src, tmp_path / "ny.xlsx"))["Anteckningar"]
+    assert (notes["C6"].value, notes["C6"].data_type) == (42, "n")
+    assert (notes["C7"].value, notes["C7"].data_type) == ("hejdå", "s")
+    assert (notes["C5"].value, notes["C5"].data_type) == ("=SUM(1,2)", "s")

@@ -587,6 +587,7 @@ def test_example_workbooks_have_no_errors(path):
     assert errors == []
 
 
+@pytest.mark.slow
 def test_fifty_thousand_referrals_are_checked_quickly():
     one = base_tables()
     row = one["remisser"][0]
