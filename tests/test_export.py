@@ -245,18 +245,29 @@ def test_info_and_kontroll(tmp_path):
     if not src.exists():
         pytest.skip("exempelarbetsböckerna saknas")
     wb = read_workbook(src)
-    finding = Finding("telefon_test", "warning", "Remisser", 5, "Kommentar", "O5", "070-1234567",
-                      "Remisser, rad 5: 070-1234567 ser ut som ett telefonnummer.")
-    path = export(wb, tmp_path, findings=[finding])
+    phone = Finding("contact_info", "warning", wb.tables["remisser"].sheet, 5, "Kommentar", "O5",
+                    "070-1234567", "Remisser, rad 5: 070-1234567 ser ut som ett telefonnummer.")
+    own = Finding("contact_info", "warning", "Mina anteckningar", 2, None, "C2",
+                  "ring 070-7654321", "Mina anteckningar, cell C2: …")  # a sheet of the coach's
+    path = export(wb, tmp_path, findings=[phone, phone, own])
     info = {r[0]: r[1] for r in sheet(path, "Info")}
+    assert tuple(info) == C.EXPORT_INFO_LABELS  # the allow-list's labels, nothing else
     assert info["Kommun"] == "Eksjö" and info["År"] == 2024
-    assert info["Källfil"] == "Eksjö_2024.xlsx"  # the name, not the path
+    assert info["Status"] == C.STATUS_FINAL and info["Exportformat"] == C.EXPORT_FORMAT
     assert info["Mallversion"] == C.TEMPLATE_VERSION and info["Programversion"]
-    assert (info["Fel"], info["Varningar"]) == (0, 1)
+    assert (info["Fel"], info["Varningar"]) == (0, 3)
     kontroll = sheet(path, "Kontroll")
     assert tuple(kontroll[0]) == CHECK_COLUMNS and "Värde" not in kontroll[0]
-    assert kontroll[1][0] == "Varning" and kontroll[1][4] == "O5"
-    assert "070-1234567" not in str(all_cells(path))
+    # counts per rule, sheet and column: never a cell, a value or a message
+    assert kontroll[1:] == [["Varning", "Kontaktuppgift", "contact_info", "Remisser", "Kommentar",
+                             2], ["Varning", "Kontaktuppgift", "contact_info", C.OTHER_SHEET, "",
+                                  1]]  # fmt: skip
+    cells = str(all_cells(path))
+    for secret in ("070-1234567", "070-7654321", "Mina anteckningar", "O5", "Eksjö_2024"):
+        assert secret not in cells
+    with zipfile.ZipFile(path) as zf:  # no file name anywhere, not even in a property
+        xml = b"".join(zf.read(n) for n in zf.namelist()).decode("utf-8", "replace")
+    assert "Eksjö_2024" not in xml and "Källfil" not in xml
 
 
 def test_refuses_with_personnummer_in_kommentar(tables, tmp_path):

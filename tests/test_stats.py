@@ -84,8 +84,8 @@ def test_referrals_total_and_breakdowns_with_unknown_and_blank():
     assert list(typ) == list(TYP)
     assert typ == {TYP[0]: 2, TYP[1]: 1, TYP[2]: 1}
     rem = s.breakdown("remisser", DIM_REMITTENT)
-    assert list(rem)[: len(REMITTENT)] == list(REMITTENT)
-    assert rem["Gymmet"] == 1 and rem[REMITTENT[0]] == 2 and rem[REMITTENT[1]] == 1
+    assert list(rem) == [*REMITTENT, C.INVALID_CATEGORY]  # never a category "Gymmet"
+    assert rem[C.INVALID_CATEGORY] == 1 and rem[REMITTENT[0]] == 2 and rem[REMITTENT[1]] == 1
     kon = s.breakdown("remisser", DIM_KON)
     assert kon == {KON[0]: 2, KON[1]: 1, KON[2]: 0, KON[3]: 0, stats.EMPTY: 1}
     assert s.value("remisser", f"{DIM_KON}={stats.EMPTY}") == 1
@@ -174,7 +174,7 @@ def test_follow_ups_by_time_point():
     ]})  # fmt: skip
     assert s.value("uppfoljningar") == 4
     assert s.breakdown("uppfoljningar", DIM_TIDPUNKT) == {
-        TIDPUNKT[0]: 2, TIDPUNKT[1]: 1, TIDPUNKT[2]: 0, TIDPUNKT[3]: 0, "9 mån": 1}
+        TIDPUNKT[0]: 2, TIDPUNKT[1]: 1, TIDPUNKT[2]: 0, TIDPUNKT[3]: 0, C.INVALID_CATEGORY: 1}
 
 
 def test_activity_minute_shares_hand_computed():
@@ -257,7 +257,7 @@ def test_bridged_on_counts_each_person_once():
     assert s.value("slussade") == 4
     assert s.breakdown("slussade", DIM_SLUSSAD) == {
         SLUSSAD[0]: 1, SLUSSAD[1]: 0, SLUSSAD[2]: 1, SLUSSAD[3]: 1, SLUSSAD[4]: 0, SLUSSAD[5]: 0,
-        "Simhall": 1}  # fmt: skip
+        C.INVALID_CATEGORY: 1}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- activities
@@ -366,12 +366,16 @@ def test_steering_meetings_and_plan():
     assert s.value("styrgruppsmoten") == 4
     assert s.value("plan_aktiviteter") == 3
     fokus = s.breakdown("plan_aktiviteter", DIM_FOKUSOMRADE)
-    assert fokus[FYSISK] == 2 and fokus["Sömn"] == 1 and list(fokus)[0] == FYSISK
+    # "Sömn" is a levnadsvana, not a Fokusområde: counted as an invalid value, not a heading
+    assert fokus[FYSISK] == 2 and fokus[C.INVALID_CATEGORY] == 1 and list(fokus)[0] == FYSISK
+    assert "Sömn" not in fokus
     status = s.breakdown("plan_aktiviteter", DIM_STATUS)
     assert status[STATUS[2]] == 1 and status[STATUS[4]] == 1 and status[stats.EMPTY] == 1
     assert [p.aktivitet for p in s.plan] == [FAR, "Promenadgrupp", "Sömnskola"]
     assert s.plan[0].uppfoljning == "Fungerar bra." and s.plan[1].framtidsplan is None
     assert s.plan_by_focus()[FYSISK][1].status == STATUS[4]
+    assert s.plan[2].fokusomrade == C.INVALID_CATEGORY and s.plan[2].status is None
+    assert set(s.plan_by_focus()) == {FYSISK, C.INVALID_CATEGORY}
 
 
 # --------------------------------------------------------------------------- earlier years
