@@ -341,7 +341,10 @@ def test_attendance_for_unlisted_session_counts_only_unique_participants():
     })
     assert s.value("deltagartillfallen") == 3
     assert s.value("unika_deltagare", f"{DIM_AKT}={FAR}") == 1
-    assert s.value("unika_deltagare", f"{DIM_AKT}=Boule") == 1
+    # "Boule" is no session of the year: counted, but as an invalid value, not a category
+    assert s.value("unika_deltagare", f"{DIM_AKT}=Boule") is None
+    assert s.value("unika_deltagare", f"{DIM_AKT}={C.INVALID_CATEGORY}") == 1
+    assert not any("Boule" in f.dimension for f in s.figures)
     assert s.breakdown("unika_deltagare", DIM_FOKUSOMRADE) == {FYSISK: 1, stats.EMPTY: 1}
     assert s.value("unika_deltagare") == 2
 
@@ -528,6 +531,47 @@ def test_breakdowns_sum_to_totals(remisser, aktiviteter, narvaro):
     if unique:
         assert max(unique.values()) <= s.value("unika_deltagare") <= sum(unique.values())
     assert_keys_in_contract(s)
+
+
+typed = st.one_of(st.none(), st.text(min_size=1, max_size=12),
+                  st.sampled_from((*KON, *TIDPUNKT, *SLUSSAD, *FOKUSOMRADE, *STATUS, "K")))
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(typed, typed, typed), max_size=20),
+       st.lists(st.tuples(typed, typed), max_size=10),
+       st.lists(st.tuples(typed, typed), max_size=10),
+       st.lists(st.text(min_size=1, max_size=8), max_size=2))  # fmt: skip
+def test_no_value_outside_its_list_ever_becomes_a_category(referrals, followups, plan, extra):
+    """Whatever is typed into a list column, every breakdown holds only the workbook's list
+    values (the coach's own additions included), (ogiltigt värde) and (ej ifyllt) -- and the
+    invalid ones are counted, so each breakdown still sums to its total."""
+    lists = {"kon": (*KON, *extra)}
+    s = compute({
+        "remisser": [ref(str(i), "2023-03-01", kon=k, slussad_till=d, fokus=f)
+                     for i, (k, d, f) in enumerate(referrals)],
+        "uppfoljningar": [{"lopnummer": "0", "datum": "2023-05-01", "tidpunkt": t,
+                           "slussad_till": d} for t, d in followups],
+        "plan": [{"fokusomrade": f, "aktivitet": "A", "status": st_} for f, st_ in plan],
+    }, lists=lists)  # fmt: skip
+    allowed = {DIM_KON: lists["kon"], DIM_FOKUS: LEVNADSVANA, DIM_TIDPUNKT: TIDPUNKT,
+               DIM_SLUSSAD: SLUSSAD, DIM_FOKUSOMRADE: FOKUSOMRADE, DIM_STATUS: STATUS}
+    for f in s.figures:
+        name, _, value = f.dimension.partition("=")
+        if name in allowed:
+            assert value in (*allowed[name], *C.OWN_CATEGORIES), f
+    kon = s.breakdown("remisser", DIM_KON)
+    assert sum(kon.values()) == len(referrals)
+    typed_kon = [k for k, _, _ in referrals if k is not None and str(k).strip()]
+    # the reader folds case and spacing onto a list value; what still matches none is invalid
+    from halsocenter.core.parse import canonical_list_value
+
+    invalid = sum(canonical_list_value(k, lists["kon"]) not in lists["kon"] for k in typed_kon)
+    assert kon.get(C.INVALID_CATEGORY, 0) == invalid
+    for p in s.plan:
+        assert p.fokusomrade in ("", *FOKUSOMRADE, C.INVALID_CATEGORY)
+        assert p.status in (None, *STATUS, C.INVALID_CATEGORY)
 
 
 # --------------------------------------------------------------------------- speed

@@ -10,7 +10,8 @@ Decisions the design leaves open, made here once:
   cells, each when there are any — so each breakdown sums to its total, and a value outside its
   list never becomes a category of its own (the check reports each one). The plan's Fokusområde
   and Status follow the same rule. Per Aktivitet, the activities held in the year are listed by
-  name (the first spelling typed is shown).
+  name (the first spelling typed is shown); attendance for a name no session of the year has is
+  counted under ``INVALID`` too (Aktiviteter is Närvaro's list).
 - A row with an unreadable date (NaT) is in no year.
 - Waiting times below zero days (first talk before Inkom, a typing error the validator reports)
   are left out of the median.
@@ -265,6 +266,10 @@ def _activities(out: _Figures, wb: WorkbookData, akt: pd.DataFrame, nar: pd.Data
     a = nar[_in_year(nar["datum"], year)]
     att = pd.DataFrame({"name": _norm(a["aktivitet"]), "day": _dates(a["datum"]).dt.normalize(),
                         "pid": _norm(a["deltagar_id"])}, index=a.index)  # fmt: skip
+    # Närvaro's Aktivitet is one of the year's activities on Aktiviteter, as a list column is
+    # one of its list: a name no session has (the check reports it) is counted as INVALID.
+    unknown = (att["name"] != "") & ~att["name"].isin(set(sessions["name"]))
+    att["name"] = att["name"].where(~unknown, _UNKNOWN_ACTIVITY)
     rows_per_key = att.groupby(["day", "name"]).size().rename("att")
     sessions_per_key = sessions.groupby(["day", "name"])["name"].transform("size")
     joined = sessions.join(rows_per_key, on=["day", "name"])
@@ -279,7 +284,7 @@ def _activities(out: _Figures, wb: WorkbookData, akt: pd.DataFrame, nar: pd.Data
     att["fokus"] = att.join(key_focus.rename("kf"), on=["day", "name"])["kf"]
     att["fokus"] = att["fokus"].where(att["fokus"].notna(), att["name"].map(name_focus))
     for name, label in _first_spelling(att["name"], a["aktivitet"]).items():
-        shown.setdefault(name, label)
+        shown.setdefault(name, INVALID if name == _UNKNOWN_ACTIVITY else label)
 
     by_name = sessions.groupby("name", sort=False)
     by_name_att = att[att["pid"] != ""].groupby("name", sort=False)["pid"].nunique()
@@ -315,6 +320,11 @@ def _activities(out: _Figures, wb: WorkbookData, akt: pd.DataFrame, nar: pd.Data
     out.add("forelasningar_deltagare",
             sessions.loc[sessions["typ"] == C.AKTIVITETSTYP_FORELASNING, "deltagare"].sum())
     out.add("spontana_besok", (sessions["typ"] == C.AKTIVITETSTYP_SPONTANT).sum())
+
+
+_UNKNOWN_ACTIVITY = "OGILTIG"
+"""The normalised name of attendance rows whose activity no session of the year has: in
+capitals, which no casefolded name can be."""
 
 
 def _first_spelling(keys: pd.Series, labels: pd.Series) -> dict[str, str]:

@@ -125,9 +125,9 @@ def sentence(counts: dict[str, int]) -> str:
     return "Inga fel hittades. Arbetsboken ser bra ut."
 
 
-INVALID_CODE = "list_value_unknown"
-"""The finding of a value outside its list: the figures count such values as
-``C.INVALID_CATEGORY``."""
+INVALID_CODES = ("list_value_unknown", "attendance_unknown_session")
+"""Findings of a value outside its list (Närvaro's list being the year's activities): the
+figures count such values as ``C.INVALID_CATEGORY``."""
 
 
 def invalid_sentence(n: int) -> str | None:
@@ -135,8 +135,9 @@ def invalid_sentence(n: int) -> str | None:
     if not n:
         return None
     cells = "1 cell har ett värde" if n == 1 else f"{number(n)} celler har värden"
-    return (f"{cells} som inte finns i sin lista. I {C.SUMMARY_SHEET} och {C.DATA_SHEET} räknas "
-            f"de som ”{C.INVALID_CATEGORY}”, aldrig som egna kategorier, tills de är rättade.")
+    return (f"{cells} som inte finns i sin lista (för {C.NARVARO.sheet}: bland årets "
+            f"aktiviteter). I {C.SUMMARY_SHEET} och {C.DATA_SHEET} räknas de som "
+            f"”{C.INVALID_CATEGORY}”, aldrig som egna kategorier, tills de är rättade.")
 
 
 def head_rows(findings: Iterable[Finding]) -> list[list[Any]]:
@@ -146,7 +147,7 @@ def head_rows(findings: Iterable[Finding]) -> list[list[Any]]:
     counts = severity_counts(findings)
     rows: list[list[Any]] = [[C.SEVERITY_LABELS[s], counts[s]] for s in C.SEVERITY_ORDER]
     rows.append([sentence(counts), None])
-    invalid = invalid_sentence(sum(f.count for f in findings if f.code == INVALID_CODE))
+    invalid = invalid_sentence(sum(f.count for f in findings if f.code in INVALID_CODES))
     if invalid:
         rows.append([invalid, None])
     return rows
