@@ -473,3 +473,30 @@ def test_ribbon_tooltips_mention_the_preliminary_state():
     assert "Preliminär" in tips["Bygg årssammanställningen"]
     assert "Preliminär" in tips["Skapa verksamhetsberättelsen i Word"]
     assert "preliminär" in tips["Exportera till regionen"]
+
+
+def test_the_command_line_names_the_files_the_county_workbook_numbers(tmp_path):
+    """The county workbook names a file only by its number; whoever runs the command gets
+    the names of the files it remarks on, and --json lists every file with its number."""
+    import json
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    assert run("export", EXAMPLES / "Eksjö_2024.xlsx", "-o", folder).returncode == 0
+    (folder / "Anna Andersson 811218-9876.xlsx").write_text("ingen arbetsbok")
+    target = tmp_path / "Lanet.xlsx"
+    proc = run("region", folder, "-o", target)
+    assert proc.returncode == 1
+    assert "     1  Anna Andersson 8112**-****.xlsx – kunde inte läsas" in proc.stdout
+    assert "811218-9876" not in proc.stdout
+    reporting = _cells(target, C.COUNTY_REPORTING_SHEET)
+    text = " ".join(str(v) for r in reporting for v in r)
+    assert "Anna" not in text.replace("Annan", "") and "8112" not in text
+    head = next(i for i, r in enumerate(reporting) if r[0] == "År")
+    col = reporting[head].index("Fil nr")
+    unread = [r for r in reporting[head + 1:] if r[2] == "Kunde inte läsas"]
+    assert [r[col] for r in unread] == [1]
+    summary = json.loads(run("region", folder, "-o", target, "--json").stdout)
+    assert [(u["number"], u["file"]) for u in summary["unreadable"]] == [
+        (1, "Anna Andersson 8112**-****.xlsx")]
+    assert [r["number"] for r in summary["reported"]] == [2]

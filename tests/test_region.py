@@ -172,6 +172,11 @@ def test_other_sheets(county):
     book = pc.CalamineWorkbook.from_path(str(out))
     assert book.sheet_names == ["Översikt", "Inrapportering", "Rapportdata", "Trender", "Planer",
                                 "Avvikelser"]  # fmt: skip
+    assert book.sheet_names == list(dict.fromkeys(f.sheet for f in C.COUNTY_FIELDS))
+    fields = {(f.sheet, f.field) for f in C.COUNTY_FIELDS}
+    for name in ("Inrapportering", "Rapportdata", "Avvikelser"):  # their columns: allow-listed
+        first = "År" if name == "Inrapportering" else "Kommun"
+        assert all((name, h) in fields for h in table(out, name, first)[0]), name
     top = sheet(out, "Översikt")
     assert top[0][0] == "Hälsocenter i Jönköpings län – länets sammanställning 2024"
     assert top[2][0] == "9 av 13 kommuner har rapporterat för 2024."

@@ -17,8 +17,6 @@ from halsocenter.core.summary import PlanRow
 
 EXPORT_FORMAT = C.EXPORT_FORMAT
 """Layout version of the export file itself, written on sheet Info."""
-READ_FORMATS = (1, 2)
-"""Export formats ``region`` reads: 1 had Källfil (never read) and one row per finding."""
 
 EXPORT_KIND = C.EXPORT_KIND
 MASK_COLUMN = C.EXPORT_MASK_COLUMN
