@@ -509,13 +509,19 @@ def build_parser() -> argparse.ArgumentParser:
     _out(p, "utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken); en tidigare "
          "sammanställning från programmet skrivs över, aldrig någon annan fil", required=False)
 
-    p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.")
+    p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.",
+                "Skapa verksamhetsberättelse och verksamhetsplan i Word.\n\nHar arbetsboken fel "
+                "kvar skapas rapporten ändå, märkt ”Preliminär – N fel kvar” på varje sida, och "
+                "slutkoden är 1.")
     _workbook(p)
     _out(p, "Word-filen som skapas (.docx); en tidigare rapport från programmet skrivs över "
          "om ingen har sparat den i Word sedan dess")
 
     p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
-                "bara sammanräknade tal.")
+                "bara sammanräknade tal.",
+                "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, bara sammanräknade "
+                "tal.\n\nHar arbetsboken fel kvar skrivs ingenting (slutkod 1), om inte "
+                "--preliminar anges: då märks filen preliminär med antalet fel.")
     _workbook(p)
     _out(p, "mapp där filen till regionen skrivs (skapas om den saknas); en tidigare exportfil "
          "med samma namn skrivs över, aldrig någon annan fil", metavar="MAPP")

@@ -267,10 +267,10 @@ def preliminary_refusal(errors: int, hint: str = "") -> str:
 def export(book: xw.Book, host: Host, *, preliminary: bool = False) -> Path | None:
     """Exportera till regionen: ``Halsocenter_<Kommun>_<År>.xlsx`` with aggregates only.
 
-    While errors are left the export is final only when there are none: the coach is asked
-    whether to write a preliminary file instead (desktop Excel), or told to use Exportera
-    preliminärt (xlwings Lite, which cannot wait for an answer). ``preliminary`` writes it
-    without asking, marked with the number of errors."""
+    A final file is written only when no errors are left. Otherwise the coach is asked whether
+    to write a preliminary file instead (desktop Excel), or told to use Exportera preliminärt
+    (xlwings Lite, which cannot wait for an answer). ``preliminary`` writes it without asking,
+    marked with the number of errors."""
     from halsocenter.atomic import OutputError
     from halsocenter.region.export import export as write_export
 

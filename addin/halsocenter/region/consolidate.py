@@ -122,12 +122,13 @@ def _read_sheets(book: BoundedBook) -> dict[str, list[list]]:
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 
-def _find(sheets: dict[str, list[list]], name: str) -> tuple[str, list[list]]:
-    """(actual sheet name, rows) of the sheet called ``name`` in any case/spacing."""
+def _rows(sheets: dict[str, list[list]], name: str) -> list[list]:
+    """The rows of the sheet called ``name`` in any case/spacing (none when there is none).
+    Problems name the sheet by ``name``, the export's own, never as the file spells it."""
     for sheet, rows in sheets.items():
         if norm_header(sheet) == norm_header(name):
-            return sheet, rows
-    return name, []
+            return rows
+    return []
 
 
 def _columns(header: list, wanted: Iterable[str]) -> dict[str, int]:
@@ -165,11 +166,11 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
     problems = S.scan_names(sheets, "Fliknamn")
     problems += S.scan_names(_core_properties(book.package).values(), "Dokumentegenskaper")
     scanned = [p for name, rows in sheets.items() for p in S.scan_sheet(name, rows)]
-    info_name, info_rows = INFO_SHEET, _find(sheets, INFO_SHEET)[1]
-    info = _info(info_rows)
+    info_name = INFO_SHEET
+    info = _info(_rows(sheets, INFO_SHEET))
     kommun = _checked(S.kommun, info.get(norm_header(INFO_KOMMUN)), info_name)
     year = _checked(S.year, info.get(norm_header(INFO_YEAR)), info_name, now, kommun=kommun)
-    data_name, data = DATA_SHEET, _find(sheets, DATA_SHEET)[1]
+    data_name, data = DATA_SHEET, _rows(sheets, DATA_SHEET)
     if not data:
         raise FileProblem(f"Fliken {DATA_SHEET} är tom; filen används inte.", STATUS_REFUSED,
                           kommun)  # fmt: skip
@@ -193,7 +194,7 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
     rows, found = S.screen_rows(raw, data_name)
     problems += found
 
-    plan_name, plan_data = PLAN_SHEET, _find(sheets, PLAN_SHEET)[1]
+    plan_name, plan_data = PLAN_SHEET, _rows(sheets, PLAN_SHEET)
     plan: tuple[PlanRow, ...] = ()
     if plan_data:
         pc_ = _columns(plan_data[0], C.PLAN.headers)
@@ -203,7 +204,7 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
              for i, r in enumerate(plan_data[1:], start=2)], plan_name)  # fmt: skip
         problems += found
 
-    history_name, history_data = HISTORY_SHEET, _find(sheets, HISTORY_SHEET)[1]
+    history_name, history_data = HISTORY_SHEET, _rows(sheets, HISTORY_SHEET)
     hc = _columns(history_data[0], HISTORY_COLUMNS) if history_data else {}
     at = [hc.get(h, j) for j, h in enumerate(HISTORY_COLUMNS)]
     history, found = S.screen_history(
