@@ -500,3 +500,32 @@ def test_the_command_line_names_the_files_the_county_workbook_numbers(tmp_path):
     assert [(u["number"], u["file"]) for u in summary["unreadable"]] == [
         (1, "Anna Andersson 8112**-****.xlsx")]
     assert [r["number"] for r in summary["reported"]] == [2]
+
+
+@pytest.mark.parametrize(("status", "errors", "preliminary", "remark"), [
+    (C.STATUS_FINAL, 5, True, None),  # a file that calls itself final but counts errors
+    (C.STATUS_PRELIMINARY, 0, True, None),  # one that says so without a count
+    ("Nästan klar", 0, False, "varken Slutlig eller Preliminär"),
+])  # fmt: skip
+def test_the_county_believes_the_worse_of_status_and_error_count(tmp_path, status, errors,
+                                                                 preliminary, remark):  # fmt: skip
+    from halsocenter.region.consolidate import read_report
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    assert run("export", EXAMPLES / "Eksjö_2024.xlsx", "-o", folder).returncode == 0
+    path = folder / "Halsocenter_Eksjö_2024.xlsx"
+    book = openpyxl.load_workbook(path)
+    info = book[C.EXPORT_INFO_SHEET]
+    rows = {info.cell(r, 1).value: r for r in range(1, info.max_row + 1)}
+    info.cell(rows[C.INFO_STATUS], 2).value = status
+    info.cell(rows[C.INFO_ERRORS], 2).value = errors
+    book.save(path)
+    report = read_report(path)
+    assert report.preliminary is preliminary
+    assert report.status_label == (C.STATUS_PRELIMINARY if preliminary else C.STATUS_FINAL)
+    remarks = [p.message for p in report.problems]
+    if remark:
+        assert any(remark in m for m in remarks) and not any(status in m for m in remarks)
+    else:
+        assert not remarks

@@ -404,7 +404,7 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
                       f"{year}.", LEAD))  # fmt: skip
         lines.append((f"Saknas: {join(missing)}." if missing else "Alla kommuner har "
                       "rapporterat.", TEXT))  # fmt: skip
-    preliminary = [r.kommun for r in reported if r.status.preliminary]
+    preliminary = [r.kommun for r in reported if r.preliminary]
     if preliminary:
         lines.append((f"Preliminära siffror från {join(preliminary)}: det fanns fel "
                       f"kvar i {'arbetsboken' if len(preliminary) == 1 else 'arbetsböckerna'}, "
@@ -426,7 +426,7 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
     marked = [body(align="left"), body(align="left", **PRELIMINARY_LOOK), *looks[2:]]
     for r in reported:
         totals = r.totals()
-        preliminary_row = r.status.preliminary
+        preliminary_row = r.preliminary
         sheet.add([r.kommun, C.STATUS_PRELIMINARY if preliminary_row else None,
                    *(totals.get(k) for k in keys)], marked if preliminary_row else looks)
     last = sheet.row
@@ -486,9 +486,11 @@ STATUS_LOOKS = {
 def _file_notes(r: Report, left_out: list[str], lead: str = "") -> str:
     """The Anmärkning of a file: ``lead``, preliminary, duplicates, what was left out."""
     notes = [lead] if lead else []
-    if r.status.preliminary:
-        notes.append(f"{C.STATUS_PRELIMINARY}: {count(r.status.errors, 'fel', 'fel')} kvar i "
-                     "arbetsboken" + ("." if lead else f"; siffrorna ingår i {COUNTY}."))
+    if r.preliminary:
+        left = (f"{count(r.status.errors, 'fel', 'fel')} kvar i arbetsboken" if r.errors
+                else "enligt filen")  # fmt: skip
+        notes.append(f"{C.STATUS_PRELIMINARY}: {left}"
+                     + ("." if lead else f"; siffrorna ingår i {COUNTY}."))
     if left_out:
         notes.append(f"Flera filer för {r.kommun} {r.year}: den nyaste används, bortvald: "
                      f"{', '.join(left_out)}.")  # fmt: skip
@@ -580,7 +582,7 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
 
 def _file_columns(r: Report) -> list[Any]:
     """Status, Fil nr, Filtyp, Mallversion, Programversion, Fel, Varningar, Skapad of a file."""
-    return [r.status.label, r.number, r.kind, r.template_version, r.program_version,
+    return [r.status_label, r.number, r.kind, r.template_version, r.program_version,
             r.errors, r.warnings, r.created]  # fmt: skip
 
 

@@ -79,9 +79,18 @@ class Report:
 
     @property
     def status(self) -> Status:
-        """Final or preliminary, as ``analysis.Status`` decides it: errors left make the file
-        preliminary; a file that says Preliminär without counting them still counts one."""
-        return Status(self.errors or int(self.says_preliminary))
+        """The errors left in the workbook the file was made from, as ``analysis.Status``
+        judges them."""
+        return Status(self.errors)
+
+    @property
+    def preliminary(self) -> bool:
+        """Errors were left (``analysis.Status``), or the file says Preliminär itself."""
+        return self.status.preliminary or self.says_preliminary
+
+    @property
+    def status_label(self) -> str:
+        return C.STATUS_PRELIMINARY if self.preliminary else C.STATUS_FINAL
 
     def totals(self) -> dict[str, float | None]:
         """Figures without a dimension, by key (built once: the county sums ask often)."""
@@ -159,7 +168,7 @@ class ConsolidationResult:
 
     def preliminary(self, year: int | None) -> list[Report]:
         """The county municipalities whose file for ``year`` is preliminary, in county order."""
-        return [r for r in self.reported_in_county(year) if r.status.preliminary]
+        return [r for r in self.reported_in_county(year) if r.preliminary]
 
     @property
     def needs_attention(self) -> bool:
@@ -181,7 +190,7 @@ class ConsolidationResult:
             "reported": [{"kommun": r.kommun, "year": r.year, "number": r.number,
                           "file": S.mask_identities(r.path.name),
                           "kind": r.kind, "in_county": r.in_county, "errors": r.errors,
-                          "warnings": r.warnings, "status": r.status.label}
+                          "warnings": r.warnings, "status": r.status_label}
                          for r in self.reports],
             "missing": {str(y): self.missing(y) for y in self.years},
             "preliminary": {str(y): [r.kommun for r in self.preliminary(y)] for y in self.years},
