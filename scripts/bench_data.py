@@ -92,6 +92,5 @@ def write_exports(folder: Path, n: int = N_EXPORTS, seed: int = YEAR) -> list[Pa
         tables, settings = example_tables(kommun, year, seed=rng.randrange(1 << 30), size=size)
         summary = compute(workbook_data(tables, settings))
         created = datetime(year + 1, 1, 20, 8, 0) + timedelta(minutes=i)
-        paths.append(write_export(summary, [], folder, source_name=f"{kommun}_{year}.xlsx",
-                                  created=created))  # fmt: skip
+        paths.append(write_export(summary, [], folder, created=created))
     return paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -245,18 +246,29 @@ def test_info_and_kontroll(tmp_path):
     if not src.exists():
         pytest.skip("exempelarbetsböckerna saknas")
     wb = read_workbook(src)
-    finding = Finding("telefon_test", "warning", "Remisser", 5, "Kommentar", "O5", "070-1234567",
-                      "Remisser, rad 5: 070-1234567 ser ut som ett telefonnummer.")
-    path = export(wb, tmp_path, findings=[finding])
+    phone = Finding("contact_info", "warning", wb.tables["remisser"].sheet, 5, "Kommentar", "O5",
+                    "070-1234567", "Remisser, rad 5: 070-1234567 ser ut som ett telefonnummer.")
+    own = Finding("contact_info", "warning", "Mina anteckningar", 2, None, "C2",
+                  "ring 070-7654321", "Mina anteckningar, cell C2: …")  # a sheet of the coach's
+    path = export(wb, tmp_path, findings=[phone, phone, own])
     info = {r[0]: r[1] for r in sheet(path, "Info")}
+    assert tuple(info) == C.EXPORT_INFO_LABELS  # the allow-list's labels, nothing else
     assert info["Kommun"] == "Eksjö" and info["År"] == 2024
-    assert info["Källfil"] == "Eksjö_2024.xlsx"  # the name, not the path
+    assert info["Status"] == C.STATUS_FINAL and info["Exportformat"] == C.EXPORT_FORMAT
     assert info["Mallversion"] == C.TEMPLATE_VERSION and info["Programversion"]
-    assert (info["Fel"], info["Varningar"]) == (0, 1)
+    assert (info["Fel"], info["Varningar"]) == (0, 3)
     kontroll = sheet(path, "Kontroll")
     assert tuple(kontroll[0]) == CHECK_COLUMNS and "Värde" not in kontroll[0]
-    assert kontroll[1][0] == "Varning" and kontroll[1][4] == "O5"
-    assert "070-1234567" not in str(all_cells(path))
+    # counts per rule, sheet and column: never a cell, a value or a message
+    assert kontroll[1:] == [["Varning", "Kontaktuppgift", "contact_info", "Remisser", "Kommentar",
+                             2], ["Varning", "Kontaktuppgift", "contact_info", C.OTHER_SHEET, "",
+                                  1]]  # fmt: skip
+    cells = str(all_cells(path))
+    for secret in ("070-1234567", "070-7654321", "Mina anteckningar", "O5", "Eksjö_2024"):
+        assert secret not in cells
+    with zipfile.ZipFile(path) as zf:  # no file name anywhere, not even in a property
+        xml = b"".join(zf.read(n) for n in zf.namelist()).decode("utf-8", "replace")
+    assert "Eksjö_2024" not in xml and "Källfil" not in xml
 
 
 def test_refuses_with_personnummer_in_kommentar(tables, tmp_path):
@@ -284,3 +296,96 @@ def test_refuses_without_kommun_or_year(tmp_path):
     with pytest.raises(ExportRefused):
         export(wb, tmp_path)
     assert not list(tmp_path.glob("*.xlsx"))
+
+
+# --------------------------------------------------------------------------- the allow-list
+
+
+def test_the_export_carries_exactly_the_allow_listed_fields(exported):
+    """Every sheet, column and Info label of the file is in ``contract.EXPORT_FIELDS``, and
+    every value is of its field's kind: keys are contract keys, list values are list values
+    (or the program's two own categories), the program's texts are the program's."""
+    wb, path, _ = exported
+    book = pc.CalamineWorkbook.from_path(str(path))
+    assert tuple(book.sheet_names) == C.EXPORT_SHEETS
+    for name in C.EXPORT_SHEETS:
+        rows = sheet(path, name)
+        if name == C.EXPORT_INFO_SHEET:
+            assert tuple(r[0] for r in rows) == C.export_fields(name)
+            continue
+        assert tuple(rows[0]) == C.export_fields(name), name
+    kinds = {(f.sheet, f.field): f.kind for f in C.EXPORT_FIELDS}
+    lists = {c.header: set(wb.list_values(c.list)) | set(C.OWN_CATEGORIES)
+             for c in C.PLAN.columns if c.list}  # fmt: skip
+    activity = C.AKTIVITETER.column("aktivitet").header
+    dims = {c.header: set(wb.list_values(c.list)) | set(C.OWN_CATEGORIES)
+            for t in (C.REMISSER, C.UPPFOLJNINGAR, C.AKTIVITETER, C.PLAN) for c in t.columns
+            if c.list}  # fmt: skip
+    dims[C.REMISSER.column("typ").header] |= set(wb.list_values("remisstyp"))
+    for name in (C.DATA_SHEET, C.EXPORT_PLAN_SHEET, C.EXPORT_HISTORY_SHEET):
+        rows = sheet(path, name)
+        for r in rows[1:]:
+            for header, value in zip(rows[0], r, strict=True):
+                kind = kinds[(name, header)]
+                if value == "":
+                    continue
+                if kind == "key":
+                    assert value in C.FIGURE_BY_KEY, (name, header, value)
+                elif kind == "number":
+                    assert isinstance(value, (int, float)), (name, header, value)
+                elif kind == "list" and header == "Dimension":
+                    dim, _, v = value.partition("=")
+                    assert dim in {d for f in C.FIGURES for d in f.dimensions}, value
+                    if dim == C.DIM_MONTH:
+                        assert re.fullmatch(r"\d{4}-\d{2}", v), value
+                    elif dim != activity:  # an activity's name: free text after the guard
+                        assert v in dims[dim], value
+                elif kind == "list" and header == "Kommun":
+                    assert value in wb.list_values("kommun"), value
+                elif kind == "list":
+                    assert value in lists[header], (header, value)
+    programs = {C.EXPORT_KIND, C.STATUS_FINAL, C.STATUS_PRELIMINARY, C.EXPORT_MASKED,
+                *C.SEVERITY_LABELS.values()}
+    info = {r[0]: r[1] for r in sheet(path, C.EXPORT_INFO_SHEET)}
+    for label, value in info.items():
+        if kinds[(C.EXPORT_INFO_SHEET, label)] == "program" and label != "Programversion":
+            assert value in programs, (label, value)
+
+
+def test_long_typed_text_never_leaves_even_cut_short(tables, tmp_path):
+    """The trial's leak: text of over 60 characters typed into a dropdown column, a Löpnummer,
+    Närvaro's Aktivitet or a Styrgrupp cell reached the export's Kontroll cut to 57
+    characters, where the step that removed values never found it whole."""
+    secret = ("Tok… Anna Andersson har diabetes typ 2 och ska följas upp av sjuksköterskan på "
+              "vårdcentralen i vår")
+    rows, settings_ = tables
+    rows = {k: [dict(r) for r in v] for k, v in rows.items()}
+    rows["remisser"][2]["kon"] = secret
+    rows["remisser"][3]["lopnummer"] = secret
+    rows["narvaro"][0]["aktivitet"] = secret + " närvaro"
+    rows["styrgrupp"][0]["kommun"] = secret + " styrgrupp"
+    wb = workbook_data(rows, settings_)
+    path = export(wb, tmp_path, preliminary=True)
+    kontroll = sheet(path, C.EXPORT_CHECK_SHEET)
+    assert kontroll[0] == list(C.EXPORT_CHECK_COLUMNS) and len(kontroll) > 1
+    with zipfile.ZipFile(path) as zf:
+        xml = b"".join(zf.read(n) for n in zf.namelist()).decode("utf-8", "replace")
+    pieces = {secret[i:i + 20] for i in range(len(secret) - 19)}
+    assert not [p for p in pieces if p in xml]
+    assert "Andersson" not in xml and "diabetes" not in xml
+
+
+def test_a_personnummer_in_the_file_name_stays_home(tmp_path):
+    """The trial's other leak: a workbook saved as ``Anna Andersson 811218-9876.xlsx`` (the
+    file name is not a cell: ``check`` does not read it) put the name and personnummer in the
+    export's Info!Källfil. Nothing read from a file name is written now."""
+    src = EXAMPLES / "Eksjö_2024.xlsx"
+    if not src.exists():
+        pytest.skip("exempelarbetsböckerna saknas")
+    named = tmp_path / f"Anna Andersson {personnummer()[2:]}.xlsx"
+    named.write_bytes(src.read_bytes())
+    path = export(read_workbook(named), tmp_path / "ut")
+    with zipfile.ZipFile(path) as zf:
+        xml = b"".join(zf.read(n) for n in zf.namelist()).decode("utf-8", "replace")
+    assert "Anna Andersson" not in xml and "Andersson" not in xml and "811218" not in xml
+    assert "Källfil" not in xml

@@ -556,17 +556,21 @@ def test_one_bad_file_among_good_exports_is_listed_and_the_county_is_built(tmp_p
     assert UNEXPECTED not in result.text and result.peak_kb < PEAK_LIMIT_KB
     summary = json.loads(result.out)
     assert sorted(r["file"] for r in summary["reported"]) == good
-    reasons = {u["file"]: u["reason"] for u in summary["unreadable"]}
+    # the reader's own message (naming the file) for whoever runs the command ...
+    reasons = {u["file"]: u["detail"] for u in summary["unreadable"]}
     assert "zip-bomb" in reasons["Halsocenter_Bomb_2024.xlsx"]
     assert "DTD" in reasons["Halsocenter_Dtd_2024.xlsx"]
     assert "långt utanför" in reasons["Halsocenter_Langt_2024.xlsx"]
     assert all(name in reason for name, reason in reasons.items())
+    # ... and the county's own words, naming nothing read, for the county workbook
+    assert not any(name in u["reason"] for u in summary["unreadable"] for name in reasons)
+    numbers = {u["number"] for u in summary["unreadable"]}
     assert {p.name: digest(p) for p in folder.iterdir() if p.is_file()} == before
     from openpyxl import load_workbook
 
     listed = [row for row in load_workbook(out, read_only=True)["Inrapportering"].iter_rows(
         values_only=True) if row[2] == "Kunde inte läsas"]  # fmt: skip
-    assert {row[3] for row in listed} == set(reasons)
+    assert {row[4] for row in listed} == numbers and len(numbers) == len(reasons)
 
 
 # --------------------------------------------------------------------------- properties

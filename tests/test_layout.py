@@ -38,7 +38,7 @@ def test_the_lite_line_coaches_paste_gives_every_button():
     namespace: dict = {}
     exec("from halsocenter.lite import *", namespace)  # noqa: S102 - the line Lite runs
     buttons = {k: v for k, v in namespace.items() if not k.startswith("__")}
-    assert set(buttons) == set(lite.__all__) and len(buttons) == 6
+    assert set(buttons) == set(lite.__all__) and len(buttons) == 7
     for name, function in buttons.items():
         assert function is getattr(lite, name)
         assert callable(function)

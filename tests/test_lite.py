@@ -34,6 +34,7 @@ BUTTONS = {  # function name -> the name Lite shows, in the coach's order
     "knapp2_arssammanstallning": "Årssammanställning",
     "knapp3_word_rapport": "Word-rapport",
     "knapp4_exportera": "Exportera till regionen",
+    "knapp4b_exportera_preliminart": "Exportera preliminärt",
     "knapp5_nytt_verksamhetsar": "Nytt verksamhetsår",
     "knapp6_hjalp": "Hjälp",
 }
@@ -42,6 +43,7 @@ SHEETS_WRITTEN = {  # what each button may write into the book
     "knapp2_arssammanstallning": set(C.GENERATED_SHEETS),
     "knapp3_word_rapport": set(),
     "knapp4_exportera": set(),
+    "knapp4b_exportera_preliminart": set(),
     "knapp5_nytt_verksamhetsar": set(),
     "knapp6_hjalp": set(),
 }
@@ -51,6 +53,7 @@ def files_for(script: str, kommun: str, year: int, stem: str) -> set[str]:
     """The files a button leaves in the data folder: the desktop's names."""
     return {"knapp3_word_rapport": {f"{stem}_verksamhetsberattelse.docx"},
             "knapp4_exportera": {f"Halsocenter_{kommun}_{year}.xlsx"},
+            "knapp4b_exportera_preliminart": {f"Halsocenter_{kommun}_{year}.xlsx"},
             "knapp5_nytt_verksamhetsar": {f"{kommun}_{year + 1}.xlsx"}}.get(script, set())  # fmt: skip
 
 
@@ -104,7 +107,7 @@ def test_lite_lists_every_button_with_its_swedish_name():
 
 
 def test_the_main_py_text_exposes_exactly_the_buttons():
-    """What the coach pastes as main.py gives Lite the six buttons and nothing else."""
+    """What the coach pastes as main.py gives Lite the seven buttons and nothing else."""
     import types
 
     main = types.ModuleType("main")

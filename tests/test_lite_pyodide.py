@@ -269,7 +269,7 @@ def test_the_pyodide_like_run_catches_an_escape(example, tmp_path):
 @pytest.mark.slow
 def test_a_pyodide_like_run_loads_no_heavy_library_at_import(pyodide_like_run):
     assert pyodide_like_run["new_heavy"] == []
-    assert len(pyodide_like_run["meta"]) == 6
+    assert len(pyodide_like_run["meta"]) == 7
 
 
 @pytest.mark.slow

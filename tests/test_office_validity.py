@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from coach_mistakes import write_mistaken
 from conftest import EXAMPLES, ROOT, TEMPLATE
 from halsocenter.cli import main
 from halsocenter.xlsx.package import write_with_sheets
@@ -71,12 +72,27 @@ def outputs(tmp_path_factory) -> dict[str, Path]:
     write_with_sheets(EXCEL_AUTHORED, EXAMPLES / "Vaggeryd_2023.xlsx", made["excel-authored"])
     made["summary:excel-authored"] = out / "excel_med_halsocenter_sammanstallning.xlsx"
     _run("summary", made["excel-authored"], "-o", made["summary:excel-authored"])
+    # A workbook with errors left: the banner, the marked report, the marked export, the county
+    # that marks it.
+    mistaken = write_mistaken(out / "preliminar" / "Vaggeryd_2024.xlsx")
+    made["summary:preliminar"] = out / "preliminar_sammanstallning.xlsx"
+    _run("summary", mistaken, "-o", made["summary:preliminar"])
+    made["report:preliminar"] = out / "preliminar_verksamhetsberattelse.docx"
+    _run("report", mistaken, "-o", made["report:preliminar"])
+    preliminary = out / "preliminar_export"
+    _run("export", mistaken, "-o", preliminary, "--preliminar")
+    made["export:preliminar"] = next(preliminary.glob("*.xlsx"))
+    shutil.copy(exports / "Halsocenter_Eksjö_2024.xlsx", preliminary)
+    made["region:preliminar"] = out / "Lanet_preliminar.xlsx"
+    _run("region", preliminary, "-o", made["region:preliminar"])
     return made
 
 
 OUTPUT_IDS = ([f"{kind}:{name}" for name in EXAMPLE_NAMES for kind in ("summary", "report")]
               + ["region", "region:workbooks", "addin", "new-workbook", "rollover", "upgrade",
-                 "summary:rollover", "excel-authored", "summary:excel-authored"])
+                 "summary:rollover", "excel-authored", "summary:excel-authored",
+                 "summary:preliminar", "report:preliminar", "export:preliminar",
+                 "region:preliminar"])
 
 
 def _problems(path: Path, allowed_skips: set[str] = frozenset()) -> list[str]:
@@ -97,7 +113,7 @@ def test_output_is_valid_for_office(outputs, output):
 @pytest.mark.slow
 def test_export_files_are_valid_for_office(outputs):
     exports = [p for k, p in outputs.items() if k.startswith("export:")]
-    assert len(exports) == len(EXAMPLE_NAMES)
+    assert len(exports) == len(EXAMPLE_NAMES) + 1  # and the preliminary one
     for path in exports:
         assert _problems(path) == [], path.name
 

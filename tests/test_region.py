@@ -22,7 +22,8 @@ from halsocenter.region.county_book import OUTLIER_COLUMNS, REPORTING_COLUMNS, f
 from halsocenter.region.export import write_export
 from halsocenter.region.export_format import EXPORT_COLUMNS
 from halsocenter.region.outliers import KIND_JUMP, KIND_PEERS, far_from_peers, jumps, robust_z
-from halsocenter.region.submissions import COUNTY, OUTSIDE
+from halsocenter.region.screening import reason_of
+from halsocenter.region.submissions import COUNTY, STATUS_REFUSED
 from halsocenter.xlsx.read import WorkbookError, read_workbook, workbook_data
 
 YEAR = 2024
@@ -67,10 +68,11 @@ def county(tmp_path_factory):
     older = write_export(old, [], folder / "gammal", created=datetime(2025, 1, 10, 8, 0))
     older.rename(folder / "Aneby_forsta_versionen.xlsx")
     (folder / "gammal").rmdir()
-    # Outside the county: consolidated, listed, but not part of Länet.
+    # Outside the county: a name the county cannot check, so the file is not used (and the name
+    # never shown).
     tables, settings = example_tables("Habo", YEAR, seed=5)
     write_export(compute(workbook_data(tables, {**settings, "hc_kommun": OUTSIDE_NAME})), [],
-                 folder)  # fmt: skip
+                 folder, kommuner=(OUTSIDE_NAME,))  # fmt: skip
     (folder / f"{BROKEN}_{YEAR}.xlsx").write_text("Det här är ingen arbetsbok.\n")
     (folder / "~$Aneby_lås.xlsx").write_bytes(b"lock")  # Excel's lock file is skipped
     out = tmp_path_factory.mktemp("lan") / "Lanet_2024.xlsx"
@@ -83,32 +85,46 @@ def test_reporting_sheet(county):
     folder, expected, result, out, calls = county
     rows = table(out, "Inrapportering", "År")
     assert tuple(rows[0]) == REPORTING_COLUMNS
+    col = {c: i for i, c in enumerate(REPORTING_COLUMNS)}
     by_kommun = {r[1]: r for r in rows[1:] if r[0] == YEAR and r[2] in ("Ja", "Nej")}
     assert [r[1] for r in rows[1:14]] == list(C.KOMMUNER)
     for kommun in (*FULL, *EXPORTS):
-        assert by_kommun[kommun][2] == "Ja"
+        assert by_kommun[kommun][col["Inrapporterad"]] == "Ja"
+        assert by_kommun[kommun][col["Status"]] == C.STATUS_FINAL
     for kommun in (*MISSING, BROKEN):
-        assert by_kommun[kommun][2] == "Nej"
-    assert {by_kommun[k][4] for k in FULL} == {"arbetsbok"}
-    assert {by_kommun[k][4] for k in EXPORTS} == {"exportfil"}
-    assert by_kommun[OUTSIDE_NAME][10].startswith(OUTSIDE)
-    assert by_kommun["Vaggeryd"][5] == C.TEMPLATE_VERSION
+        assert by_kommun[kommun][col["Inrapporterad"]] == "Nej"
+    assert {by_kommun[k][col["Filtyp"]] for k in FULL} == {"arbetsbok"}
+    assert {by_kommun[k][col["Filtyp"]] for k in EXPORTS} == {"exportfil"}
+    assert by_kommun["Vaggeryd"][col["Mallversion"]] == C.TEMPLATE_VERSION
+    # files are named by their number in the folder, never by their name
+    number = {path.name: n for n, path in result.files()}
+    assert sorted(number) == sorted(p.name for p in folder.glob("[!~]*.xlsx"))
+    assert sorted(number.values()) == list(range(1, len(number) + 1))
+    names = [p.name for p in folder.iterdir()]
+    assert not any(name in str(v) or Path(name).stem in str(v)
+                   for name in names for r in rows for v in r)  # fmt: skip
     # the duplicate: the newest file is used and the conflict is reported on both rows
-    assert by_kommun[DUPLICATE][3] == f"Halsocenter_{DUPLICATE}_{YEAR}.xlsx"
-    assert "Aneby_forsta_versionen.xlsx" in by_kommun[DUPLICATE][10]
+    assert by_kommun[DUPLICATE][col["Fil nr"]] == number[f"Halsocenter_{DUPLICATE}_{YEAR}.xlsx"]
+    old = number["Aneby_forsta_versionen.xlsx"]
+    assert f"fil nr {old}" in by_kommun[DUPLICATE][col["Anmärkning"]]
     left_out = [r for r in rows if r[2] == "Bortvald"]
-    assert [r[3] for r in left_out] == ["Aneby_forsta_versionen.xlsx"]
-    # the broken file, with the reader's own Swedish reason
+    assert [r[col["Fil nr"]] for r in left_out] == [old]
+    # the broken file, with the reason in the county's words (the reader's message names it)
     broken = [r for r in rows if r[2] == "Kunde inte läsas"]
     assert "9 av 13 kommuner har rapporterat för 2024." in sheet(out, "Inrapportering")[1][0]
-    assert [r[3] for r in broken] == [f"{BROKEN}_{YEAR}.xlsx"]
+    assert [r[col["Fil nr"]] for r in broken] == [number[f"{BROKEN}_{YEAR}.xlsx"]]
     with pytest.raises(WorkbookError) as err:
         read_workbook(folder / f"{BROKEN}_{YEAR}.xlsx")
-    assert broken[0][10] == err.value.message
+    assert broken[0][col["Anmärkning"]] == reason_of(err.value)
+    # the file from outside the county: not used, its kommun not shown
+    outside = [r for r in rows if r[2] == STATUS_REFUSED]
+    assert [r[col["Fil nr"]] for r in outside] == [number[f"Halsocenter_{OUTSIDE_NAME}_{YEAR}.xlsx"]]
+    assert "ingen av länets 13 kommuner" in outside[0][col["Anmärkning"]]
+    assert not any(OUTSIDE_NAME in str(v) for r in rows for v in r)
     assert calls == list(range(1, len(list(folder.glob("[!~]*.xlsx"))) + 1))
     summary = result.as_dict()
     assert summary["missing"][str(YEAR)] == [k for k in C.KOMMUNER if k in {*MISSING, BROKEN}]
-    assert len(summary["unreadable"]) == 1 and len(summary["duplicates"]) == 1
+    assert len(summary["unreadable"]) == 2 and len(summary["duplicates"]) == 1
     assert "9 av 13" in result.describe()
 
 
@@ -119,7 +135,7 @@ def test_rapportdata_parts_and_county_totals(county):
     parts: dict[str, dict[tuple[str, str], float]] = {}
     for r in rows[1:]:
         parts.setdefault(r[0], {})[(r[2], r[3])] = None if r[4] == "" else r[4]
-    assert set(parts) == {*FULL, *EXPORTS, OUTSIDE_NAME, COUNTY}
+    assert set(parts) == {*FULL, *EXPORTS, COUNTY}
     for kommun, summary in expected.items():  # every figure of every file is there
         assert {(f.key, f.dimension): f.value for f in summary.figures} == pytest.approx(
             parts[kommun], rel=1e-12)
@@ -156,19 +172,25 @@ def test_other_sheets(county):
     book = pc.CalamineWorkbook.from_path(str(out))
     assert book.sheet_names == ["Översikt", "Inrapportering", "Rapportdata", "Trender", "Planer",
                                 "Avvikelser"]  # fmt: skip
+    assert book.sheet_names == list(dict.fromkeys(f.sheet for f in C.COUNTY_FIELDS))
+    fields = {(f.sheet, f.field) for f in C.COUNTY_FIELDS}
+    for name in ("Inrapportering", "Rapportdata", "Avvikelser"):  # their columns: allow-listed
+        first = "År" if name == "Inrapportering" else "Kommun"
+        assert all((name, h) in fields for h in table(out, name, first)[0]), name
     top = sheet(out, "Översikt")
     assert top[0][0] == "Hälsocenter i Jönköpings län – länets sammanställning 2024"
     assert top[2][0] == "9 av 13 kommuner har rapporterat för 2024."
     assert top[3][0] == "Saknas: Habo, Mullsjö, Sävsjö och Tranås."
     overview = table(out, "Översikt", "Kommun")
-    assert overview[0][:2] == ["Kommun", fit_header("Remisser och kontakter", 10.5)]
+    assert overview[0][:3] == ["Kommun", "Status", fit_header("Remisser och kontakter", 10.5)]
     by_kommun = {r[0]: r for r in overview[1:] if r[0]}
     reported = [k for k in C.KOMMUNER if k in {*FULL, *EXPORTS}]
     assert [r[0] for r in overview[1:len(reported) + 1]] == reported  # only those who reported
     assert "Habo" not in by_kommun and OUTSIDE_NAME not in by_kommun
-    assert by_kommun["Eksjö"][1] == expected["Eksjö"].value("remisser")
+    assert by_kommun["Eksjö"][2] == expected["Eksjö"].value("remisser")
+    assert {r[1] for r in overview[1:len(reported) + 2]} == {""}  # none is preliminary
     in_county = [s for k, s in expected.items() if k in C.KOMMUNER]
-    assert by_kommun[COUNTY][1] == sum(s.value("remisser") for s in in_county)
+    assert by_kommun[COUNTY][2] == sum(s.value("remisser") for s in in_county)
     with zipfile.ZipFile(out) as zf:
         assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 4
 

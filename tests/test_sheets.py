@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from halsocenter.core import contract as C
+from halsocenter.core.analysis import Status
 from halsocenter.core.model import Finding
 from halsocenter.core.summary import FigureRow, PlanRow, Summary
 from halsocenter.sheets import content as S
@@ -110,6 +111,10 @@ def findings() -> list[Finding]:
     ]
 
 
+STATUS = Status.of(findings())
+"""The hand findings hold errors: the summary is preliminary, with its banner on page 1."""
+
+
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory) -> Path:
     wb = W.build_generated(hand_summary(), findings(), created=datetime(2024, 1, 15, 9, 30),
@@ -136,7 +141,7 @@ def test_sheet_order_and_values_only(saved, loaded):
 def test_summary_title_and_key_figures(loaded):
     ws = loaded[C.SUMMARY_SHEET]
     assert ws["A1"].value == "Hälsocenter Vaggeryd – årssammanställning 2023"
-    layout = S.summary_blocks(hand_summary())
+    layout = S.summary_blocks(hand_summary(), status=STATUS)
     kf = layout.block("nyckeltal")
     header = [ws.cell(kf.first_row, kf.left + j).value for j in range(4)]
     assert header == ["Nyckeltal", "2023", "2022", "Förändring"]
@@ -185,7 +190,7 @@ def test_key_figures_without_history_or_change():
 
 def test_tables_content(loaded):
     ws = loaded[C.SUMMARY_SHEET]
-    layout = S.summary_blocks(hand_summary())
+    layout = S.summary_blocks(hand_summary(), status=STATUS)
 
     def read(name):
         b = layout.block(name)
@@ -222,7 +227,7 @@ def test_tables_content(loaded):
 
 def test_plan_per_focus_area(loaded):
     ws = loaded[C.SUMMARY_SHEET]
-    layout = S.summary_blocks(hand_summary())
+    layout = S.summary_blocks(hand_summary(), status=STATUS)
     plans = [b for b in layout.blocks if b.kind == "plan"]
     assert [b.title for b in plans] == ["Fysisk aktivitet", "Matvanor", "Lokalt område"]
     first = plans[0]
@@ -244,7 +249,7 @@ def test_plan_per_focus_area(loaded):
 
 def test_definitions_section(loaded):
     ws = loaded[C.SUMMARY_SHEET]
-    b = S.summary_blocks(hand_summary()).block("definitioner")
+    b = S.summary_blocks(hand_summary(), status=STATUS).block("definitioner")
     assert ws.cell(b.top, 1).value == "Definitioner"
     got = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(b.first_row, b.last_row + 1)}
     base = {f.label: f.definition for f in C.FIGURES if not f.key.startswith(C.CHANGE_PREFIX)}
@@ -258,7 +263,7 @@ def test_charts_present_and_reference_tables(saved, loaded):
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 4
         xml = "".join(z.read(n).decode() for n in charts)
-    layout = S.summary_blocks(hand_summary())
+    layout = S.summary_blocks(hand_summary(), status=STATUS)
     month = layout.block("manad")
     assert f"'{C.SUMMARY_SHEET}'!$B${month.first_row + 1}:$B${month.first_row + 12}" in xml
     assert f"'{C.SUMMARY_SHEET}'!$A${month.first_row + 1}:$A${month.first_row + 12}" in xml
@@ -270,7 +275,7 @@ def test_charts_present_and_reference_tables(saved, loaded):
 
 
 def test_charts_do_not_cover_the_key_figures():
-    layout = S.summary_blocks(hand_summary())
+    layout = S.summary_blocks(hand_summary(), status=STATUS)
     kf = layout.block("nyckeltal")
     assert kf.left + kf.width - 1 < S.RIGHT
     boxes = [openpyxl.utils.range_boundaries(c.cells) for c in layout.charts]
@@ -283,12 +288,12 @@ def test_charts_do_not_cover_the_key_figures():
     assert tables_start > layout.page_breaks[0]
     for b in layout.blocks:  # nothing but the key figures and the title beside the charts
         if b.top <= layout.page_breaks[0]:
-            assert b.name in ("title", "subtitle", "nyckeltal", "not")
+            assert b.name in ("title", "subtitle", "preliminar", "nyckeltal", "not")
 
 
 def test_print_setup(loaded):
     ws = loaded[C.SUMMARY_SHEET]
-    layout = S.summary_blocks(hand_summary())
+    layout = S.summary_blocks(hand_summary(), status=STATUS)
     assert ws.print_area == f"'{C.SUMMARY_SHEET}'!$A$1:$K${layout.last_row}"
     assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
     assert ws.page_setup.orientation == "landscape"
@@ -346,7 +351,7 @@ def test_empty_summary_builds_every_block():
 
 
 def test_blocks_do_not_overlap():
-    layout = S.summary_blocks(hand_summary())
+    layout = S.summary_blocks(hand_summary(), status=STATUS)
     taken: dict[tuple[int, int], str] = {}
     for b in layout.blocks:
         cells = [(b.top, b.left)] if b.title else []

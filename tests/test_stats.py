@@ -84,8 +84,8 @@ def test_referrals_total_and_breakdowns_with_unknown_and_blank():
     assert list(typ) == list(TYP)
     assert typ == {TYP[0]: 2, TYP[1]: 1, TYP[2]: 1}
     rem = s.breakdown("remisser", DIM_REMITTENT)
-    assert list(rem)[: len(REMITTENT)] == list(REMITTENT)
-    assert rem["Gymmet"] == 1 and rem[REMITTENT[0]] == 2 and rem[REMITTENT[1]] == 1
+    assert list(rem) == [*REMITTENT, C.INVALID_CATEGORY]  # never a category "Gymmet"
+    assert rem[C.INVALID_CATEGORY] == 1 and rem[REMITTENT[0]] == 2 and rem[REMITTENT[1]] == 1
     kon = s.breakdown("remisser", DIM_KON)
     assert kon == {KON[0]: 2, KON[1]: 1, KON[2]: 0, KON[3]: 0, stats.EMPTY: 1}
     assert s.value("remisser", f"{DIM_KON}={stats.EMPTY}") == 1
@@ -174,7 +174,7 @@ def test_follow_ups_by_time_point():
     ]})  # fmt: skip
     assert s.value("uppfoljningar") == 4
     assert s.breakdown("uppfoljningar", DIM_TIDPUNKT) == {
-        TIDPUNKT[0]: 2, TIDPUNKT[1]: 1, TIDPUNKT[2]: 0, TIDPUNKT[3]: 0, "9 mån": 1}
+        TIDPUNKT[0]: 2, TIDPUNKT[1]: 1, TIDPUNKT[2]: 0, TIDPUNKT[3]: 0, C.INVALID_CATEGORY: 1}
 
 
 def test_activity_minute_shares_hand_computed():
@@ -257,7 +257,7 @@ def test_bridged_on_counts_each_person_once():
     assert s.value("slussade") == 4
     assert s.breakdown("slussade", DIM_SLUSSAD) == {
         SLUSSAD[0]: 1, SLUSSAD[1]: 0, SLUSSAD[2]: 1, SLUSSAD[3]: 1, SLUSSAD[4]: 0, SLUSSAD[5]: 0,
-        "Simhall": 1}  # fmt: skip
+        C.INVALID_CATEGORY: 1}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- activities
@@ -341,7 +341,10 @@ def test_attendance_for_unlisted_session_counts_only_unique_participants():
     })
     assert s.value("deltagartillfallen") == 3
     assert s.value("unika_deltagare", f"{DIM_AKT}={FAR}") == 1
-    assert s.value("unika_deltagare", f"{DIM_AKT}=Boule") == 1
+    # "Boule" is no session of the year: counted, but as an invalid value, not a category
+    assert s.value("unika_deltagare", f"{DIM_AKT}=Boule") is None
+    assert s.value("unika_deltagare", f"{DIM_AKT}={C.INVALID_CATEGORY}") == 1
+    assert not any("Boule" in f.dimension for f in s.figures)
     assert s.breakdown("unika_deltagare", DIM_FOKUSOMRADE) == {FYSISK: 1, stats.EMPTY: 1}
     assert s.value("unika_deltagare") == 2
 
@@ -366,12 +369,16 @@ def test_steering_meetings_and_plan():
     assert s.value("styrgruppsmoten") == 4
     assert s.value("plan_aktiviteter") == 3
     fokus = s.breakdown("plan_aktiviteter", DIM_FOKUSOMRADE)
-    assert fokus[FYSISK] == 2 and fokus["Sömn"] == 1 and list(fokus)[0] == FYSISK
+    # "Sömn" is a levnadsvana, not a Fokusområde: counted as an invalid value, not a heading
+    assert fokus[FYSISK] == 2 and fokus[C.INVALID_CATEGORY] == 1 and list(fokus)[0] == FYSISK
+    assert "Sömn" not in fokus
     status = s.breakdown("plan_aktiviteter", DIM_STATUS)
     assert status[STATUS[2]] == 1 and status[STATUS[4]] == 1 and status[stats.EMPTY] == 1
     assert [p.aktivitet for p in s.plan] == [FAR, "Promenadgrupp", "Sömnskola"]
     assert s.plan[0].uppfoljning == "Fungerar bra." and s.plan[1].framtidsplan is None
     assert s.plan_by_focus()[FYSISK][1].status == STATUS[4]
+    assert s.plan[2].fokusomrade == C.INVALID_CATEGORY and s.plan[2].status is None
+    assert set(s.plan_by_focus()) == {FYSISK, C.INVALID_CATEGORY}
 
 
 # --------------------------------------------------------------------------- earlier years
@@ -525,6 +532,47 @@ def test_breakdowns_sum_to_totals(remisser, aktiviteter, narvaro):
     if unique:
         assert max(unique.values()) <= s.value("unika_deltagare") <= sum(unique.values())
     assert_keys_in_contract(s)
+
+
+typed = st.one_of(st.none(), st.text(min_size=1, max_size=12),
+                  st.sampled_from((*KON, *TIDPUNKT, *SLUSSAD, *FOKUSOMRADE, *STATUS, "K")))
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(typed, typed, typed), max_size=20),
+       st.lists(st.tuples(typed, typed), max_size=10),
+       st.lists(st.tuples(typed, typed), max_size=10),
+       st.lists(st.text(min_size=1, max_size=8), max_size=2))  # fmt: skip
+def test_no_value_outside_its_list_ever_becomes_a_category(referrals, followups, plan, extra):
+    """Whatever is typed into a list column, every breakdown holds only the workbook's list
+    values (the coach's own additions included), (ogiltigt värde) and (ej ifyllt) -- and the
+    invalid ones are counted, so each breakdown still sums to its total."""
+    lists = {"kon": (*KON, *extra)}
+    s = compute({
+        "remisser": [ref(str(i), "2023-03-01", kon=k, slussad_till=d, fokus=f)
+                     for i, (k, d, f) in enumerate(referrals)],
+        "uppfoljningar": [{"lopnummer": "0", "datum": "2023-05-01", "tidpunkt": t,
+                           "slussad_till": d} for t, d in followups],
+        "plan": [{"fokusomrade": f, "aktivitet": "A", "status": st_} for f, st_ in plan],
+    }, lists=lists)  # fmt: skip
+    allowed = {DIM_KON: lists["kon"], DIM_FOKUS: LEVNADSVANA, DIM_TIDPUNKT: TIDPUNKT,
+               DIM_SLUSSAD: SLUSSAD, DIM_FOKUSOMRADE: FOKUSOMRADE, DIM_STATUS: STATUS}
+    for f in s.figures:
+        name, _, value = f.dimension.partition("=")
+        if name in allowed:
+            assert value in (*allowed[name], *C.OWN_CATEGORIES), f
+    kon = s.breakdown("remisser", DIM_KON)
+    assert sum(kon.values()) == len(referrals)
+    typed_kon = [k for k, _, _ in referrals if k is not None and str(k).strip()]
+    # the reader folds case and spacing onto a list value; what still matches none is invalid
+    from halsocenter.core.parse import canonical_list_value
+
+    invalid = sum(canonical_list_value(k, lists["kon"]) not in lists["kon"] for k in typed_kon)
+    assert kon.get(C.INVALID_CATEGORY, 0) == invalid
+    for p in s.plan:
+        assert p.fokusomrade in ("", *FOKUSOMRADE, C.INVALID_CATEGORY)
+        assert p.status in (None, *STATUS, C.INVALID_CATEGORY)
 
 
 # --------------------------------------------------------------------------- speed

@@ -25,6 +25,7 @@ from halsocenter import __version__
 from halsocenter.core import contract as C
 from halsocenter.core.messages import counts_text
 from halsocenter.core.model import severity_counts
+from halsocenter.core.swedish import whole
 from halsocenter.errors import UserError, user_message
 
 
@@ -61,11 +62,15 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
 class Refusal(UserError):
-    """A Swedish message for the user; the command writes nothing and exits with ``code``."""
+    """A Swedish message for the user; the command writes nothing and exits with ``code``.
+    ``findings`` (under ``title``) are printed before the message."""
 
-    def __init__(self, message: str, code: int = EXIT_UNUSABLE):
+    def __init__(self, message: str, code: int = EXIT_UNUSABLE, findings=(), title: str = ""):
         super().__init__(message)
         self.code = code
+        self.findings = list(findings)
+        if title:
+            self.title = title
 
 
 def _fail(message: str, code: int = EXIT_UNUSABLE):
@@ -236,18 +241,29 @@ def summary(args) -> int:
     counts = severity_counts(analysis.findings)
     out.print(f"Skrev [bold]{_shown(dst)}[/] ({counts_text(counts)} – se fliken "
               f"{C.CHECK_SHEET}).")  # fmt: skip
+    if analysis.status.preliminary:
+        out.print(f"Årssammanställningen är preliminär ({analysis.status.banner}); det står "
+                  "överst på sidan 1.", highlight=False)  # fmt: skip
     return EXIT_OK
 
 
 def report(args) -> int:
-    from halsocenter.core.analysis import refuse_unreadable
+    from halsocenter.core.analysis import analyse, refuse_unreadable
     from halsocenter.report.document import write_report
 
     target = _output("report", args.out, args.workbook)
     wb = read_workbook(args.workbook)
     refuse_unreadable(wb)
+    analysis = analyse(wb)
     with _where_to_look(args.workbook):
-        path = write_report(wb, target)
+        path = write_report(wb, target, summary=analysis.summary, findings=analysis.findings)
+    status = analysis.status
+    if status.preliminary:
+        out.print(f"Skrev [bold]{_shown(path)}[/]. Rapporten är preliminär: arbetsboken har "
+                  f"{whole(status.errors)} fel kvar, och det står på försättsbladet och överst "
+                  f"på varje sida. Se felen med halsocenter check {_shown(args.workbook)}, rätta "
+                  "dem och skapa rapporten igen.", highlight=False)  # fmt: skip
+        return EXIT_FINDINGS
     out.print(f"Skrev [bold]{_shown(path)}[/].")
     return EXIT_OK
 
@@ -256,10 +272,14 @@ def report(args) -> int:
 def _where_to_look(workbook: Path):
     """A refusal naming cells (an identity number in a file that would leave the hub) ends with
     what a command-line user does next; the ribbon says "fliken Kontroll" instead."""
-    from halsocenter.errors import Refused
+    from halsocenter.errors import ErrorsRemain, Refused
 
     try:
         yield
+    except ErrorsRemain as exc:
+        raise Refusal(f"{exc.message} Felen står i tabellen ovan; kör halsocenter check "
+                      f"{workbook} för var och en. En preliminär fil skrivs med --preliminar.",
+                      EXIT_FINDINGS, exc.findings, exc.title) from exc  # fmt: skip
     except Refused as exc:
         if exc.findings:
             exc.message += (f" Cellerna står i tabellen ovan; kör halsocenter check {workbook} för "
@@ -268,6 +288,8 @@ def _where_to_look(workbook: Path):
 
 
 def export(args) -> int:
+    from halsocenter.core.analysis import Status, refuse_unreadable
+    from halsocenter.core.validate import validate
     from halsocenter.region.export import export as do_export
 
     folder = args.out
@@ -281,8 +303,17 @@ def export(args) -> int:
     target = dataclasses.replace(_output("export", folder, args.workbook, check=False),
                                  create_parent=True)  # fmt: skip
     wb = read_workbook(args.workbook)
+    refuse_unreadable(wb)
+    findings = validate(wb)
     with _where_to_look(args.workbook):
-        path = do_export(wb, target, mask_below=args.maskera_under)
+        path = do_export(wb, target, findings=findings, mask_below=args.maskera_under,
+                         preliminary=args.preliminar)  # fmt: skip
+    status = Status.of(findings)
+    if status.preliminary:
+        out.print(f"Skrev [bold]{_shown(path)}[/], märkt preliminär: arbetsboken har "
+                  f"{whole(status.errors)} fel kvar (fliken Info i filen säger det).",
+                  highlight=False)  # fmt: skip
+        return EXIT_OK
     out.print(f"Skrev [bold]{_shown(path)}[/].")
     return EXIT_OK
 
@@ -307,7 +338,34 @@ def region(args) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         out.print(f"Skrev [bold]{_shown(output)}[/]. {result.describe()}")
+        _print_file_numbers(result)
     return EXIT_FINDINGS if result.needs_attention else EXIT_OK
+
+
+def _print_file_numbers(result) -> None:
+    """The files the county workbook remarks on, by number and name: the workbook names a file
+    only by its number (Fil nr), so whoever runs the command can find it."""
+    from halsocenter.core.privacy import mask_text
+
+    unread = {u.number: u for u in result.unreadable}
+    remarked = {r.number for r in result.with_problems}
+    remarked |= {n for old, keep in result.replaced for n in (old.number, keep.number)}
+    remarked |= set(unread)
+    lines = []
+    for number, path in result.files():
+        if number not in remarked:
+            continue
+        line = f"  {number:>4}  {mask_text(path.name)}"
+        u = unread.get(number)
+        if u is not None:
+            line += f" – {u.status.lower()}: {u.reason}"
+            if u.detail and u.detail != u.reason:
+                line += f" ({mask_text(u.detail)})"
+        lines.append(line)
+    if lines:
+        out.print("Filer med anmärkningar (Fil nr och namn; --json listar alla filer):",
+                  highlight=False, markup=False)  # fmt: skip
+        out.print("\n".join(lines), highlight=False, markup=False)
 
 
 def _new_workbook_from(args, command: str, make, note: str = "") -> int:
@@ -451,19 +509,28 @@ def build_parser() -> argparse.ArgumentParser:
     _out(p, "utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken); en tidigare "
          "sammanställning från programmet skrivs över, aldrig någon annan fil", required=False)
 
-    p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.")
+    p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.",
+                "Skapa verksamhetsberättelse och verksamhetsplan i Word.\n\nHar arbetsboken fel "
+                "kvar skapas rapporten ändå, märkt ”Preliminär – N fel kvar” på varje sida, och "
+                "slutkoden är 1.")
     _workbook(p)
     _out(p, "Word-filen som skapas (.docx); en tidigare rapport från programmet skrivs över "
          "om ingen har sparat den i Word sedan dess")
 
     p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
-                "bara sammanräknade tal.")
+                "bara sammanräknade tal.",
+                "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, bara sammanräknade "
+                "tal.\n\nHar arbetsboken fel kvar skrivs ingenting (slutkod 1), om inte "
+                "--preliminar anges: då märks filen preliminär med antalet fel.")
     _workbook(p)
     _out(p, "mapp där filen till regionen skrivs (skapas om den saknas); en tidigare exportfil "
          "med samma namn skrivs över, aldrig någon annan fil", metavar="MAPP")
     p.add_argument("--maskera-under", type=int, default=None, metavar="N",
                    help="maskera små antal (1 till N-1) i fördelningar på kön, ålder och "
                    "levnadsvana")
+    p.add_argument("--preliminar", action="store_true",
+                   help="skriv filen även när arbetsboken har fel kvar; den märks då som "
+                   "preliminär med antalet fel (utan flaggan vägrar exporten med slutkod 1)")
 
     p = command("region", region, "Sammanställ alla kommuners filer (exportfiler eller hela "
                 "arbetsböcker) för länet.")

@@ -51,6 +51,18 @@ class Refused(UserError):
         self.findings = list(findings)
 
 
+class ErrorsRemain(Refused):
+    """A file that would leave the hub as final is not written while errors (severity Fel) are
+    left in the workbook: ``errors`` is their number, ``findings`` the errors. The message says
+    so; each adapter adds where to look and how to write a preliminary file instead."""
+
+    title = "Fel kvar i arbetsboken"
+
+    def __init__(self, message: str, errors: int, findings: Sequence[Any] = ()):
+        super().__init__(message, findings)
+        self.errors = errors
+
+
 def user_message(exc: BaseException) -> str | None:
     """The Swedish message of an expected failure; None means a real bug."""
     return exc.message if isinstance(exc, UserError) else None

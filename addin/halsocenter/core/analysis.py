@@ -2,17 +2,53 @@
 
 ``analyse`` runs the checks and the statistics once; ``refuse_unreadable`` stops a writer while
 cells hold values that cannot be read (text in a date column), since figures computed around
-them would be wrong.
+them would be wrong. ``Status`` is the one place that decides whether what is made from the
+workbook is final or preliminary: preliminary while errors (severity Fel) are left; warnings
+alone never make it so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from halsocenter.core.model import Finding, WorkbookData
+from halsocenter.core import contract as C
+from halsocenter.core.messages import preliminary_banner, preliminary_mark
+from halsocenter.core.model import Finding, WorkbookData, severity_counts
 from halsocenter.core.summary import Summary
 from halsocenter.core.swedish import whole
 from halsocenter.errors import InputError
+
+
+@dataclass(frozen=True)
+class Status:
+    """Final or preliminary: what every output made from a workbook asks. ``errors`` is the
+    number of findings of severity Fel (counted ones included)."""
+
+    errors: int = 0
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Status:
+        return cls(severity_counts(findings)["error"])
+
+    @property
+    def preliminary(self) -> bool:
+        return self.errors > 0
+
+    @property
+    def label(self) -> str:
+        """``Preliminär`` or ``Slutlig``, as the export file and the county workbook say it."""
+        return C.STATUS_PRELIMINARY if self.preliminary else C.STATUS_FINAL
+
+    @property
+    def mark(self) -> str | None:
+        """"Preliminär – 3 fel kvar", or None when final."""
+        return preliminary_mark(self.errors) if self.preliminary else None
+
+    @property
+    def banner(self) -> str | None:
+        """"Preliminär – 3 fel kvar i arbetsboken", or None when final."""
+        return preliminary_banner(self.errors) if self.preliminary else None
 
 
 @dataclass
@@ -24,6 +60,10 @@ class Analysis:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def status(self) -> Status:
+        return Status.of(self.findings)
 
 
 def analyse(wb: WorkbookData) -> Analysis:

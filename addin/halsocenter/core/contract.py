@@ -442,6 +442,206 @@ MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "o
 """Short Swedish month names for tables and charts."""
 EMPTY_CATEGORY = "(ej ifyllt)"
 """Dimension value for a blank cell, e.g. ``Kön=(ej ifyllt)``."""
+INVALID_CATEGORY = "(ogiltigt värde)"
+"""Dimension value for a cell whose value is not in its list, e.g. ``Fokus=(ogiltigt värde)``:
+a value typed outside its list is counted here, never as a category of its own (the check
+reports each one)."""
+OWN_CATEGORIES = (INVALID_CATEGORY, EMPTY_CATEGORY)
+"""The categories the program adds after a list's own values, in this order."""
+
+
+# --------------------------------------------------------------------------- final or preliminary
+
+STATUS_FINAL = "Slutlig"
+STATUS_PRELIMINARY = "Preliminär"
+"""What is made from a workbook with errors (severity Fel) left is preliminary, and says so
+(``analysis.Status`` decides; the summary's page 1, the Word report, the export file and the
+county workbook show it)."""
+
+
+# --------------------------------------------------------------------------- what leaves the hub
+
+FieldKind = Literal["program", "key", "list", "number", "free_text", "masked"]
+"""What a field that leaves the hub may hold:
+
+- ``program``: one of the program's own texts (a label, a rule's name, a version, a status);
+- ``key``: a key of this contract (a Rapportdata key, a finding code);
+- ``list``: a value of one of the contract's lists -- as the workbook extends the list on
+  Listor -- or ``INVALID_CATEGORY`` / ``EMPTY_CATEGORY``; never a value typed outside its list;
+- ``number``: a number, date or time the program computed or checked;
+- ``free_text``: text a person typed into a field meant for the hub's public account (the plan,
+  the names of its activities), only after the identity guard: a file is refused, or a county
+  cell left empty, while it holds a personnummer or samordningsnummer;
+- ``masked``: an identity number's masked form (year and month at most), naming what was left
+  out.
+
+Nothing read from a file name, a folder name, a sheet name, a document property, a comment or
+any other cell ever leaves."""
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One field a file that leaves the hub may carry: its sheet, its column (or Info label),
+    what kind of value it holds and where that value comes from."""
+
+    sheet: str
+    field: str
+    kind: FieldKind
+    source: str
+
+
+OTHER_SHEET = "(annan flik)"
+"""How the export names a sheet that is not one of the template's (its own name stays home)."""
+
+EXPORT_KIND = "Hälsocenter exportfil"
+EXPORT_FORMAT = 2
+"""Layout version of the export file, written on sheet Info: 2 has Status, findings as counts
+per rule, sheet and column, and no file name (1 had Källfil and one row per finding)."""
+EXPORT_DATA_SHEET = DATA_SHEET
+EXPORT_PLAN_SHEET = PLAN.sheet
+EXPORT_HISTORY_SHEET = "Historik"
+EXPORT_INFO_SHEET = "Info"
+EXPORT_CHECK_SHEET = CHECK_SHEET
+EXPORT_MASK_COLUMN = "Maskerad"
+EXPORT_MASKED = "Ja"
+EXPORT_DATA_COLUMNS = (*RAPPORTDATA_COLUMNS, EXPORT_MASK_COLUMN)
+EXPORT_HISTORY_COLUMNS = ("År", "Nyckel", "Värde")
+EXPORT_CHECK_COLUMNS = ("Allvarlighet", "Regel", "Kod", "Flik", "Kolumn", "Antal")
+"""The export's findings: one row per rule, sheet and column with the count, never a cell."""
+
+INFO_KIND, INFO_FORMAT, INFO_KOMMUN, INFO_YEAR, INFO_STATUS = (
+    "Filtyp", "Exportformat", "Kommun", "År", "Status")  # fmt: skip
+INFO_TEMPLATE, INFO_PROGRAM, INFO_CREATED, INFO_MASK = (
+    "Mallversion", "Programversion", "Skapad", "Maskerade under")  # fmt: skip
+INFO_ERRORS, INFO_WARNINGS, INFO_INFOS = "Fel", "Varningar", "Information"
+"""Sheet Info of the export: label in column A, value in column B."""
+
+_GUARD = "after the identity guard (the export is refused while one is in the workbook)"
+_LIST = ("a value of the workbook's {} list (the contract's, as extended on Listor), else "
+         f"{INVALID_CATEGORY} or {EMPTY_CATEGORY}")
+
+EXPORT_FIELDS: tuple[Outbound, ...] = (
+    Outbound(DATA_SHEET, "Kommun", "list", "Start!hc_kommun: a value of the kommun list"),
+    Outbound(DATA_SHEET, "År", "number", "Start!hc_ar"),
+    Outbound(DATA_SHEET, "Nyckel", "key", "a Rapportdata key (FIGURES)"),
+    Outbound(DATA_SHEET, "Dimension", "list",
+             "empty, or Name=value: a dimension of the key (FIGURES) and " + _LIST.format(
+                 "column's") + "; Månad=YYYY-MM; Aktivitet=<the activity's name as first typed "
+             f"on Aktiviteter or Närvaro> (free text {_GUARD})"),
+    Outbound(DATA_SHEET, "Värde", "number", "the figure computed by stats; empty when masked"),
+    Outbound(DATA_SHEET, EXPORT_MASK_COLUMN, "program", f"{EXPORT_MASKED!r} when masked"),
+    Outbound(EXPORT_PLAN_SHEET, "Fokusområde", "list", "Plan!Fokusområde: " + _LIST.format(
+        "fokusområde")),
+    Outbound(EXPORT_PLAN_SHEET, "Aktivitet", "free_text", f"Plan!Aktivitet, {_GUARD}"),
+    Outbound(EXPORT_PLAN_SHEET, "Status", "list", "Plan!Status: " + _LIST.format("status")),
+    Outbound(EXPORT_PLAN_SHEET, "Uppföljning", "free_text", f"Plan!Uppföljning, {_GUARD}"),
+    Outbound(EXPORT_PLAN_SHEET, "Framtidsplan", "free_text", f"Plan!Framtidsplan, {_GUARD}"),
+    Outbound(EXPORT_HISTORY_SHEET, "År", "number", "Tidigare år!År, and hc_ar"),
+    Outbound(EXPORT_HISTORY_SHEET, "Nyckel", "key", "a Rapportdata key (FIGURES)"),
+    Outbound(EXPORT_HISTORY_SHEET, "Värde", "number", "Tidigare år's totals and the year's"),
+    Outbound(EXPORT_INFO_SHEET, INFO_KIND, "program", repr(EXPORT_KIND)),
+    Outbound(EXPORT_INFO_SHEET, INFO_FORMAT, "number", "EXPORT_FORMAT"),
+    Outbound(EXPORT_INFO_SHEET, INFO_KOMMUN, "list", "Start!hc_kommun: a value of the kommun "
+             "list (the export is refused for any other)"),
+    Outbound(EXPORT_INFO_SHEET, INFO_YEAR, "number", "Start!hc_ar"),
+    Outbound(EXPORT_INFO_SHEET, INFO_TEMPLATE, "number", "the workbook's template version"),
+    Outbound(EXPORT_INFO_SHEET, INFO_PROGRAM, "program", "the program's version"),
+    Outbound(EXPORT_INFO_SHEET, INFO_CREATED, "number", "when the export was written"),
+    Outbound(EXPORT_INFO_SHEET, INFO_STATUS, "program",
+             f"{STATUS_FINAL} or {STATUS_PRELIMINARY} (errors left: analysis.Status)"),
+    Outbound(EXPORT_INFO_SHEET, INFO_MASK, "number", "the masking limit (--maskera-under)"),
+    Outbound(EXPORT_INFO_SHEET, INFO_ERRORS, "number", "findings of severity Fel"),
+    Outbound(EXPORT_INFO_SHEET, INFO_WARNINGS, "number", "findings of severity Varning"),
+    Outbound(EXPORT_INFO_SHEET, INFO_INFOS, "number", "findings of severity Information"),
+    Outbound(EXPORT_CHECK_SHEET, "Allvarlighet", "program", "SEVERITY_LABELS"),
+    Outbound(EXPORT_CHECK_SHEET, "Regel", "program", "the rule's Swedish name (messages.RULES)"),
+    Outbound(EXPORT_CHECK_SHEET, "Kod", "key", "the finding code (messages.RULES)"),
+    Outbound(EXPORT_CHECK_SHEET, "Flik", "program",
+             f"the template's name of the sheet (a table's, Start, Listor…), {OTHER_SHEET} for "
+             "any other sheet, empty outside the sheets"),
+    Outbound(EXPORT_CHECK_SHEET, "Kolumn", "program",
+             "the contract's header or named-cell label, else empty"),
+    Outbound(EXPORT_CHECK_SHEET, "Antal", "number", "findings of that rule, sheet and column"),
+)  # fmt: skip
+"""Every field the export file may carry, and its source: nothing else is written. The sheets
+are these fields' sheets; document properties hold only the program's name, version and times."""
+
+EXPORT_SHEETS = tuple(dict.fromkeys(f.sheet for f in EXPORT_FIELDS))
+EXPORT_INFO_LABELS = tuple(f.field for f in EXPORT_FIELDS if f.sheet == EXPORT_INFO_SHEET)
+
+
+def export_fields(sheet: str) -> tuple[str, ...]:
+    """The fields (columns, or Info labels) of one sheet of the export, in order."""
+    return tuple(f.field for f in EXPORT_FIELDS if f.sheet == sheet)
+
+
+# The county workbook (``region``): what it may carry is what the exports carry, checked again
+# when read, plus the program's own texts and counts. Nothing read from a file name.
+
+COUNTY = "Länet"
+COUNTY_OVERVIEW_SHEET = "Översikt"
+COUNTY_REPORTING_SHEET = "Inrapportering"
+COUNTY_DATA_SHEET = DATA_SHEET
+COUNTY_TRENDS_SHEET = "Trender"
+COUNTY_PLANS_SHEET = "Planer"
+COUNTY_OUTLIERS_SHEET = "Avvikelser"
+COUNTY_REPORTING_COLUMNS = ("År", "Kommun", "Inrapporterad", "Status", "Fil nr", "Filtyp",
+                            "Mallversion", "Programversion", "Fel", "Varningar", "Skapad",
+                            "Anmärkning")  # fmt: skip
+COUNTY_OUTLIER_COLUMNS = ("Kommun", "År", "Typ", "Nyckeltal", "Värde", "Jämförelse",
+                          "Förklaring")  # fmt: skip
+
+_KOMMUN = "one of the region's municipalities (KOMMUNER), checked in every file; a file " \
+          "naming any other is not used"
+COUNTY_FIELDS: tuple[Outbound, ...] = (
+    Outbound(COUNTY_OVERVIEW_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY!r}"),
+    Outbound(COUNTY_OVERVIEW_SHEET, "Status", "program", f"{STATUS_PRELIMINARY!r} when the file "
+             "says errors were left (Info Status or Fel), else empty"),
+    Outbound(COUNTY_OVERVIEW_SHEET, "<nyckeltal>", "number", "Rapportdata totals, screened"),
+    Outbound(COUNTY_REPORTING_SHEET, "År", "number", "the file's year, screened"),
+    Outbound(COUNTY_REPORTING_SHEET, "Kommun", "list", _KOMMUN),
+    Outbound(COUNTY_REPORTING_SHEET, "Inrapporterad", "program", "Ja, Nej, Bortvald, or why a "
+             "file is not used"),
+    Outbound(COUNTY_REPORTING_SHEET, "Status", "program", f"{STATUS_FINAL} or "
+             f"{STATUS_PRELIMINARY}"),
+    Outbound(COUNTY_REPORTING_SHEET, "Fil nr", "number", "the file's place among the folder's "
+             ".xlsx files sorted by name (the command line lists the names; the workbook "
+             "never does)"),
+    Outbound(COUNTY_REPORTING_SHEET, "Filtyp", "program", "exportfil or arbetsbok"),
+    Outbound(COUNTY_REPORTING_SHEET, "Mallversion", "number", "Info Mallversion, screened"),
+    Outbound(COUNTY_REPORTING_SHEET, "Programversion", "program", "Info Programversion when it "
+             "reads as a version number, else empty"),
+    Outbound(COUNTY_REPORTING_SHEET, "Fel", "number", "Info Fel, screened"),
+    Outbound(COUNTY_REPORTING_SHEET, "Varningar", "number", "Info Varningar, screened"),
+    Outbound(COUNTY_REPORTING_SHEET, "Skapad", "number", "Info Skapad or the workbook's saved "
+             "time, unless in the future"),
+    Outbound(COUNTY_REPORTING_SHEET, "Anmärkning", "masked", "the program's sentences: what was "
+             "left out and why, naming template sheets and columns and masked identity "
+             "numbers, never a value read"),
+    Outbound(COUNTY_DATA_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY!r}"),
+    Outbound(COUNTY_DATA_SHEET, "År", "number", "the file's year"),
+    Outbound(COUNTY_DATA_SHEET, "Nyckel", "key", "a Rapportdata key (FIGURES)"),
+    Outbound(COUNTY_DATA_SHEET, "Dimension", "free_text", "the export's Dimension with a known "
+             "dimension name, after the identity guard"),
+    Outbound(COUNTY_DATA_SHEET, "Värde", "number", "screened against the unit's limits"),
+    Outbound(COUNTY_DATA_SHEET, EXPORT_MASK_COLUMN, "program", "Ja or Delvis"),
+    Outbound(COUNTY_TRENDS_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY!r}; figure labels"),
+    Outbound(COUNTY_TRENDS_SHEET, "<år>", "number", "Historik and Rapportdata totals, screened"),
+    Outbound(COUNTY_PLANS_SHEET, "Fokusområde", "free_text", "the plans' Fokusområde, after the "
+             "identity guard"),
+    Outbound(COUNTY_PLANS_SHEET, "<kommun>", "free_text", "the plans' Aktivitet, Status, "
+             "Uppföljning and Framtidsplan, after the identity guard"),
+    Outbound(COUNTY_OUTLIERS_SHEET, "Kommun", "list", _KOMMUN),
+    Outbound(COUNTY_OUTLIERS_SHEET, "År", "number", "the file's year"),
+    Outbound(COUNTY_OUTLIERS_SHEET, "Typ", "program", "the kind of remark"),
+    Outbound(COUNTY_OUTLIERS_SHEET, "Nyckeltal", "program", "a figure's label"),
+    Outbound(COUNTY_OUTLIERS_SHEET, "Värde", "number", "the value left out or compared"),
+    Outbound(COUNTY_OUTLIERS_SHEET, "Jämförelse", "number", "the limit or the comparison"),
+    Outbound(COUNTY_OUTLIERS_SHEET, "Förklaring", "masked", "the program's sentence, naming "
+             "template sheets and columns and masked identity numbers, never a value read"),
+)  # fmt: skip
+"""Every field the county workbook may carry. Titles, notes and chart texts are the program's
+own, with municipality names, years and numbers."""
 
 
 # --------------------------------------------------------------------------- migrations

@@ -333,3 +333,17 @@ def counts_text(counts: dict[str, int], *, info: bool = False) -> str:
     if info:
         parts.append(f"{whole(counts.get('info', 0))} information")
     return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+# --------------------------------------------------------------------------- preliminary
+
+
+def preliminary_mark(errors: int) -> str:
+    """The mark of everything made from a workbook with errors left: "Preliminär – 3 fel kvar"
+    (every page of the Word report)."""
+    return f"{C.STATUS_PRELIMINARY} – {whole(errors)} fel kvar"
+
+
+def preliminary_banner(errors: int) -> str:
+    """The banner on page 1 of Årssammanställning: "Preliminär – 3 fel kvar i arbetsboken"."""
+    return f"{preliminary_mark(errors)} i arbetsboken"

@@ -6,9 +6,12 @@ a large hub (tens of thousands of rows) takes well under a second.
 Decisions the design leaves open, made here once:
 
 - Breakdowns list every value of the workbook's own (possibly extended) list in list order,
-  zeros included, then values typed outside the list (sorted), then ``EMPTY`` for blank cells
-  when there are any — so each breakdown sums to its total. Per Aktivitet, the activities held
-  in the year are listed by name (the first spelling typed is shown).
+  zeros included, then ``INVALID`` for values typed outside the list and ``EMPTY`` for blank
+  cells, each when there are any — so each breakdown sums to its total, and a value outside its
+  list never becomes a category of its own (the check reports each one). The plan's Fokusområde
+  and Status follow the same rule. Per Aktivitet, the activities held in the year are listed by
+  name (the first spelling typed is shown); attendance for a name no session of the year has is
+  counted under ``INVALID`` too (Aktiviteter is Närvaro's list).
 - A row with an unreadable date (NaT) is in no year.
 - Waiting times below zero days (first talk before Inkom, a typing error the validator reports)
   are left out of the median.
@@ -33,6 +36,7 @@ from halsocenter.core.parse import norm_names
 from halsocenter.core.summary import FigureRow, PlanRow, Summary
 
 EMPTY = C.EMPTY_CATEGORY
+INVALID = C.INVALID_CATEGORY
 
 _R, _U, _A, _P = C.REMISSER, C.UPPFOLJNINGAR, C.AKTIVITETER, C.PLAN
 
@@ -120,18 +124,25 @@ def _header(spec: C.Table, key: str) -> str:
     return spec.column(key).header
 
 
+def _categories(values: pd.Series, order: tuple[str, ...]) -> pd.Series:
+    """Each value as the category it is counted under: itself when it is a value of the list
+    ``order``, ``INVALID`` when it is any other value, ``EMPTY`` when the cell is blank."""
+    blank = values.isna() | (values.astype(str) == "")
+    labels = values.astype("object").where(~blank, EMPTY)
+    return labels.where(blank | labels.isin(order), INVALID)
+
+
 def _counts_by_list(values: pd.Series, order: tuple[str, ...],
                     weights: pd.Series | None = None) -> dict[str, Any]:  # fmt: skip
-    """Count (or sum ``weights``) per value: list values in list order with zeros, then values
-    outside the list sorted, then ``EMPTY`` when there are blanks."""
-    labels = values.astype("object").where(values.notna() & (values.astype(str) != ""), EMPTY)
+    """Count (or sum ``weights``) per value: list values in list order with zeros, then
+    ``INVALID`` and ``EMPTY`` when there are any."""
+    labels = _categories(values, order)
     counts = (labels.value_counts() if weights is None
               else weights.groupby(labels.to_numpy()).sum())  # fmt: skip
     out: dict[str, Any] = {v: counts.get(v, 0) for v in order}
-    for v in sorted(str(v) for v in counts.index if v not in out and v != EMPTY):
-        out[v] = counts[v]
-    if counts.get(EMPTY, 0):
-        out[EMPTY] = counts[EMPTY]
+    for own in C.OWN_CATEGORIES:
+        if own not in out and counts.get(own, 0):
+            out[own] = counts[own]
     return out
 
 
@@ -255,6 +266,10 @@ def _activities(out: _Figures, wb: WorkbookData, akt: pd.DataFrame, nar: pd.Data
     a = nar[_in_year(nar["datum"], year)]
     att = pd.DataFrame({"name": _norm(a["aktivitet"]), "day": _dates(a["datum"]).dt.normalize(),
                         "pid": _norm(a["deltagar_id"])}, index=a.index)  # fmt: skip
+    # Närvaro's Aktivitet is one of the year's activities on Aktiviteter, as a list column is
+    # one of its list: a name no session has (the check reports it) is counted as INVALID.
+    unknown = (att["name"] != "") & ~att["name"].isin(set(sessions["name"]))
+    att["name"] = att["name"].where(~unknown, _UNKNOWN_ACTIVITY)
     rows_per_key = att.groupby(["day", "name"]).size().rename("att")
     sessions_per_key = sessions.groupby(["day", "name"])["name"].transform("size")
     joined = sessions.join(rows_per_key, on=["day", "name"])
@@ -269,7 +284,7 @@ def _activities(out: _Figures, wb: WorkbookData, akt: pd.DataFrame, nar: pd.Data
     att["fokus"] = att.join(key_focus.rename("kf"), on=["day", "name"])["kf"]
     att["fokus"] = att["fokus"].where(att["fokus"].notna(), att["name"].map(name_focus))
     for name, label in _first_spelling(att["name"], a["aktivitet"]).items():
-        shown.setdefault(name, label)
+        shown.setdefault(name, INVALID if name == _UNKNOWN_ACTIVITY else label)
 
     by_name = sessions.groupby("name", sort=False)
     by_name_att = att[att["pid"] != ""].groupby("name", sort=False)["pid"].nunique()
@@ -297,15 +312,19 @@ def _activities(out: _Figures, wb: WorkbookData, akt: pd.DataFrame, nar: pd.Data
         out.add("unika_deltagare", with_id["pid"].nunique())
         out.breakdown("unika_deltagare", dim_akt,
                       {shown[n]: by_name_att[n] for n in order if n in by_name_att.index})
-        fokus_labels = with_id["fokus"].where(with_id["fokus"].notna(), EMPTY)
+        fokus_labels = _categories(with_id["fokus"], fokus_order)
         per = with_id.groupby(fokus_labels.to_numpy())["pid"].nunique()
-        ordered = _counts_by_list(pd.Series(per.index), fokus_order)
         out.breakdown("unika_deltagare", fokus_col.header,
-                      {f: per[f] for f in ordered if f in per.index})
+                      {f: per[f] for f in (*fokus_order, *C.OWN_CATEGORIES) if f in per.index})
 
     out.add("forelasningar_deltagare",
             sessions.loc[sessions["typ"] == C.AKTIVITETSTYP_FORELASNING, "deltagare"].sum())
     out.add("spontana_besok", (sessions["typ"] == C.AKTIVITETSTYP_SPONTANT).sum())
+
+
+_UNKNOWN_ACTIVITY = "OGILTIG"
+"""The normalised name of attendance rows whose activity no session of the year has: in
+capitals, which no casefolded name can be."""
 
 
 def _first_spelling(keys: pd.Series, labels: pd.Series) -> dict[str, str]:
@@ -330,13 +349,26 @@ def _text(value) -> str | None:
     return str(value)
 
 
+def _listed(value, allowed: tuple[str, ...]) -> str | None:
+    """A plan cell of a list column: its value when it is in the list, ``INVALID`` when it is
+    any other value, None when blank."""
+    text = _text(value)
+    if text is None or text == "":
+        return None
+    return text if text in allowed else INVALID
+
+
 def _plan_rows(wb: WorkbookData) -> tuple[PlanRow, ...]:
+    """The plan as written, its Fokusområde and Status as list values (``INVALID`` when outside
+    the list): a misspelled focus area never becomes a heading of its own."""
     td = wb.tables.get("plan")
     if td is None:
         return ()
+    focus = wb.list_values(_P.column("fokusomrade").list)
+    status = wb.list_values(_P.column("status").list)
     return tuple(
-        PlanRow(_text(r.fokusomrade) or "", _text(r.aktivitet) or "", _text(r.status),
-                _text(r.uppfoljning), _text(r.framtidsplan))
+        PlanRow(_listed(r.fokusomrade, focus) or "", _text(r.aktivitet) or "",
+                _listed(r.status, status), _text(r.uppfoljning), _text(r.framtidsplan))
         for r in td.df.itertuples(index=False)
     )  # fmt: skip
 

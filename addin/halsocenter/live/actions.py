@@ -30,6 +30,7 @@ from halsocenter.core import contract as C
 from halsocenter.core import messages as M
 from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable
 from halsocenter.core.model import Finding, WorkbookData, severity_counts
+from halsocenter.core.swedish import whole
 
 TITLE = "Hälsocenter"
 LOG_NAME = "halsocenter_fel.txt"
@@ -48,9 +49,26 @@ class Host:
     """Where the created files end up, as Hjälp says it."""
     next_year_note = ""
     """What the coach does in next year's workbook besides opening it."""
+    export_help = (" Har arbetsboken fel kvar frågar knappen om en preliminär fil ska "
+                   "skapas i stället.")
+    """How Hjälp says the export offers a preliminary file."""
+    export_bullets = ""
+    """Hjälp's lines for buttons of the host's own after Exportera (Lite: Exportera
+    preliminärt)."""
+
+    preliminary_hint = ""
+    """What the coach can do instead when the export is refused for errors left (Lite: the
+    button Exportera preliminärt)."""
 
     def alert(self, book: xw.Book, message: str, *, problem: bool = False) -> None:
         book.app.alert(message, title=TITLE, buttons="ok", mode="critical" if problem else "info")
+
+    def confirm(self, book: xw.Book, question: str) -> bool | None:
+        """Ask a yes/no question: True for yes, False for no, None when the host cannot wait
+        for an answer (xlwings' remote engine and xlwings Lite show an alert only after the
+        script has ended, and return nothing)."""
+        answer = book.app.alert(question, title=TITLE, buttons="yes_no", mode="info")
+        return None if answer is None else str(answer).lower() == "yes"
 
     def progress(self, book: xw.Book, text: str | None) -> None:
         """Show what a button is doing (``None`` clears it)."""
@@ -176,10 +194,12 @@ def summary(book: xw.Book, host: Host) -> None:
     written[C.SUMMARY_SHEET].activate()
     text = (f"Årssammanställningen är klar: flikarna {', '.join(C.GENERATED_SHEETS[:-1])} och "
             f"{C.GENERATED_SHEETS[-1]} är uppdaterade.")  # fmt: skip
-    if analysis.errors:
-        text += (f" Kontrollen hittade {counts_text(analysis.findings)} – rätta felen på fliken "
-                 f"{C.CHECK_SHEET} så blir siffrorna rätt.")  # fmt: skip
-    host.alert(book, text, problem=bool(analysis.errors))
+    status = analysis.status
+    if status.preliminary:
+        text += (f"\n\nDen är preliminär – sidan 1 säger ”{status.banner}”. Kontrollen hittade "
+                 f"{counts_text(analysis.findings)}; rätta felen på fliken {C.CHECK_SHEET} så "
+                 "blir siffrorna rätt och märkningen försvinner.")  # fmt: skip
+    host.alert(book, text, problem=status.preliminary)
 
 
 def report_name(book: xw.Book) -> str:
@@ -220,22 +240,53 @@ def report(book: xw.Book, host: Host) -> Path | None:
         return None
     path, analysis = done
     text = f"Word-rapporten är sparad: {host.saved(path)}"
-    if analysis.errors:
-        text += (f"\n\nObs! Kontrollen hittade {counts_text(analysis.findings)}. Klicka på "
-                 "Kontrollera och rätta felen innan rapporten skickas.")  # fmt: skip
-    host.alert(book, text)
+    status = analysis.status
+    if status.preliminary:
+        text += (f"\n\nRapporten är preliminär: arbetsboken har {whole(status.errors)} fel kvar, "
+                 "och det står på försättsbladet och överst på varje sida. Rätta felen på "
+                 f"fliken {C.CHECK_SHEET} (klicka på Kontrollera) och skapa rapporten igen "
+                 "innan den skickas.")  # fmt: skip
+    host.alert(book, text, problem=status.preliminary)
     return path
 
 
-def export(book: xw.Book, host: Host) -> Path | None:
-    """Exportera till regionen: ``Halsocenter_<Kommun>_<År>.xlsx`` with aggregates only."""
+def preliminary_question(errors: int) -> str:
+    """The desktop's yes/no question when the export meets errors left."""
+    return (f"Arbetsboken har {whole(errors)} fel kvar, så siffrorna är inte klara.\n\nVill du "
+            "ändå skapa filen till regionen, märkt som preliminär med antalet fel? Gör det bara "
+            "om regionen vill ha siffrorna innan allt är rättat.\n\nJa: filen skapas och märks "
+            f"preliminär. Nej: ingen fil skapas; felen står på fliken {C.CHECK_SHEET}.")
+
+
+def preliminary_refusal(errors: int, hint: str = "") -> str:
+    """Why no export file was written, and where to look."""
+    return (f"Filen till regionen skapades inte: arbetsboken har {whole(errors)} fel kvar. "
+            f"Felen står på fliken {C.CHECK_SHEET} – rätta dem och exportera igen.{hint}")
+
+
+def export(book: xw.Book, host: Host, *, preliminary: bool = False) -> Path | None:
+    """Exportera till regionen: ``Halsocenter_<Kommun>_<År>.xlsx`` with aggregates only.
+
+    A final file is written only when no errors are left. Otherwise the coach is asked whether
+    to write a preliminary file instead (desktop Excel), or told to use Exportera preliminärt
+    (xlwings Lite, which cannot wait for an answer). ``preliminary`` writes it without asking,
+    marked with the number of errors."""
     from halsocenter.atomic import OutputError
     from halsocenter.region.export import export as write_export
 
     def write(folder: Path, analysis: Analysis) -> Path:
-        try:
+        def attempt(preliminary: bool) -> Path:
             return write_export(analysis.wb, folder, summary=analysis.summary,
-                                findings=analysis.findings)  # fmt: skip
+                                findings=analysis.findings, preliminary=preliminary)
+
+        try:
+            try:
+                return attempt(preliminary)
+            except errors.ErrorsRemain as exc:
+                if host.confirm(book, preliminary_question(exc.errors)):
+                    return attempt(True)
+                exc.message = preliminary_refusal(exc.errors, host.preliminary_hint)
+                raise
         except OutputError as exc:
             if exc.reason != "input":
                 raise
@@ -247,10 +298,24 @@ def export(book: xw.Book, host: Host) -> Path | None:
     done = _leaving_file(book, host, "Exportera till regionen", write)
     if done is None:
         return None
-    host.alert(book, f"Filen till regionen är sparad: {host.saved(done[0])}\n\nDen innehåller "
+    path, analysis = done
+    status = analysis.status
+    if status.preliminary:
+        host.alert(book, f"Filen till regionen är sparad: {host.saved(path)}\n\nDen är märkt "
+                         f"preliminär: arbetsboken har {whole(status.errors)} fel kvar. Den "
+                         "innehåller bara sammanräknade tal. Rätta felen på fliken "
+                         f"{C.CHECK_SHEET} och skicka en ny fil när de är rättade.")  # fmt: skip
+        return path
+    host.alert(book, f"Filen till regionen är sparad: {host.saved(path)}\n\nDen innehåller "
                      "bara sammanräknade tal, inga rader med personer. Skicka den till regionen "
                      "som ni kommit överens om.")  # fmt: skip
-    return done[0]
+    return path
+
+
+def export_preliminary(book: xw.Book, host: Host) -> Path | None:
+    """Exportera preliminärt (xlwings Lite): the export file even while errors are left,
+    marked preliminary with their number."""
+    return export(book, host, preliminary=True)
 
 
 def next_year(book: xw.Book, host: Host) -> Path:
@@ -281,9 +346,13 @@ def help_text(host: Host) -> str:
         f"och {C.DATA_SHEET}.\n"
         "• Word-rapport – skapar verksamhetsberättelsen som Word-fil.\n"
         "• Exportera till regionen – skapar filen Halsocenter_<Kommun>_<År>.xlsx med bara "
-        "sammanräknade tal.\n"
+        f"sammanräknade tal.{host.export_help}\n{host.export_bullets}"
         "• Nytt verksamhetsår – skapar nästa års arbetsbok; öppna remisser och planen följer "
         "med.\n\n"
+        "Så länge Kontroll hittar fel är det som skapas preliminärt: Årssammanställningen "
+        "säger ”Preliminär – N fel kvar i arbetsboken” överst på sidan 1, Word-rapporten "
+        "säger det på varje sida, och filen till regionen skapas bara om du väljer en "
+        "preliminär fil – den märks då med antalet fel. Varningar gör inget preliminärt.\n\n"
         f"Filerna hamnar {host.files_where}.\n\n"
         "Skriv aldrig namn, personnummer eller telefonnummer i arbetsboken.\n\n"
         "Frågor om arbetsboken och statistiken: kontaktpersonen på Folkhälsa, Region Jönköpings "
@@ -336,6 +405,11 @@ WORD_RAPPORT = Button("Word-rapport", "skapar Word-rapporten …", report,
 EXPORTERA = Button("Exportera till regionen", "skapar filen till regionen …", export,
                    "Skapar Halsocenter_<Kommun>_<År>.xlsx med bara sammanräknade tal, för "
                    "regionen.")  # fmt: skip
+EXPORTERA_PRELIMINART = Button("Exportera preliminärt", "skapar en preliminär fil till regionen …",
+                              export_preliminary,
+                              "Som Exportera till regionen, men filen skapas även när "
+                              "arbetsboken har fel kvar; den märks då som preliminär med "
+                              "antalet fel.")  # fmt: skip
 NYTT_VERKSAMHETSAR = Button("Nytt verksamhetsår", "skapar nästa års arbetsbok …", next_year,
                             "Skapar nästa års arbetsbok; öppna remisser, årets totaler och "
                             "planen följer med.")  # fmt: skip

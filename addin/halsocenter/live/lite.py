@@ -9,6 +9,10 @@ enables these scripts with two lines in Lite's editor (see the README, "Excel p�
 Each ``@script`` is one button with a Swedish name; the work is the same as the desktop ribbon's
 (``live.actions`` through the shared live layer), only the host differs:
 
+* Lite cannot ask a yes/no question (an alert is shown when the script has ended, with no
+  answer back), so where the desktop asks whether to write a preliminary export file, Lite has
+  a button of its own, Exportera preliminärt;
+
 * files (Word report, export file, next year's workbook) are written to Lite's data folder
   ``/data`` (``HALSOCENTER_DATA_DIR`` overrides it, for tests) under the desktop's names, and
   the coach downloads them from the xlwings Lite menu ☰ > Files > Import/Export;
@@ -37,7 +41,8 @@ from halsocenter.live.actions import LOG_NAME, Stop
 
 __all__ = [
     "knapp1_kontrollera", "knapp2_arssammanstallning", "knapp3_word_rapport",
-    "knapp4_exportera", "knapp5_nytt_verksamhetsar", "knapp6_hjalp",
+    "knapp4_exportera", "knapp4b_exportera_preliminart", "knapp5_nytt_verksamhetsar",
+    "knapp6_hjalp",
 ]  # fmt: skip
 
 DATA_DIR = "/data"
@@ -60,9 +65,20 @@ class Lite(A.Host):
     next_year_note = (" Knapparna följer inte med av sig själva: klistra in main.py och "
                       "requirements.txt i xlwings Lite i den nya arbetsboken, som i den här.")
 
+    preliminary_hint = (" Vill regionen ha siffrorna redan nu, klicka på Exportera "
+                        "preliminärt: filen skapas då, märkt som preliminär med antalet fel.")
+    export_help = " Har arbetsboken fel kvar skapas ingen fil."
+    export_bullets = (f"• {A.EXPORTERA_PRELIMINART.label} – skapar filen till regionen även när "
+                      "arbetsboken har fel kvar; den märks då som preliminär med antalet fel.\n")
+
     def alert(self, book: xw.Book, message: str, *, problem: bool = False) -> None:
         print(message)  # Lite's output pane keeps it after the dialog is closed
         super().alert(book, message, problem=problem)
+
+    def confirm(self, book: xw.Book, question: str) -> bool | None:
+        """No question: xlwings Lite shows an alert only when the script has ended and hands
+        no answer back, so the choice is a button of its own (Exportera preliminärt)."""
+        return None
 
     def folder(self, book: xw.Book, action: str) -> Path:
         folder = data_dir()
@@ -108,5 +124,6 @@ knapp1_kontrollera = _script(A.KONTROLLERA, "knapp1_kontrollera")
 knapp2_arssammanstallning = _script(A.ARSSAMMANSTALLNING, "knapp2_arssammanstallning")
 knapp3_word_rapport = _script(A.WORD_RAPPORT, "knapp3_word_rapport")
 knapp4_exportera = _script(A.EXPORTERA, "knapp4_exportera")
+knapp4b_exportera_preliminart = _script(A.EXPORTERA_PRELIMINART, "knapp4b_exportera_preliminart")
 knapp5_nytt_verksamhetsar = _script(A.NYTT_VERKSAMHETSAR, "knapp5_nytt_verksamhetsar")
 knapp6_hjalp = _script(A.HJALP, "knapp6_hjalp")

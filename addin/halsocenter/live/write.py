@@ -17,7 +17,7 @@ import xlwings as xw
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from halsocenter.core import contract as C
-from halsocenter.core.analysis import Analysis
+from halsocenter.core.analysis import Analysis, Status
 from halsocenter.core.model import Finding
 from halsocenter.core.parse import norm_header
 from halsocenter.sheets import content as S
@@ -97,7 +97,23 @@ def _optional(step: Callable[[], Any]) -> bool:
 # --------------------------------------------------------------------------- generated sheets
 
 
+def _write_banner(sheet, b: S.Block) -> None:
+    """The preliminary banner: one merged row, dark red on light red, linking to Kontroll
+    (a HYPERLINK formula, as Kontroll's own links)."""
+    last = b.left + b.width - 1
+    row = sheet.range((b.first_row, b.left), (b.first_row, last))
+    sheet.range((b.first_row, b.left)).value = hyperlink_formula(b.link, b.rows[0][0])
+    row.color = _rgb(X.COLOR_ERROR)
+    row.font.bold = True
+    row.font.color = _rgb(X.COLOR_ERROR_TEXT)
+    _optional(lambda: setattr(row, "row_height", b.row_heights.get(0, S.BANNER_HEIGHT_PT)))
+    _optional(row.merge)
+
+
 def _write_block(sheet, b: S.Block) -> None:
+    if b.kind == "banner":
+        _write_banner(sheet, b)
+        return
     width = b.width
     rows = ([[b.title]] if b.title else []) + [list(r) for r in b.rows]
     sheet.range((b.top, b.left)).value = _grid(rows, width)
@@ -167,8 +183,9 @@ def _set_alt_text(book: xw.Book, chart, spec: S.ChartSpec) -> None:
     shape.Title = spec.title
 
 
-def write_summary_sheet(book: xw.Book, summary, created: datetime | None = None) -> xw.Sheet:
-    layout = S.summary_blocks(summary, created)
+def write_summary_sheet(book: xw.Book, summary, created: datetime | None = None,
+                        status: Status | None = None) -> xw.Sheet:  # fmt: skip
+    layout = S.summary_blocks(summary, created, status)
     sheet = _fresh_sheet(book, C.SUMMARY_SHEET)
     for b in layout.blocks:
         _write_block(sheet, b)
@@ -206,11 +223,12 @@ def write_kontroll_sheet(book: xw.Book, findings: list[Finding], summary,
     title.font.bold = True
     title.font.size = 16
     head = layout.block("head")
-    sheet.range((head.top, 1), (head.top + len(head.rows) - 2, 1)).font.bold = True
+    counts = sum(row.kind == "count" for row in head.rows)
+    sheet.range((head.top, 1), (head.top + counts - 1, 1)).font.bold = True
     for r, row in enumerate(head.rows, head.top):
         if row.kind == "count" and row.values[1] and row.severity in S.KONTROLL_FILLS:
             sheet.range((r, 1), (r, 2)).color = _rgb(S.KONTROLL_FILLS[row.severity])
-    sheet.range((head.bottom, 1)).font.italic = True
+    sheet.range((head.top + counts, 1), (head.bottom, 1)).font.italic = True
     for name in ("summary", "findings"):
         _kontroll_table(sheet, layout.block(name), ncols)
     _set_widths(book, sheet, dict(enumerate(K.WIDTHS, start=1)))
@@ -277,7 +295,7 @@ def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str] = C.
     out = {}
     summary = S.masked_summary(analysis.summary)  # identity numbers in figure names masked
     if C.SUMMARY_SHEET in which:
-        out[C.SUMMARY_SHEET] = write_summary_sheet(book, summary, created)
+        out[C.SUMMARY_SHEET] = write_summary_sheet(book, summary, created, analysis.status)
     if C.CHECK_SHEET in which:
         out[C.CHECK_SHEET] = write_kontroll_sheet(book, analysis.findings, summary,
                                                   analysis.wb.sheet_names)  # fmt: skip

@@ -9,8 +9,8 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
   (Info ``Skapad`` for an export, ``docProps`` modified for a workbook), because a file's mtime
   changes when it is mailed, downloaded or copied; file mtime, then name, break ties. A file
   without such a time (or with one in the future, which is not believed) loses to one with it.
-- County totals (Kommun = ``Länet``) cover the 13 municipalities of the county only; files from
-  elsewhere are consolidated and listed as "Utanför länet" but kept out of the totals. Counts
+- County totals (Kommun = ``Länet``) cover the 13 municipalities of the county; a file naming
+  any other kommun is not used (the county cannot check the name, so it never shows it). Counts
   and hours are summed per Nyckel+Dimension; the shares of sufficiently active are recomputed
   weighted by ``matta_start_och_uppfoljning``; the median waiting time and the year-on-year
   change keys cannot be recomputed from the parts and are left out (see sheet Trender for the
@@ -22,6 +22,11 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
   creation time and every Rapportdata, Historik and plan value. What breaks a rule is left out
   and reported per file (Inrapportering) and per value (Avvikelser); a file whose kommun or year
   cannot be believed is listed as not used, and the rest of the county is built.
+- A file is named by its number among the folder's files (Fil nr, in the order ``list_inputs``
+  reads them), never by its name: the county workbook carries nothing read from a file name.
+  The command line lists the numbers with the names for whoever runs it.
+- A file is preliminary when errors were left in the workbook it was made from (Info Fel, or a
+  full workbook's own check) or when Info says Preliminär (``Report.status``).
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from halsocenter import __version__
 from halsocenter.atomic import Output
 from halsocenter.core import contract as C
 from halsocenter.core.model import severity_counts
+from halsocenter.core.outbound import place
+from halsocenter.core.outbound import sheet_names as outbound_sheet_names
 from halsocenter.core.parse import norm_header
 from halsocenter.core.privacy import personal_data_errors
 from halsocenter.core.summary import PlanRow
@@ -55,6 +62,7 @@ from halsocenter.region.export_format import (
     INFO_KOMMUN,
     INFO_PROGRAM,
     INFO_SHEET,
+    INFO_STATUS,
     INFO_TEMPLATE,
     INFO_WARNINGS,
     INFO_YEAR,
@@ -114,12 +122,13 @@ def _read_sheets(book: BoundedBook) -> dict[str, list[list]]:
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 
-def _find(sheets: dict[str, list[list]], name: str) -> tuple[str, list[list]]:
-    """(actual sheet name, rows) of the sheet called ``name`` in any case/spacing."""
+def _rows(sheets: dict[str, list[list]], name: str) -> list[list]:
+    """The rows of the sheet called ``name`` in any case/spacing (none when there is none).
+    Problems name the sheet by ``name``, the export's own, never as the file spells it."""
     for sheet, rows in sheets.items():
         if norm_header(sheet) == norm_header(name):
-            return sheet, rows
-    return name, []
+            return rows
+    return []
 
 
 def _columns(header: list, wanted: Iterable[str]) -> dict[str, int]:
@@ -129,22 +138,24 @@ def _columns(header: list, wanted: Iterable[str]) -> dict[str, int]:
     return {w: index[norm_header(w)] for w in wanted if norm_header(w) in index}
 
 
-def _info(rows: list[list], path: Path) -> dict[str, Any]:
+def _info(rows: list[list]) -> dict[str, Any]:
     """Sheet Info as label -> value. Kommun or År given twice cannot be believed."""
     info: dict[str, Any] = {}
+    twice = {norm_header(INFO_KOMMUN): INFO_KOMMUN, norm_header(INFO_YEAR): INFO_YEAR}
     for r in rows:
         if not r or r[0] in (None, ""):
             continue
         label = norm_header(r[0])
-        if label in info and label in (norm_header(INFO_KOMMUN), norm_header(INFO_YEAR)):
-            raise FileProblem(f"{_name(path)}: fliken {INFO_SHEET} har {r[0]} två gånger; "
-                              "filen används inte.", STATUS_REFUSED)  # fmt: skip
+        if label in info and label in twice:
+            raise FileProblem(f"Fliken {INFO_SHEET} har {twice[label]} två gånger; filen används "
+                              "inte.", STATUS_REFUSED)  # fmt: skip
         info.setdefault(label, r[1] if len(r) > 1 else None)
     return info
 
 
 def _name(path: Path) -> str:
-    """A file name as the county workbook may show it (an identity number in it masked)."""
+    """A file name as the command line shows it (an identity number in it masked); the county
+    workbook never shows one."""
     return S.mask_identities(path.name)
 
 
@@ -155,19 +166,19 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
     problems = S.scan_names(sheets, "Fliknamn")
     problems += S.scan_names(_core_properties(book.package).values(), "Dokumentegenskaper")
     scanned = [p for name, rows in sheets.items() for p in S.scan_sheet(name, rows)]
-    info_name, info_rows = _find(sheets, INFO_SHEET)
-    info = _info(info_rows, path)
-    kommun = _checked(path, S.kommun, info.get(norm_header(INFO_KOMMUN)), info_name)
-    year = _checked(path, S.year, info.get(norm_header(INFO_YEAR)), info_name, now,
-                    kommun=kommun)  # fmt: skip
-    data_name, data = _find(sheets, DATA_SHEET)
+    info_name = INFO_SHEET
+    info = _info(_rows(sheets, INFO_SHEET))
+    kommun = _checked(S.kommun, info.get(norm_header(INFO_KOMMUN)), info_name)
+    year = _checked(S.year, info.get(norm_header(INFO_YEAR)), info_name, now, kommun=kommun)
+    data_name, data = DATA_SHEET, _rows(sheets, DATA_SHEET)
     if not data:
-        raise FileProblem(f"{_name(path)}: fliken {DATA_SHEET} är tom.", STATUS_REFUSED, kommun)
+        raise FileProblem(f"Fliken {DATA_SHEET} är tom; filen används inte.", STATUS_REFUSED,
+                          kommun)  # fmt: skip
     cols = _columns(data[0], EXPORT_COLUMNS)
     needed = C.RAPPORTDATA_COLUMNS[2:]  # Nyckel, Dimension, Värde
     if any(n not in cols for n in needed):
         missing = ", ".join(n for n in needed if n not in cols)
-        raise FileProblem(f"{_name(path)}: fliken {DATA_SHEET} saknar kolumnen {missing}.",
+        raise FileProblem(f"Fliken {DATA_SHEET} saknar kolumnen {missing}; filen används inte.",
                           STATUS_REFUSED, kommun)  # fmt: skip
     k, d, v = cols["Nyckel"], cols["Dimension"], cols["Värde"]
     m = cols.get(MASK_COLUMN)
@@ -183,7 +194,7 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
     rows, found = S.screen_rows(raw, data_name)
     problems += found
 
-    plan_name, plan_data = _find(sheets, PLAN_SHEET)
+    plan_name, plan_data = PLAN_SHEET, _rows(sheets, PLAN_SHEET)
     plan: tuple[PlanRow, ...] = ()
     if plan_data:
         pc_ = _columns(plan_data[0], C.PLAN.headers)
@@ -193,7 +204,7 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
              for i, r in enumerate(plan_data[1:], start=2)], plan_name)  # fmt: skip
         problems += found
 
-    history_name, history_data = _find(sheets, HISTORY_SHEET)
+    history_name, history_data = HISTORY_SHEET, _rows(sheets, HISTORY_SHEET)
     hc = _columns(history_data[0], HISTORY_COLUMNS) if history_data else {}
     at = [hc.get(h, j) for j, h in enumerate(HISTORY_COLUMNS)]
     history, found = S.screen_history(
@@ -214,21 +225,29 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
         problems += found
     created, found = S.created(_parse_time(info.get(norm_header(INFO_CREATED))), now, info_name)
     problems += found
+    says_preliminary, found = S.info_status(info.get(norm_header(INFO_STATUS)), info_name)
+    problems += found
     return Report(
         kommun=kommun, year=year, kind=KIND_EXPORT, path=path, rows=rows, plan=plan,
         history=history, template_version=template_version, program_version=program_version,
         created=created, errors=counts[INFO_ERRORS] or 0, warnings=counts[INFO_WARNINGS] or 0,
-        problems=_merged(problems, scanned),
+        problems=_merged(problems, scanned), says_preliminary=says_preliminary,
     )  # fmt: skip
 
 
-def _checked(path: Path, check: Callable, *args, kommun: str | None = None):
+def _checked(check: Callable, *args, kommun: str | None = None):
     """``check(*args)`` (a kommun or year check of ``screening``); a refusal becomes the file's
     FileProblem, naming the kommun when it is known."""
     try:
         return check(*args)
     except S.FileRefused as exc:
-        raise FileProblem(f"{_name(path)}: {exc.message}", STATUS_REFUSED, kommun) from exc
+        raise FileProblem(exc.message, STATUS_REFUSED, kommun) from exc
+
+
+def _unreadable(exc: WorkbookError) -> FileProblem:
+    """A file the reader refused: the county's reason, the reader's message for the command
+    line."""
+    return FileProblem(S.reason_of(exc), detail=S.mask_identities(exc.message))
 
 
 def _merged(problems: list[Problem], scanned: list[Problem]) -> list[Problem]:
@@ -270,15 +289,19 @@ def read_coach_workbook(path: Path, package: Package | None = None,
         package = package or open_package(path)[0]
         wb = read_workbook(path, package)
     except WorkbookError as exc:
-        raise FileProblem(S.mask_identities(exc.message)) from exc
+        raise _unreadable(exc) from exc
     findings = validate(wb)  # includes the reading problems
     summary = compute(wb)
-    kommun = _checked(path, S.kommun, summary.kommun, C.START_SHEET)
-    year = _checked(path, S.year, summary.year, C.START_SHEET, now, kommun=kommun)
-    problems = [Problem(S.KIND_IDENTITY, f"{S.where(f.sheet, f.row, f.column)}: ett "
-                        "personnummer eller samordningsnummer (se fliken Kontroll i "
-                        "arbetsboken). Det kommer inte med i länets arbetsbok.", f.sheet, f.row,
-                        f.column) for f in personal_data_errors(findings)]  # fmt: skip
+    kommun = _checked(S.kommun, summary.kommun, C.START_SHEET)
+    year = _checked(S.year, summary.year, C.START_SHEET, now, kommun=kommun)
+    names = outbound_sheet_names(wb)
+    problems = []
+    for f in personal_data_errors(findings):
+        at = place(f, names)  # the template's sheet and column, never the workbook's own names
+        problems.append(Problem(S.KIND_IDENTITY, f"{S.where(at.sheet, f.row, at.column)}: ett "
+                                "personnummer eller samordningsnummer (se fliken Kontroll i "
+                                "arbetsboken). Det kommer inte med i länets arbetsbok.", at.sheet,
+                                f.row, at.column))  # fmt: skip
     rows, found = S.screen_rows([S.RawRow(None, f.key, f.dimension, f.value)
                                  for f in summary.figures], "Rapportdata (beräknad)")  # fmt: skip
     problems += found
@@ -312,24 +335,22 @@ def read_report(path: Path, now: datetime | None = None) -> Report:
     try:
         package, layout = open_package(path)
     except WorkbookError as exc:
-        raise FileProblem(S.mask_identities(exc.message)) from None
+        raise _unreadable(exc) from None
     if is_export(layout.sheet_order):
         try:
             return read_export(path, BoundedBook(package, layout.sheet_parts), now)
         except FileProblem:
             raise
         except WorkbookError as exc:
-            raise FileProblem(S.mask_identities(exc.message)) from None
+            raise _unreadable(exc) from None
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the county
-            raise FileProblem(f"{_name(path)}: exportfilen kan inte läsas "
-                              f"({type(exc).__name__}).") from exc  # fmt: skip
+            raise FileProblem(f"Exportfilen kan inte läsas ({type(exc).__name__}).") from exc
     try:
         return read_coach_workbook(path, package, now)
     except FileProblem:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise FileProblem(f"{_name(path)}: arbetsboken kan inte läsas ({type(exc).__name__}).",
-                          ) from exc  # fmt: skip
+        raise FileProblem(f"Arbetsboken kan inte läsas ({type(exc).__name__}).") from exc
 
 
 def list_inputs(source: Iterable[Path] | Path, exclude: Path | None = None) -> list[Path]:
@@ -378,21 +399,25 @@ def _progress(progress: bool | ProgressFn | None, total: int) -> Iterator[Callab
 READ_THREADS = 2
 
 
-def _read_one(path: Path, now: datetime | None = None) -> Report | Unread:
+def _read_one(path: Path, number: int = 0, now: datetime | None = None) -> Report | Unread:
     try:
-        return read_report(path, now)
+        report = read_report(path, now)
     except FileProblem as exc:
-        return Unread(path, exc.message, exc.status, exc.kommun)
+        return Unread(path, exc.message, exc.status, exc.kommun, number, exc.detail)
+    report.number = number
+    return report
 
 
 def read_all(paths: list[Path], progress=None, now: datetime | None = None,
              ) -> tuple[list[Report], list[Unread]]:  # fmt: skip
     """Read every file; two threads, because python-calamine parses sheets without holding the
-    interpreter lock, so one file's parsing overlaps the other's Python work."""
+    interpreter lock, so one file's parsing overlaps the other's Python work. Each file gets
+    its number (Fil nr): its place in ``paths``, from 1."""
     reports, unreadable = [], []
     read = partial(_read_one, now=now)
+    numbers = range(1, len(paths) + 1)
     with _progress(progress, len(paths)) as advance, ThreadPoolExecutor(READ_THREADS) as pool:
-        for path, result in zip(paths, pool.map(read, paths), strict=True):
+        for path, result in zip(paths, pool.map(read, paths, numbers), strict=True):
             (unreadable if isinstance(result, Unread) else reports).append(result)
             advance(_name(path))
     return reports, unreadable
@@ -501,12 +526,17 @@ def county_output(paths: Iterable[Path] | Path, out: Path | Output,
     return target
 
 
+def file_label(number: int) -> str:
+    """How the county workbook names a file: by its number in the folder, never its name."""
+    return f"Fil nr {number}"
+
+
 def problem_rows(reports: Iterable[Report]) -> list[Outlier]:
-    """What the screening left out of each kept file, one row per problem, with the file named
-    (an identity number in the file name masked)."""
+    """What the screening left out of each kept file, one row per problem, the file named by
+    its number."""
     out = []
     for r in reports:
-        name = S.mask_identities(r.path.name)
+        name = file_label(r.number)
         for p in r.problems:
             key = figure_label(p.key) if p.key else ""
             out.append(Outlier(r.kommun, r.year, p.kind, key, p.value, p.limit,

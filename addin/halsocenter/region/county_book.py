@@ -3,10 +3,16 @@
 Sheets, in order:
 
 - **Översikt** — title, "N av 13 kommuner har rapporterat för <år>", key figures of the latest
-  year for every county municipality that reported plus Länet, and two bar charts of those
+  year for every county municipality that reported (each preliminary one marked Preliminär)
+  plus Länet, a note when Länet includes preliminary figures, and two bar charts of those
   municipalities only (fits one landscape page).
-- **Inrapportering** — every municipality and year: reported or not (marked), file, versions,
-  open findings, created, and what was left out of the file; files not used, with the reason.
+- **Inrapportering** — every municipality and year: reported or not (marked), final or
+  preliminary (marked), the file's number, versions, open findings, created, and what was left
+  out of the file; files not used, with the reason.
+
+What the workbook may carry is the contract's ``COUNTY_FIELDS``: nothing read from a file
+name, and no value read from a file except the screened figures, plans and versions. A file
+is named by its number (Fil nr).
 - **Rapportdata** — every figure of every file plus Länet, the coach workbook's columns.
 - **Trender** — per figure: each municipality by year, Länet, and the number of municipalities
   behind Länet's value, with straight-line and column charts.
@@ -49,14 +55,13 @@ from halsocenter.core import contract as C
 from halsocenter.core.chart_text import describe
 from halsocenter.core.swedish import count, join, lower_first, number
 from halsocenter.region import screening as S
-from halsocenter.region.consolidate import county_rows, trend_keys
+from halsocenter.region.consolidate import county_rows, file_label, trend_keys
 from halsocenter.region.export import data_row
 from halsocenter.region.export_format import DATA_SHEET, EXPORT_COLUMNS, MASK_COLUMN, ExportRow
 from halsocenter.region.outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO
 from halsocenter.region.outliers import label as figure_label
 from halsocenter.region.submissions import (
     COUNTY,
-    OUTSIDE,
     PARTLY_MASKED,
     STATUS_LEFT_OUT,
     ConsolidationResult,
@@ -68,6 +73,7 @@ from halsocenter.xlsx.style import (
     CHART_COLORS,
     COLOR_DARK,
     COLOR_ERROR,
+    COLOR_ERROR_TEXT,
     COLOR_GROUP,
     COLOR_MUTED,
     COLOR_WARNING,
@@ -92,19 +98,18 @@ from halsocenter.xlsx.textfit import row_height
 from halsocenter.xlsx.xlbook import add_table, save_with_rows
 from halsocenter.xlsx.xltext import EXCEL_MAX_CHARS, xml_safe
 
-SHEET_REPORTING = "Inrapportering"
-SHEET_OVERVIEW = "Översikt"
-SHEET_TRENDS = "Trender"
-SHEET_PLANS = "Planer"
-SHEET_OUTLIERS = "Avvikelser"
+SHEET_REPORTING = C.COUNTY_REPORTING_SHEET
+SHEET_OVERVIEW = C.COUNTY_OVERVIEW_SHEET
+SHEET_TRENDS = C.COUNTY_TRENDS_SHEET
+SHEET_PLANS = C.COUNTY_PLANS_SHEET
+SHEET_OUTLIERS = C.COUNTY_OUTLIERS_SHEET
 COUNTY_NAME = "Hälsocenter i Jönköpings län"
 
-REPORTING_COLUMNS = ("År", "Kommun", "Inrapporterad", "Fil", "Filtyp", "Mallversion",
-                     "Programversion", "Fel", "Varningar", "Skapad", "Anmärkning")  # fmt: skip
-REPORTING_WIDTHS = (7, 13, 14, 30, 10, 12, 15, 7, 10, 17, 56)
-REPORTING_CENTRED = ("År", "Inrapporterad", "Filtyp", "Mallversion", "Programversion", "Fel",
-                     "Varningar", "Skapad")  # fmt: skip
-OUTLIER_COLUMNS = ("Kommun", "År", "Typ", "Nyckeltal", "Värde", "Jämförelse", "Förklaring")
+REPORTING_COLUMNS = C.COUNTY_REPORTING_COLUMNS
+REPORTING_WIDTHS = (7, 13, 14, 12, 7, 10, 12, 15, 7, 10, 17, 60)
+REPORTING_CENTRED = ("År", "Inrapporterad", "Status", "Fil nr", "Filtyp", "Mallversion",
+                     "Programversion", "Fel", "Varningar", "Skapad")  # fmt: skip
+OUTLIER_COLUMNS = C.COUNTY_OUTLIER_COLUMNS
 OUTLIER_WIDTHS = (13, 7, 20, 28, 11, 11, 80)
 DATA_WIDTHS = (13, 7, 34, 50, 11, 11)
 
@@ -113,6 +118,7 @@ OVERVIEW_KEYS = ("remisser", "remisser_far", "forsta_samtal", "vantetid_median_d
                  "andel_tillrackligt_aktiva_uppfoljning", "slussade", "tillfallen",
                  "deltagartillfallen", "deltagartimmar", "styrgruppsmoten", "plan_aktiviteter")  # fmt: skip
 OVERVIEW_NAME_WIDTH = 15
+OVERVIEW_STATUS_WIDTH = 11
 OVERVIEW_FIGURE_WIDTH = 10.5
 OVERVIEW_CHARTS = (("Remisser och första samtal per kommun", ("remisser", "forsta_samtal")),
                    ("Deltagartillfällen per kommun", ("deltagartillfallen",)))  # fmt: skip
@@ -133,7 +139,9 @@ TITLE_HEIGHT = 28
 CHART_INSET_CM = 0.15
 
 COLOR_YES, COLOR_YES_TEXT = STATUS_COLORS["Genomförd"], "375623"
-COLOR_NO_TEXT = "9C0006"
+COLOR_NO_TEXT = COLOR_ERROR_TEXT
+PRELIMINARY_LOOK = dict(fill=COLOR_WARNING, color=COLOR_ERROR_TEXT, bold=True)
+"""A preliminary municipality's Status cell, on Översikt and Inrapportering."""
 
 
 # --------------------------------------------------------------------------- cells and looks
@@ -163,6 +171,7 @@ class Look:
 
 
 TITLE = Look(font=Font(bold=True, size=18, color=COLOR_DARK))
+PRELIMINARY_LINE = Look(font=Font(bold=True, color=COLOR_ERROR_TEXT))
 SUBTITLE = Look(font=Font(italic=True, size=9, color=COLOR_MUTED))
 LEAD = Look(font=Font(bold=True, size=12, color=COLOR_DARK))
 TEXT = Look(font=Font())
@@ -381,7 +390,7 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
               ) -> None:  # fmt: skip
     year = result.latest_year
     keys = OVERVIEW_KEYS
-    widths = (OVERVIEW_NAME_WIDTH, *(OVERVIEW_FIGURE_WIDTH for _ in keys))
+    widths = (OVERVIEW_NAME_WIDTH, OVERVIEW_STATUS_WIDTH, *(OVERVIEW_FIGURE_WIDTH for _ in keys))
     sheet = Sheet(book, SHEET_OVERVIEW, widths, index=0)
     reported = sorted(result.reported_in_county(year), key=lambda r: C.KOMMUNER.index(r.kommun))
     missing = result.missing(year) if year else list(C.KOMMUNER)
@@ -395,6 +404,11 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
                       f"{year}.", LEAD))  # fmt: skip
         lines.append((f"Saknas: {join(missing)}." if missing else "Alla kommuner har "
                       "rapporterat.", TEXT))  # fmt: skip
+    preliminary = [r.kommun for r in reported if r.preliminary]
+    if preliminary:
+        lines.append((f"Preliminära siffror från {join(preliminary)}: det fanns fel "
+                      f"kvar i {'arbetsboken' if len(preliminary) == 1 else 'arbetsböckerna'}, "
+                      f"och {COUNTY} innehåller dem.", PRELIMINARY_LINE))  # fmt: skip
     attention = [r.kommun for r in reported if r.problems]
     if attention:
         lines.append((f"Värden togs bort ur filen från {join(attention)} – se flikarna "
@@ -404,22 +418,33 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
         sheet.add(["Inga uppgifter ännu: ingen av länets kommuner har rapporterat."], TEXT)
         sheet.finish(sheet.row, year)
         return
-    header_row = sheet.header(["Kommun", *(figure_label(k) for k in keys)],
-                              ["left", *("right" for _ in keys)], hyphenate=True)  # fmt: skip
+    header_row = sheet.header(["Kommun", "Status", *(figure_label(k) for k in keys)],
+                              ["left", "left", *("right" for _ in keys)],
+                              hyphenate=True)  # fmt: skip
     formats = [unit_format(k) for k in keys]
-    looks = [body(align="left"), *(body(f) for f in formats)]
+    looks = [body(align="left"), body(align="left"), *(body(f) for f in formats)]
+    marked = [body(align="left"), body(align="left", **PRELIMINARY_LOOK), *looks[2:]]
     for r in reported:
         totals = r.totals()
-        sheet.add([r.kommun, *(totals.get(k) for k in keys)], looks)
+        preliminary_row = r.preliminary
+        sheet.add([r.kommun, C.STATUS_PRELIMINARY if preliminary_row else None,
+                   *(totals.get(k) for k in keys)], marked if preliminary_row else looks)
     last = sheet.row
     county_totals = {x.key: x.value for x in county.get(year, []) if not x.dimension}
-    sheet.add([COUNTY, *(county_totals.get(k) for k in keys)],
+    sheet.add([COUNTY, C.STATUS_PRELIMINARY if preliminary else None,
+               *(county_totals.get(k) for k in keys)],
               [body(align="left", bold=True, total=True),
+               body(align="left", total=True, **PRELIMINARY_LOOK) if preliminary
+               else body(align="left", total=True),
                *(body(f, bold=True, total=True) for f in formats)])  # fmt: skip
     sheet.blank()
-    sheet.add([f"{COUNTY} = summan av de {len(reported)} kommunerna ovan; andelarna är vägda "
-               "med antalet mätta, och väntetiden är en median som inte kan läggas ihop. Tom "
-               "ruta = uppgiften saknas i kommunens fil."], NOTE)  # fmt: skip
+    note = (f"{COUNTY} = summan av de {len(reported)} kommunerna ovan; andelarna är vägda med "
+            "antalet mätta, och väntetiden är en median som inte kan läggas ihop. Tom ruta = "
+            "uppgiften saknas i kommunens fil.")
+    if preliminary:
+        note += (f" {COUNTY} innehåller preliminära siffror från {join(preliminary)} "
+                 f"(Status {C.STATUS_PRELIMINARY}: fel kvar i arbetsboken).")
+    sheet.add([note], NOTE)
     sheet.blank()
     top = sheet.row + 1
     cats = Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last)
@@ -427,12 +452,12 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
     boxes = ((1, top, half, top + CHART_ROWS - 1),
              (half + 1, top, len(widths), top + CHART_ROWS - 1))  # fmt: skip
     for (heading, chart_keys), box in zip(OVERVIEW_CHARTS, boxes, strict=True):
-        series = [(figure_label(k), Reference(sheet.ws, min_col=2 + keys.index(k),
+        series = [(figure_label(k), Reference(sheet.ws, min_col=3 + keys.index(k),
                                               min_row=header_row + 1, max_row=last))
                   for k in chart_keys]  # fmt: skip
         _place_chart(sheet, _bars(series, cats), box, f"{heading} {year}",
                      _overview_alt(heading, chart_keys, reported, county_totals, year))
-    sheet.finish(header_row, year, freeze=f"B{header_row + 1}", pages_tall=1)
+    sheet.finish(header_row, year, freeze=f"C{header_row + 1}", pages_tall=1)
 
 
 def _overview_alt(title: str, keys: Sequence[str], reported: list[Report],
@@ -459,10 +484,13 @@ STATUS_LOOKS = {
 
 
 def _file_notes(r: Report, left_out: list[str], lead: str = "") -> str:
-    """The Anmärkning of a file: ``lead``, outside the county, duplicates, what was left out."""
+    """The Anmärkning of a file: ``lead``, preliminary, duplicates, what was left out."""
     notes = [lead] if lead else []
-    if not r.in_county:
-        notes.append(f"{OUTSIDE}: ingår inte i länets siffror.")
+    if r.preliminary:
+        left = (f"{count(r.status.errors, 'fel', 'fel')} kvar i arbetsboken" if r.errors
+                else "enligt filen")  # fmt: skip
+        notes.append(f"{C.STATUS_PRELIMINARY}: {left}"
+                     + ("." if lead else f"; siffrorna ingår i {COUNTY}."))
     if left_out:
         notes.append(f"Flera filer för {r.kommun} {r.year}: den nyaste används, bortvald: "
                      f"{', '.join(left_out)}.")  # fmt: skip
@@ -505,10 +533,12 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         (lead, LEAD),
         ("Senaste året först. Ja = filen används; Nej = ingen fil; Bortvald = en äldre fil för "
          "samma kommun och år; filer som inte kunde läsas eller inte används står sist, med "
-         "orsaken.", NOTE)])  # fmt: skip
+         f"orsaken. Status {C.STATUS_PRELIMINARY} = det fanns fel kvar i arbetsboken. Fil nr = "
+         "filens nummer bland mappens filer i namnordning; halsocenter region skriver ut "
+         "numren med filnamnen, som inte står här.", NOTE)])  # fmt: skip
     header_row = sheet.header(REPORTING_COLUMNS, [
         "center" if c in REPORTING_CENTRED else "left" for c in REPORTING_COLUMNS])
-    wrap_cols = {REPORTING_COLUMNS.index("Fil"), REPORTING_COLUMNS.index("Anmärkning")}
+    wrap_cols = {REPORTING_COLUMNS.index("Anmärkning")}
     n = 0
 
     def row(values: list[Any]) -> None:
@@ -518,6 +548,8 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
             style = STATUS_LOOKS.get(value, {}) if column == "Inrapporterad" else {}
             if column == "Inrapporterad" and value not in STATUS_LOOKS and value:
                 style = dict(fill=COLOR_ERROR, bold=True)
+            if column == "Status" and value == C.STATUS_PRELIMINARY:
+                style = PRELIMINARY_LOOK
             looks.append(body(FMT_DATETIME if column == "Skapad" else None,
                               "center" if column in REPORTING_CENTRED else "left",
                               wrap=j in wrap_cols, **style))  # fmt: skip
@@ -527,30 +559,30 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
 
     conflicts: dict[int, list[str]] = {}
     for old, keep in result.replaced:
-        conflicts.setdefault(id(keep), []).append(S.mask_identities(old.path.name))
+        conflicts.setdefault(id(keep), []).append(file_label(old.number).lower())
     for y in sorted(result.years or [year], key=lambda v: -(v or 0)):
         by_kommun = {r.kommun: r for r in result.reports if r.year == y}
         names = list(C.KOMMUNER) + sorted(k for k in by_kommun if k not in C.KOMMUNER)
         for kommun in names:
             r = by_kommun.get(kommun)
             if r is None:
-                row([y, kommun, C.NEJ, *([None] * 8)])
+                row([y, kommun, C.NEJ, *([None] * 9)])
                 continue
             row([y, kommun, C.JA, *_file_columns(r), _file_notes(r, conflicts.get(id(r), []))])
     for old, keep in result.replaced:
         row([old.year, old.kommun, STATUS_LEFT_OUT, *_file_columns(old), _file_notes(
-            old, [], f"{S.mask_identities(keep.path.name)} används i stället: den är nyast "
-            f"för {keep.kommun} {keep.year} enligt när filerna skapades.")])
+            old, [], f"{file_label(keep.number)} används i stället: den är nyast för "
+            f"{keep.kommun} {keep.year} enligt när filerna skapades.")])
     for u in result.unreadable:
-        row([None, u.kommun, u.status, S.mask_identities(u.path.name), *([None] * 6), u.reason])
+        row([None, u.kommun, u.status, None, u.number, *([None] * 6), u.reason])
     add_table(sheet.ws, "tblInrapportering", REPORTING_COLUMNS, n, first_row=header_row,
               style="TableStyleLight1", stripes=False)  # fmt: skip
     sheet.finish(header_row, year, freeze=f"C{header_row + 1}")
 
 
 def _file_columns(r: Report) -> list[Any]:
-    """Fil, Filtyp, Mallversion, Programversion, Fel, Varningar, Skapad of a kept file."""
-    return [S.mask_identities(r.path.name), r.kind, r.template_version, r.program_version,
+    """Status, Fil nr, Filtyp, Mallversion, Programversion, Fel, Varningar, Skapad of a file."""
+    return [r.status_label, r.number, r.kind, r.template_version, r.program_version,
             r.errors, r.warnings, r.created]  # fmt: skip
 
 

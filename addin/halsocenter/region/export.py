@@ -1,10 +1,12 @@
 """The file a hub sends to the region: ``Halsocenter_<Kommun>_<År>.xlsx``.
 
-Aggregates only: the Rapportdata figures, the plan, earlier years' totals, versions and the open
-findings without their cell values. Nothing row-level (no Löpnummer, no Kommentar) ever leaves
-the workbook, and the export is refused while a personnummer or samordningsnummer is in it
-(``privacy.refuse_identity_numbers``). The format is ``export_format``; small counts are
-masked by ``disclosure``.
+Aggregates only, and only the fields of the contract's allow-list (``contract.EXPORT_FIELDS``):
+the Rapportdata figures, the plan, earlier years' totals, versions, the status (final or
+preliminary with the number of errors) and the findings as counts per rule, sheet and column.
+Nothing row-level (no Löpnummer, no Kommentar), no cell value, no message and no file or sheet
+name ever leaves the workbook. The export is refused while a personnummer or samordningsnummer
+is in it (``privacy.refuse_identity_numbers``) and, unless asked for a preliminary file, while
+errors are left. The format is ``export_format``; small counts are masked by ``disclosure``.
 """
 
 from __future__ import annotations
@@ -18,14 +20,20 @@ from openpyxl import Workbook
 from halsocenter import __version__
 from halsocenter.atomic import KIND_EXPORT, Output, mark_workbook
 from halsocenter.core import contract as C
+from halsocenter.core import messages as M
+from halsocenter.core.analysis import Status
 from halsocenter.core.model import Finding, WorkbookData, severity_counts
+from halsocenter.core.outbound import check_counts
+from halsocenter.core.outbound import sheet_names as outbound_sheet_names
 from halsocenter.core.privacy import refuse_identity_numbers
 from halsocenter.core.summary import Summary
-from halsocenter.errors import Refused
+from halsocenter.core.swedish import whole
+from halsocenter.errors import ErrorsRemain, Refused
 from halsocenter.region.disclosure import mask_rows
 from halsocenter.region.export_format import (
     CHECK_COLUMNS,
     CHECK_SHEET,
+    CHECK_TABLE,
     DATA_SHEET,
     EXPORT_COLUMNS,
     EXPORT_FORMAT,
@@ -42,7 +50,7 @@ from halsocenter.region.export_format import (
     INFO_MASK,
     INFO_PROGRAM,
     INFO_SHEET,
-    INFO_SOURCE,
+    INFO_STATUS,
     INFO_TEMPLATE,
     INFO_WARNINGS,
     INFO_YEAR,
@@ -54,15 +62,6 @@ from halsocenter.region.export_format import (
 )
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.xlbook import add_table, bold_row, save_with_rows, set_widths
-
-
-def redact(finding: Finding) -> str:
-    """The finding's message without the typed value, which could be personal data."""
-    message = finding.message or ""
-    value = finding.value
-    if isinstance(value, str) and len(value.strip()) >= 3 and value.strip() in message:
-        message = message.replace(value.strip(), "…")
-    return message
 
 
 def data_sheet(ws, n_rows: int) -> None:
@@ -86,21 +85,38 @@ def export_output(out_dir: Path | Output) -> Output:
 
 
 def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | Output, *,
-                 mask_below: int | None = None, source_name: str | None = None,
-                 created: datetime | None = None) -> Path:  # fmt: skip
+                 mask_below: int | None = None, created: datetime | None = None,
+                 preliminary: bool = False, sheet_names: dict[str, str] | None = None,
+                 kommuner: Sequence[str] = C.KOMMUNER) -> Path:  # fmt: skip
     """Write the export file for an already computed year into the folder ``out_dir`` (under
-    its ``Output`` rules, which name the files read). Refuses on personal-data errors."""
+    its ``Output`` rules, which name the files read).
+
+    Refused (nothing written) while an identity number is in the workbook, while Kommun is not
+    one of ``kommuner`` (the workbook's kommun list) or År is missing, and -- unless
+    ``preliminary`` -- while errors are left (``ErrorsRemain``). A preliminary file says so on
+    sheet Info, with the number of errors. Only the fields of ``contract.EXPORT_FIELDS`` are
+    written; the findings as counts per rule, sheet and column (``sheet_names``: the workbook's
+    sheet names -> the template's, ``outbound.sheet_names``)."""
     refuse_identity_numbers(findings)
     if not summary.kommun or summary.year is None:
         raise Refused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
-                            "fliken Start.")  # fmt: skip
+                      f"fliken {C.START_SHEET}.")  # fmt: skip
+    if summary.kommun not in kommuner:
+        raise Refused(f"Exporten stoppades: kommunen på fliken {C.START_SHEET} finns inte i "
+                      "listan över kommuner. Välj kommunen i rullgardinslistan.")  # fmt: skip
+    status = Status.of(findings)
+    if status.preliminary and not preliminary:
+        raise ErrorsRemain(f"Filen till regionen skrevs inte: arbetsboken har {whole(status.errors)} "
+                           "fel kvar. Rätta felen och exportera igen – eller skriv en preliminär "
+                           "fil, märkt med antalet fel, om regionen vill ha siffrorna redan nu.",
+                           status.errors,
+                           [f for f in findings if f.severity == "error"])  # fmt: skip
     folder = export_output(out_dir)
     target = folder.at(folder.path / export_filename(summary.kommun, summary.year))
     target.check()
     created = (created or datetime.now()).replace(microsecond=0)
     rows = mask_rows(summary.figures, mask_below)
-    open_findings = list(findings)
-    counts = severity_counts(open_findings)
+    counts = severity_counts(findings)
 
     book = Workbook(write_only=True)
     book.properties.creator = f"halsocenter {__version__}"
@@ -131,33 +147,39 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
 
     ws = book.create_sheet(INFO_SHEET)
     set_widths(ws, (20, 40))
-    for label, value in (
-        (INFO_KIND, EXPORT_KIND), (INFO_FORMAT, EXPORT_FORMAT), (INFO_KOMMUN, summary.kommun),
-        (INFO_YEAR, summary.year), (INFO_TEMPLATE, summary.template_version),
-        (INFO_PROGRAM, summary.program_version), (INFO_CREATED, created.isoformat(sep=" ")),
-        (INFO_SOURCE, source_name), (INFO_MASK, mask_below if mask_below and mask_below > 1
-                                     else None),
-        (INFO_ERRORS, counts["error"]), (INFO_WARNINGS, counts["warning"]),
-        (INFO_INFOS, counts["info"]),
-    ):  # fmt: skip
+    info = {
+        INFO_KIND: EXPORT_KIND, INFO_FORMAT: EXPORT_FORMAT, INFO_KOMMUN: summary.kommun,
+        INFO_YEAR: summary.year, INFO_TEMPLATE: summary.template_version,
+        INFO_PROGRAM: summary.program_version, INFO_CREATED: created.isoformat(sep=" "),
+        INFO_STATUS: status.label,
+        INFO_MASK: mask_below if mask_below and mask_below > 1 else None,
+        INFO_ERRORS: counts["error"], INFO_WARNINGS: counts["warning"],
+        INFO_INFOS: counts["info"],
+    }  # fmt: skip
+    assert tuple(info) == C.EXPORT_INFO_LABELS, "Info is the allow-list's, in its order"
+    for label, value in info.items():
         ws.append([*bold_row(ws, [label]), cells.cell(ws, value)])
 
     ws = book.create_sheet(CHECK_SHEET)
-    set_widths(ws, (12, 16, 7, 20, 8, 80, 28))
-    ws.append(bold_row(ws, CHECK_COLUMNS))
-    for f in open_findings:
-        ws.append(cells.row(ws, [C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row,
-                                 f.column, f.cell, redact(f), f.code]))  # fmt: skip
+    set_widths(ws, (12, 30, 28, 16, 22, 8))
+    ws.append(list(CHECK_COLUMNS))
+    checks = check_counts(findings, sheet_names or {})
+    for c in checks:
+        ws.append(cells.row(ws, [C.SEVERITY_LABELS.get(c.severity, c.severity),
+                                 M.rule(c.code).name, c.code, c.sheet, c.column, c.count]))
+    add_table(ws, CHECK_TABLE, CHECK_COLUMNS, len(checks))
 
     return save_with_rows(book, target, {DATA_SHEET: data_rows})
 
 
 def export(wb: WorkbookData, out_dir: Path | Output, *, summary: Summary | None = None,
-           findings: Sequence[Finding] | None = None, mask_below: int | None = None) -> Path:
+           findings: Sequence[Finding] | None = None, mask_below: int | None = None,
+           preliminary: bool = False) -> Path:  # fmt: skip
     """Write ``Halsocenter_<Kommun>_<År>.xlsx`` for one coach workbook into ``out_dir``.
 
     ``summary`` and ``findings`` are computed when not given (the ribbon passes what it has).
-    Raises ``ExportRefused`` while personal-data errors exist.
+    Raises ``PersonalDataRefused`` while an identity number is in the workbook, and
+    ``ErrorsRemain`` while errors are left unless ``preliminary``.
     """
     from halsocenter.core.analysis import refuse_unreadable
 
@@ -171,6 +193,7 @@ def export(wb: WorkbookData, out_dir: Path | Output, *, summary: Summary | None 
         from halsocenter.core.stats import compute
 
         summary = compute(wb)
-    source = wb.path.name if wb.path else None
     return write_export(summary, findings, export_output(out_dir).reading(wb.path),
-                        mask_below=mask_below, source_name=source)  # fmt: skip
+                        mask_below=mask_below, preliminary=preliminary,
+                        sheet_names=outbound_sheet_names(wb),
+                        kommuner=wb.list_values("kommun"))  # fmt: skip

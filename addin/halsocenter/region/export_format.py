@@ -1,8 +1,9 @@
 """The export file's format: what a hub sends to the region and the region reads back.
 
 ``Halsocenter_<Kommun>_<År>.xlsx`` has the sheets Rapportdata (the coach workbook's columns plus
-Maskerad), Plan, Historik, Info and Kontroll. Every name the writer (``export``) and the
-readers (``consolidate``, ``county_book``) use is spelled here once.
+Maskerad), Plan, Historik, Info and Kontroll, and carries only the fields of the contract's
+allow-list (``contract.EXPORT_FIELDS``), whose names these are: the writer (``export``) and the
+readers (``consolidate``, ``county_book``) take them from here.
 """
 
 from __future__ import annotations
@@ -14,25 +15,26 @@ from typing import NamedTuple
 from halsocenter.core import contract as C
 from halsocenter.core.summary import PlanRow
 
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = C.EXPORT_FORMAT
 """Layout version of the export file itself, written on sheet Info."""
 
-EXPORT_KIND = "Hälsocenter exportfil"
-MASK_COLUMN = "Maskerad"
-MASKED = "Ja"
-EXPORT_COLUMNS = (*C.RAPPORTDATA_COLUMNS, MASK_COLUMN)
+EXPORT_KIND = C.EXPORT_KIND
+MASK_COLUMN = C.EXPORT_MASK_COLUMN
+MASKED = C.EXPORT_MASKED
+EXPORT_COLUMNS = C.EXPORT_DATA_COLUMNS
 """Rapportdata columns of the export and of the county workbook: the coach workbook's columns
 plus Maskerad."""
 
-DATA_SHEET = C.DATA_SHEET
-PLAN_SHEET = C.PLAN.sheet
-INFO_SHEET = "Info"
-HISTORY_SHEET = "Historik"
-CHECK_SHEET = C.CHECK_SHEET
-HISTORY_COLUMNS = ("År", "Nyckel", "Värde")
+DATA_SHEET = C.EXPORT_DATA_SHEET
+PLAN_SHEET = C.EXPORT_PLAN_SHEET
+INFO_SHEET = C.EXPORT_INFO_SHEET
+HISTORY_SHEET = C.EXPORT_HISTORY_SHEET
+CHECK_SHEET = C.EXPORT_CHECK_SHEET
+HISTORY_COLUMNS = C.EXPORT_HISTORY_COLUMNS
 PLAN_TABLE = "tblExportPlan"
 HISTORY_TABLE = "tblHistorik"
-CHECK_COLUMNS = tuple(c for c in C.KONTROLL_COLUMNS if c != "Värde")
+CHECK_TABLE = "tblExportKontroll"
+CHECK_COLUMNS = C.EXPORT_CHECK_COLUMNS
 
 MASKED_DIMENSIONS = (
     C.REMISSER.column("kon").header,
@@ -41,18 +43,18 @@ MASKED_DIMENSIONS = (
 )
 
 # Info sheet labels (column A); the values are in column B.
-INFO_KIND = "Filtyp"
-INFO_FORMAT = "Exportformat"
-INFO_KOMMUN = "Kommun"
-INFO_YEAR = "År"
-INFO_TEMPLATE = "Mallversion"
-INFO_PROGRAM = "Programversion"
-INFO_CREATED = "Skapad"
-INFO_SOURCE = "Källfil"
-INFO_MASK = "Maskerade under"
-INFO_ERRORS = "Fel"
-INFO_WARNINGS = "Varningar"
-INFO_INFOS = "Information"
+INFO_KIND = C.INFO_KIND
+INFO_FORMAT = C.INFO_FORMAT
+INFO_KOMMUN = C.INFO_KOMMUN
+INFO_YEAR = C.INFO_YEAR
+INFO_STATUS = C.INFO_STATUS
+INFO_TEMPLATE = C.INFO_TEMPLATE
+INFO_PROGRAM = C.INFO_PROGRAM
+INFO_CREATED = C.INFO_CREATED
+INFO_MASK = C.INFO_MASK
+INFO_ERRORS = C.INFO_ERRORS
+INFO_WARNINGS = C.INFO_WARNINGS
+INFO_INFOS = C.INFO_INFOS
 
 
 class ExportRow(NamedTuple):

@@ -10,9 +10,8 @@ value that could reach the county workbook passes these rules, and what breaks o
   of an export file is read by the privacy guard (``identity``). A flagged Rapportdata row or
   Historik row is left out; a flagged plan text leaves that cell empty; a flagged Kommun makes the
   file unusable. Messages show only the masked form (year and month at most).
-- **Kommun**: one of the county's 13 is counted; any other name is consolidated but listed as
-  outside the county and kept out of Länet; ``Länet`` itself, a name longer than
-  ``MAX_NAME`` characters or an identity number makes the file unusable.
+- **Kommun**: one of the county's 13, else the file is not used -- ``Länet`` itself, an
+  identity number, or any other name, which the county cannot check and so never shows.
 - **År**: a whole number from ``YEAR_MIN`` to next year; any other makes the file unusable.
 - **Skapad** more than ``FUTURE_SLACK`` ahead of now is not believed: the file competes for the
   newest-file rule as if it had no creation time.
@@ -24,11 +23,20 @@ value that could reach the county workbook passes these rules, and what breaks o
 - **Limits per unit**: antal 0–1 000 000 whole; timmar 0–10 000 000; andel 0–1; dagar 0–730.
   A year-on-year change of a figure may be negative, within the same bound either way; a change
   as a share of last year within ±``CHANGE_SHARE_LIMIT``.
+- **Status**: Slutlig or Preliminär on sheet Info; a file is preliminary when it says so or
+  when it counts errors left (``Fel``), whichever is worse.
+
+The county workbook carries only what the contract allows (``contract.COUNTY_FIELDS``), so no
+message here quotes what it read: a bad key, text or name is described, never repeated (numbers
+are shown, an identity number only masked), and sheets and columns are named by the export's
+own names (``OTHER_SHEET`` for any other sheet, the column letter for any other column). A file
+is named by its number in the folder, never by its name.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,19 +46,21 @@ from typing import Any, NamedTuple
 from openpyxl.utils import get_column_letter
 
 from halsocenter.core import contract as C
+from halsocenter.core.outbound import COLUMN_NAMES, TEMPLATE_SHEETS
+from halsocenter.core.parse import norm_header
 from halsocenter.core.privacy import Hit, identity_hits, mask_identity, may_be_identity_number
 from halsocenter.core.summary import PlanRow
-from halsocenter.errors import UserError
+from halsocenter.errors import UserError, WorkbookError
 from halsocenter.region.export_format import ExportRow
 
-COUNTY = "Länet"
+COUNTY = C.COUNTY
 YEAR_MIN = 2000
 FUTURE_SLACK = timedelta(days=1)
 """Clocks and time zones differ between municipalities; a day ahead is not yet the future."""
-MAX_NAME = 60
 MAX_VERSION = 40
-MAX_SHOWN = 40
-"""Characters of an unknown key or bad text quoted in a message."""
+VERSION = re.compile(r"\d{1,4}(\.\d{1,4}){0,3}([.+-]?[A-Za-z0-9]{1,12}){0,3}")
+"""A program version as Info may give it (0.1.0, 1.2.3rc1, 2.0.0+local): any other text is
+not a version and is not carried."""
 
 LIMITS: dict[str, tuple[float, float]] = {
     "antal": (0, 1_000_000),
@@ -75,6 +85,24 @@ KIND_BAD_YEAR = "Orimligt år"
 KIND_FUTURE = "Skapad i framtiden"
 KIND_BAD_INFO = "Felaktig uppgift"
 
+FILE_REASONS = {
+    "corrupt": "Filen är skadad och kan inte läsas.",
+    "not_workbook": "Filen är ingen Excel-arbetsbok (.xlsx).",
+    "not_file": "Filen kan inte öppnas.",
+    "not_found": "Filen kan inte öppnas.",
+    "too_big": "Filen är större än programmets gränser för en fil som läses.",
+    "password": "Filen är lösenordsskyddad.",
+    "not_template": "Filen följer inte Hälsocenter-mallen och är ingen exportfil.",
+    "newer_template": "Arbetsboken är gjord med en nyare mall än programmet kan läsa; "
+                      "uppdatera programmet.",
+    "old_template": "Arbetsboken är gjord med en gammal mall som inte kan läsas.",
+    "missing_sheet": "En flik med en av mallens tabeller saknas i arbetsboken.",
+    "missing_column": "En kolumn saknas i en av arbetsbokens tabeller.",
+}
+"""Why a file could not be read, as the county workbook says it: the reader's own message
+names the file, its sheets and parts, which the county workbook never repeats (the command
+line shows it)."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -98,10 +126,28 @@ class Problem:
 
 
 def where(sheet: str | None, row: int | None = None, column: str | None = None) -> str:
-    """"Rapportdata, rad 12, kolumn Värde" (the parts that are known). Sheet and column names
-    come from the file, so an identity number in one is masked."""
+    """"Rapportdata, rad 12, kolumn Värde" (the parts that are known). The sheet and column
+    are the export's or the template's own names (``sheet_label``), never the file's."""
     parts = (sheet, f"rad {row}" if row else None, f"kolumn {column}" if column else None)
     return mask_identities(", ".join(p for p in parts if p))
+
+
+KNOWN_SHEETS = {norm_header(n): n for n in (*C.EXPORT_SHEETS, *TEMPLATE_SHEETS)}
+KNOWN_COLUMNS = frozenset((*(f.field for f in C.EXPORT_FIELDS), *C.PLAN.headers,
+                           *COLUMN_NAMES))  # fmt: skip
+
+
+def sheet_label(name: str | None) -> str | None:
+    """A sheet of a file as the county may name it: the export's (or template's) own name of
+    that sheet, ``OTHER_SHEET`` for any other."""
+    if name is None:
+        return None
+    return KNOWN_SHEETS.get(norm_header(name), C.OTHER_SHEET)
+
+
+def reason_of(exc: WorkbookError) -> str:
+    """Why a file could not be read, in the county's words (``FILE_REASONS``)."""
+    return FILE_REASONS.get(exc.kind, "Filen kan inte läsas.")
 
 
 class FileRefused(UserError):
@@ -146,11 +192,13 @@ def _identity_problem(hit: Hit, sheet: str | None, row: int | None, column: str 
 
 
 def scan_sheet(name: str, rows: Sequence[Sequence[Any]], header: bool = True) -> list[Problem]:
-    """Identity numbers in every cell of a sheet; the column is named by its header when the
-    sheet has one, else by its letter. The common cells (small numbers, texts already judged
-    clean) are passed over without a call: a county is hundreds of thousands of cells."""
+    """Identity numbers in every cell of a sheet; the sheet is named as ``sheet_label`` names
+    it, the column by its header when that is one of the export's, else by its letter. The
+    common cells (small numbers, texts already judged clean) are passed over without a call: a
+    county is hundreds of thousands of cells."""
     out = []
-    heads = [str(h) for h in rows[0]] if header and rows else []
+    name = sheet_label(name)
+    heads = [str(h) if h in KNOWN_COLUMNS else "" for h in rows[0]] if header and rows else []
     clean = _CLEAN_TEXTS
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values):
@@ -223,15 +271,6 @@ def text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def shown(value: Any) -> str:
-    """A bad value quoted in a message: short, and never an identity number."""
-    hit = identity(value)
-    if hit:
-        return hit.masked
-    s = str(value)
-    return s if len(s) <= MAX_SHOWN else s[:MAX_SHOWN] + "…"
-
-
 @lru_cache(maxsize=1024)
 def limits(key: str) -> tuple[float, float, bool]:
     """(low, high, whole) for a contract key; changes may be negative."""
@@ -270,8 +309,9 @@ def _fmt(value: float) -> str:
 
 
 def kommun(value: Any, sheet: str) -> str:
-    """The canonical county name, or the name as written for a kommun outside the county.
-    Raises Refused for Länet, an identity number, an empty or an overlong name."""
+    """The canonical name of one of the county's municipalities. Raises FileRefused for
+    Länet, an identity number, an empty name or any other name -- which is not shown: the
+    county cannot check it."""
     hit = identity(value)
     if hit:
         raise FileRefused(f"{sheet}: Kommun är ett personnummer eller samordningsnummer "
@@ -283,21 +323,22 @@ def kommun(value: Any, sheet: str) -> str:
     if name.casefold() == COUNTY.casefold():
         raise FileRefused(f"{sheet}: Kommun är ”{COUNTY}”, som är länets egen rad och ingen kommun; "
                       "filen används inte.")  # fmt: skip
-    if len(name) > MAX_NAME:
-        raise FileRefused(f"{sheet}: Kommun ”{shown(name)}” är inget kommunnamn; filen används inte.")
-    return C.kommun_named(name) or name
+    known = C.kommun_named(name)
+    if known is None:
+        raise FileRefused(f"{sheet}: Kommun är ingen av länets {len(C.KOMMUNER)} kommuner; "
+                          "filen används inte.")  # fmt: skip
+    return known
 
 
 def year(value: Any, sheet: str, now: datetime) -> int:
     """The report year, an integer from YEAR_MIN to next year; raises Refused otherwise."""
-    y = as_number(value)
+    y = as_number(value) if not isinstance(value, str) or len(value) < 20 else None
     last = now.year + 1
     if y is None or not float(y).is_integer():
-        raise FileRefused(f"{sheet}: År saknas eller är inte ett årtal ({shown(value)}); filen "
-                      "används inte.")  # fmt: skip
+        raise FileRefused(f"{sheet}: År saknas eller är inte ett årtal; filen används inte.")
     if not YEAR_MIN <= y <= last:
-        raise FileRefused(f"{sheet}: År {shown(int(y))} ligger utanför {YEAR_MIN}–{last}; filen "
-                      "används inte.")  # fmt: skip
+        raise FileRefused(f"{sheet}: År {_fmt(y) if abs(y) < 1e6 else 'är ett tal som'} ligger "
+                          f"utanför {YEAR_MIN}–{last}; filen används inte.")  # fmt: skip
     return int(y)
 
 
@@ -319,20 +360,35 @@ def info_number(value: Any, label: str, high: int, sheet: str) -> tuple[int | No
     n = as_number(value)
     if n is not None and float(n).is_integer() and 0 <= n <= high and not identity(value):
         return int(n), []
-    return None, [Problem(KIND_BAD_INFO, f"{sheet}, {label}: ”{shown(value)}” är inte ett "
-                          f"heltal mellan 0 och {_fmt(high)}; uppgiften används inte.", sheet,
+    return None, [Problem(KIND_BAD_INFO, f"{sheet}, {label}: uppgiften är inte ett heltal "
+                          f"mellan 0 och {_fmt(high)} och används inte.", sheet,
                           column=label)]  # fmt: skip
 
 
 def info_text(value: Any, label: str, sheet: str) -> tuple[str | None, list[Problem]]:
-    """A short version text from sheet Info."""
+    """A version number from sheet Info (``VERSION``); any other text is not carried."""
     t = text(value)
     if t is None:
         return None, []
-    if identity(t) or len(t) > MAX_VERSION:
-        return None, [Problem(KIND_BAD_INFO, f"{sheet}, {label}: ”{shown(t)}” är ingen "
-                              "version; uppgiften används inte.", sheet, column=label)]  # fmt: skip
+    if len(t) > MAX_VERSION or not VERSION.fullmatch(t) or identity(t):
+        return None, [Problem(KIND_BAD_INFO, f"{sheet}, {label}: uppgiften är inget "
+                              "versionsnummer och används inte.", sheet, column=label)]  # fmt: skip
     return t, []
+
+
+def info_status(value: Any, sheet: str) -> tuple[bool, list[Problem]]:
+    """Whether sheet Info says Preliminär (``Slutlig`` or nothing: not by itself)."""
+    t = text(value)
+    if t is None:
+        return False, []
+    folded = norm_header(t)
+    if folded == norm_header(C.STATUS_PRELIMINARY):
+        return True, []
+    if folded == norm_header(C.STATUS_FINAL):
+        return False, []
+    return False, [Problem(KIND_BAD_INFO, f"{sheet}, {C.INFO_STATUS}: uppgiften är varken "
+                           f"{C.STATUS_FINAL} eller {C.STATUS_PRELIMINARY} och används inte.",
+                           sheet, column=C.INFO_STATUS)]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- rows
@@ -374,8 +430,7 @@ def screen_rows(raw: Iterable[RawRow | tuple], sheet: str,
                                               "Raden är inte med i länets arbetsbok."))
             continue
         if key not in figures:
-            drop(KIND_UNKNOWN_KEY, r, cols["key"], f"nyckeln ”{shown(key)}” finns inte i "
-                 "mallens Rapportdata.")  # fmt: skip
+            drop(KIND_UNKNOWN_KEY, r, cols["key"], "nyckeln finns inte i mallens Rapportdata.")
             continue
         dim = (d.strip() if type(d) is str else text(d)) or ""
         hit = identity(d) if dim else None
@@ -390,8 +445,8 @@ def screen_rows(raw: Iterable[RawRow | tuple], sheet: str,
             continue
         name, sep, _ = dim.partition("=")
         if dim and (not sep or name not in figures[key].dimensions):
-            drop(KIND_UNKNOWN_DIMENSION, r, cols["dimension"], f"indelningen ”{shown(dim)}” "
-                 f"finns inte för {key}.", key)  # fmt: skip
+            drop(KIND_UNKNOWN_DIMENSION, r, cols["dimension"], f"indelningen finns inte för "
+                 f"{key}.", key)  # fmt: skip
             continue
         candidates.append((r, key, dim))
 
@@ -419,8 +474,7 @@ def screen_rows(raw: Iterable[RawRow | tuple], sheet: str,
         else:
             value = as_number(raw_value)
         if value is None:
-            drop(KIND_NOT_NUMBER, r, cols["value"], f"”{shown(raw_value)}” är inte ett tal.",
-                 key)  # fmt: skip
+            drop(KIND_NOT_NUMBER, r, cols["value"], "värdet är inte ett tal.", key)
             continue
         low, high, whole = limits(key)
         if not low <= value <= high or (whole and value != int(value)):
@@ -453,16 +507,14 @@ def screen_history(raw: Iterable[tuple[int | None, Any, Any, Any]], sheet: str, 
             continue
         y, key, value = as_number(y_raw), text(key_raw), as_number(value_raw)
         if y is None or y != int(y) or not YEAR_MIN <= y <= last:
-            drop(KIND_BAD_YEAR, row, "År", f"år ”{shown(y_raw)}” ligger utanför "
-                 f"{YEAR_MIN}–{last}")  # fmt: skip
+            drop(KIND_BAD_YEAR, row, "År", f"året är inget årtal mellan {YEAR_MIN} och {last}")
             continue
         if key not in C.FIGURE_BY_KEY:
-            drop(KIND_UNKNOWN_KEY, row, "Nyckel", f"nyckeln ”{shown(key_raw)}” finns inte i "
-                 "mallen")  # fmt: skip
+            drop(KIND_UNKNOWN_KEY, row, "Nyckel", "nyckeln finns inte i mallen")
             continue
         if value is None:
             if value_raw is not None and value_raw != "":
-                drop(KIND_NOT_NUMBER, row, "Värde", f"”{shown(value_raw)}” är inte ett tal", key)
+                drop(KIND_NOT_NUMBER, row, "Värde", "värdet är inte ett tal", key)
             continue
         low, high, whole = limits(key)
         if not low <= value <= high or (whole and value != int(value)):

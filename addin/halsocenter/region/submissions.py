@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from halsocenter.core import contract as C
+from halsocenter.core.analysis import Status
 from halsocenter.core.summary import PlanRow
 from halsocenter.core.swedish import count
 from halsocenter.errors import UserError
@@ -27,7 +28,6 @@ COUNTY = S.COUNTY
 KIND_EXPORT = "exportfil"
 KIND_WORKBOOK = "arbetsbok"
 PARTLY_MASKED = "Delvis"
-OUTSIDE = "Utanför länet"
 STATUS_UNREADABLE = "Kunde inte läsas"
 STATUS_REFUSED = "Används inte"
 STATUS_LEFT_OUT = "Bortvald"
@@ -35,13 +35,17 @@ STATUS_LEFT_OUT = "Bortvald"
 
 
 class FileProblem(UserError):
-    """A file in the folder that cannot be used; ``message`` is the Swedish reason, ``status``
-    says whether it could not be read or was read and refused."""
+    """A file in the folder that cannot be used; ``message`` is the Swedish reason as the
+    county workbook may show it (no file name, no value read), ``detail`` what the command
+    line may add (the reader's own message, identity numbers masked), ``status`` whether it
+    could not be read or was read and refused."""
 
-    def __init__(self, message: str, status: str = STATUS_UNREADABLE, kommun: str | None = None):
+    def __init__(self, message: str, status: str = STATUS_UNREADABLE, kommun: str | None = None,
+                 detail: str = ""):  # fmt: skip
         super().__init__(message)
         self.status = status
         self.kommun = kommun
+        self.detail = detail
 
 
 @dataclass
@@ -62,12 +66,31 @@ class Report:
     warnings: int = 0
     problems: list[Problem] = field(default_factory=list)
     """What was left out of this file, and why (see ``screening``)."""
+    number: int = 0
+    """The file's place among the folder's files (Fil nr): how the county workbook names it."""
+    says_preliminary: bool = False
+    """Sheet Info says Preliminär."""
     _totals: dict[str, float | None] | None = field(default=None, init=False, repr=False,
                                                     compare=False)  # fmt: skip
 
     @property
     def in_county(self) -> bool:
         return self.kommun in C.KOMMUNER
+
+    @property
+    def status(self) -> Status:
+        """The errors left in the workbook the file was made from, as ``analysis.Status``
+        judges them."""
+        return Status(self.errors)
+
+    @property
+    def preliminary(self) -> bool:
+        """Errors were left (``analysis.Status``), or the file says Preliminär itself."""
+        return self.status.preliminary or self.says_preliminary
+
+    @property
+    def status_label(self) -> str:
+        return C.STATUS_PRELIMINARY if self.preliminary else C.STATUS_FINAL
 
     def totals(self) -> dict[str, float | None]:
         """Figures without a dimension, by key (built once: the county sums ask often)."""
@@ -95,12 +118,15 @@ class Report:
 
 @dataclass
 class Unread:
-    """A file that is not part of the county: it could not be read, or it was refused."""
+    """A file that is not part of the county: it could not be read, or it was refused.
+    ``reason`` is the county workbook's sentence, ``detail`` the command line's."""
 
     path: Path
     reason: str
     status: str = STATUS_UNREADABLE
     kommun: str | None = None
+    number: int = 0
+    detail: str = ""
 
 
 @dataclass
@@ -140,34 +166,46 @@ class ConsolidationResult:
         """Files read (kept, or left out as older duplicates) in which something was wrong."""
         return [r for r in [*self.reports, *(old for old, _ in self.replaced)] if r.problems]
 
-    @property
-    def outside(self) -> list[Report]:
-        return [r for r in self.reports if not r.in_county]
+    def preliminary(self, year: int | None) -> list[Report]:
+        """The county municipalities whose file for ``year`` is preliminary, in county order."""
+        return [r for r in self.reported_in_county(year) if r.preliminary]
 
     @property
     def needs_attention(self) -> bool:
-        """Anything the region must look at: no usable file, a file not used, a value left
-        out or a file from outside the county (the CLI's exit code 1)."""
-        return not self.reports or bool(self.unreadable or self.with_problems or self.outside)
+        """Anything the region must look at: no usable file, a file not used or a value left
+        out (the CLI's exit code 1)."""
+        return not self.reports or bool(self.unreadable or self.with_problems)
+
+    def files(self) -> list[tuple[int, Path]]:
+        """(Fil nr, path) of every file read, in the folder's order."""
+        paths = [(r.number, r.path) for r in self.reports]
+        paths += [(old.number, old.path) for old, _ in self.replaced]
+        paths += [(u.number, u.path) for u in self.unreadable]
+        return sorted(paths, key=lambda item: item[0])
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "output": str(self.out),
             "years": self.years,
-            "reported": [{"kommun": r.kommun, "year": r.year,
+            "reported": [{"kommun": r.kommun, "year": r.year, "number": r.number,
                           "file": S.mask_identities(r.path.name),
                           "kind": r.kind, "in_county": r.in_county, "errors": r.errors,
-                          "warnings": r.warnings} for r in self.reports],
+                          "warnings": r.warnings, "status": r.status_label}
+                         for r in self.reports],
             "missing": {str(y): self.missing(y) for y in self.years},
-            "unreadable": [{"file": S.mask_identities(u.path.name),
-                            "reason": S.mask_identities(u.reason), "status": u.status}
+            "preliminary": {str(y): [r.kommun for r in self.preliminary(y)] for y in self.years},
+            "unreadable": [{"number": u.number, "file": S.mask_identities(u.path.name),
+                            "reason": u.reason, "detail": S.mask_identities(u.detail),
+                            "status": u.status}
                            for u in self.unreadable],
-            "problems": [{"file": S.mask_identities(r.path.name), "kommun": r.kommun,
-                          "year": r.year, "kind": p.kind, "message": S.mask_identities(p.message)}
+            "problems": [{"number": r.number, "file": S.mask_identities(r.path.name),
+                          "kommun": r.kommun, "year": r.year, "kind": p.kind,
+                          "message": S.mask_identities(p.message)}
                          for r in self.with_problems for p in r.problems],
             "duplicates": [{"kommun": keep.kommun, "year": keep.year,
-                            "kept": S.mask_identities(keep.path.name),
-                            "left_out": S.mask_identities(old.path.name)}
+                            "kept": S.mask_identities(keep.path.name), "kept_number": keep.number,
+                            "left_out": S.mask_identities(old.path.name),
+                            "left_out_number": old.number}
                            for old, keep in self.replaced],
             "outliers": len(self.outliers),
             "seconds": round(self.seconds, 3),
@@ -183,13 +221,15 @@ class ConsolidationResult:
             missing = self.missing(year)
             if missing:
                 parts.append(f"Saknas: {', '.join(missing)}.")
+            preliminary = self.preliminary(year)
+            if preliminary:
+                parts.append(f"Preliminära siffror (fel kvar i arbetsboken): "
+                             f"{', '.join(r.kommun for r in preliminary)}.")
         for n, singular, plural in (
             (len(self.unreadable), "fil kunde inte läsas eller används inte",
              "filer kunde inte läsas eller används inte"),
             (len(self.with_problems), "fil har värden som inte togs med",
              "filer har värden som inte togs med"),
-            (len(self.outside), "fil gäller en kommun utanför länet",
-             "filer gäller kommuner utanför länet"),
             (len(self.replaced), "dubblett: den nyaste filen används",
              "dubbletter: den nyaste filen används"),
             (len(self.outliers), "avvikelse att titta på", "avvikelser att titta på"),

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from docx.shared import Mm
+from docx.shared import Mm, Pt, RGBColor
 from docxtpl import DocxTemplate, InlineImage
 
 from halsocenter.atomic import WRITER_NAME, Output, atomic_write, report_identifier
 from halsocenter.core import contract as C
+from halsocenter.core.analysis import Status
 from halsocenter.core.model import Finding, WorkbookData
 from halsocenter.core.summary import Summary
 from halsocenter.core.swedish import MONTHS, PHRASES, join, lower_first, number, typ_phrase
@@ -34,6 +35,7 @@ from halsocenter.errors import InputError, UserError
 from halsocenter.report.charts import CHARTS, all_charts
 from halsocenter.report.template_keys import GOAL_KEYS, PLAN_FIELDS
 from halsocenter.resources import resource
+from halsocenter.xlsx.style import COLOR_ERROR_TEXT
 
 TEMPLATE_PATH = resource("rapportmall.docx")
 LOCAL_KEY = "lokalt"
@@ -319,6 +321,36 @@ class DescribedImage(InlineImage):
 # --------------------------------------------------------------------------- writing
 
 
+def _mark_run(paragraph, text: str, size_pt: float | None = None) -> None:
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.color.rgb = RGBColor.from_string(COLOR_ERROR_TEXT)
+    if size_pt:
+        run.font.size = Pt(size_pt)
+
+
+def mark_preliminary(doc, status: Status) -> None:
+    """"Preliminär – N fel kvar" in the header of every page (the cover's own header included)
+    and as a line on the cover above the title. Done on the rendered document, not in the
+    template, so no edit of the template can drop it."""
+    odd_even = doc.settings.odd_and_even_pages_header_footer
+    for section in doc.sections:
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if odd_even:
+            headers.append(section.even_page_header)
+        for header in headers:
+            header.is_linked_to_previous = False
+            paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            paragraph.style = doc.styles["Header"]
+            _mark_run(paragraph, status.mark)
+    title = next((p for p in doc.paragraphs if p.style is not None and p.style.name == "Title"),
+                 doc.paragraphs[0] if doc.paragraphs else None)  # fmt: skip
+    cover = title.insert_paragraph_before() if title is not None else doc.add_paragraph()
+    _mark_run(cover, status.banner, 14)
+
+
 def _open_template(template: Path | None) -> DocxTemplate:
     """The given template, or the one installed with the package (the wheel carries it: a
     missing one means a broken installation, not something to rebuild here)."""
@@ -340,14 +372,19 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
 
     The report leaves the hub like the export does, so it is refused (``PersonalDataRefused``,
     nothing written) while the workbook holds a personnummer or samordningsnummer anywhere.
-    ``findings`` are the validator's, when the caller has them; otherwise only the identity
-    check runs."""
+    While errors are left it is still written -- coaches draft it during the year -- but marked
+    preliminary on the cover and in every page's header (``mark_preliminary``). ``findings``
+    are the validator's, when the caller has them; otherwise the workbook is checked here."""
     from halsocenter.core.privacy import refuse_identity_numbers
-    from halsocenter.core.validate import identity_findings
 
     target = Output.command("report", out).reading(wb.path)
     target.check()
-    refuse_identity_numbers(identity_findings(wb) if findings is None else findings, report=True)
+    if findings is None:
+        from halsocenter.core.validate import validate
+
+        findings = validate(wb)
+    refuse_identity_numbers(findings, report=True)
+    status = Status.of(findings)
     if summary is None:
         from halsocenter.core.stats import compute
 
@@ -358,6 +395,8 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
     tpl = _open_template(template)
     ctx = build_context(tpl, wb, summary)
     tpl.render(ctx, autoescape=True)
+    if status.preliminary:
+        mark_preliminary(tpl.docx, status)
     props = tpl.docx.core_properties
     props.title = f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan {ctx['nasta_ar']}"
     props.subject = ctx["hc_namn"]

@@ -30,6 +30,7 @@ from typing import Any
 from halsocenter.core import contract as C
 from halsocenter.core import privacy as P
 from halsocenter.core.a1 import column_letter, split_range
+from halsocenter.core.analysis import Status
 from halsocenter.core.chart_text import NO_DATA, describe
 from halsocenter.core.rounding import shown
 from halsocenter.core.summary import PlanRow, Summary
@@ -89,6 +90,10 @@ COLUMN_WIDTHS = {1: 34.0, 2: 10.5, 3: 10.5, 4: 10.5, 5: 10.5, 6: 2.0,
 CHART_COLUMNS = ((7, 8), (9, 11))
 ROW_HEIGHT_PT = 15.0
 TITLE_ROW, SUBTITLE_ROW, OVERVIEW_ROW = 1, 2, 4
+BANNER_ROW = 3
+"""A preliminary summary's banner, under the subtitle; the overview then starts a row lower."""
+BANNER_HEIGHT_PT = 24.0
+BANNER_SPANS = ((LEFT, LAST_COL),)
 CHART_MIN_ROWS = 14
 CHART_INSET_CM = 0.15
 
@@ -150,6 +155,8 @@ class Block:
     than the table beside it."""
     row_heights: dict[int, float] = field(default_factory=dict)
     kind: str = "table"
+    link: str | None = None
+    """An internal link target (``'Kontroll'!A1``) for the block's first cell."""
 
     @property
     def first_row(self) -> int:
@@ -560,19 +567,38 @@ def summary_subtitle(summary: Summary, created: datetime | None = None) -> str:
     return " · ".join([source, *parts])
 
 
-def summary_blocks(summary: Summary, created: datetime | None = None) -> SummaryLayout:
+def banner_text(status: Status) -> str | None:
+    """The preliminary banner with where to look: "Preliminär – 3 fel kvar i arbetsboken. Se
+    fliken Kontroll."; None for a workbook without errors."""
+    if not status.preliminary:
+        return None
+    return f"{status.banner}. Se fliken {C.CHECK_SHEET}."
+
+
+def summary_blocks(summary: Summary, created: datetime | None = None,
+                   status: Status | None = None) -> SummaryLayout:  # fmt: skip
     """The whole Årssammanställning as positioned blocks and charts (pure, no openpyxl).
 
     Page 1 is the overview (key figures and four charts); then the tables the charts read,
-    the plan per focus area and the definitions, each starting on a new page."""
+    the plan per focus area and the definitions, each starting on a new page. A preliminary
+    workbook (``status``: errors left) gets a banner on page 1 that links to Kontroll."""
     blocks: list[Block] = [
         Block("title", TITLE_ROW, LEFT, [[summary_title(summary)]], header_rows=0, kind="title"),
         Block("subtitle", SUBTITLE_ROW, LEFT, [[summary_subtitle(summary, created)]],
               header_rows=0, kind="subtitle"),
     ]  # fmt: skip
+    overview_row = OVERVIEW_ROW
+    banner = banner_text(status or Status())
+    if banner:
+        blocks.append(Block("preliminar", BANNER_ROW, LEFT, [_spread([banner], BANNER_SPANS,
+                                                                     LEFT)],
+                            header_rows=0, spans=BANNER_SPANS, kind="banner",
+                            row_heights={0: BANNER_HEIGHT_PT},
+                            link=f"'{C.CHECK_SHEET}'!A1"))  # fmt: skip
+        overview_row += 1
 
     kf_rows, kf_formats, kf_groups = key_figure_rows(summary)
-    key_block = Block("nyckeltal", OVERVIEW_ROW, LEFT, kf_rows, row_formats=kf_formats,
+    key_block = Block("nyckeltal", overview_row, LEFT, kf_rows, row_formats=kf_formats,
                       group_rows=kf_groups, row_heights=_row_heights(kf_rows, LEFT, False),
                       kind="keyfigures")  # fmt: skip
     blocks.append(key_block)
@@ -586,8 +612,8 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
                                                         NOTE_ROW_HEIGHT_PT, NOTE_SIZE))  # fmt: skip
         blocks.append(note_block)
         overview_end = note_block.last_row
-    chart_rows = max(CHART_MIN_ROWS, math.ceil((overview_end - OVERVIEW_ROW + 1) / 2))
-    page1_end = max(overview_end, OVERVIEW_ROW + 2 * chart_rows - 1)
+    chart_rows = max(CHART_MIN_ROWS, math.ceil((overview_end - overview_row + 1) / 2))
+    page1_end = max(overview_end, overview_row + 2 * chart_rows - 1)
 
     # Page 2: referrals -- the tables behind three of the charts and the breakdowns.
     start = page1_end + 1
@@ -650,14 +676,15 @@ def summary_blocks(summary: Summary, created: datetime | None = None) -> Summary
                       kind="definitions")  # fmt: skip
     blocks.append(def_block)
 
-    charts, placeholders = _charts({b.name: b for b in blocks}, OVERVIEW_ROW, chart_rows, summary)
+    charts, placeholders = _charts({b.name: b for b in blocks}, overview_row, chart_rows, summary)
     blocks += placeholders
     kommun = summary.kommun or ""
     return SummaryLayout(
         blocks=tuple(blocks), charts=charts, last_row=def_block.last_row, last_col=LAST_COL,
         page_breaks=(page1_end, page2_end, page3_end, def_block.top - 1),  # definitions: own page
         header_left=f"Hälsocenter {kommun}".strip(),
-        header_right=f"Årssammanställning {summary.year or ''}".strip(),
+        header_right=" – ".join(p for p in (f"Årssammanställning {summary.year or ''}".strip(),
+                                            C.STATUS_PRELIMINARY.lower() if banner else "") if p),
     )  # fmt: skip
 
 

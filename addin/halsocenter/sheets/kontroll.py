@@ -125,11 +125,31 @@ def sentence(counts: dict[str, int]) -> str:
     return "Inga fel hittades. Arbetsboken ser bra ut."
 
 
+INVALID_CODES = ("list_value_unknown", "attendance_unknown_session")
+"""Findings of a value outside its list (Närvaro's list being the year's activities): the
+figures count such values as ``C.INVALID_CATEGORY``."""
+
+
+def invalid_sentence(n: int) -> str | None:
+    """What the summary does with values outside their lists, when there are any."""
+    if not n:
+        return None
+    cells = "1 cell har ett värde" if n == 1 else f"{number(n)} celler har värden"
+    return (f"{cells} som inte finns i sin lista (för {C.NARVARO.sheet}: bland årets "
+            f"aktiviteter). I {C.SUMMARY_SHEET} och {C.DATA_SHEET} räknas de som "
+            f"”{C.INVALID_CATEGORY}”, aldrig som egna kategorier, tills de är rättade.")
+
+
 def head_rows(findings: Iterable[Finding]) -> list[list[Any]]:
-    """Counts per severity (label, count) and the sentence, from ``HEAD_ROW`` in column A."""
+    """Counts per severity (label, count), the sentence and -- when values are outside their
+    lists -- how many and how they are counted, from ``HEAD_ROW`` in column A."""
+    findings = list(findings)
     counts = severity_counts(findings)
     rows: list[list[Any]] = [[C.SEVERITY_LABELS[s], counts[s]] for s in C.SEVERITY_ORDER]
     rows.append([sentence(counts), None])
+    invalid = invalid_sentence(sum(f.count for f in findings if f.code in INVALID_CODES))
+    if invalid:
+        rows.append([invalid, None])
     return rows
 
 
@@ -189,11 +209,12 @@ def kontroll_layout(findings: Sequence[Finding], sheet_names: Sequence[str] = ()
     sheets that exist."""
     groups = tuple(group_findings(findings))
     head = head_rows(findings)
+    n_counts = len(C.SEVERITY_ORDER)
     blocks = [Block("title", 1, (Row((title(kommun, year),), "title"),)),
               Block("head", HEAD_ROW, tuple(Row(tuple(r), "count", s) for s, r in
-                                            zip(C.SEVERITY_ORDER, head[:-1], strict=True))
-                    + (Row(tuple(head[-1][:1]), "sentence"),))]  # fmt: skip
-    top = FIRST_BLOCK_ROW
+                                            zip(C.SEVERITY_ORDER, head[:n_counts], strict=True))
+                    + tuple(Row(tuple(r[:1]), "sentence") for r in head[n_counts:]))]  # fmt: skip
+    top = max(FIRST_BLOCK_ROW, blocks[-1].bottom + 2)
     summary = [Row((TITLE_SUMMARY,), "heading"), Row(C.KONTROLL_GROUP_COLUMNS, "header")]
     summary += [_group_row(i, g, sheet_names) for i, g in enumerate(groups)]
     blocks.append(Block("summary", top, tuple(summary)))

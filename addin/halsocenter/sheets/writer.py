@@ -24,6 +24,7 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from halsocenter.core import contract as C
+from halsocenter.core.analysis import Status
 from halsocenter.core.model import Finding
 from halsocenter.core.summary import Summary
 from halsocenter.sheets import kontroll as K
@@ -54,6 +55,8 @@ from halsocenter.xlsx.chart_alt import set_alt_text
 from halsocenter.xlsx.style import (
     CHART_COLORS,
     COLOR_DARK,
+    COLOR_ERROR,
+    COLOR_ERROR_TEXT,
     COLOR_LINK,
     COLOR_MUTED,
     FMT_DATETIME,
@@ -113,6 +116,12 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
             c.font = Font(italic=True, size=9, color=COLOR_MUTED)
             c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
             continue
+        if b.kind == "banner":
+            c.font = Font(bold=True, size=13, color=COLOR_ERROR_TEXT,
+                          underline="single" if j == 0 and b.link else None)  # fmt: skip
+            c.fill = PatternFill("solid", fgColor=COLOR_ERROR)
+            c.alignment = Alignment(vertical="center", horizontal="left", indent=1)
+            continue
         c.border = Border(bottom=THIN)
         if is_header:
             c.font = HEADER_FONT
@@ -141,7 +150,10 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
             color = STATUS_COLORS.get(values[j])
             if color:
                 c.fill = PatternFill("solid", fgColor=color)
-    if b.spans and b.kind != "note":
+    if b.link:
+        c = ws.cell(row=r, column=b.left)
+        c.hyperlink = Hyperlink(ref=c.coordinate, location=b.link, display=str(c.value))
+    if b.spans and b.kind not in ("note", "banner"):
         # borders on every cell of a merged span so the merged box is outlined
         for first, last in b.spans:
             for col in range(first, last + 1):
@@ -190,8 +202,9 @@ def _add_chart(ws, spec: ChartSpec) -> None:
     set_alt_text(chart, spec.title, spec.description)
 
 
-def write_summary_sheet(ws, summary: Summary, created: datetime | None = None) -> SummaryLayout:
-    layout = summary_blocks(summary, created)
+def write_summary_sheet(ws, summary: Summary, created: datetime | None = None,
+                        status: Status | None = None) -> SummaryLayout:  # fmt: skip
+    layout = summary_blocks(summary, created, status)
     for col, width in COLUMN_WIDTHS.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     for b in layout.blocks:
@@ -320,7 +333,7 @@ def build_generated(summary: Summary, findings: list[Finding], *,
     wb = Workbook()
     ws_summary = wb.active
     ws_summary.title = C.SUMMARY_SHEET
-    write_summary_sheet(ws_summary, summary, created)
+    write_summary_sheet(ws_summary, summary, created, Status.of(findings))
     write_kontroll_sheet(wb.create_sheet(C.CHECK_SHEET), list(findings), summary,
                          sheet_names_in_input)  # fmt: skip
     write_rapportdata_sheet(wb.create_sheet(C.DATA_SHEET), summary, created)

@@ -35,6 +35,8 @@ COLOR_MUTED = "595959"
 COLOR_GROUP = "DDEBF7"
 COLOR_TOTAL_LINE = "7F7F7F"
 COLOR_ERROR = "FFC7CE"
+COLOR_ERROR_TEXT = "9C0006"
+"""Dark red text, on white or on ``COLOR_ERROR``: the preliminary mark, a missing report."""
 COLOR_WARNING = "FFF2CC"
 CHART_COLORS = ("2E75B6", "F4B183", "A9D18E")
 STATUS_COLORS = dict(zip(C.LIST_BY_KEY["status"].values,
