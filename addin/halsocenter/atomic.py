@@ -107,6 +107,25 @@ def inside(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
         return False
 
 
+def data_path(folder: str | os.PathLike, template: str, suffix: str, **fields: object) -> Path:
+    """The path of a file named from data (the workbook's Kommun and year): the one way such a
+    name becomes a path. ``core.filenames.file_name`` makes the name (or refuses the value with
+    a Swedish message), and the result must lie in ``folder`` itself, never above or beside it."""
+    from halsocenter.core.filenames import file_name
+
+    name = file_name(template, suffix, **fields)
+    folder = Path(folder)
+    path = folder / name
+    try:
+        lands = path.name == name and path.parent.resolve() == folder.resolve()
+    except (OSError, RuntimeError):
+        lands = False
+    if not lands:  # cannot happen with a name from file_name; kept as the guard it promises
+        raise OutputError(f"Filnamnet {name} skulle hamna utanför mappen {folder}; inget "
+                          "skrevs.", path)  # fmt: skip
+    return path
+
+
 # --------------------------------------------------------------------------- our own outputs
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from halsocenter.core import contract as C
 from halsocenter.core.model import Finding, WorkbookData
 from halsocenter.core.summary import Summary
 from halsocenter.core.swedish import whole
@@ -56,3 +57,28 @@ def refuse_unreadable(wb: WorkbookData) -> None:
             f"Arbetsboken har värden som inte går att läsa, så inget skrevs. {first.message}{more}",
             bad,
         )
+
+
+def usable_year(wb: WorkbookData) -> int | None:
+    """The workbook's verksamhetsår when it is one (a whole number in the contract's range)."""
+    year = wb.settings.get("hc_ar")
+    ok = isinstance(year, int) and not isinstance(year, bool)
+    return year if ok and C.MIN_YEAR <= year <= C.MAX_YEAR else None
+
+
+def refuse_without_year(wb: WorkbookData, what: str) -> int:
+    """The year ``what`` (a report, next year's workbook …) is made for; an ``InputError`` that
+    names the cell when the workbook has no usable year (nothing can be dated without one)."""
+    year = usable_year(wb)
+    if year is not None:
+        return year
+    sheet, cell = wb.settings_cells.get("hc_ar", (C.START_SHEET, C.NAMED_CELL_BY_NAME["hc_ar"].cell))
+    raw = wb.settings_raw.get("hc_ar", wb.settings.get("hc_ar"))
+    if raw is None or raw == "":
+        raise InputError(f"Verksamhetsåret saknas på fliken {sheet} (cell {cell}). Fyll i året "
+                         f"innan {what} skapas.", [])  # fmt: skip
+    from halsocenter.core.privacy import mask_value
+
+    raise InputError(f"Verksamhetsåret ”{mask_value(raw)}” på fliken {sheet} (cell {cell}) går "
+                     f"inte att använda: skriv året med fyra siffror, mellan {C.MIN_YEAR} och "
+                     f"{C.MAX_YEAR}. Rätta det innan {what} skapas.", [])  # fmt: skip

@@ -309,6 +309,9 @@ NAMED_CELLS: tuple[NamedCell, ...] = (
               "Ändra inte. Visar vilken version av mallen arbetsboken följer."),
 )  # fmt: skip
 NAMED_CELL_BY_NAME = {c.name: c for c in NAMED_CELLS}
+MIN_YEAR, MAX_YEAR = 2015, 2100
+"""The verksamhetsår (hc_ar) a workbook may have: the check, ``new-workbook``, every writer and
+the file names built from the year agree on it."""
 
 
 # --------------------------------------------------------------------------- generated sheets

@@ -33,8 +33,8 @@ from halsocenter.core.model import (
 )
 from halsocenter.core.parse import EXCEL_ERRORS, norm_header, norm_names, normalize_text
 
-MIN_YEAR, MAX_YEAR = 2015, 2100
-"""Plausible verksamhetsår (hc_ar)."""
+MIN_YEAR, MAX_YEAR = C.MIN_YEAR, C.MAX_YEAR
+"""Plausible verksamhetsår (hc_ar), from the contract."""
 FAR_PAST_YEARS = 5
 """A table date more than this many years before hc_ar (or after hc_ar + 1) is a typo, not a
 late entry."""

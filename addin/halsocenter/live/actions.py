@@ -182,10 +182,24 @@ def summary(book: xw.Book, host: Host) -> None:
     host.alert(book, text, problem=bool(analysis.errors))
 
 
-def report_name(book: xw.Book) -> str:
-    """The Word report's file name: ``<arbetsbok>_verksamhetsberattelse.docx`` (the book's
-    name is all there is in xlwings Lite, its full path on the desktop)."""
-    return f"{Path(book.fullname).stem}_verksamhetsberattelse.docx"
+REPORT_NAME = "{kommun}_{ar}_verksamhetsberattelse"
+"""The Word report's file name, from the workbook's Kommun and year (never from the book's own
+file name, which may hold a person's name)."""
+NEXT_YEAR_NAME = "{kommun}_{ar}"
+
+
+def report_path(folder: Path, analysis: Analysis) -> Path:
+    """``<Kommun>_<År>_verksamhetsberattelse.docx`` in ``folder`` (``atomic.data_path``)."""
+    from halsocenter.atomic import data_path
+    from halsocenter.core.analysis import refuse_without_year
+    from halsocenter.core.filenames import kommun_for_name
+
+    wb = analysis.wb
+    year = refuse_without_year(wb, "Word-rapporten")
+    if not wb.kommun:
+        raise Stop(f"Fyll i kommun på fliken {C.START_SHEET} först; rapportens filnamn byggs av "
+                   "kommun och verksamhetsår.")  # fmt: skip
+    return data_path(folder, REPORT_NAME, ".docx", kommun=kommun_for_name(wb.kommun), ar=year)
 
 
 def _leaving_file(book: xw.Book, host: Host, action: str,
@@ -214,7 +228,7 @@ def report(book: xw.Book, host: Host) -> Path | None:
     from halsocenter.report.document import write_report
 
     done = _leaving_file(book, host, "Word-rapport", lambda folder, analysis: write_report(
-        analysis.wb, folder / report_name(book), summary=analysis.summary,
+        analysis.wb, report_path(folder, analysis), summary=analysis.summary,
         findings=analysis.findings))  # fmt: skip
     if done is None:
         return None
@@ -256,11 +270,17 @@ def export(book: xw.Book, host: Host) -> Path | None:
 def next_year(book: xw.Book, host: Host) -> Path:
     """Nytt verksamhetsår: ``<Kommun>_<år+1>.xlsx``, never overwritten."""
     folder = host.folder(book, "Nytt verksamhetsår")
+    from halsocenter.atomic import data_path
+    from halsocenter.core.analysis import refuse_without_year
+    from halsocenter.core.filenames import kommun_for_name
+
     wb = read_book(book)
-    if not wb.kommun or not wb.year:
+    if not wb.kommun:
         raise Stop(f"Fyll i kommun och verksamhetsår på fliken {C.START_SHEET} först.")
-    dst = folder / f"{wb.kommun}_{wb.year + 1}.xlsx"
-    if dst.exists():
+    year = refuse_without_year(wb, "nästa års arbetsbok")
+    dst = data_path(folder, NEXT_YEAR_NAME, ".xlsx", kommun=kommun_for_name(wb.kommun),
+                    ar=year + 1)  # fmt: skip
+    if os.path.lexists(dst):
         raise Stop(f"{dst.name} finns redan i {folder}. Öppna den, eller byt namn på den om du "
                    "vill skapa en ny.")  # fmt: skip
     path = host.next_year(book, wb, dst)

@@ -16,8 +16,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from halsocenter import __version__
-from halsocenter.atomic import KIND_EXPORT, Output, mark_workbook
+from halsocenter.atomic import KIND_EXPORT, Output, data_path, mark_workbook
 from halsocenter.core import contract as C
+from halsocenter.core.filenames import kommun_for_name
 from halsocenter.core.model import Finding, WorkbookData, severity_counts
 from halsocenter.core.privacy import refuse_identity_numbers
 from halsocenter.core.summary import Summary
@@ -30,6 +31,7 @@ from halsocenter.region.export_format import (
     EXPORT_COLUMNS,
     EXPORT_FORMAT,
     EXPORT_KIND,
+    EXPORT_NAME,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -50,7 +52,6 @@ from halsocenter.region.export_format import (
     PLAN_SHEET,
     PLAN_TABLE,
     ExportRow,
-    export_filename,
 )
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.xlbook import add_table, bold_row, save_with_rows, set_widths
@@ -95,7 +96,8 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
         raise Refused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
                             "fliken Start.")  # fmt: skip
     folder = export_output(out_dir)
-    target = folder.at(folder.path / export_filename(summary.kommun, summary.year))
+    target = folder.at(data_path(folder.path, EXPORT_NAME, ".xlsx",
+                                 kommun=kommun_for_name(summary.kommun), ar=summary.year))
     target.check()
     created = (created or datetime.now()).replace(microsecond=0)
     rows = mask_rows(summary.figures, mask_below)
@@ -159,7 +161,7 @@ def export(wb: WorkbookData, out_dir: Path | Output, *, summary: Summary | None 
     ``summary`` and ``findings`` are computed when not given (the ribbon passes what it has).
     Raises ``ExportRefused`` while personal-data errors exist.
     """
-    from halsocenter.core.analysis import refuse_unreadable
+    from halsocenter.core.analysis import refuse_unreadable, refuse_without_year
 
     refuse_unreadable(wb)
     if findings is None:
@@ -167,6 +169,8 @@ def export(wb: WorkbookData, out_dir: Path | Output, *, summary: Summary | None 
 
         findings = validate(wb)
     refuse_identity_numbers(findings)  # before computing anything
+    if wb.kommun and wb.year is not None:  # a year that is there but not a year: say so
+        refuse_without_year(wb, "filen till regionen")
     if summary is None:
         from halsocenter.core.stats import compute
 

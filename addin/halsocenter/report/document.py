@@ -30,7 +30,7 @@ from halsocenter.core import contract as C
 from halsocenter.core.model import Finding, WorkbookData
 from halsocenter.core.summary import Summary
 from halsocenter.core.swedish import MONTHS, PHRASES, join, lower_first, number, typ_phrase
-from halsocenter.errors import InputError, UserError
+from halsocenter.errors import UserError
 from halsocenter.report.charts import CHARTS, all_charts
 from halsocenter.report.template_keys import GOAL_KEYS, PLAN_FIELDS
 from halsocenter.resources import resource
@@ -331,6 +331,17 @@ def _open_template(template: Path | None) -> DocxTemplate:
                     "halsocenter är trasig. Installera programmet på nytt.")  # fmt: skip
 
 
+PROPERTY_LIMIT = 255
+"""Characters a document property may hold (Word's and python-docx's limit)."""
+
+
+def _property(text: str) -> str:
+    """A document property from typed text (a 300-character Kommun or contact person is cut,
+    with an ellipsis, rather than refused)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1] + "…"
+
+
 def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | None = None,
                  template: Path | None = None,
                  findings: Sequence[Finding] | None = None) -> Path:  # fmt: skip
@@ -342,6 +353,7 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
     nothing written) while the workbook holds a personnummer or samordningsnummer anywhere.
     ``findings`` are the validator's, when the caller has them; otherwise only the identity
     check runs."""
+    from halsocenter.core.analysis import refuse_without_year
     from halsocenter.core.privacy import refuse_identity_numbers
     from halsocenter.core.validate import identity_findings
 
@@ -352,16 +364,16 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
         from halsocenter.core.stats import compute
 
         summary = compute(wb)
-    if (summary.year or wb.year) is None:
-        raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
-                         "i året innan rapporten skapas.", [])  # fmt: skip
+    if summary.year is None:
+        refuse_without_year(wb, "rapporten")
     tpl = _open_template(template)
     ctx = build_context(tpl, wb, summary)
     tpl.render(ctx, autoescape=True)
     props = tpl.docx.core_properties
-    props.title = f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan {ctx['nasta_ar']}"
-    props.subject = ctx["hc_namn"]
-    props.author = ctx["kontakt"] or ctx["hc_namn"]
+    props.title = _property(f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan "
+                            f"{ctx['nasta_ar']}")  # fmt: skip
+    props.subject = _property(ctx["hc_namn"])
+    props.author = _property(ctx["kontakt"] or ctx["hc_namn"])
     props.identifier = report_identifier()
     props.last_modified_by = WRITER_NAME
     return atomic_write(target, lambda tmp: tpl.save(str(tmp)))

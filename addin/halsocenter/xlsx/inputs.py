@@ -239,7 +239,9 @@ class Package:
 
         try:
             if not replace and self.plain and self._unchanged():
-                return pc.CalamineWorkbook.from_path(str(self.path))
+                if _portable(self.path):
+                    return pc.CalamineWorkbook.from_path(str(self.path))
+                return pc.CalamineWorkbook.from_filelike(io.BytesIO(self.raw))
             parts = {i.filename: self.read(i.filename) for i in self.infos
                      if i.filename in self.parts or i.filename.lower().endswith((".xml", ".rels"))}
             parts.update(replace or {})
@@ -253,6 +255,16 @@ class Package:
             return self._identity is not None and _identity(os.stat(self.path)) == self._identity
         except OSError:
             return False
+
+
+def _portable(path: Path) -> bool:
+    """Whether python-calamine can open ``path`` by name: its name must be valid UTF-8 (a
+    Latin-1 file name on Linux arrives with undecodable bytes, which calamine cannot take)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_plain(raw: bytes, infos: list[zipfile.ZipInfo]) -> bool:
@@ -383,10 +395,31 @@ def open_package(path: str | os.PathLike, package: Package | None = None
     path = Path(path)
     with as_workbook_error(path):
         package = package or Package.open(path)
+        _refuse_strict(path, package)
         if not package.has("xl/workbook.xml"):
             raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).",
                                 kind="not_workbook", path=path)  # fmt: skip
         return package, Layout(package)
+
+
+STRICT_NS = b"http://purl.oclc.org/ooxml/"
+"""Namespaces and relationship types of Strict Open XML start so (Transitional, what Excel
+saves as "Excel-arbetsbok", uses schemas.openxmlformats.org)."""
+
+
+def _refuse_strict(path: Path, package: Package) -> None:
+    """A workbook saved as "Strict Open XML-kalkylblad": the same data in other namespaces,
+    which no reader here takes. The person is told how to save it as an ordinary workbook."""
+    head = b""
+    for part in ("_rels/.rels", "xl/workbook.xml"):
+        if package.has(part):
+            head += package.read(part)[:4096]
+    if STRICT_NS in head:
+        raise WorkbookError(
+            f"{path.name} är sparad som Strict Open XML-kalkylblad, ett format som programmet "
+            "inte läser. Öppna den i Excel och spara den som vanlig Excel-arbetsbok (Arkiv > "
+            "Spara som > filformat Excel-arbetsbok (*.xlsx)), och försök sedan igen.",
+            kind="strict", path=path)
 
 
 @contextmanager

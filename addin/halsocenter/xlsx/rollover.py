@@ -41,12 +41,11 @@ import pandas as pd
 
 from halsocenter.atomic import Output
 from halsocenter.core import contract as C
-from halsocenter.core.analysis import refuse_unreadable
+from halsocenter.core.analysis import refuse_unreadable, refuse_without_year
 from halsocenter.core.model import WorkbookData
 from halsocenter.core.parse import norm_header
 from halsocenter.core.stats import compute
 from halsocenter.core.summary import Summary
-from halsocenter.errors import InputError
 from halsocenter.xlsx import template
 from halsocenter.xlsx.inputs import open_package
 from halsocenter.xlsx.read import read_workbook
@@ -123,9 +122,7 @@ def rollover(src: Path, dst: Path | Output) -> Path:
 def refuse_rollover(data: WorkbookData) -> None:
     """A workbook with unreadable values or without a year cannot start the next year."""
     refuse_unreadable(data)
-    if data.year is None:
-        raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
-                         "i året innan nästa års arbetsbok skapas.", [])  # fmt: skip
+    refuse_without_year(data, "nästa års arbetsbok")
 
 
 def next_year_workbook(source: Source) -> openpyxl.Workbook:
