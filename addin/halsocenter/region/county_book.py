@@ -59,6 +59,7 @@ from halsocenter.region.submissions import (
     OUTSIDE,
     PARTLY_MASKED,
     STATUS_LEFT_OUT,
+    STATUS_SKIPPED,
     ConsolidationResult,
     Report,
 )
@@ -386,7 +387,7 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
     reported = sorted(result.reported_in_county(year), key=lambda r: C.KOMMUNER.index(r.kommun))
     missing = result.missing(year) if year else list(C.KOMMUNER)
     title = f"{COUNTY_NAME} – länets sammanställning{f' {year}' if year else ''}"
-    files = len(result.reports) + len(result.unreadable) + len(result.replaced)
+    files = len(result.reports) + len(result.not_used) + len(result.replaced)
     source = (f"Underlag: {files} filer från kommunerna · Programversion {__version__} · "
               f"Skapad {result.now:%Y-%m-%d %H:%M}")  # fmt: skip
     lines = [(source, SUBTITLE)]
@@ -455,6 +456,7 @@ STATUS_LOOKS = {
     C.JA: dict(fill=COLOR_YES, color=COLOR_YES_TEXT, bold=True),
     C.NEJ: dict(fill=COLOR_ERROR, color=COLOR_NO_TEXT, bold=True),
     STATUS_LEFT_OUT: dict(fill=COLOR_WARNING),
+    STATUS_SKIPPED: {},
 }
 
 
@@ -491,8 +493,10 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
     lead = (f"{len(reported)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."
             if year else "Inga filer kunde sammanställas.")  # fmt: skip
     extra = []
-    if result.unreadable:
-        extra.append(count(len(result.unreadable), "fil används inte", "filer används inte"))
+    if result.not_used:
+        extra.append(count(len(result.not_used), "fil används inte", "filer används inte"))
+    if result.skipped:
+        extra.append(count(len(result.skipped), "fil hoppades över", "filer hoppades över"))
     if result.with_problems:
         extra.append(count(len(result.with_problems), "fil har anmärkningar",
                            "filer har anmärkningar"))  # fmt: skip
@@ -505,7 +509,8 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         (lead, LEAD),
         ("Senaste året först. Ja = filen används; Nej = ingen fil; Bortvald = en äldre fil för "
          "samma kommun och år; filer som inte kunde läsas eller inte används står sist, med "
-         "orsaken.", NOTE)])  # fmt: skip
+         f"orsaken, och sist av allt det i mappen som hoppades över ({STATUS_SKIPPED}).",
+         NOTE)])  # fmt: skip
     header_row = sheet.header(REPORTING_COLUMNS, [
         "center" if c in REPORTING_CENTRED else "left" for c in REPORTING_COLUMNS])
     wrap_cols = {REPORTING_COLUMNS.index("Fil"), REPORTING_COLUMNS.index("Anmärkning")}
@@ -541,7 +546,7 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         row([old.year, old.kommun, STATUS_LEFT_OUT, *_file_columns(old), _file_notes(
             old, [], f"{S.mask_identities(keep.path.name)} används i stället: den är nyast "
             f"för {keep.kommun} {keep.year} enligt när filerna skapades.")])
-    for u in result.unreadable:
+    for u in [*result.not_used, *result.skipped]:
         row([None, u.kommun, u.status, S.mask_identities(u.path.name), *([None] * 6), u.reason])
     add_table(sheet.ws, "tblInrapportering", REPORTING_COLUMNS, n, first_row=header_row,
               style="TableStyleLight1", stripes=False)  # fmt: skip

@@ -31,6 +31,9 @@ OUTSIDE = "Utanför länet"
 STATUS_UNREADABLE = "Kunde inte läsas"
 STATUS_REFUSED = "Används inte"
 STATUS_LEFT_OUT = "Bortvald"
+STATUS_SKIPPED = "Hoppades över"
+"""A file in the folder that is no submission (a lock file, a hidden file, a folder, a PDF):
+listed with its reason, but nothing the region must act on."""
 
 
 
@@ -148,7 +151,16 @@ class ConsolidationResult:
     def needs_attention(self) -> bool:
         """Anything the region must look at: no usable file, a file not used, a value left
         out or a file from outside the county (the CLI's exit code 1)."""
-        return not self.reports or bool(self.unreadable or self.with_problems or self.outside)
+        return not self.reports or bool(self.not_used or self.with_problems or self.outside)
+
+    @property
+    def not_used(self) -> list[Unread]:
+        """Files that could not be read or were refused (not the ones merely skipped)."""
+        return [u for u in self.unreadable if u.status != STATUS_SKIPPED]
+
+    @property
+    def skipped(self) -> list[Unread]:
+        return [u for u in self.unreadable if u.status == STATUS_SKIPPED]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -161,7 +173,9 @@ class ConsolidationResult:
             "missing": {str(y): self.missing(y) for y in self.years},
             "unreadable": [{"file": S.mask_identities(u.path.name),
                             "reason": S.mask_identities(u.reason), "status": u.status}
-                           for u in self.unreadable],
+                           for u in self.not_used],
+            "skipped": [{"file": S.mask_identities(u.path.name),
+                         "reason": S.mask_identities(u.reason)} for u in self.skipped],
             "problems": [{"file": S.mask_identities(r.path.name), "kommun": r.kommun,
                           "year": r.year, "kind": p.kind, "message": S.mask_identities(p.message)}
                          for r in self.with_problems for p in r.problems],
@@ -184,8 +198,10 @@ class ConsolidationResult:
             if missing:
                 parts.append(f"Saknas: {', '.join(missing)}.")
         for n, singular, plural in (
-            (len(self.unreadable), "fil kunde inte läsas eller används inte",
+            (len(self.not_used), "fil kunde inte läsas eller används inte",
              "filer kunde inte läsas eller används inte"),
+            (len(self.skipped), "fil i mappen hoppades över (inte en arbetsbok)",
+             "filer i mappen hoppades över (inte arbetsböcker)"),
             (len(self.with_problems), "fil har värden som inte togs med",
              "filer har värden som inte togs med"),
             (len(self.outside), "fil gäller en kommun utanför länet",

@@ -37,6 +37,7 @@ would take the process past 1 GB of memory.
 from __future__ import annotations
 
 import bisect
+import errno
 import io
 import os
 import stat
@@ -91,21 +92,36 @@ def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
+def _cannot_open(path: Path, exc: OSError) -> WorkbookError:
+    """Why ``path`` cannot be opened, in Swedish (the system's own words are English)."""
+    if exc.errno == errno.ELOOP:
+        why = "den är en genväg (symbolisk länk) som leder runt i en slinga"
+    elif isinstance(exc, FileNotFoundError) and os.path.islink(path):
+        why = "den är en genväg (symbolisk länk) till en fil som inte finns"
+    elif isinstance(exc, FileNotFoundError):
+        return WorkbookError(f"Filen {path} finns inte.", kind="not_found", path=path)
+    elif isinstance(exc, PermissionError):
+        why = "du saknar behörighet att läsa den"
+    elif exc.errno == errno.ENAMETOOLONG:
+        why = "namnet är för långt för filsystemet"
+    else:
+        why = f"systemet svarar ”{exc.strerror or exc}”"
+    return WorkbookError(f"Filen {path} kan inte öppnas: {why}.", kind="not_file", path=path)
+
+
 def _read_regular(path: Path, limit: int) -> tuple[bytes, tuple[int, int, int, int]]:
     try:
         st = os.stat(path)
-    except FileNotFoundError:
-        raise WorkbookError(f"Filen {path} finns inte.", kind="not_found", path=path) from None
-    except OSError as exc:
-        raise WorkbookError(f"Filen {path} kan inte öppnas ({exc.strerror}).", kind="not_file",
-                            path=path) from None  # fmt: skip
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, ValueError):  # a NUL in the name
+            exc = OSError(errno.ENOENT, "ogiltigt filnamn")
+        raise _cannot_open(path, exc) from None
     _refuse_kind(path, st)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise WorkbookError(f"Filen {path} kan inte öppnas ({exc.strerror}).", kind="not_file",
-                            path=path) from None  # fmt: skip
+        raise _cannot_open(path, exc) from None
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fh.fileno())  # what was opened, not what the name pointed at before
         _refuse_kind(path, st)
