@@ -63,7 +63,7 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
     src = Path(src)
     if dst is not None:
         summary_output(src, dst).check()  # before anything is read
-    package, _ = open_package(src)  # verified once: what is read is what gets copied
+    package, layout = open_package(src)  # verified once: what is read is what gets copied
     wb = read_workbook(src, package)
     out = summary_output(src, dst if dst is not None else default_summary_path(src, wb))
     out.check()
@@ -71,7 +71,8 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
     analysis = analyse(wb)
     generated = build_generated(analysis.summary, analysis.findings,
                                 sheet_names_in_input=wb.sheet_names,
-                                created=datetime.now().replace(microsecond=0))  # fmt: skip
+                                created=datetime.now().replace(microsecond=0),
+                                date1904=layout.date1904)  # fmt: skip
     mark_workbook(generated, KIND_SUMMARY)
     write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET)
     return out.path, analysis

@@ -18,6 +18,7 @@ from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.styles import Alignment, Border, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break, RowBreak
@@ -311,13 +312,18 @@ def write_rapportdata_sheet(ws, summary: Summary, created: datetime | None = Non
 
 def build_generated(summary: Summary, findings: list[Finding], *,
                     sheet_names_in_input: tuple[str, ...] = (),
-                    created: datetime | None = None) -> Workbook:  # fmt: skip
+                    created: datetime | None = None, date1904: bool = False) -> Workbook:  # fmt: skip
     """A new workbook holding only the three generated sheets, values only, in contract order.
 
     ``sheet_names_in_input`` limits Kontroll's links to sheets that exist in the coach's file;
-    ``created`` (if given) is written as Skapad on Rapportdata and the summary page."""
+    ``created`` (if given) is written as Skapad on Rapportdata and the summary page;
+    ``date1904``: the sheets go into a workbook that counts dates from 1904 (a Mac Excel
+    setting), so their dates are stored that way too -- else Skapad would read four years
+    late."""
     summary = masked_summary(summary)
     wb = Workbook()
+    if date1904:
+        wb.epoch = CALENDAR_MAC_1904
     ws_summary = wb.active
     ws_summary.title = C.SUMMARY_SHEET
     write_summary_sheet(ws_summary, summary, created)

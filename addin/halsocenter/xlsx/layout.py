@@ -54,6 +54,9 @@ class Layout:
             target = rels.get(sheet.get(R_ID))
             if target:
                 self.sheet_parts[name] = target
+        pr = wb_xml.find("m:workbookPr", NS)
+        self.date1904 = pr is not None and pr.get("date1904", "").strip().lower() in ("1", "true")
+        """Dates count from 1904 (a Mac Excel setting); readers that convert serials use it."""
         self.defined_names: dict[str, str] = {}
         for dn in wb_xml.iterfind("m:definedNames/m:definedName", NS):
             if dn.get("localSheetId") is None and dn.text and dn.get("name"):
