@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from halsocenter.atomic import KIND_SUMMARY, Output, data_path, mark_workbook
+from halsocenter.atomic import Output, data_path
 from halsocenter.core import contract as C
 from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable, usable_year
 from halsocenter.core.filenames import kommun_for_name
@@ -73,7 +73,6 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
                                 sheet_names_in_input=wb.sheet_names,
                                 created=datetime.now().replace(microsecond=0),
                                 date1904=layout.date1904)  # fmt: skip
-    mark_workbook(generated, KIND_SUMMARY)
     write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET)
     return out.path, analysis
 

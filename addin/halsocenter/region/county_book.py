@@ -44,7 +44,7 @@ from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 
 from halsocenter import __version__
-from halsocenter.atomic import KIND_COUNTY, Output, mark_workbook
+from halsocenter.atomic import Output
 from halsocenter.core import contract as C
 from halsocenter.core.chart_text import describe
 from halsocenter.core.swedish import count, join, lower_first, number
@@ -809,7 +809,6 @@ def write_county(result: ConsolidationResult, out: Path | Output) -> Path:
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.title = f"{COUNTY_NAME} – länets sammanställning"
     book.properties.language = "sv-SE"
-    mark_workbook(book, KIND_COUNTY)
     _overview(book, result, county)
     _reporting(book, result)
     data_rows, data_styles = _data(book, result, county)

@@ -9,6 +9,7 @@ masked by ``disclosure``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from halsocenter import __version__
-from halsocenter.atomic import KIND_EXPORT, Output, data_path, mark_workbook
+from halsocenter.atomic import Output, data_path
 from halsocenter.core import contract as C
 from halsocenter.core.filenames import kommun_for_name
 from halsocenter.core.model import Finding, WorkbookData, severity_counts
@@ -83,7 +84,7 @@ def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
 def export_output(out_dir: Path | Output) -> Output:
     """The rules for the export file in ``out_dir``: an existing file of that name is replaced
     only when it is an earlier export file this program wrote (never a coach's workbook)."""
-    return Output.command("export", out_dir)
+    return dataclasses.replace(Output.command("export", out_dir), fixed_name=True)
 
 
 def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | Output, *,
@@ -108,7 +109,6 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.created = created
     book.properties.modified = created
-    mark_workbook(book, KIND_EXPORT)
 
     data_sheet(book.create_sheet(DATA_SHEET), len(rows))
     data_rows = [data_row(summary.kommun, summary.year, r) for r in rows]

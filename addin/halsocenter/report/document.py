@@ -25,7 +25,7 @@ import pandas as pd
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from halsocenter.atomic import WRITER_NAME, Output, atomic_write, report_identifier
+from halsocenter.atomic import Output, atomic_write
 from halsocenter.core import contract as C
 from halsocenter.core.model import Finding, WorkbookData
 from halsocenter.core.summary import Summary
@@ -374,6 +374,5 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
                             f"{ctx['nasta_ar']}")  # fmt: skip
     props.subject = _property(ctx["hc_namn"])
     props.author = _property(ctx["kontakt"] or ctx["hc_namn"])
-    props.identifier = report_identifier()
-    props.last_modified_by = WRITER_NAME
+    props.last_modified_by = "halsocenter"
     return atomic_write(target, lambda tmp: tpl.save(str(tmp)))

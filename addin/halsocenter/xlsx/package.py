@@ -41,9 +41,7 @@ import os
 import posixpath
 import re
 import shutil
-import struct
 import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +50,7 @@ from lxml import etree
 
 from halsocenter.atomic import Output, atomic_write
 from halsocenter.errors import WorkbookError
+from halsocenter.ownership import FIXED_DATE_TIME, NeedsZip64, RawZipWriter
 from halsocenter.xlsx import safe_xml
 from halsocenter.xlsx.inputs import Package
 from halsocenter.xlsx.layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
@@ -75,8 +74,6 @@ STYLE_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs"
                "dxfs", "tableStyles", "colors", "extLst")  # fmt: skip
 TABLE_DXF_ATTRS = ("headerRowDxfId", "dataDxfId", "totalsRowDxfId", "headerRowBorderDxfId",
                    "tableBorderDxfId", "totalsRowBorderDxfId")  # fmt: skip
-FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-"""Date stamp of the entries this module writes: same inputs give the same bytes (as Excel)."""
 
 _PARSER = PARSER
 """The hardened parser: no entities, no DTD, no network, libxml2's size limits."""
@@ -731,105 +728,9 @@ def _rewrite_table(data: bytes, styles: _StyleMap, ids: set[int], names: set[str
 
 # --------------------------------------------------------------------------- zip writing
 
-_LOCAL = struct.Struct("<4s2B4HL2L2H")
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_LIMIT = 0xFFFFFFFF
-
-
-class _NeedsZip64(Exception):
-    pass
-
-
-@dataclass
-class _Entry:
-    name: bytes
-    flags: int
-    method: int
-    dostime: int
-    dosdate: int
-    crc: int
-    csize: int
-    usize: int
-    offset: int
-    create_version: int = 20
-    create_system: int = 0
-    external_attr: int = 0
-
-
-class _RawZipWriter:
-    """Writes a zip whose copied entries keep their compressed bytes (zipfile cannot)."""
-
-    def __init__(self, out):
-        self.out = out
-        self.entries: list[_Entry] = []
-
-    def _header(self, entry: _Entry) -> None:
-        if entry.offset >= _LIMIT or entry.csize >= _LIMIT or entry.usize >= _LIMIT:
-            raise _NeedsZip64
-        version = 20 if entry.method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else 63
-        self.out.write(_LOCAL.pack(b"PK\x03\x04", version, 0, entry.flags, entry.method,
-                                   entry.dostime, entry.dosdate, entry.crc, entry.csize,
-                                   entry.usize, len(entry.name), 0))  # fmt: skip
-        self.out.write(entry.name)
-        self.entries.append(entry)
-
-    def copy(self, src_fh, info: zipfile.ZipInfo) -> None:
-        src_fh.seek(info.header_offset)
-        head = src_fh.read(_LOCAL.size)
-        fields = _LOCAL.unpack(head)
-        name = src_fh.read(fields[10])
-        src_fh.seek(fields[11], os.SEEK_CUR)
-        date_time = info.date_time
-        entry = _Entry(name, info.flag_bits & ~0x08, info.compress_type,
-                       *_dos(date_time), info.CRC, info.compress_size, info.file_size,
-                       self.out.tell(), info.create_version, info.create_system,
-                       info.external_attr)  # fmt: skip
-        self._header(entry)
-        remaining = info.compress_size
-        while remaining:
-            chunk = src_fh.read(min(remaining, 1 << 20))
-            if not chunk:
-                raise zipfile.BadZipFile(f"Zip-posten {info.filename} är avkortad.")
-            self.out.write(chunk)
-            remaining -= len(chunk)
-
-    def write(self, name: str, data: bytes) -> None:
-        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        packed = comp.compress(data) + comp.flush()
-        raw = name.encode("utf-8")
-        flags = 0 if name.isascii() else 0x800
-        entry = _Entry(raw, flags, zipfile.ZIP_DEFLATED, *_dos(FIXED_DATE_TIME),
-                       zlib.crc32(data), len(packed), len(data), self.out.tell())  # fmt: skip
-        self._header(entry)
-        self.out.write(packed)
-
-    def close(self) -> None:
-        start = self.out.tell()
-        if len(self.entries) >= 0xFFFF or start >= _LIMIT:
-            raise _NeedsZip64
-        for e in self.entries:
-            version = 20 if e.method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else 63
-            self.out.write(_CENTRAL.pack(b"PK\x01\x02", max(e.create_version, 20),
-                                         e.create_system, version, 0, e.flags, e.method,
-                                         e.dostime, e.dosdate, e.crc, e.csize, e.usize,
-                                         len(e.name), 0, 0, 0, 0, e.external_attr,
-                                         e.offset))  # fmt: skip
-            self.out.write(e.name)
-        size = self.out.tell() - start
-        if start + size >= _LIMIT:
-            raise _NeedsZip64
-        self.out.write(_END.pack(b"PK\x05\x06", 0, 0, len(self.entries), len(self.entries),
-                                 size, start, 0))  # fmt: skip
-
-
-def _dos(date_time: tuple) -> tuple[int, int]:
-    y, mo, d, h, mi, s = date_time
-    return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
-
 
 def _write_raw(src: bytes, src_infos: list[zipfile.ZipInfo], plan: _Plan, out) -> None:
-    writer = _RawZipWriter(out)
+    writer = RawZipWriter(out)
     with io.BytesIO(src) as fh:
         for info in src_infos:
             if info.filename in plan.removed:
@@ -905,7 +806,7 @@ def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package
         with tmp.open("wb") as out, package.zipfile() as szf:
             try:
                 _write_raw(package.raw, package.infolist(), plan, out)
-            except _NeedsZip64:
+            except NeedsZip64:
                 out.seek(0)
                 out.truncate()
                 _write_recompressed(szf, plan, out)
