@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from halsocenter.atomic import Output, data_path
 from halsocenter.core import contract as C
+from halsocenter.core import sheetmarks
 from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable, usable_year
 from halsocenter.core.filenames import kommun_for_name
 from halsocenter.core.model import WorkbookData
@@ -68,12 +69,15 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
     out = summary_output(src, dst if dst is not None else default_summary_path(src, wb))
     out.check()
     refuse_unreadable(wb)
+    # a coach's sheet with a generated sheet's name, or ours changed since: nothing is written
+    sheetmarks.refuse_in_the_way(wb.sheet_claims)
     analysis = analyse(wb)
     generated = build_generated(analysis.summary, analysis.findings,
                                 sheet_names_in_input=wb.sheet_names,
                                 created=datetime.now().replace(microsecond=0),
                                 date1904=layout.date1904)  # fmt: skip
-    write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET)
+    write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET,
+                      replaces={c.sheet for c in wb.sheet_claims if c.ours})  # fmt: skip
     return out.path, analysis
 
 

@@ -212,6 +212,11 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
          "{where}: mallversionen {value} är okänd (programmet läser version {current}). Ändra "
          "inte cellen; skapa vid behov en ny arbetsbok från mallen.",
          "mallversionen är okänd"),
+    # ---- sheets the program would write
+    Rule("generated_sheet_taken", "warning", "Flik med programmets namn",
+         "{where}: {advice}",
+         "{n} flikar har samma namn som en flik programmet skapar men skrivs aldrig över – "
+         "byt namn på dem"),
     # ---- personal data
     Rule("personal_id", "error", "Personnummer",
          "{where}: här står {kind} ({masked}). Arbetsboken får inte innehålla personnummer "

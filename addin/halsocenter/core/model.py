@@ -302,6 +302,9 @@ class WorkbookData:
     """Comments, sheet/table/defined names and document properties (``xlsx.package_texts``)."""
     path: Path | None = None
     sheet_names: tuple[str, ...] = ()
+    sheet_claims: list[Any] = field(default_factory=list)
+    """``sheetmarks.SheetClaim`` of every sheet named like a generated sheet: the program's own
+    (marked and unchanged) or a coach's, which is never touched."""
 
     @property
     def kommun(self) -> str | None:

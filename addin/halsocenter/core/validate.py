@@ -633,6 +633,20 @@ def settings(ctx: Context) -> Iterator[Finding]:
         yield ctx.at_setting(code, "hc_mallversion", current=C.TEMPLATE_VERSION)
 
 
+# --------------------------------------------------------------------------- rules: sheets
+
+
+@rule
+def generated_sheets_taken(ctx: Context) -> Iterator[Finding]:
+    """A sheet with a generated sheet's name that the program did not write, or that someone
+    changed since: the buttons and ``summary`` will leave it alone and stop, so say it now."""
+    for c in ctx.wb.sheet_claims:
+        if not c.ours:
+            yield Finding("generated_sheet_taken", M.severity("generated_sheet_taken"), c.sheet,
+                          None, None, None, None,
+                          M.render("generated_sheet_taken", where=c.sheet, advice=c.advice))
+
+
 # --------------------------------------------------------------------------- rules: personal data
 
 

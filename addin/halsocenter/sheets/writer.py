@@ -20,11 +20,13 @@ from openpyxl.styles import Alignment, Border, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.units import cm_to_EMU
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from halsocenter.core import contract as C
+from halsocenter.core import sheetmarks
 from halsocenter.core.model import Finding
 from halsocenter.core.summary import Summary
 from halsocenter.sheets import kontroll as K
@@ -330,4 +332,17 @@ def build_generated(summary: Summary, findings: list[Finding], *,
     write_kontroll_sheet(wb.create_sheet(C.CHECK_SHEET), list(findings), summary,
                          sheet_names_in_input)  # fmt: skip
     write_rapportdata_sheet(wb.create_sheet(C.DATA_SHEET), summary, created)
+    for ws in wb.worksheets:
+        mark_sheet(ws)
     return wb
+
+
+def mark_sheet(ws) -> str:
+    """Give a generated sheet its mark (``core.sheetmarks``): a hidden sheet-level name holding
+    the digest of every value written in it. Returns the digest."""
+    digest = sheetmarks.sheet_digest((c.row, c.column, c.value) for row in ws.iter_rows()
+                                     for c in row if c.value is not None)  # fmt: skip
+    kind = sheetmarks.KINDS[ws.title]
+    ws.defined_names[sheetmarks.MARK_NAME] = DefinedName(
+        sheetmarks.MARK_NAME, attr_text=f'"{sheetmarks.mark(kind, digest)}"', hidden=True)
+    return digest

@@ -42,13 +42,14 @@ import posixpath
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from halsocenter.atomic import Output, atomic_write
+from halsocenter.core.parse import norm_header
 from halsocenter.errors import WorkbookError
 from halsocenter.ownership import FIXED_DATE_TIME, NeedsZip64, RawZipWriter
 from halsocenter.xlsx import safe_xml
@@ -416,7 +417,13 @@ def _workbook_view(wb: etree._Element) -> etree._Element:
     return view
 
 
-def _plan(src: _Package, gen: _Package, activate: str | None = None) -> _Plan:
+class SheetInTheWay(ValueError):
+    """A sheet of the input has a generated sheet's name but is not one the caller may
+    replace (a coach's own sheet, or the program's sheet changed since)."""
+
+
+def _plan(src: _Package, gen: _Package, activate: str | None = None,
+          replaces: Collection[str] | None = None) -> _Plan:  # fmt: skip
     plan = _Plan()
     wb_part = src.workbook
     wb = _parse(src.read(wb_part))
@@ -436,7 +443,17 @@ def _plan(src: _Package, gen: _Package, activate: str | None = None) -> _Plan:
         raise ValueError("Den genererade arbetsboken saknar en bladdel.")
 
     src_sheets = _sheet_entries(src, wb)
-    position = {el.get("name", "").casefold(): i for i, (el, _) in enumerate(src_sheets)}
+    if replaces is None:  # the package-level default: a sheet of the same name is replaced
+        position = {el.get("name", "").casefold(): i for i, (el, _) in enumerate(src_sheets)}
+    else:  # only the sheets the caller proved to be the program's own; no other is touched
+        position = {el.get("name", "").casefold(): i for i, (el, _) in enumerate(src_sheets)
+                    if el.get("name", "") in replaces}  # fmt: skip
+        kept = {norm_header(el.get("name", "")): el.get("name", "")
+                for el, _ in src_sheets if el.get("name", "") not in replaces}  # fmt: skip
+        clash = [kept[norm_header(n)] for n in names if norm_header(n) in kept]
+        if clash:
+            raise SheetInTheWay(f"fliken ”{clash[0]}” har samma namn som en flik programmet "
+                                "skapar men är inte programmets egen")  # fmt: skip
     dst_index: list[int] = []
     for name in names:
         if name.casefold() in position:
@@ -777,12 +794,16 @@ def _generated_bytes(generated) -> bytes:
 
 
 def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package | None = None,
-                      *, activate: str | None = None) -> None:  # fmt: skip
+                      *, activate: str | None = None,
+                      replaces: Collection[str] | None = None) -> None:  # fmt: skip
     """Write ``dst``: a copy of ``src`` with every sheet of ``generated`` added or replaced.
 
     ``generated`` is an openpyxl Workbook, the bytes of an .xlsx, or a path to one. A sheet
     whose name (ignoring case) is in ``src`` replaces that sheet at its position; the others are
-    appended. ``activate`` names a generated sheet the file opens on: it becomes the active and
+    appended. ``replaces``, when given, names the input sheets that may be replaced (the ones
+    proved to be the program's own, ``core.sheetmarks``); any other input sheet whose name a
+    generated sheet has (ignoring case and spacing) stops the copy (``SheetInTheWay``) and
+    nothing is written. ``activate`` names a generated sheet the file opens on: it becomes the active and
     only selected tab (input sheets lose ``tabSelected``, nothing else). Every other part of
     ``src`` is copied as the same zip entry bytes. ``src`` is never modified; ``dst`` is
     written atomically under its ``Output`` rules (a plain path may replace an existing file);
@@ -796,7 +817,9 @@ def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package
     gen_data = _generated_bytes(generated)
     try:  # zipfile over the verified bytes: every entry was checked to inflate as it says
         with package.zipfile() as szf, zipfile.ZipFile(io.BytesIO(gen_data)) as gzf:
-            plan = _plan(_Package(szf), _Package(gzf), activate)
+            plan = _plan(_Package(szf), _Package(gzf), activate, replaces)
+    except SheetInTheWay:
+        raise
     except (ValueError, KeyError) as exc:  # safe_xml.UnsafeXml is a ValueError
         reason = str(exc).strip("'").rstrip(".")
         raise WorkbookError(f"{src.name} är skadad och kan inte kopieras: {reason}.",

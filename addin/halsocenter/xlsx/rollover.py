@@ -29,7 +29,8 @@ workbook, and receives:
 - The coach's own extra sheets (values and number formats).
 
 Not carried: Uppföljningar, Aktiviteter, Närvaro, Styrgrupp, Berättelse (a new year starts
-empty) and the generated sheets (rebuilt from the data).
+empty) and the program's own generated sheets (rebuilt from the data; a coach's sheet that only
+has such a name comes along as hers).
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ its number format — never retyped through the parsers, so a date, a count or a
 identical. Columns the current template added stay empty; columns a coach added to a table
 (unknown headers) follow along to the right of the table; the workbook's own lists, including
 values the hub added, are kept; sheets the coach added are copied (values and number formats).
-Generated sheets are not copied: they are rebuilt from the data.
+The program's own generated sheets are not copied: they are rebuilt from the data. A sheet that
+only has such a name (a coach's own ``kontroll``, or the program's sheet typed into since) is
+the coach's and is copied like any other sheet of hers (``core.sheetmarks``).
 
 A formula in a data cell is copied as the value Excel last calculated for it, because the row
 moves and a relative reference would point somewhere else; a formula with no calculated value
@@ -222,7 +224,10 @@ def source_from(cells: _Cells | GridCells, data: WorkbookData) -> Source:
             where = data.settings_cells.get(nc.name)
             if where and where[0] in cells.sheetnames:
                 settings[nc.name] = cells.cell(*where)
-        known = {norm_header(s) for s in (C.START_SHEET, C.LISTS_SHEET, *C.GENERATED_SHEETS)}
+        known = {norm_header(s) for s in (C.START_SHEET, C.LISTS_SHEET)}
+        # the program's own generated sheets are rebuilt, not copied; a coach's sheet that only
+        # has such a name (or the program's sheet changed since) is hers, and comes along
+        known |= {norm_header(c.sheet) for c in data.sheet_claims if c.ours}
         known |= {norm_header(td.sheet) for td in data.tables.values()}
         known |= {norm_header(spec.sheet) for spec in C.TABLES}
         other = {name: cells.used_cells(name) for name in cells.sheetnames
