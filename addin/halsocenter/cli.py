@@ -237,8 +237,13 @@ def summary(args) -> int:
         target.check()
     dst, analysis = write_summary(args.workbook, target)
     counts = severity_counts(analysis.findings)
+    masked = ""
+    if analysis.masked_parts:
+        masked = (" Personnummer utanför cellerna (sidhuvud, textrutor, diagram, kommentarer, "
+                  "egenskaper …) är maskerade i kopian; i arbetsboken står de kvar tills du tar "
+                  "bort dem.")  # fmt: skip
     out.print(f"Skrev [bold]{_shown(dst)}[/] ({counts_text(counts)} – se fliken "
-              f"{C.CHECK_SHEET}).")  # fmt: skip
+              f"{C.CHECK_SHEET}).{masked}")  # fmt: skip
     return EXIT_OK
 
 

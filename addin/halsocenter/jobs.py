@@ -57,6 +57,7 @@ def summary_output(src: Path, dst: Path | Output, *, create_parent: bool = True)
 def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, Analysis]:
     """Copy ``src`` to ``dst`` with the generated sheets added or replaced."""
     from halsocenter.sheets.writer import build_generated
+    from halsocenter.xlsx.hidden_texts import masked_parts
     from halsocenter.xlsx.inputs import open_package
     from halsocenter.xlsx.package import write_with_sheets
     from halsocenter.xlsx.read import read_workbook
@@ -76,8 +77,11 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
                                 sheet_names_in_input=wb.sheet_names,
                                 created=datetime.now().replace(microsecond=0),
                                 date1904=layout.date1904)  # fmt: skip
+    masked = masked_parts(package, layout)  # the copy carries no identity number on unseen
     write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET,
-                      replaces={c.sheet for c in wb.sheet_claims if c.ours})  # fmt: skip
+                      replaces={c.sheet for c in wb.sheet_claims if c.ours},
+                      masked=masked)  # fmt: skip
+    analysis.masked_parts = sorted(masked)
     return out.path, analysis
 
 

@@ -7,7 +7,7 @@ them would be wrong.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from halsocenter.core import contract as C
 from halsocenter.core.model import Finding, WorkbookData
@@ -21,6 +21,8 @@ class Analysis:
     wb: WorkbookData
     findings: list[Finding]
     summary: Summary
+    masked_parts: list[str] = field(default_factory=list)
+    """Parts of a copy (``summary``) whose identity numbers outside the cells were masked."""
 
     @property
     def errors(self) -> list[Finding]:

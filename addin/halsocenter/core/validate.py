@@ -22,6 +22,7 @@ from halsocenter.core import privacy as P
 from halsocenter.core.a1 import cell_column, cell_row
 from halsocenter.core.model import (
     COMMENT,
+    UNREAD,
     Finding,
     FindingList,
     PackageText,
@@ -708,6 +709,12 @@ def personal_data(ctx: Context) -> Iterator[Finding]:
         if hit := P.number_identifier(tc.value):
             yield ctx.at_text(P.PERSONAL_ID, tc, tc.value, **_hit_fields([hit]))
     for pt in ctx.wb.package_texts:
+        if pt.kind == UNREAD:
+            yield Finding("hidden_unread", M.severity("hidden_unread"), pt.sheet, None, None, None,
+                          None, M.render("hidden_unread", where=pt.place,
+                                         inspect="Arkiv > Info > Sök efter problem > Granska "
+                                                 "dokument"))  # fmt: skip
+            continue
         if pt.kind == COMMENT and isinstance(pt.value, str):
             identity, other = _split_hits(P.find_identifiers(pt.value))
         else:

@@ -174,6 +174,7 @@ class Package:
         self.parts = parts
         self._by_lower = {i.filename.lower(): i for i in infos}
         self._identity = identity
+        self._rest: dict[str, tuple[int, bytes] | None] = {}
         self.plain = _is_plain(raw, infos)
         """The zip has nothing any reader could take differently: entries one after the other
         from the start, local headers equal to the directory, one end record, no comment."""
@@ -242,9 +243,25 @@ class Package:
         return zipfile.ZipFile(io.BytesIO(self.raw))
 
     def release(self, names) -> None:
-        """Drop the inflated bytes of parts no longer needed (read again, verified, if asked)."""
+        """Drop the inflated bytes of parts no longer needed (read again, verified, if asked);
+        a worksheet keeps what follows its cells (``sheet_rest``), which the hidden-place scan
+        reads, so a big sheet is not inflated a second time for it."""
+        from halsocenter.xlsx.hidden_texts import sheet_rest
+
         for name in names:
-            self.parts.pop(self.name(name), None)
+            data = self.parts.pop(self.name(name), None)
+            if data is not None:
+                self._rest[self.name(name)] = sheet_rest(data)
+
+    def sheet_rest(self, name: str) -> tuple[int, bytes] | None:
+        """A worksheet without its cells (``hidden_texts.sheet_rest``), kept when the part's
+        bytes were released."""
+        from halsocenter.xlsx.hidden_texts import sheet_rest
+
+        stored = self.name(name)
+        if stored in self._rest:
+            return self._rest[stored]
+        return sheet_rest(self.read(stored))
 
     def calamine(self, replace: dict[str, bytes] | None = None):
         """A python-calamine workbook over exactly the verified parts (``replace`` swaps a

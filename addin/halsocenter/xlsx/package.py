@@ -110,8 +110,11 @@ class _Rel:
 class _Package:
     """Read-side view of one OPC zip: parts, their relationships and content types."""
 
-    def __init__(self, zf: zipfile.ZipFile):
+    def __init__(self, zf: zipfile.ZipFile, overrides: dict[str, bytes] | None = None):
         self.zf = zf
+        self.replaced = dict(overrides or {})
+        """Parts read as these bytes instead (the input's parts with identity numbers in hidden
+        places masked, ``hidden_texts.masked_parts``)."""
         self.infos = zf.infolist()
         self.by_lower = {i.filename.lower(): i.filename for i in self.infos}
         self._rels: dict[str, list[_Rel]] = {}
@@ -134,7 +137,8 @@ class _Package:
         return self.by_lower[part.lower()]
 
     def read(self, part: str) -> bytes:
-        return self.zf.read(self.name(part))
+        name = self.name(part)
+        return self.replaced[name] if name in self.replaced else self.zf.read(name)
 
     def content_type(self, part: str) -> str | None:
         ext = posixpath.splitext(part)[1].lstrip(".").lower()
@@ -795,7 +799,8 @@ def _generated_bytes(generated) -> bytes:
 
 def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package | None = None,
                       *, activate: str | None = None,
-                      replaces: Collection[str] | None = None) -> None:  # fmt: skip
+                      replaces: Collection[str] | None = None,
+                      masked: dict[str, bytes] | None = None) -> None:  # fmt: skip
     """Write ``dst``: a copy of ``src`` with every sheet of ``generated`` added or replaced.
 
     ``generated`` is an openpyxl Workbook, the bytes of an .xlsx, or a path to one. A sheet
@@ -803,7 +808,9 @@ def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package
     appended. ``replaces``, when given, names the input sheets that may be replaced (the ones
     proved to be the program's own, ``core.sheetmarks``); any other input sheet whose name a
     generated sheet has (ignoring case and spacing) stops the copy (``SheetInTheWay``) and
-    nothing is written. ``activate`` names a generated sheet the file opens on: it becomes the active and
+    nothing is written. ``masked`` gives input parts new bytes (the same part with identity
+    numbers in hidden places masked); every other input part is copied as it is. ``activate``
+    names a generated sheet the file opens on: it becomes the active and
     only selected tab (input sheets lose ``tabSelected``, nothing else). Every other part of
     ``src`` is copied as the same zip entry bytes. ``src`` is never modified; ``dst`` is
     written atomically under its ``Output`` rules (a plain path may replace an existing file);
@@ -817,7 +824,10 @@ def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package
     gen_data = _generated_bytes(generated)
     try:  # zipfile over the verified bytes: every entry was checked to inflate as it says
         with package.zipfile() as szf, zipfile.ZipFile(io.BytesIO(gen_data)) as gzf:
-            plan = _plan(_Package(szf), _Package(gzf), activate, replaces)
+            plan = _plan(_Package(szf, masked), _Package(gzf), activate, replaces)
+            for part, data in (masked or {}).items():
+                if part not in plan.removed:
+                    plan.changed.setdefault(part, data)
     except SheetInTheWay:
         raise
     except (ValueError, KeyError) as exc:  # safe_xml.UnsafeXml is a ValueError

@@ -225,11 +225,16 @@ def properties(zf, layout: Layout, names: set[str] | None = None,
 
 
 def from_package(zf, layout: Layout) -> list[PackageText]:
-    """Everything outside the cells of a saved workbook."""
+    """Everything outside the cells of a saved workbook, the hidden places included
+    (``hidden_texts``: headers and footers, text boxes, charts, data validations, hyperlinks,
+    custom XML, number formats, defined-name comments; pivot caches and embedded objects as
+    not read)."""
+    from halsocenter.xlsx.hidden_texts import hidden_texts
+
     names = set(zf.namelist())
     return (sheet_and_table_names(layout.sheet_order, _tables(zf, layout, names))
             + defined_names(_defined_names(zf)) + comments(zf, layout, names)
-            + properties(zf, layout, names))  # fmt: skip
+            + properties(zf, layout, names) + hidden_texts(zf, layout))  # fmt: skip
 
 
 def collect(layout) -> list[PackageText]:
@@ -242,7 +247,8 @@ def collect(layout) -> list[PackageText]:
 
 
 def saved_file_parts(path, *, with_comments: bool) -> list[PackageText]:
-    """Document properties (and, if asked, comments) of the workbook as last saved at ``path``,
+    """Document properties, the hidden places (``hidden_texts``) and, if asked, comments of the
+    workbook as last saved at ``path``,
     for the live-Excel reader, which has no way to ask Excel for them; nothing when the file
     cannot be opened."""
     from halsocenter.xlsx.inputs import (
@@ -250,9 +256,11 @@ def saved_file_parts(path, *, with_comments: bool) -> list[PackageText]:
     )
 
     try:
+        from halsocenter.xlsx.hidden_texts import hidden_texts
+
         package, layout = open_package(path)
         names = set(package.namelist())
-        found = properties(package, layout, names)
+        found = properties(package, layout, names) + hidden_texts(package, layout)
         if with_comments:
             found = comments(package, layout, names) + found
         return found
