@@ -341,8 +341,13 @@ def upgrade(args) -> int:
                   "nuvarande. "
                   "Ingen uppgradering behövs; inget skrevs.")  # fmt: skip
         return EXIT_OK
-    return _new_workbook_from(args, "upgrade", lambda src, dst: do_upgrade(src, dst, data=wb),
+    moved: list[str] = []
+    code = _new_workbook_from(args, "upgrade",
+                              lambda src, dst: do_upgrade(src, dst, data=wb, moved_lines=moved),
                               f" (mallversion {C.TEMPLATE_VERSION})")  # fmt: skip
+    for line in moved:
+        out.print(line, highlight=False, markup=False)
+    return code
 
 
 def addin_build(args) -> int:

@@ -319,8 +319,9 @@ the file names built from the year agree on it."""
 SUMMARY_SHEET = "Årssammanställning"
 CHECK_SHEET = "Kontroll"
 MOVED_CELLS_SHEET = "Flyttade celler"
-"""Where ``upgrade`` puts a cell typed beside a table whose place the grown table now takes."""
-MOVED_CELLS_COLUMNS = ("Flik", "Cell", "Värde")
+"""Where ``upgrade`` puts a cell typed beside a table whose place the grown table now takes, and
+a note or link that has no cell to go to in the new workbook."""
+MOVED_CELLS_COLUMNS = ("Flik", "Cell", "Värde", "Anteckning", "Länk")
 DATA_SHEET = "Rapportdata"
 GENERATED_SHEETS = (SUMMARY_SHEET, CHECK_SHEET, DATA_SHEET)
 

@@ -372,6 +372,48 @@ class Hidden:
         return data[:cut] + b"".join(etree.tostring(child) for child in root) + closing
 
 
+@dataclass(frozen=True)
+class CellLink:
+    """A hyperlink on one cell: an address (``target``) or a place in the workbook
+    (``location``), with its shown text and tip."""
+
+    sheet: str
+    cell: str
+    target: str | None = None
+    location: str | None = None
+    display: str | None = None
+    tooltip: str | None = None
+
+    @property
+    def address(self) -> str:
+        """What the link leads to, as a person reads it."""
+        return self.target or f"#{self.location or ''}"
+
+
+def cell_links(zf, layout: Layout) -> list[CellLink]:
+    """Every cell's hyperlink, for a copy that keeps them (``upgrade``)."""
+    hidden = Hidden(zf, layout)
+    out = []
+    for sheet, part in layout.sheet_parts.items():
+        rest = hidden._rest(part)
+        root = hidden._parse(rest[1]) if rest else None
+        if root is None:
+            continue
+        rels = hidden._parse(hidden._read(rels_name(part))) if hidden._has(rels_name(part)) \
+            else None  # fmt: skip
+        targets = {} if rels is None else {
+            r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_REL}}}Relationship")
+            if r.get("TargetMode") == "External"}  # fmt: skip
+        for link in root.iter(f"{{{MAIN}}}hyperlink"):
+            ref = (link.get("ref") or "").split(":")[0]
+            if not ref:
+                continue
+            out.append(CellLink(sheet, ref, targets.get(link.get(f"{{{REL_NS}}}id")),
+                                link.get("location"), link.get("display"),
+                                link.get("tooltip")))  # fmt: skip
+    return out
+
+
 def hidden_texts(zf, layout: Layout) -> list[PackageText]:
     return Hidden(zf, layout).texts()
 
@@ -380,4 +422,4 @@ def masked_parts(zf, layout: Layout) -> dict[str, bytes]:
     return Hidden(zf, layout).masked_parts()
 
 
-__all__ = ["Hidden", "hidden_texts", "masked_parts", "sheet_rest"]
+__all__ = ["CellLink", "Hidden", "cell_links", "hidden_texts", "masked_parts", "sheet_rest"]

@@ -17,6 +17,7 @@ nothing here (the workbook reader reports a damaged package on its own).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from halsocenter.core.model import (
     AUTHOR,
@@ -170,6 +171,57 @@ def comments(zf, layout: Layout, names: set[str] | None = None,
             authors.update(p.get("displayName") or "" for p in root.iter(f"{{{THREADED_NS}}}person"))
     out += [PackageText(AUTHOR, f"Kommentarsförfattaren ”{a}”", a) for a in sorted(authors) if a]
     return out
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """A note (comment of the old kind) or a threaded comment with its replies, on one cell."""
+
+    sheet: str
+    cell: str
+    text: str
+    author: str = ""
+
+
+def cell_notes(zf, layout: Layout) -> list[CellNote]:
+    """Every cell's note or comment thread, for a copy that keeps them (``upgrade``). A cell with
+    a threaded comment gets the thread (each entry with its author), not the placeholder note
+    Excel keeps beside it for older versions."""
+    names = set(zf.namelist())
+    people: dict[str, str] = {}
+    for target in layout._rels("xl/workbook.xml", names, kind="/person").values():
+        root = parse_part(zf, target)
+        if root is not None:
+            people.update({p.get("id") or "": p.get("displayName") or ""
+                           for p in root.iter(f"{{{THREADED_NS}}}person")})  # fmt: skip
+    out: dict[tuple[str, str], CellNote] = {}
+    for sheet, part in layout.sheet_parts.items():
+        threads: dict[str, list[str]] = {}
+        for target in layout._rels(part, names, kind="/threadedComment").values():
+            root = parse_part(zf, target)
+            if root is None:
+                continue
+            for c in root.iter(f"{{{THREADED_NS}}}threadedComment"):
+                text = "".join(_text_of(t) for t in c.iter(f"{{{THREADED_NS}}}text"))
+                who = people.get(c.get("personId") or "", "")
+                threads.setdefault(c.get("ref") or "", []).append(f"{who}: {text}" if who else text)
+        for ref, entries in threads.items():
+            if ref:
+                out[sheet, ref] = CellNote(sheet, ref, "\n".join(entries))
+        for target in layout._rels(part, names, kind="/comments").values():
+            root = parse_part(zf, target)
+            if root is None:
+                continue
+            authors = [_text_of(a) for a in root.iterfind("m:authors/m:author", NS)]
+            for c in root.iterfind("m:commentList/m:comment", NS):
+                ref = c.get("ref") or ""
+                if not ref or (sheet, ref) in out:
+                    continue
+                text = "".join(_text_of(t) for t in c.iterfind("m:text", NS))
+                index = c.get("authorId") or ""
+                author = authors[int(index)] if index.isdigit() and int(index) < len(authors) else ""
+                out[sheet, ref] = CellNote(sheet, ref, text, author)
+    return list(out.values())
 
 
 def _property_parts(layout: Layout, names: set[str]) -> dict[str, str]:
