@@ -81,6 +81,8 @@ def refuse_without_year(wb: WorkbookData, what: str) -> int:
                          f"innan {what} skapas.", [])  # fmt: skip
     from halsocenter.core.privacy import mask_value
 
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
     raise InputError(f"Verksamhetsåret ”{mask_value(raw)}” på fliken {sheet} (cell {cell}) går "
                      f"inte att använda: skriv året med fyra siffror, mellan {C.MIN_YEAR} och "
                      f"{C.MAX_YEAR}. Rätta det innan {what} skapas.", [])  # fmt: skip

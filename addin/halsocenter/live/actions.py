@@ -215,9 +215,14 @@ def _leaving_file(book: xw.Book, host: Host, action: str,
     try:
         return write(folder, analysis), analysis
     except Refused as exc:  # PersonalDataRefused is one
-        write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
-        where = "" if C.CHECK_SHEET in exc.message else \
-            f"\n\nCellerna står på fliken {C.CHECK_SHEET}."  # fmt: skip
+        from halsocenter.core.sheetmarks import SheetsInTheWay
+
+        try:
+            write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
+            where = "" if C.CHECK_SHEET in exc.message else \
+                f"\n\nCellerna står på fliken {C.CHECK_SHEET}."  # fmt: skip
+        except SheetsInTheWay as blocked:  # the coach's own sheet has the name: not touched
+            where = f"\n\nFliken {C.CHECK_SHEET} kunde inte skapas: {blocked.message}"
         host.alert(book, exc.message + where, problem=True)
         return None
 
