@@ -461,19 +461,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("summary", summary,
                 "Skriv en kopia av arbetsboken med Årssammanställning, Kontroll och Rapportdata.")
     _workbook(p)
-    _out(p, "utfil (standard: <Kommun>_<År>_sammanstallning.xlsx bredvid arbetsboken); en tidigare "
-         "sammanställning från programmet skrivs över, aldrig någon annan fil", required=False)
+    _out(p, "utfil (standard: <Kommun>_<År>_sammanstallning.xlsx bredvid arbetsboken); en "
+         "tidigare sammanställning skrivs över bara om den är exakt som programmet skrev den",
+         required=False)  # fmt: skip
 
     p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.")
     _workbook(p)
-    _out(p, "Word-filen som skapas (.docx); en tidigare rapport från programmet skrivs över "
-         "om ingen har sparat den i Word sedan dess")
+    _out(p, "Word-filen som skapas (.docx); en tidigare rapport skrivs över bara om den är "
+         "exakt som programmet skrev den (en ändrad rapport aldrig)")
 
     p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
                 "bara sammanräknade tal.")
     _workbook(p)
     _out(p, "mapp där filen till regionen skrivs (skapas om den saknas); en tidigare exportfil "
-         "med samma namn skrivs över, aldrig någon annan fil", metavar="MAPP")
+         "med samma namn skrivs över bara om den är exakt som programmet skrev den",
+         metavar="MAPP")  # fmt: skip
     p.add_argument("--maskera-under", type=int, default=None, metavar="N",
                    help="maskera små antal (1 till N-1) i fördelningar på kön, ålder och "
                    "levnadsvana")
@@ -482,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "arbetsböcker) för länet.")
     p.add_argument("folder", type=Path, metavar="MAPP", help="mapp med kommunernas filer")
     _out(p, "länets sammanställning (.xlsx), utanför MAPP; en tidigare länssammanställning "
-         "skrivs över, aldrig någon annan fil")
+         "skrivs över bara om den är exakt som programmet skrev den")
     p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
 
     p = command("rollover", rollover, "Skapa nästa års arbetsbok: öppna remisser, årets totaler "

@@ -299,7 +299,8 @@ def help_text(host: Host) -> str:
     """Hjälp: what each button does and where to get support."""
     return (
         f"{host.intro} Inget du skrivit ändras; flikarna {', '.join(C.GENERATED_SHEETS)} skapas "
-        "om varje gång.\n\n"
+        "om varje gång – men en flik du själv har gjort med samma namn, eller skrivit i, tas "
+        "aldrig bort: då ber knappen dig byta namn på den.\n\n"
         f"• Kontrollera – letar fel och varningar och listar dem på fliken {C.CHECK_SHEET}, med "
         "länk till varje cell.\n"
         f"• Årssammanställning – bygger {C.SUMMARY_SHEET} (nyckeltal, tabeller, diagram, planen) "
