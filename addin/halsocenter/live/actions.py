@@ -258,10 +258,14 @@ def export(book: xw.Book, host: Host) -> Path | None:
         except OutputError as exc:
             if exc.reason != "input":
                 raise
-            wb = analysis.wb
+            from halsocenter.core.filenames import file_name, kommun_for_name
+
+            wb = analysis.wb  # the export was named from these, so they make a name
+            other = file_name(NEXT_YEAR_NAME, ".xlsx", kommun=kommun_for_name(wb.kommun),
+                              ar=wb.year)  # fmt: skip
             raise Stop(f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. "
                        "Spara arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
-                       f"{wb.kommun}_{wb.year}.xlsx, och exportera igen.") from exc  # fmt: skip
+                       f"{other}, och exportera igen.") from exc  # fmt: skip
 
     done = _leaving_file(book, host, "Exportera till regionen", write)
     if done is None:
