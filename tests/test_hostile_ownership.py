@@ -321,6 +321,8 @@ def test_upgrade_keeps_every_note_and_says_what_moved(box):
     for (sheet, cell), text in notes.items():
         wb[sheet][cell].comment = Comment(text, "Pilotcoach")
     wb["Anteckningar"]["A1"].hyperlink = "https://foreningar.example.se/friskis"
+    wb["Start"]["E15"] = "Min egen påminnelse"  # typed on Start: kept as well
+    wb["Start"]["A13"] = "Ring VC"  # where the new Start has its own text: listed
     wb.save(src)
     before = digests(src)
     proc = box.run("upgrade", src, "-o", "ny.xlsx")
@@ -337,6 +339,8 @@ def test_upgrade_keeps_every_note_and_says_what_moved(box):
     assert out["Remisser"]["A2"].comment.text == "Första remissen från VC"  # followed its row
     assert out["Start"]["D10"].comment.text == "Fråga om startdatum"
     assert ("Start", "A12", None, "Pilotcoach: Gäller hela året", None) in moved
+    assert ("Start", "A13", "Ring VC", None, None) in moved
+    assert out["Start"]["E15"].value == "Min egen påminnelse"
     link = out["Anteckningar"]["A1"].hyperlink
     assert link is not None and link.target == "https://foreningar.example.se/friskis"
     assert_unchanged(before)

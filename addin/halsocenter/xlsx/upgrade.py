@@ -29,6 +29,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.comments import Comment
+from openpyxl.styles import Alignment
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -46,6 +47,8 @@ from halsocenter.xlsx.inputs import Package, open_package
 from halsocenter.xlsx.layout import Layout
 from halsocenter.xlsx.package_texts import CellNote, cell_notes
 from halsocenter.xlsx.read import read_workbook
+from halsocenter.xlsx.style import COLOR_LINK, HEADER_FILL, HEADER_FONT, Font, page_setup
+from halsocenter.xlsx.textfit import LINE_PT, row_height
 
 GENERAL = "General"
 
@@ -255,7 +258,8 @@ def source_from(cells: _Cells | GridCells, data: WorkbookData) -> Source:
 def _loose_cells(cells: _Cells | GridCells, data: WorkbookData,
                  tables: dict[str, SourceTable]) -> dict[str, list[tuple[int, int, Cell]]]:  # fmt: skip
     """Cells on each table sheet outside every table's columns and rows (header to last row),
-    outside the named cells too."""
+    and on the Start sheet, outside the named cells. ``upgrade`` leaves out what the new
+    template already says (``_new_to_it``)."""
     areas: dict[str, list[tuple[int, int, set[int]]]] = {}
     for spec in C.TABLES:
         td, st = data.tables.get(spec.key), tables.get(spec.key)
@@ -267,6 +271,10 @@ def _loose_cells(cells: _Cells | GridCells, data: WorkbookData,
         last = max([td.header_row, *(int(r) for r in td.df.index)])
         areas.setdefault(td.sheet, []).append((td.header_row, last, cols))
     named = {(sheet, cell.replace("$", "")) for sheet, cell in data.settings_cells.values()}
+    start = next((s for s in cells.sheetnames if norm_header(s) == norm_header(C.START_SHEET)),
+                 None)  # fmt: skip
+    if start is not None and start not in areas:  # the Start sheet: everything but its settings
+        areas[start] = []
     out = {}
     for sheet, spans in areas.items():
         found = [(r, c, cell) for r, c, cell in cells.used_cells(sheet)
@@ -433,6 +441,10 @@ def put_lists(wb: openpyxl.Workbook, lists: dict[str, tuple[str, ...]]) -> None:
             table.autoFilter.ref = table.ref
 
 
+MOVED_WIDTHS = (16, 8, 30, 50, 40)
+"""Column widths of ``C.MOVED_CELLS_SHEET``: Flik, Cell, Värde, Anteckning, Länk."""
+
+
 @dataclass
 class Moved:
     """A row of ``C.MOVED_CELLS_SHEET``: what had no place in the new workbook, by its old
@@ -489,26 +501,37 @@ def write_moved(wb: openpyxl.Workbook, moved: list[Moved]) -> None:
     already there when an earlier upgrade made that sheet. A link is a working link there."""
     if not moved:
         return
-    if C.MOVED_CELLS_SHEET in wb.sheetnames:  # copied along as one of the coach's sheets
-        ws = wb[C.MOVED_CELLS_SHEET]
-        for col, header in enumerate(C.MOVED_CELLS_COLUMNS, start=1):
-            if ws.cell(row=1, column=col).value is None:
-                cells.put(ws, 1, col, header)
-    else:
-        ws = wb.create_sheet(C.MOVED_CELLS_SHEET)
-        for col, header in enumerate(C.MOVED_CELLS_COLUMNS, start=1):
-            cells.put(ws, 1, col, header)
+    new = C.MOVED_CELLS_SHEET not in wb.sheetnames  # else copied along as the coach's sheet
+    ws = wb.create_sheet(C.MOVED_CELLS_SHEET) if new else wb[C.MOVED_CELLS_SHEET]
+    for col, (header, width) in enumerate(zip(C.MOVED_CELLS_COLUMNS, MOVED_WIDTHS, strict=True),
+                                          start=1):  # fmt: skip
+        if ws.cell(row=1, column=col).value is None:
+            head = cells.put(ws, 1, col, header)
+            head.font, head.fill = HEADER_FONT, HEADER_FILL
+        if new or ws.column_dimensions[get_column_letter(col)].width is None:
+            ws.column_dimensions[get_column_letter(col)].width = width
+    if new:
+        ws.freeze_panes = "A2"
+        page_setup(ws, header_left="Hälsocenter", header_right=C.MOVED_CELLS_SHEET,
+                   title_rows="1:1")  # fmt: skip
+    top = Alignment(vertical="top", wrap_text=True)
     for r, m in enumerate(moved, start=ws.max_row + 1):
-        cells.put(ws, r, 1, m.sheet)
-        cells.put(ws, r, 2, m.ref)
+        cells.put(ws, r, 1, m.sheet).alignment = top
+        cells.put(ws, r, 2, m.ref).alignment = top
         if m.value is not None:
             _write(ws, r, 3, m.value)
         if m.note is not None:
             who = f"{m.note.author}: " if m.note.author else ""
-            cells.put(ws, r, 4, who + m.note.text)
+            cells.put(ws, r, 4, who + m.note.text).alignment = top
         if m.link is not None:
             target = cells.put(ws, r, 5, m.link.address)
+            target.alignment = top
+            target.font = Font(color=COLOR_LINK, underline="single")
             _link(target, m.link)
+        values = [ws.cell(row=r, column=c).value for c in range(1, len(MOVED_WIDTHS) + 1)]
+        height = row_height(zip(values, MOVED_WIDTHS, strict=True))
+        if height > LINE_PT:
+            ws.row_dimensions[r].height = height
 
 
 def _link(cell, link: CellLink) -> None:
@@ -560,13 +583,29 @@ def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None,
         places.update({(name, f"{get_column_letter(c)}{r}"): (name, f"{get_column_letter(c)}{r}")
                        for r, c, _ in found})  # fmt: skip
     moved: dict[tuple[str, str], Moved] = {}
-    for (sheet, ref), kept in place_loose_cells(wb, source.loose, moved).items():
+    loose = {sheet: [(r, c, cell) for r, c, cell in found if _new_to_it(wb, sheet, r, c, cell)]
+             for sheet, found in source.loose.items()}  # fmt: skip
+    for (sheet, ref), kept in place_loose_cells(wb, loose, moved).items():
         places[sheet, ref] = (sheet, kept)
     notes, links = _put_notes_and_links(wb, source, places, moved)
     write_moved(wb, list(moved.values()))
     if moved_lines is not None:
         moved_lines.extend(_what_moved(notes, links, list(moved.values())))
     return template.write_workbook(wb, out)
+
+
+_LABELS = {norm_header(nc.label) for nc in C.NAMED_CELLS}
+
+
+def _new_to_it(wb: openpyxl.Workbook, sheet: str, r: int, c: int, cell: Cell) -> bool:
+    """Whether a loose cell says something the new workbook does not: not the Start sheet's
+    title, not a setting's label in its first column, not the text the template already has
+    at that very cell."""
+    if norm_header(sheet) == norm_header(C.START_SHEET) and (
+            (r, c) == (1, 1) or c == 1 and norm_header(cell.value) in _LABELS):  # fmt: skip
+        return False
+    same = wb[sheet].cell(row=r, column=c).value if sheet in wb.sheetnames else None
+    return same is None or same != cell.value
 
 
 def _table_places(td, t: SourceTable, sheet: str, placed: Placed
