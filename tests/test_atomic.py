@@ -72,7 +72,9 @@ def test_a_write_protected_earlier_output_is_not_replaced(tmp_path):
 def test_another_file_by_the_same_name_is_never_replaced(tmp_path):
     theirs = tmp_path / "Halsocenter_Vaggeryd_2024.xlsx"
     theirs.write_bytes("inte vår".encode())
-    refused(Output(theirs, replaces=KIND_EXPORT), "finns redan och är inte en exportfil")
+    refused(Output(theirs, replaces=KIND_EXPORT),
+            "finns redan och är inte exakt en exportfil som programmet har skrivit",
+            "Halsocenter_Vaggeryd_2024 (2).xlsx")  # fmt: skip
     refused(Output(theirs), "finns redan. Välj ett annat namn")
 
 

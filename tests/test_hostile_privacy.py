@@ -8,7 +8,8 @@ openpyxl or by editing the package, and the command line is run on it as a user 
 
 * ``check`` exits 1 with a ``personal_id`` finding naming the place, the number masked;
 * ``export`` and ``report`` refuse with a Swedish message naming the place and write nothing;
-* ``summary -o`` writes its copy, and its generated sheets show the number masked only;
+* ``summary -o`` writes its copy, and its generated sheets show the number masked only (a
+  hand-made sheet called Kontroll is the coach's own: the copy is refused until it is renamed);
 * the whole number appears in no output, in no writing (digits compared after normalising);
 * the input file is byte-identical afterwards.
 """
@@ -112,8 +113,14 @@ def test_every_command_finds_refuses_and_never_repeats_the_number(planted, tmp_p
 
     copy = tmp_path / "sammanstallning.xlsx"
     code, out, err = run(capsys, "summary", src, "-o", copy)
-    assert code == 0, err
     assert not leaks(out, number) and not leaks(err, number)
+    if p.sheet and p.sheet.casefold() == C.CHECK_SHEET.casefold():
+        # a hand-made sheet called Kontroll is the coach's: never replaced, the copy refused
+        assert code == cli.EXIT_UNUSABLE and "byt namn på den" in " ".join(err.split())
+        assert not copy.exists()
+        assert digest(src) == before
+        return
+    assert code == 0, err
     rows = kontroll_rows(copy)
     width = len(C.KONTROLL_FINDING_COLUMNS)  # the list of findings, below the summary
     header = next(i for i, r in enumerate(rows) if r[:width] == C.KONTROLL_FINDING_COLUMNS)

@@ -50,8 +50,9 @@ SHEETS_WRITTEN = {  # what each button may write into the book
 
 
 def files_for(script: str, kommun: str, year: int, stem: str) -> set[str]:
-    """The files a button leaves in the data folder: the desktop's names."""
-    return {"knapp3_word_rapport": {f"{stem}_verksamhetsberattelse.docx"},
+    """The files a button leaves in the data folder: the desktop's names, from the workbook's
+    Kommun and year (never from the book's own name, ``stem``)."""
+    return {"knapp3_word_rapport": {f"{kommun}_{year}_verksamhetsberattelse.docx"},
             "knapp4_exportera": {f"Halsocenter_{kommun}_{year}.xlsx"},
             "knapp4b_exportera_preliminart": {f"Halsocenter_{kommun}_{year}.xlsx"},
             "knapp5_nytt_verksamhetsar": {f"{kommun}_{year + 1}.xlsx"}}.get(script, set())  # fmt: skip

@@ -34,6 +34,7 @@ from fixture_features import (
     sheet_parts,
     with_shared_strings,
 )
+from halsocenter import ownership
 from halsocenter.atomic import OutputError
 from halsocenter.core import contract as C
 from halsocenter.errors import WorkbookError
@@ -359,7 +360,7 @@ def test_past_the_classic_zip_limits_the_writer_falls_back_to_recompressing(file
                                                                              monkeypatch):  # fmt: skip
     """When an offset or a size would not fit the classic zip fields (4 GB; lowered here), the
     copy is written again by zipfile, which writes Zip64 itself: the same package."""
-    monkeypatch.setattr(package, "_LIMIT", 4096)
+    monkeypatch.setattr(ownership, "_LIMIT", 4096)
     out = tmp_path / "zip64.xlsx"
     write_with_sheets(files["src"], build_generated(), out)
     with zipfile.ZipFile(files["out1"]) as a, zipfile.ZipFile(out) as b:

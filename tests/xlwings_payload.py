@@ -77,8 +77,12 @@ _CELL_REF = re.compile(r"^'?(.+?)'?!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$
 
 
 def _names(wb, order: list[str]) -> list[dict[str, Any]]:
+    """Book-level names, then each sheet's own names (scoped to it, as Office.js sends them)."""
     out = []
-    for name, dn in wb.defined_names.items():
+    scoped = [(name, dn, None) for name, dn in wb.defined_names.items()]
+    scoped += [(name, dn, title) for title in order if hasattr(wb[title], "defined_names")
+               for name, dn in wb[title].defined_names.items()]  # fmt: skip
+    for name, dn, scope in scoped:
         text = dn.attr_text or ""
         m = _CELL_REF.match(text)
         sheet_index = address = None
@@ -86,8 +90,9 @@ def _names(wb, order: list[str]) -> list[dict[str, Any]]:
             sheet_index = order.index(m[1].replace("''", "'"))
             address = f"{m[2]}{m[3]}" + (f":{m[4]}{m[5]}" if m[4] else "")
         out.append({"name": name, "sheet_index": sheet_index, "address": address,
-                    "refers_to": "=" + text, "scope_sheet_name": None,
-                    "scope_sheet_index": None, "book_scope": True})  # fmt: skip
+                    "refers_to": "=" + text, "scope_sheet_name": scope,
+                    "scope_sheet_index": order.index(scope) if scope else None,
+                    "book_scope": scope is None})  # fmt: skip
     return out
 
 

@@ -11,9 +11,10 @@ decides, for the CLI and the ribbon alike:
 * **Replace only what was promised.** ``replaces=None``: an existing file is never replaced,
   and the check is atomic (the finished temporary file is hard-linked to the target name, which
   fails if any other process created it first). ``replaces=KIND_EXPORT`` (etc.): only an earlier
-  output of that kind that this program wrote (it carries a hidden mark, ``output_kind``) and
-  that is not write-protected is replaced. ``REPLACE_POLICY`` says which applies to which
-  command. Anything else is refused with a Swedish message.
+  output of that kind that is still exactly what this program wrote (``ownership``: every such
+  output is sealed with a digest of its parts when written, and the file on disk must still
+  match it) and that is not write-protected is replaced. An edited output is refused, with a
+  free name suggested. ``REPLACE_POLICY`` says which applies to which command.
 * **Temporary files** are written beside the target as ``.~halsocenter-<host>-<pid>-….tmp``,
   removed on any failure or interruption, and left-overs of a killed run (the owning process is
   gone, or the file is older than a day) are removed by the next run that writes in the folder.
@@ -34,7 +35,6 @@ import stat
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +45,6 @@ TEMP_TAG = "halsocenter"
 STALE_SECONDS = 24 * 3600
 """A temporary file or folder of ours this old is stale even if its process id is in use."""
 
-MARK_NAME = "_halsocenter_utdata"
-"""Hidden defined name (workbooks) / document identifier prefix (Word) marking our outputs."""
-
 KIND_SUMMARY, KIND_EXPORT, KIND_COUNTY, KIND_REPORT = ("sammanstallning", "exportfil", "lan",
                                                        "verksamhetsberattelse")  # fmt: skip
 ANY = "*"
@@ -57,8 +54,6 @@ KIND_WORDS = {
     KIND_SUMMARY: "en sammanställning", KIND_EXPORT: "en exportfil",
     KIND_COUNTY: "en länssammanställning", KIND_REPORT: "en Word-rapport",
 }  # fmt: skip
-
-_MARK_LIMIT = 4 << 20  # bytes of workbook.xml / core.xml read to find the mark
 
 
 class OutputError(UserError):
@@ -107,55 +102,46 @@ def inside(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
         return False
 
 
+def data_path(folder: str | os.PathLike, template: str, suffix: str, **fields: object) -> Path:
+    """The path of a file named from data (the workbook's Kommun and year): the one way such a
+    name becomes a path. ``core.filenames.file_name`` makes the name (or refuses the value with
+    a Swedish message), and the result must lie in ``folder`` itself, never above or beside it."""
+    from halsocenter.core.filenames import file_name
+
+    name = file_name(template, suffix, **fields)
+    folder = Path(folder)
+    path = folder / name
+    try:
+        lands = path.name == name and path.parent.resolve() == folder.resolve()
+    except (OSError, RuntimeError):
+        lands = False
+    if not lands:  # cannot happen with a name from file_name; kept as the guard it promises
+        raise OutputError(f"Filnamnet {name} skulle hamna utanför mappen {folder}; inget "
+                          "skrevs.", path)  # fmt: skip
+    return path
+
+
 # --------------------------------------------------------------------------- our own outputs
 
 
-def mark_workbook(book, kind: str) -> None:
-    """Mark an openpyxl workbook as our output of ``kind`` (a hidden workbook-level name)."""
-    from openpyxl.workbook.defined_name import DefinedName
-
-    book.defined_names[MARK_NAME] = DefinedName(MARK_NAME, attr_text=f'"{kind}"', hidden=True)
-
-
-def report_identifier(kind: str = KIND_REPORT) -> str:
-    """The Word document identifier (core property) that marks a report we wrote."""
-    return f"{MARK_NAME}:{kind}"
-
-
-_XLSX_MARK = re.compile(rb'<(?:\w+:)?definedName\b[^>]*\bname="' + MARK_NAME.encode()
-                        + rb'"[^>]*>(?:"|&quot;)([a-z]+)(?:"|&quot;)<')  # fmt: skip
-_DOCX_MARK = re.compile(rb"<dc:identifier>" + MARK_NAME.encode() + rb":([a-z]+)</dc:identifier>")
-_DOCX_EDITOR = re.compile(rb"<cp:lastModifiedBy>([^<]*)</cp:lastModifiedBy>")
-WRITER_NAME = "halsocenter"
-"""``lastModifiedBy`` of a report we wrote; Word puts the person's name there on save."""
-
-
-def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        with zf.open(name) as fh:
-            return fh.read(_MARK_LIMIT)
-    except KeyError:
-        return b""
-
-
 def output_kind(path: str | os.PathLike) -> str | None:
-    """The kind of our output ``path`` is (``KIND_*``), or None for any other file. A Word
-    report counts only while nobody has saved it since (Word then records who did)."""
+    """The kind of our output (``KIND_*``) the file at ``path`` still exactly is, or None: any
+    other file, and any output of ours that someone has changed since (``ownership``)."""
+    from halsocenter.ownership import owner_kind
+
+    return owner_kind(path)
+
+
+def free_name(path: str | os.PathLike) -> Path:
+    """``path`` itself when nothing is there, else the first free ``name (2).ext``,
+    ``name (3).ext`` … beside it: the name a refusal suggests instead."""
     path = Path(path)
-    try:
-        if not path.is_file():
-            return None
-        with zipfile.ZipFile(path) as zf:
-            found = _XLSX_MARK.search(_read_part(zf, "xl/workbook.xml"))
-            if found:
-                return found.group(1).decode()
-            core = _read_part(zf, "docProps/core.xml")
-    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
-        return None
-    found, editor = _DOCX_MARK.search(core), _DOCX_EDITOR.search(core)
-    if found and editor and editor.group(1).decode() == WRITER_NAME:
-        return found.group(1).decode()
-    return None
+    if not os.path.lexists(path):
+        return path
+    n = 2
+    while os.path.lexists(candidate := path.with_name(f"{path.stem} ({n}){path.suffix}")):
+        n += 1
+    return candidate
 
 
 # --------------------------------------------------------------------------- temporary files
@@ -267,6 +253,8 @@ class Output:
     replaces: str | None = None
     suffix: str | None = None
     create_parent: bool = False
+    fixed_name: bool = False
+    """The program names the file (the export file): a refusal suggests another folder."""
 
     @classmethod
     def of(cls, target: str | os.PathLike | Output) -> Output:
@@ -334,11 +322,17 @@ class Output:
             raise OutputError(f"{name} finns redan och är inte en vanlig fil; den skrivs inte "
                               "över.", path)  # fmt: skip
         if self.replaces != ANY and output_kind(path) != self.replaces:
-            since = " (eller har sparats i Word sedan dess)" if self.replaces == KIND_REPORT else ""
+            if self.fixed_name:
+                instead = ("Flytta undan den eller byt namn på den (t.ex. till "
+                           f"{free_name(path).name}), eller välj en annan mapp.")  # fmt: skip
+            else:
+                instead = (f"Välj ett annat namn, t.ex. {free_name(path).name}, eller flytta "
+                           "undan den gamla filen.")  # fmt: skip
             raise OutputError(
-                f"Filen {name} finns redan och är inte {KIND_WORDS[self.replaces]} som programmet "
-                f"har skrivit{since}, så den skrivs inte över. Flytta eller byt namn på den, eller "
-                "välj en annan plats.", path)
+                f"Filen {name} finns redan och är inte exakt {KIND_WORDS[self.replaces]} som "
+                "programmet har skrivit: den har ändrats sedan dess (eller är en annan fil), så "
+                f"den skrivs inte över – det som står i den finns kvar. {instead}", path,
+                reason="not_ours")
         if read_only(path):
             raise OutputError(f"Filen {name} är skrivskyddad och skrivs inte över. Ta bort "
                               "skrivskyddet eller välj ett annat namn.", path)  # fmt: skip
@@ -392,9 +386,22 @@ def atomic_write(target: str | os.PathLike | Output, write: Callable[[Path], obj
         raise OutputError(_oserror_message(exc, path) or f"{path} kunde inte skrivas ({exc}).",
                           path) from exc  # fmt: skip
     tmp = Path(name)
+    raw: Path | None = None
     try:
         os.close(fd)
-        write(tmp)
+        if out.replaces in (None, ANY):
+            write(tmp)
+        else:  # an output that a later run may replace: sealed, so an edit is seen
+            from halsocenter.ownership import seal
+
+            fd, raw_name = tempfile.mkstemp(prefix=temp_prefix(), suffix=".tmp", dir=path.parent)
+            os.close(fd)
+            raw = Path(raw_name)
+            write(raw)
+            with open(tmp, "wb") as fh:
+                seal(raw, fh, out.replaces)
+            raw.unlink()
+            raw = None
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         umask = os.umask(0)
@@ -403,15 +410,18 @@ def atomic_write(target: str | os.PathLike | Output, write: Callable[[Path], obj
         out.check()  # again: another process may have made the file meanwhile
         _commit(tmp, path, exclusive=out.replaces is None)
     except OSError as exc:
-        about_other_file = exc.filename not in (None, str(tmp), str(path), str(path.parent))
+        about_other_file = exc.filename not in (None, str(tmp), str(raw), str(path),
+                                                str(path.parent))  # fmt: skip
         message = None if about_other_file and exc.errno not in _DISK_ERRORS else \
             _oserror_message(exc, path)  # fmt: skip
         if message is None:
             raise
         raise OutputError(message, path) from exc
     finally:  # also on Ctrl+C or SIGTERM (the command line turns it into an exception)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for leftover in (tmp, raw):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
     return path
 
 

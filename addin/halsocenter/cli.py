@@ -196,8 +196,9 @@ def new_workbook(args) -> int:
     match = C.kommun_named(kommun)
     if match is None:
         _fail(f"Okänd kommun ”{kommun}”. Välj en av: {', '.join(C.KOMMUNER)}.")
-    if not 2000 <= ar <= 2100:
-        _fail(f"Året {ar} verkar fel; ange verksamhetsåret med fyra siffror, t.ex. 2025.")
+    if not C.MIN_YEAR <= ar <= C.MAX_YEAR:  # the range the workbook's own check accepts
+        _fail(f"Året {ar} går inte: ange verksamhetsåret med fyra siffror, mellan {C.MIN_YEAR} "
+              f"och {C.MAX_YEAR}, t.ex. 2025.")
     path = write_template(_output("new-workbook", args.out), kommun=match, year=ar)
     out.print(f"Skapade [bold]{_shown(path)}[/] för {match} {ar}.")
     return EXIT_OK
@@ -235,12 +236,19 @@ def _print_json(findings, counts) -> None:
 def summary(args) -> int:
     from halsocenter.jobs import summary_output, write_summary
 
-    target = summary_output(args.workbook, args.out, create_parent=False)
-    target.check()
+    target = None
+    if args.out is not None:  # the default name comes from the workbook's Kommun and year
+        target = summary_output(args.workbook, args.out, create_parent=False)
+        target.check()
     dst, analysis = write_summary(args.workbook, target)
     counts = severity_counts(analysis.findings)
+    masked = ""
+    if analysis.masked_parts:
+        masked = (" Personnummer utanför cellerna (sidhuvud, textrutor, diagram, kommentarer, "
+                  "egenskaper …) är maskerade i kopian; i arbetsboken står de kvar tills du tar "
+                  "bort dem.")  # fmt: skip
     out.print(f"Skrev [bold]{_shown(dst)}[/] ({counts_text(counts)} – se fliken "
-              f"{C.CHECK_SHEET}).")  # fmt: skip
+              f"{C.CHECK_SHEET}).{masked}")  # fmt: skip
     if analysis.status.preliminary:
         out.print(f"Årssammanställningen är preliminär ({analysis.status.banner}); det står "
                   "överst på sidan 1.", highlight=False)  # fmt: skip
@@ -391,8 +399,13 @@ def upgrade(args) -> int:
                   "nuvarande. "
                   "Ingen uppgradering behövs; inget skrevs.")  # fmt: skip
         return EXIT_OK
-    return _new_workbook_from(args, "upgrade", lambda src, dst: do_upgrade(src, dst, data=wb),
+    moved: list[str] = []
+    code = _new_workbook_from(args, "upgrade",
+                              lambda src, dst: do_upgrade(src, dst, data=wb, moved_lines=moved),
                               f" (mallversion {C.TEMPLATE_VERSION})")  # fmt: skip
+    for line in moved:
+        out.print(line, highlight=False, markup=False)
+    return code
 
 
 def addin_build(args) -> int:
@@ -506,16 +519,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("summary", summary,
                 "Skriv en kopia av arbetsboken med Årssammanställning, Kontroll och Rapportdata.")
     _workbook(p)
-    _out(p, "utfil (standard: <namn>_sammanstallning.xlsx bredvid arbetsboken); en tidigare "
-         "sammanställning från programmet skrivs över, aldrig någon annan fil", required=False)
+    _out(p, "utfil (standard: <Kommun>_<År>_sammanstallning.xlsx bredvid arbetsboken); en "
+         "tidigare sammanställning skrivs över bara om den är exakt som programmet skrev den",
+         required=False)  # fmt: skip
 
     p = command("report", report, "Skapa verksamhetsberättelse och verksamhetsplan i Word.",
                 "Skapa verksamhetsberättelse och verksamhetsplan i Word.\n\nHar arbetsboken fel "
                 "kvar skapas rapporten ändå, märkt ”Preliminär – N fel kvar” på varje sida, och "
                 "slutkoden är 1.")
     _workbook(p)
-    _out(p, "Word-filen som skapas (.docx); en tidigare rapport från programmet skrivs över "
-         "om ingen har sparat den i Word sedan dess")
+    _out(p, "Word-filen som skapas (.docx); en tidigare rapport skrivs över bara om den är "
+         "exakt som programmet skrev den (en ändrad rapport aldrig)")
 
     p = command("export", export, "Skriv filen till regionen: Halsocenter_<Kommun>_<År>.xlsx, "
                 "bara sammanräknade tal.",
@@ -524,7 +538,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "--preliminar anges: då märks filen preliminär med antalet fel.")
     _workbook(p)
     _out(p, "mapp där filen till regionen skrivs (skapas om den saknas); en tidigare exportfil "
-         "med samma namn skrivs över, aldrig någon annan fil", metavar="MAPP")
+         "med samma namn skrivs över bara om den är exakt som programmet skrev den",
+         metavar="MAPP")  # fmt: skip
     p.add_argument("--maskera-under", type=int, default=None, metavar="N",
                    help="maskera små antal (1 till N-1) i fördelningar på kön, ålder och "
                    "levnadsvana")
@@ -536,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "arbetsböcker) för länet.")
     p.add_argument("folder", type=Path, metavar="MAPP", help="mapp med kommunernas filer")
     _out(p, "länets sammanställning (.xlsx), utanför MAPP; en tidigare länssammanställning "
-         "skrivs över, aldrig någon annan fil")
+         "skrivs över bara om den är exakt som programmet skrev den")
     p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
 
     p = command("rollover", rollover, "Skapa nästa års arbetsbok: öppna remisser, årets totaler "
@@ -622,11 +637,60 @@ def _unknown(parser: argparse.ArgumentParser, extras: list[str]) -> str:
     return "okända argument: " + " ".join(extras) + (f" ({'; '.join(hints)})" if hints else "")
 
 
+_PLAIN = str.maketrans({
+    "≥": ">=", "≤": "<=", "–": "-", "—": "-", "−": "-", "‑": "-", "”": '"', "“": '"', "„": '"',
+    "’": "'", "‘": "'", "…": "...", "×": "x", "→": "->", "☰": "=", "•": "*", "\u00a0": " ",
+    "\u202f": " ", "²": "2", "¹": "1", "³": "3", "½": "1/2",
+})  # fmt: skip
+"""What a console that cannot show a character gets instead (a Windows console in cp850 or
+cp1252 has no ≥ or en dash; cp850 no curly quotes)."""
+ERRORS_HANDLER = "halsocenter-console"
+
+
+def _console_fallback(exc: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler for stdout and stderr: a character the console's encoding lacks is
+    written the plain way (``≥`` as ``>=``), a byte of a file name that was not UTF-8 as the
+    Latin-1 letter it most likely was, anything else as ``?`` -- never a crash mid-message."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start:exc.end]:
+        if "\udc80" <= ch <= "\udcff":  # os.fsdecode's escape of a byte that was not UTF-8
+            ch = chr(ord(ch) - 0xDC00)
+        for candidate in (ch, ch.translate(_PLAIN), "?"):
+            try:  # bytes: an encoder takes only ASCII text back from a handler
+                out.append(candidate.encode(exc.encoding))
+            except (UnicodeEncodeError, LookupError):
+                continue
+            break
+    return b"".join(out), exc.end
+
+
+def _prepare_streams() -> None:
+    """A command whose stdout or stderr is closed (``>&-``, ``pythonw`` on Windows) writes its
+    messages to nowhere instead of failing after the work is done; a console that cannot encode
+    a character gets a stand-in (``_console_fallback``) instead of a UnicodeEncodeError."""
+    import codecs
+
+    try:
+        codecs.lookup_error(ERRORS_HANDLER)
+    except LookupError:
+        codecs.register_error(ERRORS_HANDLER, _console_fallback)
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+            setattr(sys, name, stream)
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors=ERRORS_HANDLER)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command: signals end it cleanly, caches and temporary files live in a private
     folder that is removed afterwards (``scratch``), and the exit code is returned."""
     from halsocenter.scratch import private_scratch
 
+    _prepare_streams()
     restore = _install_signal_handlers()
     try:
         with private_scratch():
@@ -684,12 +748,13 @@ def run() -> None:
     coverage) the interpreter ends normally, so they can write what they measured."""
     code = main()
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except BrokenPipeError:  # the reader left before the last buffered lines
         code = _stdout_closed()
     except (OSError, ValueError):
         pass
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.flush()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)

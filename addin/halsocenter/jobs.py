@@ -14,51 +14,74 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from halsocenter.atomic import KIND_SUMMARY, Output, mark_workbook
+from halsocenter.atomic import Output, data_path
 from halsocenter.core import contract as C
-from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable
+from halsocenter.core import sheetmarks
+from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable, usable_year
+from halsocenter.core.filenames import kommun_for_name
+from halsocenter.core.model import WorkbookData
+from halsocenter.errors import UserError
 
 if TYPE_CHECKING:
     from halsocenter.region.consolidate import ProgressFn
     from halsocenter.region.submissions import ConsolidationResult
 
 
-def default_summary_path(src: Path) -> Path:
-    return src.with_name(f"{src.stem}{C.DEFAULT_OUTPUT_SUFFIX}{src.suffix or '.xlsx'}")
+SUMMARY_NAME = "{kommun}_{ar}" + C.DEFAULT_OUTPUT_SUFFIX
+"""The summary copy's default name, beside the workbook: from its Kommun and year, never from
+the workbook's own file name (which may hold a person's name)."""
 
 
-def summary_output(src: Path, dst: Path | Output | None = None, *,
-                   create_parent: bool = True) -> Output:  # fmt: skip
-    """Where ``summary`` writes: ``dst`` or the default beside the workbook, never the workbook
-    itself, with the workbook's own extension; an existing file is replaced only when it is an
-    earlier summary this program wrote."""
+def default_summary_path(src: Path, wb: WorkbookData) -> Path:
+    """``<Kommun>_<År>_sammanstallning.xlsx`` beside ``src`` (``atomic.data_path``)."""
+    year = usable_year(wb)
+    if not wb.kommun or year is None:
+        raise UserError(f"Sammanställningens filnamn byggs av kommun och verksamhetsår på fliken "
+                        f"{C.START_SHEET}, och de saknas eller går inte att använda. Fyll i dem, "
+                        "eller ange utfilen (-o UT).")  # fmt: skip
+    return data_path(Path(src).parent, SUMMARY_NAME, (Path(src).suffix or ".xlsx").lower(),
+                     kommun=kommun_for_name(wb.kommun), ar=year)  # fmt: skip
+
+
+def summary_output(src: Path, dst: Path | Output, *, create_parent: bool = True) -> Output:
+    """Where ``summary`` writes: ``dst``, never the workbook itself, with the workbook's own
+    extension; an existing file is replaced only when it is still exactly the summary this
+    program wrote there."""
     src = Path(src)
     if isinstance(dst, Output):
         return dst.reading(src)
-    out = Output.command("summary", Path(dst) if dst else default_summary_path(src),
-                         create_parent=create_parent)  # fmt: skip
+    out = Output.command("summary", Path(dst), create_parent=create_parent)
     return dataclasses.replace(out, suffix=(src.suffix or ".xlsx").lower()).reading(src)
 
 
 def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, Analysis]:
     """Copy ``src`` to ``dst`` with the generated sheets added or replaced."""
     from halsocenter.sheets.writer import build_generated
+    from halsocenter.xlsx.hidden_texts import masked_parts
     from halsocenter.xlsx.inputs import open_package
     from halsocenter.xlsx.package import write_with_sheets
     from halsocenter.xlsx.read import read_workbook
 
     src = Path(src)
-    out = summary_output(src, dst)
-    out.check()
-    package, _ = open_package(src)  # verified once: what is read is what gets copied
+    if dst is not None:
+        summary_output(src, dst).check()  # before anything is read
+    package, layout = open_package(src)  # verified once: what is read is what gets copied
     wb = read_workbook(src, package)
+    out = summary_output(src, dst if dst is not None else default_summary_path(src, wb))
+    out.check()
     refuse_unreadable(wb)
+    # a coach's sheet with a generated sheet's name, or ours changed since: nothing is written
+    sheetmarks.refuse_in_the_way(wb.sheet_claims)
     analysis = analyse(wb)
     generated = build_generated(analysis.summary, analysis.findings,
                                 sheet_names_in_input=wb.sheet_names,
-                                created=datetime.now().replace(microsecond=0))  # fmt: skip
-    mark_workbook(generated, KIND_SUMMARY)
-    write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET)
+                                created=datetime.now().replace(microsecond=0),
+                                date1904=layout.date1904)  # fmt: skip
+    masked = masked_parts(package, layout)  # the copy carries no identity number on unseen
+    write_with_sheets(src, generated, out, package, activate=C.SUMMARY_SHEET,
+                      replaces={c.sheet for c in wb.sheet_claims if c.ours},
+                      masked=masked)  # fmt: skip
+    analysis.masked_parts = sorted(masked)
     return out.path, analysis
 
 

@@ -68,6 +68,8 @@ ROOTS = {
     "application/vnd.openxmlformats-package.core-properties+xml": (
         "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
         "coreProperties"),
+    _OD + "custom-properties+xml": (
+        "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties", "Properties"),
 }
 """Content type -> the root element its part must have (ECMA-376 Part 1, Annex/§ 11-15)."""
 REL_TYPES = {
@@ -86,6 +88,7 @@ REL_TYPES = {
     "numbering": {_OD + "wordprocessingml.numbering+xml"},
     "extended-properties": {_OD + "extended-properties+xml"},
     "core-properties": {"application/vnd.openxmlformats-package.core-properties+xml"},
+    "custom-properties": {_OD + "custom-properties+xml"},
     "vbaProject": {"application/vnd.ms-office.vbaProject"},
 }
 """Relationship type (last path segment) -> content types its target may have."""

@@ -10,7 +10,7 @@ alone never make it so.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from halsocenter.core import contract as C
 from halsocenter.core.messages import preliminary_banner, preliminary_mark
@@ -56,6 +56,8 @@ class Analysis:
     wb: WorkbookData
     findings: list[Finding]
     summary: Summary
+    masked_parts: list[str] = field(default_factory=list)
+    """Parts of a copy (``summary``) whose identity numbers outside the cells were masked."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -96,3 +98,30 @@ def refuse_unreadable(wb: WorkbookData) -> None:
             f"Arbetsboken har värden som inte går att läsa, så inget skrevs. {first.message}{more}",
             bad,
         )
+
+
+def usable_year(wb: WorkbookData) -> int | None:
+    """The workbook's verksamhetsår when it is one (a whole number in the contract's range)."""
+    year = wb.settings.get("hc_ar")
+    ok = isinstance(year, int) and not isinstance(year, bool)
+    return year if ok and C.MIN_YEAR <= year <= C.MAX_YEAR else None
+
+
+def refuse_without_year(wb: WorkbookData, what: str) -> int:
+    """The year ``what`` (a report, next year's workbook …) is made for; an ``InputError`` that
+    names the cell when the workbook has no usable year (nothing can be dated without one)."""
+    year = usable_year(wb)
+    if year is not None:
+        return year
+    sheet, cell = wb.settings_cells.get("hc_ar", (C.START_SHEET, C.NAMED_CELL_BY_NAME["hc_ar"].cell))
+    raw = wb.settings_raw.get("hc_ar", wb.settings.get("hc_ar"))
+    if raw is None or raw == "":
+        raise InputError(f"Verksamhetsåret saknas på fliken {sheet} (cell {cell}). Fyll i året "
+                         f"innan {what} skapas.", [])  # fmt: skip
+    from halsocenter.core.privacy import mask_value
+
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    raise InputError(f"Verksamhetsåret ”{mask_value(raw)}” på fliken {sheet} (cell {cell}) går "
+                     f"inte att använda: skriv året med fyra siffror, mellan {C.MIN_YEAR} och "
+                     f"{C.MAX_YEAR}. Rätta det innan {what} skapas.", [])  # fmt: skip

@@ -309,6 +309,9 @@ NAMED_CELLS: tuple[NamedCell, ...] = (
               "Ändra inte. Visar vilken version av mallen arbetsboken följer."),
 )  # fmt: skip
 NAMED_CELL_BY_NAME = {c.name: c for c in NAMED_CELLS}
+MIN_YEAR, MAX_YEAR = 2015, 2100
+"""The verksamhetsår (hc_ar) a workbook may have: the check, ``new-workbook``, every writer and
+the file names built from the year agree on it."""
 
 
 # --------------------------------------------------------------------------- generated sheets
@@ -316,8 +319,9 @@ NAMED_CELL_BY_NAME = {c.name: c for c in NAMED_CELLS}
 SUMMARY_SHEET = "Årssammanställning"
 CHECK_SHEET = "Kontroll"
 MOVED_CELLS_SHEET = "Flyttade celler"
-"""Where ``upgrade`` puts a cell typed beside a table whose place the grown table now takes."""
-MOVED_CELLS_COLUMNS = ("Flik", "Cell", "Värde")
+"""Where ``upgrade`` puts a cell typed beside a table whose place the grown table now takes, and
+a note or link that has no cell to go to in the new workbook."""
+MOVED_CELLS_COLUMNS = ("Flik", "Cell", "Värde", "Anteckning", "Länk")
 DATA_SHEET = "Rapportdata"
 GENERATED_SHEETS = (SUMMARY_SHEET, CHECK_SHEET, DATA_SHEET)
 
@@ -497,6 +501,8 @@ EXPORT_KIND = "Hälsocenter exportfil"
 EXPORT_FORMAT = 2
 """Layout version of the export file, written on sheet Info: 2 has Status, findings as counts
 per rule, sheet and column, and no file name (1 had Källfil and one row per finding)."""
+READ_FORMATS = (1, 2)
+"""Export formats the region reads: its municipalities do not all update the same day."""
 EXPORT_DATA_SHEET = DATA_SHEET
 EXPORT_PLAN_SHEET = PLAN.sheet
 EXPORT_HISTORY_SHEET = "Historik"

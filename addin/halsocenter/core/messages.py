@@ -212,11 +212,21 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
          "{where}: mallversionen {value} är okänd (programmet läser version {current}). Ändra "
          "inte cellen; skapa vid behov en ny arbetsbok från mallen.",
          "mallversionen är okänd"),
+    # ---- sheets the program would write
+    Rule("generated_sheet_taken", "warning", "Flik med programmets namn",
+         "{where}: {advice}",
+         "{n} flikar har samma namn som en flik programmet skapar men skrivs aldrig över – "
+         "byt namn på dem"),
     # ---- personal data
     Rule("personal_id", "error", "Personnummer",
          "{where}: här står {kind} ({masked}). Arbetsboken får inte innehålla personnummer "
          "eller samordningsnummer någonstans; ta bort det eller byt till löpnummer.",
          "{n} celler innehåller personnummer eller samordningsnummer – ta bort dem"),
+    Rule("hidden_unread", "warning", "Inte kontrollerat",
+         "{where}: programmet läser inte det innehållet, så det är inte kontrollerat om där står "
+         "personnummer – och det följer med i varje kopia av filen. Behövs det inte, ta bort "
+         "det (en pivottabell tar du bort som vanligt; i hela arbetsboken: {inspect}).",
+         "{n} delar av arbetsboken lästes inte och är inte kontrollerade"),
     Rule("contact_info", "warning", "Kontaktuppgift",
          "{where}: texten innehåller {kind} ({masked}). Skriv inte deltagares kontaktuppgifter "
          "i arbetsboken; ta bort uppgiften.",

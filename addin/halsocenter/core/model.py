@@ -276,11 +276,16 @@ class PackageText(NamedTuple):
     cell: str | None = None
 
 
-COMMENT, AUTHOR, SHEET_NAME, TABLE_NAME, DEFINED_NAME, PROPERTY = (
-    "comment", "author", "sheet_name", "table_name", "defined_name", "property")  # fmt: skip
-PACKAGE_TEXT_KINDS = (COMMENT, AUTHOR, SHEET_NAME, TABLE_NAME, DEFINED_NAME, PROPERTY)
+COMMENT, AUTHOR, SHEET_NAME, TABLE_NAME, DEFINED_NAME, PROPERTY, HIDDEN, UNREAD = (
+    "comment", "author", "sheet_name", "table_name", "defined_name", "property", "hidden",
+    "unread")  # fmt: skip
+PACKAGE_TEXT_KINDS = (COMMENT, AUTHOR, SHEET_NAME, TABLE_NAME, DEFINED_NAME, PROPERTY, HIDDEN,
+                      UNREAD)  # fmt: skip
 """Comments are checked for contact details too (they describe participants); the rest only
-for identity numbers (an author or a property naming the coach is no finding)."""
+for identity numbers (an author or a property naming the coach is no finding). ``HIDDEN``: a
+header or footer, a text box, a chart, a data validation, a hyperlink, custom XML, a number
+format, a defined name's comment (``xlsx.hidden_texts``); ``UNREAD``: a part the program does
+not read (a pivot cache, an embedded object), reported as not checked."""
 
 
 @dataclass
@@ -302,6 +307,9 @@ class WorkbookData:
     """Comments, sheet/table/defined names and document properties (``xlsx.package_texts``)."""
     path: Path | None = None
     sheet_names: tuple[str, ...] = ()
+    sheet_claims: list[Any] = field(default_factory=list)
+    """``sheetmarks.SheetClaim`` of every sheet named like a generated sheet: the program's own
+    (marked and unchanged) or a coach's, which is never touched."""
 
     @property
     def kommun(self) -> str | None:

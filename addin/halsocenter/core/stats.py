@@ -95,10 +95,13 @@ def _number(value) -> float | int | None:
 
 
 def _year(value) -> int | None:
+    """The verksamhetsår, or None when there is none to count (the check reports a year outside
+    the contract's range; no date can be made for 20245 or -1)."""
     try:
-        return int(value) if value is not None and not pd.isna(value) else None
+        year = int(value) if value is not None and not pd.isna(value) else None
     except (TypeError, ValueError):
         return None
+    return year if year is not None and C.MIN_YEAR <= year <= C.MAX_YEAR else None
 
 
 def _empty(spec: C.Table) -> pd.DataFrame:

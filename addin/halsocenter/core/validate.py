@@ -22,6 +22,7 @@ from halsocenter.core import privacy as P
 from halsocenter.core.a1 import cell_column, cell_row
 from halsocenter.core.model import (
     COMMENT,
+    UNREAD,
     Finding,
     FindingList,
     PackageText,
@@ -33,8 +34,8 @@ from halsocenter.core.model import (
 )
 from halsocenter.core.parse import EXCEL_ERRORS, norm_header, norm_names, normalize_text
 
-MIN_YEAR, MAX_YEAR = 2015, 2100
-"""Plausible verksamhetsår (hc_ar)."""
+MIN_YEAR, MAX_YEAR = C.MIN_YEAR, C.MAX_YEAR
+"""Plausible verksamhetsår (hc_ar), from the contract."""
 FAR_PAST_YEARS = 5
 """A table date more than this many years before hc_ar (or after hc_ar + 1) is a typo, not a
 late entry."""
@@ -633,6 +634,20 @@ def settings(ctx: Context) -> Iterator[Finding]:
         yield ctx.at_setting(code, "hc_mallversion", current=C.TEMPLATE_VERSION)
 
 
+# --------------------------------------------------------------------------- rules: sheets
+
+
+@rule
+def generated_sheets_taken(ctx: Context) -> Iterator[Finding]:
+    """A sheet with a generated sheet's name that the program did not write, or that someone
+    changed since: the buttons and ``summary`` will leave it alone and stop, so say it now."""
+    for c in ctx.wb.sheet_claims:
+        if not c.ours:
+            yield Finding("generated_sheet_taken", M.severity("generated_sheet_taken"), c.sheet,
+                          None, None, None, None,
+                          M.render("generated_sheet_taken", where=c.sheet, advice=c.advice))
+
+
 # --------------------------------------------------------------------------- rules: personal data
 
 
@@ -694,6 +709,12 @@ def personal_data(ctx: Context) -> Iterator[Finding]:
         if hit := P.number_identifier(tc.value):
             yield ctx.at_text(P.PERSONAL_ID, tc, tc.value, **_hit_fields([hit]))
     for pt in ctx.wb.package_texts:
+        if pt.kind == UNREAD:
+            yield Finding("hidden_unread", M.severity("hidden_unread"), pt.sheet, None, None, None,
+                          None, M.render("hidden_unread", where=pt.place,
+                                         inspect="Arkiv > Info > Sök efter problem > Granska "
+                                                 "dokument"))  # fmt: skip
+            continue
         if pt.kind == COMMENT and isinstance(pt.value, str):
             identity, other = _split_hits(P.find_identifiers(pt.value))
         else:

@@ -202,10 +202,24 @@ def summary(book: xw.Book, host: Host) -> None:
     host.alert(book, text, problem=status.preliminary)
 
 
-def report_name(book: xw.Book) -> str:
-    """The Word report's file name: ``<arbetsbok>_verksamhetsberattelse.docx`` (the book's
-    name is all there is in xlwings Lite, its full path on the desktop)."""
-    return f"{Path(book.fullname).stem}_verksamhetsberattelse.docx"
+REPORT_NAME = "{kommun}_{ar}_verksamhetsberattelse"
+"""The Word report's file name, from the workbook's Kommun and year (never from the book's own
+file name, which may hold a person's name)."""
+NEXT_YEAR_NAME = "{kommun}_{ar}"
+
+
+def report_path(folder: Path, analysis: Analysis) -> Path:
+    """``<Kommun>_<År>_verksamhetsberattelse.docx`` in ``folder`` (``atomic.data_path``)."""
+    from halsocenter.atomic import data_path
+    from halsocenter.core.analysis import refuse_without_year
+    from halsocenter.core.filenames import kommun_for_name
+
+    wb = analysis.wb
+    year = refuse_without_year(wb, "Word-rapporten")
+    if not wb.kommun:
+        raise Stop(f"Fyll i kommun på fliken {C.START_SHEET} först; rapportens filnamn byggs av "
+                   "kommun och verksamhetsår.")  # fmt: skip
+    return data_path(folder, REPORT_NAME, ".docx", kommun=kommun_for_name(wb.kommun), ar=year)
 
 
 def _leaving_file(book: xw.Book, host: Host, action: str,
@@ -221,9 +235,14 @@ def _leaving_file(book: xw.Book, host: Host, action: str,
     try:
         return write(folder, analysis), analysis
     except Refused as exc:  # PersonalDataRefused is one
-        write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
-        where = "" if C.CHECK_SHEET in exc.message else \
-            f"\n\nCellerna står på fliken {C.CHECK_SHEET}."  # fmt: skip
+        from halsocenter.core.sheetmarks import SheetsInTheWay
+
+        try:
+            write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
+            where = "" if C.CHECK_SHEET in exc.message else \
+                f"\n\nCellerna står på fliken {C.CHECK_SHEET}."  # fmt: skip
+        except SheetsInTheWay as blocked:  # the coach's own sheet has the name: not touched
+            where = f"\n\nFliken {C.CHECK_SHEET} kunde inte skapas: {blocked.message}"
         host.alert(book, exc.message + where, problem=True)
         return None
 
@@ -234,7 +253,7 @@ def report(book: xw.Book, host: Host) -> Path | None:
     from halsocenter.report.document import write_report
 
     done = _leaving_file(book, host, "Word-rapport", lambda folder, analysis: write_report(
-        analysis.wb, folder / report_name(book), summary=analysis.summary,
+        analysis.wb, report_path(folder, analysis), summary=analysis.summary,
         findings=analysis.findings))  # fmt: skip
     if done is None:
         return None
@@ -290,10 +309,14 @@ def export(book: xw.Book, host: Host, *, preliminary: bool = False) -> Path | No
         except OutputError as exc:
             if exc.reason != "input":
                 raise
-            wb = analysis.wb
+            from halsocenter.core.filenames import file_name, kommun_for_name
+
+            wb = analysis.wb  # the export was named from these, so they make a name
+            other = file_name(NEXT_YEAR_NAME, ".xlsx", kommun=kommun_for_name(wb.kommun),
+                              ar=wb.year)  # fmt: skip
             raise Stop(f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. "
                        "Spara arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
-                       f"{wb.kommun}_{wb.year}.xlsx, och exportera igen.") from exc  # fmt: skip
+                       f"{other}, och exportera igen.") from exc  # fmt: skip
 
     done = _leaving_file(book, host, "Exportera till regionen", write)
     if done is None:
@@ -321,11 +344,17 @@ def export_preliminary(book: xw.Book, host: Host) -> Path | None:
 def next_year(book: xw.Book, host: Host) -> Path:
     """Nytt verksamhetsår: ``<Kommun>_<år+1>.xlsx``, never overwritten."""
     folder = host.folder(book, "Nytt verksamhetsår")
+    from halsocenter.atomic import data_path
+    from halsocenter.core.analysis import refuse_without_year
+    from halsocenter.core.filenames import kommun_for_name
+
     wb = read_book(book)
-    if not wb.kommun or not wb.year:
+    if not wb.kommun:
         raise Stop(f"Fyll i kommun och verksamhetsår på fliken {C.START_SHEET} först.")
-    dst = folder / f"{wb.kommun}_{wb.year + 1}.xlsx"
-    if dst.exists():
+    year = refuse_without_year(wb, "nästa års arbetsbok")
+    dst = data_path(folder, NEXT_YEAR_NAME, ".xlsx", kommun=kommun_for_name(wb.kommun),
+                    ar=year + 1)  # fmt: skip
+    if os.path.lexists(dst):
         raise Stop(f"{dst.name} finns redan i {folder}. Öppna den, eller byt namn på den om du "
                    "vill skapa en ny.")  # fmt: skip
     path = host.next_year(book, wb, dst)
@@ -339,7 +368,8 @@ def help_text(host: Host) -> str:
     """Hjälp: what each button does and where to get support."""
     return (
         f"{host.intro} Inget du skrivit ändras; flikarna {', '.join(C.GENERATED_SHEETS)} skapas "
-        "om varje gång.\n\n"
+        "om varje gång – men en flik du själv har gjort med samma namn, eller skrivit i, tas "
+        "aldrig bort: då ber knappen dig byta namn på den.\n\n"
         f"• Kontrollera – letar fel och varningar och listar dem på fliken {C.CHECK_SHEET}, med "
         "länk till varje cell.\n"
         f"• Årssammanställning – bygger {C.SUMMARY_SHEET} (nyckeltal, tabeller, diagram, planen) "

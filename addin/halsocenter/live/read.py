@@ -21,6 +21,7 @@ from halsocenter.core.a1 import split_range
 from halsocenter.core.messages import render, severity
 from halsocenter.core.model import COMMENT, Finding, PackageText, WorkbookData
 from halsocenter.core.parse import EXCEL_ERRORS, norm_header
+from halsocenter.core.sheetmarks import generated_name
 from halsocenter.xlsx import package_texts as PT
 from halsocenter.xlsx import read
 from halsocenter.xlsx.sheet_scan import GAP_ROWS, MAX_GRID_CELLS, SIMPLE_COLS
@@ -116,6 +117,19 @@ class _LiveBook:
             if "!" not in label and label.casefold() in wanted:  # book scope only, as on file
                 self.defined_names[label.casefold()] = refers_to
                 self._need_cell(refers_to)
+        self.local_names: dict[str, dict[str, str]] = {}
+        """Sheet-level defined names of the sheets named like a generated sheet, where the
+        program's mark is (``sheetmarks``); a round trip per such sheet, not per name."""
+        for sheet in book.sheets:
+            if generated_name(sheet.name) is None:
+                continue
+            try:
+                names = [(n.name, n.refers_to) for n in sheet.names]
+            except Exception:  # a host without sheet-level names: the sheet carries no mark
+                continue
+            self.local_names[sheet.name] = {
+                label.rpartition("!")[2].casefold(): refers_to for label, refers_to in names
+                if refers_to}  # fmt: skip
         self._sheets: dict[str, _LiveSheet] = {}
 
     def _need_cell(self, refers_to: str | None) -> None:

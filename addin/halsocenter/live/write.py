@@ -1,9 +1,13 @@
 """Writing the generated sheets into the workbook that is open in Excel, for every host.
 
-Only the generated sheets (``C.GENERATED_SHEETS``) are touched. Each is deleted and recreated,
-then filled block by block with one ``range.value = rows`` per block (content from ``sheets.content``,
+Only the generated sheets (``C.GENERATED_SHEETS``) are touched, and only the program's own: a
+sheet with a generated sheet's name is replaced only when it carries the program's mark and is
+unchanged since (``core.sheetmarks``); a coach's sheet of that name, or ours after someone typed
+in it, stops the button before anything is written. Each sheet is deleted and recreated, then
+filled block by block with one ``range.value = rows`` per block (content from ``sheets.content``,
 so the live sheet shows what the file writer writes) and a fixed number of formatting calls per
-block. Nothing a person typed is ever written.
+block, and marked with the digest of the values it was given. Nothing a person typed is ever
+written.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import xlwings as xw
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from halsocenter.core import contract as C
+from halsocenter.core import sheetmarks
 from halsocenter.core.analysis import Analysis, Status
 from halsocenter.core.model import Finding
 from halsocenter.core.parse import norm_header
@@ -58,10 +63,49 @@ def _runs(values: Sequence[Any]) -> Iterable[tuple[int, int, Any]]:
             start = i
 
 
-def _fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
-    """An empty generated sheet: an existing one is deleted and recreated in the same place,
-    a new one goes last (as the file writer places it)."""
-    existing = next((s for s in book.sheets if norm_header(s.name) == norm_header(name)), None)
+class _Written(dict):
+    """What a writer put in one sheet, (row, column) -> the value Excel will give back (text
+    without the ``'`` that keeps it text, a link's shown text): the mark's digest is taken over
+    it, as a reader later takes it over what it reads."""
+
+    def block(self, top: int, left: int, rows: Sequence[Sequence[Any]]) -> None:
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if v is None or v == "":
+                    self.pop((top + i, left + j), None)
+                else:
+                    self[top + i, left + j] = v
+
+
+def _put(sheet, top: int, left: int, rows: list[list[Any]], width: int | None,
+         written: _Written) -> None:  # fmt: skip
+    """One bulk write of ``rows`` at (top, left), recorded in ``written``."""
+    sheet.range((top, left)).value = _grid(rows, width)
+    written.block(top, left, rows)
+
+
+def _mark(sheet, name: str, written: _Written) -> None:
+    """The sheet's mark: a sheet-level name holding the digest of what was written (hidden in
+    desktop Excel; Excel on the web has no hidden names, there it is only out of the way)."""
+    digest = sheetmarks.sheet_digest((r, c, v) for (r, c), v in written.items())
+    added = sheet.names.add(sheetmarks.MARK_NAME,
+                            sheetmarks.mark_formula(sheetmarks.KINDS[name], digest))  # fmt: skip
+    _optional(lambda: setattr(added.api, "Visible", False))
+
+
+def _fresh_sheet(book: xw.Book, name: str, claims: Sequence[sheetmarks.SheetClaim] = ()
+                 ) -> xw.Sheet:  # fmt: skip
+    """An empty generated sheet: the program's own earlier one (``claims``: marked and
+    unchanged) is deleted and recreated in the same place, a new one goes last (as the file
+    writer places it). Any other sheet of that name stops the writer (``write_generated``
+    checks first, so nothing is written when one does)."""
+    ours = {c.sheet for c in claims if c.ours}
+    same = [s for s in book.sheets if norm_header(s.name) == norm_header(name)]
+    if any(s.name not in ours for s in same):
+        raise sheetmarks.SheetsInTheWay([c for c in claims if c.sheet in {s.name for s in same}
+                                         and not c.ours] or [sheetmarks.SheetClaim(
+                                             same[0].name, name, False, False)])  # fmt: skip
+    existing = same[0] if same else None
     if existing is None:
         return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
     position = existing.index  # 1-based
@@ -97,12 +141,13 @@ def _optional(step: Callable[[], Any]) -> bool:
 # --------------------------------------------------------------------------- generated sheets
 
 
-def _write_banner(sheet, b: S.Block) -> None:
+def _write_banner(sheet, b: S.Block, written: _Written) -> None:
     """The preliminary banner: one merged row, dark red on light red, linking to Kontroll
-    (a HYPERLINK formula, as Kontroll's own links)."""
+    (a HYPERLINK formula, as Kontroll's own links); the mark records the text Excel shows."""
     last = b.left + b.width - 1
     row = sheet.range((b.first_row, b.left), (b.first_row, last))
     sheet.range((b.first_row, b.left)).value = hyperlink_formula(b.link, b.rows[0][0])
+    written.block(b.first_row, b.left, [[b.rows[0][0]]])
     row.color = _rgb(X.COLOR_ERROR)
     row.font.bold = True
     row.font.color = _rgb(X.COLOR_ERROR_TEXT)
@@ -110,13 +155,13 @@ def _write_banner(sheet, b: S.Block) -> None:
     _optional(row.merge)
 
 
-def _write_block(sheet, b: S.Block) -> None:
+def _write_block(sheet, b: S.Block, written: _Written) -> None:
     if b.kind == "banner":
-        _write_banner(sheet, b)
+        _write_banner(sheet, b, written)
         return
     width = b.width
     rows = ([[b.title]] if b.title else []) + [list(r) for r in b.rows]
-    sheet.range((b.top, b.left)).value = _grid(rows, width)
+    _put(sheet, b.top, b.left, rows, width, written)
     if b.title:
         title = sheet.range((b.top, b.left))
         title.font.bold = True
@@ -184,16 +229,19 @@ def _set_alt_text(book: xw.Book, chart, spec: S.ChartSpec) -> None:
 
 
 def write_summary_sheet(book: xw.Book, summary, created: datetime | None = None,
-                        status: Status | None = None) -> xw.Sheet:  # fmt: skip
+                        status: Status | None = None,
+                        claims: Sequence[sheetmarks.SheetClaim] = ()) -> xw.Sheet:  # fmt: skip
     layout = S.summary_blocks(summary, created, status)
-    sheet = _fresh_sheet(book, C.SUMMARY_SHEET)
+    sheet = _fresh_sheet(book, C.SUMMARY_SHEET, claims)
+    written = _Written()
     for b in layout.blocks:
-        _write_block(sheet, b)
+        _write_block(sheet, b, written)
     _set_widths(book, sheet, S.COLUMN_WIDTHS)
     for spec in layout.charts:
         _optional(functools.partial(_add_chart, sheet, book, spec))
     _optional(lambda: setattr(sheet.page_setup, "print_area", layout.print_area))
     _optional(lambda: setattr(sheet, "show_gridlines", False))
+    _mark(sheet, C.SUMMARY_SHEET, written)
     return sheet
 
 
@@ -208,17 +256,19 @@ def hyperlink_formula(location: str | None, text: Any) -> Any:
 
 
 def write_kontroll_sheet(book: xw.Book, findings: list[Finding], summary,
-                         sheet_names: Sequence[str] = ()) -> xw.Sheet:  # fmt: skip
+                         sheet_names: Sequence[str] = (),
+                         claims: Sequence[sheetmarks.SheetClaim] = ()) -> xw.Sheet:  # fmt: skip
     """``kontroll.kontroll_layout`` on a live sheet: one bulk write per block, and formatting
     per block, per severity and per group of findings -- never per finding, so a systematic
     mistake in 20,000 rows costs the round trips of one in 20."""
     layout = K.kontroll_layout(findings, sheet_names, kommun=summary.kommun, year=summary.year)
-    sheet = _fresh_sheet(book, C.CHECK_SHEET)
+    sheet = _fresh_sheet(book, C.CHECK_SHEET, claims)
+    written = _Written()
     ncols = len(K.WIDTHS)
     for block in layout.blocks:
         tabular = block.name in ("summary", "findings")
-        sheet.range((block.top, 1)).value = _grid([r.values for r in block.rows],
-                                                  ncols if tabular else None)  # fmt: skip
+        _put(sheet, block.top, 1, [list(r.values) for r in block.rows],
+             ncols if tabular else None, written)  # fmt: skip
     title = sheet.range("A1")
     title.font.bold = True
     title.font.size = 16
@@ -230,13 +280,14 @@ def write_kontroll_sheet(book: xw.Book, findings: list[Finding], summary,
             sheet.range((r, 1), (r, 2)).color = _rgb(S.KONTROLL_FILLS[row.severity])
     sheet.range((head.top + counts, 1), (head.bottom, 1)).font.italic = True
     for name in ("summary", "findings"):
-        _kontroll_table(sheet, layout.block(name), ncols)
+        _kontroll_table(sheet, layout.block(name), ncols, written)
     _set_widths(book, sheet, dict(enumerate(K.WIDTHS, start=1)))
     _optional(lambda: setattr(sheet.page_setup, "print_area", layout.print_area))
+    _mark(sheet, C.CHECK_SHEET, written)
     return sheet
 
 
-def _kontroll_table(sheet, block: K.Block, ncols: int) -> None:
+def _kontroll_table(sheet, block: K.Block, ncols: int, written: _Written) -> None:
     heading = sheet.range((block.top, 1))
     heading.font.bold = True
     heading.font.size = S.KONTROLL_HEADING_SIZE
@@ -251,10 +302,12 @@ def _kontroll_table(sheet, block: K.Block, ncols: int) -> None:
                 S.KONTROLL_FILLS[severity])
     links = [r.link for r in rows]
     if any(links):
+        shown = [r.values[K.LINK_COL - 1] if len(r.values) >= K.LINK_COL else None for r in rows]
         sheet.range((first, K.LINK_COL)).formula = [
-            [hyperlink_formula(link, r.values[K.LINK_COL - 1] if len(r.values) >= K.LINK_COL
-                               else None)]
-            for link, r in zip(links, rows, strict=True)]  # fmt: skip
+            [hyperlink_formula(link, text)] for link, text in zip(links, shown, strict=True)]
+        written.block(first, K.LINK_COL, [  # what Excel shows: the link's text
+            [str(text if text is not None else link) if link else text]
+            for link, text in zip(links, shown, strict=True)])  # fmt: skip
         sheet.range((first, K.LINK_COL), (last, K.LINK_COL)).font.color = _rgb(X.COLOR_LINK)
     wrapped = sheet.range((first, min(K.WRAPPED)), (last, max(K.WRAPPED)))
     wrapped.wrap_text = True
@@ -268,37 +321,46 @@ def _kontroll_table(sheet, block: K.Block, ncols: int) -> None:
     code.font.color = _rgb(X.COLOR_MUTED)
 
 
-def write_rapportdata_sheet(book: xw.Book, summary, created: datetime | None = None) -> xw.Sheet:
-    sheet = _fresh_sheet(book, C.DATA_SHEET)
+def write_rapportdata_sheet(book: xw.Book, summary, created: datetime | None = None,
+                            claims: Sequence[sheetmarks.SheetClaim] = ()) -> xw.Sheet:  # fmt: skip
+    sheet = _fresh_sheet(book, C.DATA_SHEET, claims)
+    written = _Written()
     rows = S.rapportdata_rows(summary)
     ncols = len(C.RAPPORTDATA_COLUMNS)
-    sheet.range("A1").value = _grid(rows, ncols)
+    _put(sheet, 1, 1, [list(r) for r in rows], ncols, written)
     last = max(len(rows), 2)  # an Excel table needs a data row, even an empty one
     table_range = sheet.range((1, 1), (last, ncols))
     if not _optional(lambda: sheet.tables.add(source=table_range, name=C.RAPPORTDATA_TABLE,
                                               table_style_name="TableStyleLight9")):  # fmt: skip
         _header_style(sheet.range((1, 1), (1, ncols)))
     info = S.rapportdata_info(summary, created)
-    sheet.range(S.RAPPORTDATA_INFO_CELL).value = _grid(info, 2)
+    _put(sheet, S.RAPPORTDATA_INFO_ROW, S.RAPPORTDATA_INFO_COL, [list(r) for r in info], 2,
+         written)  # fmt: skip
     sheet.range((S.RAPPORTDATA_INFO_ROW, S.RAPPORTDATA_INFO_COL),
                 (S.RAPPORTDATA_INFO_ROW + len(info) - 1, S.RAPPORTDATA_INFO_COL)).font.bold = True
     widths = dict(enumerate(S.RAPPORTDATA_WIDTHS, start=1))
     widths.update(enumerate(S.RAPPORTDATA_INFO_WIDTHS, start=S.RAPPORTDATA_INFO_COL))
     _set_widths(book, sheet, widths)
     _optional(lambda: sheet.freeze_panes.freeze_at("A2"))
+    _mark(sheet, C.DATA_SHEET, written)
     return sheet
 
 
 def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str] = C.GENERATED_SHEETS,
                     created: datetime | None = None) -> dict[str, xw.Sheet]:  # fmt: skip
-    """(Re)write the generated sheets named in ``which``; returns them by name."""
+    """(Re)write the generated sheets named in ``which``; returns them by name. A sheet in the
+    way (a coach's sheet of such a name, or ours changed since) stops it before anything is
+    written (``sheetmarks.SheetsInTheWay``)."""
+    claims = analysis.wb.sheet_claims
+    sheetmarks.refuse_in_the_way(claims, which)
     out = {}
     summary = S.masked_summary(analysis.summary)  # identity numbers in figure names masked
     if C.SUMMARY_SHEET in which:
-        out[C.SUMMARY_SHEET] = write_summary_sheet(book, summary, created, analysis.status)
+        out[C.SUMMARY_SHEET] = write_summary_sheet(book, summary, created, analysis.status,
+                                                   claims)
     if C.CHECK_SHEET in which:
         out[C.CHECK_SHEET] = write_kontroll_sheet(book, analysis.findings, summary,
-                                                  analysis.wb.sheet_names)  # fmt: skip
+                                                  analysis.wb.sheet_names, claims)  # fmt: skip
     if C.DATA_SHEET in which:
-        out[C.DATA_SHEET] = write_rapportdata_sheet(book, summary, created)
+        out[C.DATA_SHEET] = write_rapportdata_sheet(book, summary, created, claims)
     return out

@@ -59,6 +59,7 @@ from halsocenter.region.export_format import (
     HISTORY_SHEET,
     INFO_CREATED,
     INFO_ERRORS,
+    INFO_FORMAT,
     INFO_KOMMUN,
     INFO_PROGRAM,
     INFO_SHEET,
@@ -69,6 +70,7 @@ from halsocenter.region.export_format import (
     MASK_COLUMN,
     MASKED,
     PLAN_SHEET,
+    READ_FORMATS,
     ExportRow,
 )
 from halsocenter.region.outliers import Outlier, far_from_peers, jumps, unit
@@ -78,6 +80,7 @@ from halsocenter.region.submissions import (
     KIND_EXPORT,
     KIND_WORKBOOK,
     STATUS_REFUSED,
+    STATUS_SKIPPED,
     ConsolidationResult,
     FileProblem,
     Report,
@@ -170,16 +173,13 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
     info = _info(_rows(sheets, INFO_SHEET))
     kommun = _checked(S.kommun, info.get(norm_header(INFO_KOMMUN)), info_name)
     year = _checked(S.year, info.get(norm_header(INFO_YEAR)), info_name, now, kommun=kommun)
+    _known_format(info.get(norm_header(INFO_FORMAT)), info_name, kommun)
     data_name, data = DATA_SHEET, _rows(sheets, DATA_SHEET)
     if not data:
         raise FileProblem(f"Fliken {DATA_SHEET} är tom; filen används inte.", STATUS_REFUSED,
                           kommun)  # fmt: skip
     cols = _columns(data[0], EXPORT_COLUMNS)
-    needed = C.RAPPORTDATA_COLUMNS[2:]  # Nyckel, Dimension, Värde
-    if any(n not in cols for n in needed):
-        missing = ", ".join(n for n in needed if n not in cols)
-        raise FileProblem(f"Fliken {DATA_SHEET} saknar kolumnen {missing}; filen används inte.",
-                          STATUS_REFUSED, kommun)  # fmt: skip
+    _all_columns(data_name, EXPORT_COLUMNS, cols, kommun)
     k, d, v = cols["Nyckel"], cols["Dimension"], cols["Värde"]
     m = cols.get(MASK_COLUMN)
     width = len(data[0])
@@ -198,6 +198,7 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
     plan: tuple[PlanRow, ...] = ()
     if plan_data:
         pc_ = _columns(plan_data[0], C.PLAN.headers)
+        _all_columns(plan_name, C.PLAN.headers, pc_, kommun)
         order = [pc_.get(h) for h in C.PLAN.headers]
         plan, found = S.screen_plan(
             [(i, [r[j] if j is not None and j < len(r) else None for j in order])
@@ -206,6 +207,8 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
 
     history_name, history_data = HISTORY_SHEET, _rows(sheets, HISTORY_SHEET)
     hc = _columns(history_data[0], HISTORY_COLUMNS) if history_data else {}
+    if history_data:
+        _all_columns(history_name, HISTORY_COLUMNS, hc, kommun)
     at = [hc.get(h, j) for j, h in enumerate(HISTORY_COLUMNS)]
     history, found = S.screen_history(
         [(i, *(r[j] if j < len(r) else None for j in at))
@@ -233,6 +236,34 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
         created=created, errors=counts[INFO_ERRORS] or 0, warnings=counts[INFO_WARNINGS] or 0,
         problems=_merged(problems, scanned), says_preliminary=says_preliminary,
     )  # fmt: skip
+
+
+def _known_format(value, sheet: str, kommun: str | None) -> None:
+    """An export file is read only in a layout this program knows (``READ_FORMATS``): a file
+    from a newer program, or one whose Exportformat was changed, could mean anything."""
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None and isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if number in READ_FORMATS:
+        return
+    said = f"saknar {INFO_FORMAT}" if value in (None, "") else f"har ett okänt {INFO_FORMAT}"
+    detail = "" if value in (None, "") else \
+        f"{INFO_FORMAT} är ”{S.mask_identities(str(value))[:20]}”."  # fmt: skip
+    known = " och ".join(str(n) for n in READ_FORMATS)
+    raise FileProblem(f"Fliken {sheet} {said}; programmet läser exportformat {known}. Filen "
+                      "används inte – är den gjord med en nyare version av Hälsocenter, "
+                      "uppdatera programmet; annars be kommunen exportera igen.",
+                      STATUS_REFUSED, kommun, detail)  # fmt: skip
+
+
+def _all_columns(sheet: str, wanted, found: dict[str, int], kommun: str | None) -> None:
+    """Every column of an export sheet must be there: without Maskerad a masked value would
+    read as a missing one and the county total would be one municipality's value, unmarked."""
+    missing = [w for w in wanted if w not in found]
+    if missing:
+        word = "kolumnen" if len(missing) == 1 else "kolumnerna"
+        raise FileProblem(f"Fliken {sheet} saknar {word} {', '.join(missing)}. Filen används "
+                          "inte; be kommunen exportera igen.", STATUS_REFUSED, kommun)  # fmt: skip
 
 
 def _checked(check: Callable, *args, kommun: str | None = None):
@@ -353,18 +384,75 @@ def read_report(path: Path, now: datetime | None = None) -> Report:
         raise FileProblem(f"Arbetsboken kan inte läsas ({type(exc).__name__}).") from exc
 
 
+SPREADSHEETS = (".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".csv")
+"""Other spreadsheet formats: a file in one of them was most likely meant for the county, so
+it is listed as not used (the region looks into it), not merely skipped."""
+
+
 def list_inputs(source: Iterable[Path] | Path, exclude: Path | None = None) -> list[Path]:
-    """The .xlsx files to read: a folder's (not hidden, no Excel lock files) or the given."""
+    """The .xlsx files to read: every entry of a folder named ``*.xlsx`` (not hidden, no Excel
+    lock file ``~$…``) whatever it is -- a genväg in a loop, a folder or a device is read and
+    refused with its reason -- or the given paths."""
     if isinstance(source, (str, os.PathLike)):
-        folder = Path(source)
-        paths = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".xlsx"
-                 and not p.name.startswith((".", "~$"))]  # fmt: skip
+        paths = [Path(e.path) for e in _entries(Path(source)) if _kind(e.name) == "xlsx"]
     else:
         paths = [Path(p) for p in source]
     if exclude is not None:
         ex = Path(exclude).resolve()
         paths = [p for p in paths if p.resolve() != ex]
     return sorted(paths, key=lambda p: p.name.casefold())
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return list(it)
+    except OSError:
+        return []
+
+
+def _kind(name: str) -> str:
+    if name.startswith("~$"):
+        return "lock"
+    if name.startswith("."):
+        return "hidden"
+    return "xlsx" if Path(name).suffix.lower() == ".xlsx" else "other"
+
+
+def passed_over(source: Iterable[Path] | Path) -> list[Unread]:
+    """Every other entry of the folder, with the reason it was not read: Excel's lock files,
+    hidden files, subfolders, other kinds of file. A spreadsheet in another format (.xls,
+    .xlsm, .ods …) is "not used" -- it was probably meant for the county; the rest are
+    "skipped" and need no attention."""
+    if not isinstance(source, (str, os.PathLike)):
+        return []
+    out = []
+    for entry in _entries(Path(source)):
+        kind, path = _kind(entry.name), Path(entry.path)
+        if kind == "xlsx":
+            continue
+        status = STATUS_SKIPPED
+        if kind == "lock":
+            reason = "Excels låsfil för en arbetsbok som är öppen; läses inte."
+        elif kind == "hidden":
+            reason = "dold fil; läses inte."
+        elif _is_dir(entry):
+            reason = "en mapp; undermappar läses inte."
+        elif path.suffix.lower() in SPREADSHEETS:
+            status = STATUS_REFUSED
+            reason = (f"en {path.suffix.lower()}-fil; bara .xlsx läses. Be kommunen skicka "
+                      "exportfilen (Halsocenter_<Kommun>_<År>.xlsx).")  # fmt: skip
+        else:
+            reason = "inte en .xlsx-fil; läses inte."
+        out.append(Unread(path, reason[:1].upper() + reason[1:], status))
+    return sorted(out, key=lambda u: u.path.name.casefold())
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 ProgressFn = Callable[[int, int, str], None]
@@ -555,6 +643,10 @@ def gather(paths: Iterable[Path] | Path, out: Path | Output, *,
     out = county_output(paths, out, files)
     out.check()
     reports, unreadable = read_all(files, progress, now)
+    others = passed_over(paths)
+    for n, u in enumerate(others, start=len(files) + 1):  # numbered after the files read
+        u.number = n
+    unreadable += others
     kept, replaced = keep_newest(reports, now)
     reported: dict[str, set[int]] = {}
     for r in kept:

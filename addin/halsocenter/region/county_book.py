@@ -50,7 +50,7 @@ from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 
 from halsocenter import __version__
-from halsocenter.atomic import KIND_COUNTY, Output, mark_workbook
+from halsocenter.atomic import Output
 from halsocenter.core import contract as C
 from halsocenter.core.chart_text import describe
 from halsocenter.core.swedish import count, join, lower_first, number
@@ -64,6 +64,7 @@ from halsocenter.region.submissions import (
     COUNTY,
     PARTLY_MASKED,
     STATUS_LEFT_OUT,
+    STATUS_SKIPPED,
     ConsolidationResult,
     Report,
 )
@@ -395,7 +396,7 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
     reported = sorted(result.reported_in_county(year), key=lambda r: C.KOMMUNER.index(r.kommun))
     missing = result.missing(year) if year else list(C.KOMMUNER)
     title = f"{COUNTY_NAME} – länets sammanställning{f' {year}' if year else ''}"
-    files = len(result.reports) + len(result.unreadable) + len(result.replaced)
+    files = len(result.reports) + len(result.not_used) + len(result.replaced)
     source = (f"Underlag: {files} filer från kommunerna · Programversion {__version__} · "
               f"Skapad {result.now:%Y-%m-%d %H:%M}")  # fmt: skip
     lines = [(source, SUBTITLE)]
@@ -480,6 +481,7 @@ STATUS_LOOKS = {
     C.JA: dict(fill=COLOR_YES, color=COLOR_YES_TEXT, bold=True),
     C.NEJ: dict(fill=COLOR_ERROR, color=COLOR_NO_TEXT, bold=True),
     STATUS_LEFT_OUT: dict(fill=COLOR_WARNING),
+    STATUS_SKIPPED: {},
 }
 
 
@@ -519,8 +521,10 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
     lead = (f"{len(reported)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."
             if year else "Inga filer kunde sammanställas.")  # fmt: skip
     extra = []
-    if result.unreadable:
-        extra.append(count(len(result.unreadable), "fil används inte", "filer används inte"))
+    if result.not_used:
+        extra.append(count(len(result.not_used), "fil används inte", "filer används inte"))
+    if result.skipped:
+        extra.append(count(len(result.skipped), "fil hoppades över", "filer hoppades över"))
     if result.with_problems:
         extra.append(count(len(result.with_problems), "fil har anmärkningar",
                            "filer har anmärkningar"))  # fmt: skip
@@ -533,9 +537,10 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         (lead, LEAD),
         ("Senaste året först. Ja = filen används; Nej = ingen fil; Bortvald = en äldre fil för "
          "samma kommun och år; filer som inte kunde läsas eller inte används står sist, med "
-         f"orsaken. Status {C.STATUS_PRELIMINARY} = det fanns fel kvar i arbetsboken. Fil nr = "
-         "filens nummer bland mappens filer i namnordning; halsocenter region skriver ut "
-         "numren med filnamnen, som inte står här.", NOTE)])  # fmt: skip
+         f"orsaken, och sist det i mappen som hoppades över ({STATUS_SKIPPED}). Status "
+         f"{C.STATUS_PRELIMINARY} = det fanns fel kvar i arbetsboken. Fil nr = filens nummer "
+         "bland mappens filer i namnordning; halsocenter region skriver ut numren med "
+         "filnamnen, som inte står här.", NOTE)])  # fmt: skip
     header_row = sheet.header(REPORTING_COLUMNS, [
         "center" if c in REPORTING_CENTRED else "left" for c in REPORTING_COLUMNS])
     wrap_cols = {REPORTING_COLUMNS.index("Anmärkning")}
@@ -573,7 +578,7 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         row([old.year, old.kommun, STATUS_LEFT_OUT, *_file_columns(old), _file_notes(
             old, [], f"{file_label(keep.number)} används i stället: den är nyast för "
             f"{keep.kommun} {keep.year} enligt när filerna skapades.")])
-    for u in result.unreadable:
+    for u in [*result.not_used, *result.skipped]:
         row([None, u.kommun, u.status, None, u.number, *([None] * 6), u.reason])
     add_table(sheet.ws, "tblInrapportering", REPORTING_COLUMNS, n, first_row=header_row,
               style="TableStyleLight1", stripes=False)  # fmt: skip
@@ -836,7 +841,6 @@ def write_county(result: ConsolidationResult, out: Path | Output) -> Path:
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.title = f"{COUNTY_NAME} – länets sammanställning"
     book.properties.language = "sv-SE"
-    mark_workbook(book, KIND_COUNTY)
     _overview(book, result, county)
     _reporting(book, result)
     data_rows, data_styles = _data(book, result, county)

@@ -11,6 +11,7 @@ errors are left. The format is ``export_format``; small counts are masked by ``d
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -18,10 +19,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from halsocenter import __version__
-from halsocenter.atomic import KIND_EXPORT, Output, mark_workbook
+from halsocenter.atomic import Output, data_path
 from halsocenter.core import contract as C
 from halsocenter.core import messages as M
 from halsocenter.core.analysis import Status
+from halsocenter.core.filenames import kommun_for_name
 from halsocenter.core.model import Finding, WorkbookData, severity_counts
 from halsocenter.core.outbound import check_counts
 from halsocenter.core.outbound import sheet_names as outbound_sheet_names
@@ -38,6 +40,7 @@ from halsocenter.region.export_format import (
     EXPORT_COLUMNS,
     EXPORT_FORMAT,
     EXPORT_KIND,
+    EXPORT_NAME,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -58,7 +61,6 @@ from halsocenter.region.export_format import (
     PLAN_SHEET,
     PLAN_TABLE,
     ExportRow,
-    export_filename,
 )
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.xlbook import add_table, bold_row, save_with_rows, set_widths
@@ -81,7 +83,7 @@ def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
 def export_output(out_dir: Path | Output) -> Output:
     """The rules for the export file in ``out_dir``: an existing file of that name is replaced
     only when it is an earlier export file this program wrote (never a coach's workbook)."""
-    return Output.command("export", out_dir)
+    return dataclasses.replace(Output.command("export", out_dir), fixed_name=True)
 
 
 def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | Output, *,
@@ -112,7 +114,8 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
                            status.errors,
                            [f for f in findings if f.severity == "error"])  # fmt: skip
     folder = export_output(out_dir)
-    target = folder.at(folder.path / export_filename(summary.kommun, summary.year))
+    target = folder.at(data_path(folder.path, EXPORT_NAME, ".xlsx",
+                                 kommun=kommun_for_name(summary.kommun), ar=summary.year))
     target.check()
     created = (created or datetime.now()).replace(microsecond=0)
     rows = mask_rows(summary.figures, mask_below)
@@ -122,7 +125,6 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
     book.properties.creator = f"halsocenter {__version__}"
     book.properties.created = created
     book.properties.modified = created
-    mark_workbook(book, KIND_EXPORT)
 
     data_sheet(book.create_sheet(DATA_SHEET), len(rows))
     data_rows = [data_row(summary.kommun, summary.year, r) for r in rows]
@@ -181,7 +183,7 @@ def export(wb: WorkbookData, out_dir: Path | Output, *, summary: Summary | None 
     Raises ``PersonalDataRefused`` while an identity number is in the workbook, and
     ``ErrorsRemain`` while errors are left unless ``preliminary``.
     """
-    from halsocenter.core.analysis import refuse_unreadable
+    from halsocenter.core.analysis import refuse_unreadable, refuse_without_year
 
     refuse_unreadable(wb)
     if findings is None:
@@ -189,6 +191,8 @@ def export(wb: WorkbookData, out_dir: Path | Output, *, summary: Summary | None 
 
         findings = validate(wb)
     refuse_identity_numbers(findings)  # before computing anything
+    if wb.kommun and wb.year is not None:  # a year that is there but not a year: say so
+        refuse_without_year(wb, "filen till regionen")
     if summary is None:
         from halsocenter.core.stats import compute
 

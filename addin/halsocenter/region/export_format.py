@@ -8,15 +8,15 @@ readers (``consolidate``, ``county_book``) take them from here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from halsocenter.core import contract as C
+from halsocenter.core.filenames import file_name, kommun_for_name
 from halsocenter.core.summary import PlanRow
 
 EXPORT_FORMAT = C.EXPORT_FORMAT
-"""Layout version of the export file itself, written on sheet Info."""
+READ_FORMATS = C.READ_FORMATS
 
 EXPORT_KIND = C.EXPORT_KIND
 MASK_COLUMN = C.EXPORT_MASK_COLUMN
@@ -67,10 +67,14 @@ class ExportRow(NamedTuple):
     masked: bool = False
 
 
+EXPORT_NAME = "Halsocenter_{kommun}_{ar}"
+"""The export file's name (``core.filenames``: a Kommun that cannot be part of a name is
+refused)."""
+
+
 def export_filename(kommun: str, year: int) -> str:
-    """``Halsocenter_<Kommun>_<År>.xlsx``; characters a file system rejects become ``_``."""
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", str(kommun).strip()) or "okand"
-    return f"Halsocenter_{safe}_{year}.xlsx"
+    """``Halsocenter_<Kommun>_<År>.xlsx``, through ``core.filenames.file_name``."""
+    return file_name(EXPORT_NAME, ".xlsx", kommun=kommun_for_name(kommun), ar=year)
 
 
 def plan_rows(values: Iterable[Sequence]) -> tuple[PlanRow, ...]:

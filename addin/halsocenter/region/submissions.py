@@ -31,6 +31,9 @@ PARTLY_MASKED = "Delvis"
 STATUS_UNREADABLE = "Kunde inte läsas"
 STATUS_REFUSED = "Används inte"
 STATUS_LEFT_OUT = "Bortvald"
+STATUS_SKIPPED = "Hoppades över"
+"""A file in the folder that is no submission (a lock file, a hidden file, a folder, a PDF):
+listed with its reason, but nothing the region must act on."""
 
 
 
@@ -173,11 +176,20 @@ class ConsolidationResult:
     @property
     def needs_attention(self) -> bool:
         """Anything the region must look at: no usable file, a file not used or a value left
-        out (the CLI's exit code 1)."""
-        return not self.reports or bool(self.unreadable or self.with_problems)
+        out (the CLI's exit code 1); files merely skipped (lock files, subfolders) are not."""
+        return not self.reports or bool(self.not_used or self.with_problems)
+
+    @property
+    def not_used(self) -> list[Unread]:
+        """Files that could not be read or were refused (not the ones merely skipped)."""
+        return [u for u in self.unreadable if u.status != STATUS_SKIPPED]
+
+    @property
+    def skipped(self) -> list[Unread]:
+        return [u for u in self.unreadable if u.status == STATUS_SKIPPED]
 
     def files(self) -> list[tuple[int, Path]]:
-        """(Fil nr, path) of every file read, in the folder's order."""
+        """(Fil nr, path) of every file read or listed, in the folder's order."""
         paths = [(r.number, r.path) for r in self.reports]
         paths += [(old.number, old.path) for old, _ in self.replaced]
         paths += [(u.number, u.path) for u in self.unreadable]
@@ -197,7 +209,9 @@ class ConsolidationResult:
             "unreadable": [{"number": u.number, "file": S.mask_identities(u.path.name),
                             "reason": u.reason, "detail": S.mask_identities(u.detail),
                             "status": u.status}
-                           for u in self.unreadable],
+                           for u in self.not_used],
+            "skipped": [{"number": u.number, "file": S.mask_identities(u.path.name),
+                         "reason": u.reason} for u in self.skipped],
             "problems": [{"number": r.number, "file": S.mask_identities(r.path.name),
                           "kommun": r.kommun, "year": r.year, "kind": p.kind,
                           "message": S.mask_identities(p.message)}
@@ -226,8 +240,10 @@ class ConsolidationResult:
                 parts.append(f"Preliminära siffror (fel kvar i arbetsboken): "
                              f"{', '.join(r.kommun for r in preliminary)}.")
         for n, singular, plural in (
-            (len(self.unreadable), "fil kunde inte läsas eller används inte",
+            (len(self.not_used), "fil kunde inte läsas eller används inte",
              "filer kunde inte läsas eller används inte"),
+            (len(self.skipped), "fil i mappen hoppades över (inte en arbetsbok)",
+             "filer i mappen hoppades över (inte arbetsböcker)"),
             (len(self.with_problems), "fil har värden som inte togs med",
              "filer har värden som inte togs med"),
             (len(self.replaced), "dubblett: den nyaste filen används",

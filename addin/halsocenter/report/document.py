@@ -25,13 +25,13 @@ import pandas as pd
 from docx.shared import Mm, Pt, RGBColor
 from docxtpl import DocxTemplate, InlineImage
 
-from halsocenter.atomic import WRITER_NAME, Output, atomic_write, report_identifier
+from halsocenter.atomic import Output, atomic_write
 from halsocenter.core import contract as C
-from halsocenter.core.analysis import Status
+from halsocenter.core.analysis import Status, refuse_without_year
 from halsocenter.core.model import Finding, WorkbookData
 from halsocenter.core.summary import Summary
 from halsocenter.core.swedish import MONTHS, PHRASES, join, lower_first, number, typ_phrase
-from halsocenter.errors import InputError, UserError
+from halsocenter.errors import UserError
 from halsocenter.report.charts import CHARTS, all_charts
 from halsocenter.report.template_keys import GOAL_KEYS, PLAN_FIELDS
 from halsocenter.resources import resource
@@ -363,12 +363,23 @@ def _open_template(template: Path | None) -> DocxTemplate:
                     "halsocenter är trasig. Installera programmet på nytt.")  # fmt: skip
 
 
+PROPERTY_LIMIT = 255
+"""Characters a document property may hold (Word's and python-docx's limit)."""
+
+
+def _property(text: str) -> str:
+    """A document property from typed text (a 300-character Kommun or contact person is cut,
+    with an ellipsis, rather than refused)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1] + "…"
+
+
 def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | None = None,
                  template: Path | None = None,
                  findings: Sequence[Finding] | None = None) -> Path:  # fmt: skip
     """Write the report for ``wb`` to ``out`` (atomically) and return the path. An existing
-    file is replaced only when it is an earlier report this program wrote that nobody has saved
-    since (Word records who did), never the workbook.
+    file is replaced only when it is still exactly the report this program wrote (its seal,
+    ``ownership``), never the workbook.
 
     The report leaves the hub like the export does, so it is refused (``PersonalDataRefused``,
     nothing written) while the workbook holds a personnummer or samordningsnummer anywhere.
@@ -389,18 +400,17 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
         from halsocenter.core.stats import compute
 
         summary = compute(wb)
-    if (summary.year or wb.year) is None:
-        raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
-                         "i året innan rapporten skapas.", [])  # fmt: skip
+    if summary.year is None:
+        refuse_without_year(wb, "rapporten")
     tpl = _open_template(template)
     ctx = build_context(tpl, wb, summary)
     tpl.render(ctx, autoescape=True)
     if status.preliminary:
         mark_preliminary(tpl.docx, status)
     props = tpl.docx.core_properties
-    props.title = f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan {ctx['nasta_ar']}"
-    props.subject = ctx["hc_namn"]
-    props.author = ctx["kontakt"] or ctx["hc_namn"]
-    props.identifier = report_identifier()
-    props.last_modified_by = WRITER_NAME
+    props.title = _property(f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan "
+                            f"{ctx['nasta_ar']}")  # fmt: skip
+    props.subject = _property(ctx["hc_namn"])
+    props.author = _property(ctx["kontakt"] or ctx["hc_namn"])
+    props.last_modified_by = "halsocenter"
     return atomic_write(target, lambda tmp: tpl.save(str(tmp)))

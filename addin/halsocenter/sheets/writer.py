@@ -18,12 +18,15 @@ from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.styles import Alignment, Border, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.units import cm_to_EMU
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from halsocenter.core import contract as C
+from halsocenter.core import sheetmarks
 from halsocenter.core.analysis import Status
 from halsocenter.core.model import Finding
 from halsocenter.core.summary import Summary
@@ -324,17 +327,35 @@ def write_rapportdata_sheet(ws, summary: Summary, created: datetime | None = Non
 
 def build_generated(summary: Summary, findings: list[Finding], *,
                     sheet_names_in_input: tuple[str, ...] = (),
-                    created: datetime | None = None) -> Workbook:  # fmt: skip
+                    created: datetime | None = None, date1904: bool = False) -> Workbook:  # fmt: skip
     """A new workbook holding only the three generated sheets, values only, in contract order.
 
     ``sheet_names_in_input`` limits Kontroll's links to sheets that exist in the coach's file;
-    ``created`` (if given) is written as Skapad on Rapportdata and the summary page."""
+    ``created`` (if given) is written as Skapad on Rapportdata and the summary page;
+    ``date1904``: the sheets go into a workbook that counts dates from 1904 (a Mac Excel
+    setting), so their dates are stored that way too -- else Skapad would read four years
+    late."""
     summary = masked_summary(summary)
     wb = Workbook()
+    if date1904:
+        wb.epoch = CALENDAR_MAC_1904
     ws_summary = wb.active
     ws_summary.title = C.SUMMARY_SHEET
     write_summary_sheet(ws_summary, summary, created, Status.of(findings))
     write_kontroll_sheet(wb.create_sheet(C.CHECK_SHEET), list(findings), summary,
                          sheet_names_in_input)  # fmt: skip
     write_rapportdata_sheet(wb.create_sheet(C.DATA_SHEET), summary, created)
+    for ws in wb.worksheets:
+        mark_sheet(ws)
     return wb
+
+
+def mark_sheet(ws) -> str:
+    """Give a generated sheet its mark (``core.sheetmarks``): a hidden sheet-level name holding
+    the digest of every value written in it. Returns the digest."""
+    digest = sheetmarks.sheet_digest((c.row, c.column, c.value) for row in ws.iter_rows()
+                                     for c in row if c.value is not None)  # fmt: skip
+    kind = sheetmarks.KINDS[ws.title]
+    ws.defined_names[sheetmarks.MARK_NAME] = DefinedName(
+        sheetmarks.MARK_NAME, attr_text=f'"{sheetmarks.mark(kind, digest)}"', hidden=True)
+    return digest

@@ -37,6 +37,7 @@ would take the process past 1 GB of memory.
 from __future__ import annotations
 
 import bisect
+import errno
 import io
 import os
 import stat
@@ -91,21 +92,36 @@ def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
+def _cannot_open(path: Path, exc: OSError) -> WorkbookError:
+    """Why ``path`` cannot be opened, in Swedish (the system's own words are English)."""
+    if exc.errno == errno.ELOOP:
+        why = "den är en genväg (symbolisk länk) som leder runt i en slinga"
+    elif isinstance(exc, FileNotFoundError) and os.path.islink(path):
+        why = "den är en genväg (symbolisk länk) till en fil som inte finns"
+    elif isinstance(exc, FileNotFoundError):
+        return WorkbookError(f"Filen {path} finns inte.", kind="not_found", path=path)
+    elif isinstance(exc, PermissionError):
+        why = "du saknar behörighet att läsa den"
+    elif exc.errno == errno.ENAMETOOLONG:
+        why = "namnet är för långt för filsystemet"
+    else:
+        why = f"systemet svarar ”{exc.strerror or exc}”"
+    return WorkbookError(f"Filen {path} kan inte öppnas: {why}.", kind="not_file", path=path)
+
+
 def _read_regular(path: Path, limit: int) -> tuple[bytes, tuple[int, int, int, int]]:
     try:
         st = os.stat(path)
-    except FileNotFoundError:
-        raise WorkbookError(f"Filen {path} finns inte.", kind="not_found", path=path) from None
-    except OSError as exc:
-        raise WorkbookError(f"Filen {path} kan inte öppnas ({exc.strerror}).", kind="not_file",
-                            path=path) from None  # fmt: skip
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, ValueError):  # a NUL in the name
+            exc = OSError(errno.ENOENT, "ogiltigt filnamn")
+        raise _cannot_open(path, exc) from None
     _refuse_kind(path, st)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise WorkbookError(f"Filen {path} kan inte öppnas ({exc.strerror}).", kind="not_file",
-                            path=path) from None  # fmt: skip
+        raise _cannot_open(path, exc) from None
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fh.fileno())  # what was opened, not what the name pointed at before
         _refuse_kind(path, st)
@@ -158,6 +174,7 @@ class Package:
         self.parts = parts
         self._by_lower = {i.filename.lower(): i for i in infos}
         self._identity = identity
+        self._rest: dict[str, tuple[int, bytes] | None] = {}
         self.plain = _is_plain(raw, infos)
         """The zip has nothing any reader could take differently: entries one after the other
         from the start, local headers equal to the directory, one end record, no comment."""
@@ -226,9 +243,25 @@ class Package:
         return zipfile.ZipFile(io.BytesIO(self.raw))
 
     def release(self, names) -> None:
-        """Drop the inflated bytes of parts no longer needed (read again, verified, if asked)."""
+        """Drop the inflated bytes of parts no longer needed (read again, verified, if asked);
+        a worksheet keeps what follows its cells (``sheet_rest``), which the hidden-place scan
+        reads, so a big sheet is not inflated a second time for it."""
+        from halsocenter.xlsx.hidden_texts import sheet_rest
+
         for name in names:
-            self.parts.pop(self.name(name), None)
+            data = self.parts.pop(self.name(name), None)
+            if data is not None:
+                self._rest[self.name(name)] = sheet_rest(data)
+
+    def sheet_rest(self, name: str) -> tuple[int, bytes] | None:
+        """A worksheet without its cells (``hidden_texts.sheet_rest``), kept when the part's
+        bytes were released."""
+        from halsocenter.xlsx.hidden_texts import sheet_rest
+
+        stored = self.name(name)
+        if stored in self._rest:
+            return self._rest[stored]
+        return sheet_rest(self.read(stored))
 
     def calamine(self, replace: dict[str, bytes] | None = None):
         """A python-calamine workbook over exactly the verified parts (``replace`` swaps a
@@ -239,7 +272,9 @@ class Package:
 
         try:
             if not replace and self.plain and self._unchanged():
-                return pc.CalamineWorkbook.from_path(str(self.path))
+                if _portable(self.path):
+                    return pc.CalamineWorkbook.from_path(str(self.path))
+                return pc.CalamineWorkbook.from_filelike(io.BytesIO(self.raw))
             parts = {i.filename: self.read(i.filename) for i in self.infos
                      if i.filename in self.parts or i.filename.lower().endswith((".xml", ".rels"))}
             parts.update(replace or {})
@@ -253,6 +288,16 @@ class Package:
             return self._identity is not None and _identity(os.stat(self.path)) == self._identity
         except OSError:
             return False
+
+
+def _portable(path: Path) -> bool:
+    """Whether python-calamine can open ``path`` by name: its name must be valid UTF-8 (a
+    Latin-1 file name on Linux arrives with undecodable bytes, which calamine cannot take)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_plain(raw: bytes, infos: list[zipfile.ZipInfo]) -> bool:
@@ -383,10 +428,31 @@ def open_package(path: str | os.PathLike, package: Package | None = None
     path = Path(path)
     with as_workbook_error(path):
         package = package or Package.open(path)
+        _refuse_strict(path, package)
         if not package.has("xl/workbook.xml"):
             raise WorkbookError(f"{path.name} är ingen Excel-arbetsbok (.xlsx).",
                                 kind="not_workbook", path=path)  # fmt: skip
         return package, Layout(package)
+
+
+STRICT_NS = b"http://purl.oclc.org/ooxml/"
+"""Namespaces and relationship types of Strict Open XML start so (Transitional, what Excel
+saves as "Excel-arbetsbok", uses schemas.openxmlformats.org)."""
+
+
+def _refuse_strict(path: Path, package: Package) -> None:
+    """A workbook saved as "Strict Open XML-kalkylblad": the same data in other namespaces,
+    which no reader here takes. The person is told how to save it as an ordinary workbook."""
+    head = b""
+    for part in ("_rels/.rels", "xl/workbook.xml"):
+        if package.has(part):
+            head += package.read(part)[:4096]
+    if STRICT_NS in head:
+        raise WorkbookError(
+            f"{path.name} är sparad som Strict Open XML-kalkylblad, ett format som programmet "
+            "inte läser. Öppna den i Excel och spara den som vanlig Excel-arbetsbok (Arkiv > "
+            "Spara som > filformat Excel-arbetsbok (*.xlsx)), och försök sedan igen.",
+            kind="strict", path=path)
 
 
 @contextmanager

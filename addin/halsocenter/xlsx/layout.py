@@ -54,10 +54,21 @@ class Layout:
             target = rels.get(sheet.get(R_ID))
             if target:
                 self.sheet_parts[name] = target
+        pr = wb_xml.find("m:workbookPr", NS)
+        self.date1904 = pr is not None and pr.get("date1904", "").strip().lower() in ("1", "true")
+        """Dates count from 1904 (a Mac Excel setting); readers that convert serials use it."""
         self.defined_names: dict[str, str] = {}
+        self.local_names: dict[str, dict[str, str]] = {}
+        """Sheet -> its own (sheet-level) defined names, casefolded name -> value."""
         for dn in wb_xml.iterfind("m:definedNames/m:definedName", NS):
-            if dn.get("localSheetId") is None and dn.text and dn.get("name"):
+            if not dn.text or not dn.get("name"):
+                continue
+            local = dn.get("localSheetId")
+            if local is None:
                 self.defined_names[dn.get("name").casefold()] = dn.text
+            elif local.isdigit() and int(local) < len(self.sheet_order):
+                sheet = self.sheet_order[int(local)]
+                self.local_names.setdefault(sheet, {})[dn.get("name").casefold()] = dn.text
         self._names = names
 
     @cached_property

@@ -41,17 +41,17 @@ import os
 import posixpath
 import re
 import shutil
-import struct
 import zipfile
-import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from halsocenter.atomic import Output, atomic_write
+from halsocenter.core.parse import norm_header
 from halsocenter.errors import WorkbookError
+from halsocenter.ownership import FIXED_DATE_TIME, NeedsZip64, RawZipWriter
 from halsocenter.xlsx import safe_xml
 from halsocenter.xlsx.inputs import Package
 from halsocenter.xlsx.layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
@@ -75,8 +75,6 @@ STYLE_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs"
                "dxfs", "tableStyles", "colors", "extLst")  # fmt: skip
 TABLE_DXF_ATTRS = ("headerRowDxfId", "dataDxfId", "totalsRowDxfId", "headerRowBorderDxfId",
                    "tableBorderDxfId", "totalsRowBorderDxfId")  # fmt: skip
-FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-"""Date stamp of the entries this module writes: same inputs give the same bytes (as Excel)."""
 
 _PARSER = PARSER
 """The hardened parser: no entities, no DTD, no network, libxml2's size limits."""
@@ -112,8 +110,11 @@ class _Rel:
 class _Package:
     """Read-side view of one OPC zip: parts, their relationships and content types."""
 
-    def __init__(self, zf: zipfile.ZipFile):
+    def __init__(self, zf: zipfile.ZipFile, overrides: dict[str, bytes] | None = None):
         self.zf = zf
+        self.replaced = dict(overrides or {})
+        """Parts read as these bytes instead (the input's parts with identity numbers in hidden
+        places masked, ``hidden_texts.masked_parts``)."""
         self.infos = zf.infolist()
         self.by_lower = {i.filename.lower(): i.filename for i in self.infos}
         self._rels: dict[str, list[_Rel]] = {}
@@ -136,7 +137,8 @@ class _Package:
         return self.by_lower[part.lower()]
 
     def read(self, part: str) -> bytes:
-        return self.zf.read(self.name(part))
+        name = self.name(part)
+        return self.replaced[name] if name in self.replaced else self.zf.read(name)
 
     def content_type(self, part: str) -> str | None:
         ext = posixpath.splitext(part)[1].lstrip(".").lower()
@@ -419,7 +421,13 @@ def _workbook_view(wb: etree._Element) -> etree._Element:
     return view
 
 
-def _plan(src: _Package, gen: _Package, activate: str | None = None) -> _Plan:
+class SheetInTheWay(ValueError):
+    """A sheet of the input has a generated sheet's name but is not one the caller may
+    replace (a coach's own sheet, or the program's sheet changed since)."""
+
+
+def _plan(src: _Package, gen: _Package, activate: str | None = None,
+          replaces: Collection[str] | None = None) -> _Plan:  # fmt: skip
     plan = _Plan()
     wb_part = src.workbook
     wb = _parse(src.read(wb_part))
@@ -439,7 +447,17 @@ def _plan(src: _Package, gen: _Package, activate: str | None = None) -> _Plan:
         raise ValueError("Den genererade arbetsboken saknar en bladdel.")
 
     src_sheets = _sheet_entries(src, wb)
-    position = {el.get("name", "").casefold(): i for i, (el, _) in enumerate(src_sheets)}
+    if replaces is None:  # the package-level default: a sheet of the same name is replaced
+        position = {el.get("name", "").casefold(): i for i, (el, _) in enumerate(src_sheets)}
+    else:  # only the sheets the caller proved to be the program's own; no other is touched
+        position = {el.get("name", "").casefold(): i for i, (el, _) in enumerate(src_sheets)
+                    if el.get("name", "") in replaces}  # fmt: skip
+        kept = {norm_header(el.get("name", "")): el.get("name", "")
+                for el, _ in src_sheets if el.get("name", "") not in replaces}  # fmt: skip
+        clash = [kept[norm_header(n)] for n in names if norm_header(n) in kept]
+        if clash:
+            raise SheetInTheWay(f"fliken ”{clash[0]}” har samma namn som en flik programmet "
+                                "skapar men är inte programmets egen")  # fmt: skip
     dst_index: list[int] = []
     for name in names:
         if name.casefold() in position:
@@ -731,105 +749,9 @@ def _rewrite_table(data: bytes, styles: _StyleMap, ids: set[int], names: set[str
 
 # --------------------------------------------------------------------------- zip writing
 
-_LOCAL = struct.Struct("<4s2B4HL2L2H")
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_LIMIT = 0xFFFFFFFF
-
-
-class _NeedsZip64(Exception):
-    pass
-
-
-@dataclass
-class _Entry:
-    name: bytes
-    flags: int
-    method: int
-    dostime: int
-    dosdate: int
-    crc: int
-    csize: int
-    usize: int
-    offset: int
-    create_version: int = 20
-    create_system: int = 0
-    external_attr: int = 0
-
-
-class _RawZipWriter:
-    """Writes a zip whose copied entries keep their compressed bytes (zipfile cannot)."""
-
-    def __init__(self, out):
-        self.out = out
-        self.entries: list[_Entry] = []
-
-    def _header(self, entry: _Entry) -> None:
-        if entry.offset >= _LIMIT or entry.csize >= _LIMIT or entry.usize >= _LIMIT:
-            raise _NeedsZip64
-        version = 20 if entry.method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else 63
-        self.out.write(_LOCAL.pack(b"PK\x03\x04", version, 0, entry.flags, entry.method,
-                                   entry.dostime, entry.dosdate, entry.crc, entry.csize,
-                                   entry.usize, len(entry.name), 0))  # fmt: skip
-        self.out.write(entry.name)
-        self.entries.append(entry)
-
-    def copy(self, src_fh, info: zipfile.ZipInfo) -> None:
-        src_fh.seek(info.header_offset)
-        head = src_fh.read(_LOCAL.size)
-        fields = _LOCAL.unpack(head)
-        name = src_fh.read(fields[10])
-        src_fh.seek(fields[11], os.SEEK_CUR)
-        date_time = info.date_time
-        entry = _Entry(name, info.flag_bits & ~0x08, info.compress_type,
-                       *_dos(date_time), info.CRC, info.compress_size, info.file_size,
-                       self.out.tell(), info.create_version, info.create_system,
-                       info.external_attr)  # fmt: skip
-        self._header(entry)
-        remaining = info.compress_size
-        while remaining:
-            chunk = src_fh.read(min(remaining, 1 << 20))
-            if not chunk:
-                raise zipfile.BadZipFile(f"Zip-posten {info.filename} är avkortad.")
-            self.out.write(chunk)
-            remaining -= len(chunk)
-
-    def write(self, name: str, data: bytes) -> None:
-        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        packed = comp.compress(data) + comp.flush()
-        raw = name.encode("utf-8")
-        flags = 0 if name.isascii() else 0x800
-        entry = _Entry(raw, flags, zipfile.ZIP_DEFLATED, *_dos(FIXED_DATE_TIME),
-                       zlib.crc32(data), len(packed), len(data), self.out.tell())  # fmt: skip
-        self._header(entry)
-        self.out.write(packed)
-
-    def close(self) -> None:
-        start = self.out.tell()
-        if len(self.entries) >= 0xFFFF or start >= _LIMIT:
-            raise _NeedsZip64
-        for e in self.entries:
-            version = 20 if e.method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else 63
-            self.out.write(_CENTRAL.pack(b"PK\x01\x02", max(e.create_version, 20),
-                                         e.create_system, version, 0, e.flags, e.method,
-                                         e.dostime, e.dosdate, e.crc, e.csize, e.usize,
-                                         len(e.name), 0, 0, 0, 0, e.external_attr,
-                                         e.offset))  # fmt: skip
-            self.out.write(e.name)
-        size = self.out.tell() - start
-        if start + size >= _LIMIT:
-            raise _NeedsZip64
-        self.out.write(_END.pack(b"PK\x05\x06", 0, 0, len(self.entries), len(self.entries),
-                                 size, start, 0))  # fmt: skip
-
-
-def _dos(date_time: tuple) -> tuple[int, int]:
-    y, mo, d, h, mi, s = date_time
-    return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
-
 
 def _write_raw(src: bytes, src_infos: list[zipfile.ZipInfo], plan: _Plan, out) -> None:
-    writer = _RawZipWriter(out)
+    writer = RawZipWriter(out)
     with io.BytesIO(src) as fh:
         for info in src_infos:
             if info.filename in plan.removed:
@@ -876,12 +798,19 @@ def _generated_bytes(generated) -> bytes:
 
 
 def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package | None = None,
-                      *, activate: str | None = None) -> None:  # fmt: skip
+                      *, activate: str | None = None,
+                      replaces: Collection[str] | None = None,
+                      masked: dict[str, bytes] | None = None) -> None:  # fmt: skip
     """Write ``dst``: a copy of ``src`` with every sheet of ``generated`` added or replaced.
 
     ``generated`` is an openpyxl Workbook, the bytes of an .xlsx, or a path to one. A sheet
     whose name (ignoring case) is in ``src`` replaces that sheet at its position; the others are
-    appended. ``activate`` names a generated sheet the file opens on: it becomes the active and
+    appended. ``replaces``, when given, names the input sheets that may be replaced (the ones
+    proved to be the program's own, ``core.sheetmarks``); any other input sheet whose name a
+    generated sheet has (ignoring case and spacing) stops the copy (``SheetInTheWay``) and
+    nothing is written. ``masked`` gives input parts new bytes (the same part with identity
+    numbers in hidden places masked); every other input part is copied as it is. ``activate``
+    names a generated sheet the file opens on: it becomes the active and
     only selected tab (input sheets lose ``tabSelected``, nothing else). Every other part of
     ``src`` is copied as the same zip entry bytes. ``src`` is never modified; ``dst`` is
     written atomically under its ``Output`` rules (a plain path may replace an existing file);
@@ -895,7 +824,12 @@ def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package
     gen_data = _generated_bytes(generated)
     try:  # zipfile over the verified bytes: every entry was checked to inflate as it says
         with package.zipfile() as szf, zipfile.ZipFile(io.BytesIO(gen_data)) as gzf:
-            plan = _plan(_Package(szf), _Package(gzf), activate)
+            plan = _plan(_Package(szf, masked), _Package(gzf), activate, replaces)
+            for part, data in (masked or {}).items():
+                if part not in plan.removed:
+                    plan.changed.setdefault(part, data)
+    except SheetInTheWay:
+        raise
     except (ValueError, KeyError) as exc:  # safe_xml.UnsafeXml is a ValueError
         reason = str(exc).strip("'").rstrip(".")
         raise WorkbookError(f"{src.name} är skadad och kan inte kopieras: {reason}.",
@@ -905,7 +839,7 @@ def write_with_sheets(src: Path, generated, dst: Path | Output, package: Package
         with tmp.open("wb") as out, package.zipfile() as szf:
             try:
                 _write_raw(package.raw, package.infolist(), plan, out)
-            except _NeedsZip64:
+            except NeedsZip64:
                 out.seek(0)
                 out.truncate()
                 _write_recompressed(szf, plan, out)

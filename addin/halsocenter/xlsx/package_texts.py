@@ -17,6 +17,7 @@ nothing here (the workbook reader reports a damaged package on its own).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from halsocenter.core.model import (
     AUTHOR,
@@ -172,6 +173,57 @@ def comments(zf, layout: Layout, names: set[str] | None = None,
     return out
 
 
+@dataclass(frozen=True)
+class CellNote:
+    """A note (comment of the old kind) or a threaded comment with its replies, on one cell."""
+
+    sheet: str
+    cell: str
+    text: str
+    author: str = ""
+
+
+def cell_notes(zf, layout: Layout) -> list[CellNote]:
+    """Every cell's note or comment thread, for a copy that keeps them (``upgrade``). A cell with
+    a threaded comment gets the thread (each entry with its author), not the placeholder note
+    Excel keeps beside it for older versions."""
+    names = set(zf.namelist())
+    people: dict[str, str] = {}
+    for target in layout._rels("xl/workbook.xml", names, kind="/person").values():
+        root = parse_part(zf, target)
+        if root is not None:
+            people.update({p.get("id") or "": p.get("displayName") or ""
+                           for p in root.iter(f"{{{THREADED_NS}}}person")})  # fmt: skip
+    out: dict[tuple[str, str], CellNote] = {}
+    for sheet, part in layout.sheet_parts.items():
+        threads: dict[str, list[str]] = {}
+        for target in layout._rels(part, names, kind="/threadedComment").values():
+            root = parse_part(zf, target)
+            if root is None:
+                continue
+            for c in root.iter(f"{{{THREADED_NS}}}threadedComment"):
+                text = "".join(_text_of(t) for t in c.iter(f"{{{THREADED_NS}}}text"))
+                who = people.get(c.get("personId") or "", "")
+                threads.setdefault(c.get("ref") or "", []).append(f"{who}: {text}" if who else text)
+        for ref, entries in threads.items():
+            if ref:
+                out[sheet, ref] = CellNote(sheet, ref, "\n".join(entries))
+        for target in layout._rels(part, names, kind="/comments").values():
+            root = parse_part(zf, target)
+            if root is None:
+                continue
+            authors = [_text_of(a) for a in root.iterfind("m:authors/m:author", NS)]
+            for c in root.iterfind("m:commentList/m:comment", NS):
+                ref = c.get("ref") or ""
+                if not ref or (sheet, ref) in out:
+                    continue
+                text = "".join(_text_of(t) for t in c.iterfind("m:text", NS))
+                index = c.get("authorId") or ""
+                author = authors[int(index)] if index.isdigit() and int(index) < len(authors) else ""
+                out[sheet, ref] = CellNote(sheet, ref, text, author)
+    return list(out.values())
+
+
 def _property_parts(layout: Layout, names: set[str]) -> dict[str, str]:
     found = dict(DEFAULT_PROPERTY_PARTS)
     for rel_kind in DEFAULT_PROPERTY_PARTS:
@@ -225,11 +277,16 @@ def properties(zf, layout: Layout, names: set[str] | None = None,
 
 
 def from_package(zf, layout: Layout) -> list[PackageText]:
-    """Everything outside the cells of a saved workbook."""
+    """Everything outside the cells of a saved workbook, the hidden places included
+    (``hidden_texts``: headers and footers, text boxes, charts, data validations, hyperlinks,
+    custom XML, number formats, defined-name comments; pivot caches and embedded objects as
+    not read)."""
+    from halsocenter.xlsx.hidden_texts import hidden_texts
+
     names = set(zf.namelist())
     return (sheet_and_table_names(layout.sheet_order, _tables(zf, layout, names))
             + defined_names(_defined_names(zf)) + comments(zf, layout, names)
-            + properties(zf, layout, names))  # fmt: skip
+            + properties(zf, layout, names) + hidden_texts(zf, layout))  # fmt: skip
 
 
 def collect(layout) -> list[PackageText]:
@@ -242,7 +299,8 @@ def collect(layout) -> list[PackageText]:
 
 
 def saved_file_parts(path, *, with_comments: bool) -> list[PackageText]:
-    """Document properties (and, if asked, comments) of the workbook as last saved at ``path``,
+    """Document properties, the hidden places (``hidden_texts``) and, if asked, comments of the
+    workbook as last saved at ``path``,
     for the live-Excel reader, which has no way to ask Excel for them; nothing when the file
     cannot be opened."""
     from halsocenter.xlsx.inputs import (
@@ -250,9 +308,11 @@ def saved_file_parts(path, *, with_comments: bool) -> list[PackageText]:
     )
 
     try:
+        from halsocenter.xlsx.hidden_texts import hidden_texts
+
         package, layout = open_package(path)
         names = set(package.namelist())
-        found = properties(package, layout, names)
+        found = properties(package, layout, names) + hidden_texts(package, layout)
         if with_comments:
             found = comments(package, layout, names) + found
         return found

@@ -52,6 +52,7 @@ from halsocenter.core.parse import (
     parse_number,
 )
 from halsocenter.core.privacy import NUMBER_MIN
+from halsocenter.core.sheetmarks import claim, generated_name, grid_cells
 from halsocenter.core.swedish import whole
 from halsocenter.errors import WorkbookError
 from halsocenter.xlsx import package_texts, xltext
@@ -346,7 +347,29 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
                         settings_cells=settings_cells, lists=lists, version=version,
                         problems=problems, texts=texts, numbers=numbers,
                         package_texts=package_texts.collect(layout), path=path,
-                        sheet_names=tuple(layout.sheet_order))  # fmt: skip
+                        sheet_names=tuple(layout.sheet_order),
+                        sheet_claims=_claims(layout, book, grid, outside))  # fmt: skip
+
+
+def _claims(layout, book, grid, outside: Mapping[str, list]) -> list:
+    """A ``sheetmarks.SheetClaim`` for every sheet named like a generated sheet: its mark (a
+    sheet-level defined name) and the digest of every value in it, far cells and Excel's error
+    values included."""
+    out = []
+    local = getattr(layout, "local_names", {})
+    for sheet in layout.sheet_order:
+        if generated_name(sheet) is None:
+            continue
+        cells = []
+        if sheet in layout.sheet_parts:
+            try:
+                cells = grid_cells(grid(sheet).rows)
+            except (pc.CalamineError, pc.WorksheetNotFound):  # a chart sheet: no values
+                cells = []
+            cells += [(r, c, v) for r, c, v in outside.get(sheet, ())]
+            cells += [(r, c, err) for r, c, err in book.error_cells(sheet)]
+        out.append(claim(sheet, local.get(sheet, {}), cells))
+    return out
 
 
 def _version(path: Path, raw) -> int:

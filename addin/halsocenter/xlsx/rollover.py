@@ -29,7 +29,8 @@ workbook, and receives:
 - The coach's own extra sheets (values and number formats).
 
 Not carried: Uppföljningar, Aktiviteter, Närvaro, Styrgrupp, Berättelse (a new year starts
-empty) and the generated sheets (rebuilt from the data).
+empty) and the program's own generated sheets (rebuilt from the data; a coach's sheet that only
+has such a name comes along as hers).
 """
 
 from __future__ import annotations
@@ -41,12 +42,11 @@ import pandas as pd
 
 from halsocenter.atomic import Output
 from halsocenter.core import contract as C
-from halsocenter.core.analysis import refuse_unreadable
+from halsocenter.core.analysis import refuse_unreadable, refuse_without_year
 from halsocenter.core.model import WorkbookData
 from halsocenter.core.parse import norm_header
 from halsocenter.core.stats import compute
 from halsocenter.core.summary import Summary
-from halsocenter.errors import InputError
 from halsocenter.xlsx import template
 from halsocenter.xlsx.inputs import open_package
 from halsocenter.xlsx.read import read_workbook
@@ -123,9 +123,7 @@ def rollover(src: Path, dst: Path | Output) -> Path:
 def refuse_rollover(data: WorkbookData) -> None:
     """A workbook with unreadable values or without a year cannot start the next year."""
     refuse_unreadable(data)
-    if data.year is None:
-        raise InputError(f"Verksamhetsåret saknas på fliken {C.START_SHEET} (cellen hc_ar). Fyll "
-                         "i året innan nästa års arbetsbok skapas.", [])  # fmt: skip
+    refuse_without_year(data, "nästa års arbetsbok")
 
 
 def next_year_workbook(source: Source) -> openpyxl.Workbook:

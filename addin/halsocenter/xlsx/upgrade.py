@@ -7,7 +7,9 @@ its number format — never retyped through the parsers, so a date, a count or a
 identical. Columns the current template added stay empty; columns a coach added to a table
 (unknown headers) follow along to the right of the table; the workbook's own lists, including
 values the hub added, are kept; sheets the coach added are copied (values and number formats).
-Generated sheets are not copied: they are rebuilt from the data.
+The program's own generated sheets are not copied: they are rebuilt from the data. A sheet that
+only has such a name (a coach's own ``kontroll``, or the program's sheet typed into since) is
+the coach's and is copied like any other sheet of hers (``core.sheetmarks``).
 
 A formula in a data cell is copied as the value Excel last calculated for it, because the row
 moves and a relative reference would point somewhere else; a formula with no calculated value
@@ -26,18 +28,27 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import TableColumn
 
 from halsocenter.atomic import Output
 from halsocenter.core import contract as C
 from halsocenter.core.model import WorkbookData
 from halsocenter.core.parse import norm_header
+from halsocenter.core.swedish import count
 from halsocenter.errors import WorkbookError
 from halsocenter.xlsx import cells, template
+from halsocenter.xlsx.hidden_texts import CellLink, cell_links
 from halsocenter.xlsx.inputs import Package, open_package
+from halsocenter.xlsx.layout import Layout
+from halsocenter.xlsx.package_texts import CellNote, cell_notes
 from halsocenter.xlsx.read import read_workbook
+from halsocenter.xlsx.style import COLOR_LINK, HEADER_FILL, HEADER_FONT, Font, page_setup
+from halsocenter.xlsx.textfit import LINE_PT, row_height
 
 GENERAL = "General"
 
@@ -74,6 +85,10 @@ class Source:
     loose: dict[str, list[tuple[int, int, Cell]]] = field(default_factory=dict)
     """Cells typed on a table's sheet outside the table (a note beside it, a sum below it):
     sheet -> (row, column, cell). ``upgrade`` carries them over."""
+    notes: list[CellNote] = field(default_factory=list)
+    """Notes and comment threads on cells (a saved file's; none from a live book)."""
+    links: list[CellLink] = field(default_factory=list)
+    """Hyperlinks on cells (a saved file's; none from a live book)."""
 
 
 # --------------------------------------------------------------------------- paths
@@ -206,7 +221,11 @@ def read_source(path: Path, data: WorkbookData | None = None,
     package = package or open_package(path)[0]
     data = data if data is not None else read_workbook(path, package)
     try:
-        return source_from(_Cells(package), data)
+        source = source_from(_Cells(package), data)
+        layout = Layout(package)
+        source.notes = cell_notes(package, layout)
+        source.links = cell_links(package, layout)
+        return source
     except (ValueError, KeyError) as exc:  # openpyxl meets a value Excel never writes
         raise WorkbookError(f"{path.name} är skadad och kan inte flyttas till en ny arbetsbok: "
                             f"ett cellvärde går inte att läsa ({exc}).", kind="corrupt",
@@ -222,7 +241,10 @@ def source_from(cells: _Cells | GridCells, data: WorkbookData) -> Source:
             where = data.settings_cells.get(nc.name)
             if where and where[0] in cells.sheetnames:
                 settings[nc.name] = cells.cell(*where)
-        known = {norm_header(s) for s in (C.START_SHEET, C.LISTS_SHEET, *C.GENERATED_SHEETS)}
+        known = {norm_header(s) for s in (C.START_SHEET, C.LISTS_SHEET)}
+        # the program's own generated sheets are rebuilt, not copied; a coach's sheet that only
+        # has such a name (or the program's sheet changed since) is hers, and comes along
+        known |= {norm_header(c.sheet) for c in data.sheet_claims if c.ours}
         known |= {norm_header(td.sheet) for td in data.tables.values()}
         known |= {norm_header(spec.sheet) for spec in C.TABLES}
         other = {name: cells.used_cells(name) for name in cells.sheetnames
@@ -236,7 +258,8 @@ def source_from(cells: _Cells | GridCells, data: WorkbookData) -> Source:
 def _loose_cells(cells: _Cells | GridCells, data: WorkbookData,
                  tables: dict[str, SourceTable]) -> dict[str, list[tuple[int, int, Cell]]]:  # fmt: skip
     """Cells on each table sheet outside every table's columns and rows (header to last row),
-    outside the named cells too."""
+    and on the Start sheet, outside the named cells. ``upgrade`` leaves out what the new
+    template already says (``_new_to_it``)."""
     areas: dict[str, list[tuple[int, int, set[int]]]] = {}
     for spec in C.TABLES:
         td, st = data.tables.get(spec.key), tables.get(spec.key)
@@ -248,6 +271,10 @@ def _loose_cells(cells: _Cells | GridCells, data: WorkbookData,
         last = max([td.header_row, *(int(r) for r in td.df.index)])
         areas.setdefault(td.sheet, []).append((td.header_row, last, cols))
     named = {(sheet, cell.replace("$", "")) for sheet, cell in data.settings_cells.values()}
+    start = next((s for s in cells.sheetnames if norm_header(s) == norm_header(C.START_SHEET)),
+                 None)  # fmt: skip
+    if start is not None and start not in areas:  # the Start sheet: everything but its settings
+        areas[start] = []
     out = {}
     for sheet, spans in areas.items():
         found = [(r, c, cell) for r, c, cell in cells.used_cells(sheet)
@@ -310,30 +337,45 @@ def new_workbook(source: Source, year) -> openpyxl.Workbook:
                                    kontakt=value("hc_kontakt"))  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Where ``put_rows`` put a table: its header row, its first new row and the column of each
+    contract column and each extra column (in the order of the extra headers)."""
+
+    header_row: int
+    first_row: int
+    columns: dict[str, int]
+    extra_columns: tuple[int, ...]
+
+
 def put_rows(wb: openpyxl.Workbook, spec: C.Table, rows: list[dict[str, Cell]],
              extra_headers: tuple[str, ...] = (),
-             extra_rows: list[tuple[Cell, ...]] | None = None) -> None:  # fmt: skip
+             extra_rows: list[tuple[Cell, ...]] | None = None) -> Placed:  # fmt: skip
     """Append stored rows to ``spec``'s table with values and number formats; extra columns
-    are added to the right of the table under their own headers."""
+    are added to the right of the table under their own headers. Returns where they went."""
     ws = wb[spec.sheet]
     table = ws.tables[spec.name]
     if extra_headers:
         add_columns(ws, spec, extra_headers)
+    min_col, header_row = range_boundaries(table.ref)[:2]
+    col_of = {key: min_col + i for i, key in enumerate(spec.keys)}
+    by_header = {norm_header(ws.cell(row=header_row, column=c).value): c
+                 for c in range(min_col, range_boundaries(table.ref)[2] + 1)}  # fmt: skip
+    extras = tuple(by_header.get(norm_header(h), min_col + len(spec.keys) + i)
+                   for i, h in enumerate(extra_headers))  # fmt: skip
     if not rows:
-        return
+        return Placed(header_row, header_row + 1, col_of, extras)
     last = template.fill_table(wb, spec, [{k: c.value for k, c in row.items()} for row in rows])
     first = last - len(rows) + 1
-    min_col = range_boundaries(table.ref)[0]
-    col_of = {key: min_col + i for i, key in enumerate(spec.keys)}
     for r, row in enumerate(rows, start=first):
         for key, cell in row.items():
             if cell.value is not None and cell.number_format not in (GENERAL, None):
                 ws.cell(row=r, column=col_of[key]).number_format = cell.number_format
     if extra_headers and extra_rows:
-        start = min_col + len(spec.keys)
-        for r, extras in enumerate(extra_rows, start=first):
-            for i, cell in enumerate(extras):
-                _write(ws, r, start + i, cell)
+        for r, values in enumerate(extra_rows, start=first):
+            for cell, col in zip(values, extras, strict=False):
+                _write(ws, r, col, cell)
+    return Placed(header_row, first, col_of, extras)
 
 
 def add_columns(ws, spec: C.Table, headers: tuple[str, ...]) -> None:
@@ -399,39 +441,103 @@ def put_lists(wb: openpyxl.Workbook, lists: dict[str, tuple[str, ...]]) -> None:
             table.autoFilter.ref = table.ref
 
 
-def put_loose_cells(wb: openpyxl.Workbook, loose: dict[str, list[tuple[int, int, Cell]]]) -> int:
+MOVED_WIDTHS = (16, 8, 30, 50, 40)
+"""Column widths of ``C.MOVED_CELLS_SHEET``: Flik, Cell, Värde, Anteckning, Länk."""
+
+
+@dataclass
+class Moved:
+    """A row of ``C.MOVED_CELLS_SHEET``: what had no place in the new workbook, by its old
+    sheet and cell -- a value, a note, a link, or several of them."""
+
+    sheet: str
+    ref: str
+    value: Cell | None = None
+    note: CellNote | None = None
+    link: CellLink | None = None
+
+
+def place_loose_cells(wb: openpyxl.Workbook, loose: dict[str, list[tuple[int, int, Cell]]],
+                      moved: dict[tuple[str, str], Moved]) -> dict[tuple[str, str], str]:  # fmt: skip
     """Each loose cell at its old place when that is outside the new tables and empty, else
-    a row (sheet, cell, value) on ``C.MOVED_CELLS_SHEET`` -- below the rows already there when
-    an earlier upgrade made that sheet. Returns how many cells were carried over."""
-    taken: dict[str, list[tuple[int, int, int, int]]] = {}
-    for ws in wb.worksheets:
-        taken[ws.title] = [range_boundaries(t.ref) for t in ws.tables.values()]
-    moved: list[tuple[str, str, Cell]] = []
-    n = 0
+    into ``moved``. Returns (sheet, cell) -> the cell it kept on that sheet."""
+    taken = _table_areas(wb)
+    placed: dict[tuple[str, str], str] = {}
     for sheet, found in loose.items():
         ws = wb[sheet] if sheet in wb.sheetnames else None
         for r, c, cell in found:
             if cell.value is None:
                 continue
-            n += 1
-            free = ws is not None and ws.cell(row=r, column=c).value is None and not any(
-                c1 <= c <= c2 and r1 <= r <= r2 for c1, r1, c2, r2 in taken[sheet])
-            if free:
+            ref = f"{get_column_letter(c)}{r}"
+            if ws is not None and _free(ws, taken, r, c):
                 _write(ws, r, c, cell)
+                placed[sheet, ref] = ref
             else:
-                moved.append((sheet, f"{get_column_letter(c)}{r}", cell))
-    if moved:
-        if C.MOVED_CELLS_SHEET in wb.sheetnames:  # copied along as one of the coach's sheets
-            ws = wb[C.MOVED_CELLS_SHEET]
-        else:
-            ws = wb.create_sheet(C.MOVED_CELLS_SHEET)
-            for col, header in enumerate(C.MOVED_CELLS_COLUMNS, start=1):
-                cells.put(ws, 1, col, header)
-        for r, (sheet, ref, cell) in enumerate(moved, start=ws.max_row + 1):
-            cells.put(ws, r, 1, sheet)
-            cells.put(ws, r, 2, ref)
-            _write(ws, r, 3, cell)
-    return n
+                moved.setdefault((sheet, ref), Moved(sheet, ref)).value = cell
+    return placed
+
+
+def _table_areas(wb: openpyxl.Workbook) -> dict[str, list[tuple[int, int, int, int]]]:
+    return {ws.title: [range_boundaries(t.ref) for t in ws.tables.values()]
+            for ws in wb.worksheets}  # fmt: skip
+
+
+def _free(ws, taken, r: int, c: int) -> bool:
+    return ws.cell(row=r, column=c).value is None and not any(
+        c1 <= c <= c2 and r1 <= r <= r2 for c1, r1, c2, r2 in taken.get(ws.title, ()))
+
+
+def put_loose_cells(wb: openpyxl.Workbook, loose: dict[str, list[tuple[int, int, Cell]]]) -> int:
+    """The loose cells at their old places, or listed on ``C.MOVED_CELLS_SHEET``; returns how
+    many cells were carried over."""
+    moved: dict[tuple[str, str], Moved] = {}
+    placed = place_loose_cells(wb, loose, moved)
+    write_moved(wb, list(moved.values()))
+    return len(placed) + len(moved)
+
+
+def write_moved(wb: openpyxl.Workbook, moved: list[Moved]) -> None:
+    """The rows of ``C.MOVED_CELLS_SHEET`` (sheet, cell, value, note, link) -- below the rows
+    already there when an earlier upgrade made that sheet. A link is a working link there."""
+    if not moved:
+        return
+    new = C.MOVED_CELLS_SHEET not in wb.sheetnames  # else copied along as the coach's sheet
+    ws = wb.create_sheet(C.MOVED_CELLS_SHEET) if new else wb[C.MOVED_CELLS_SHEET]
+    for col, (header, width) in enumerate(zip(C.MOVED_CELLS_COLUMNS, MOVED_WIDTHS, strict=True),
+                                          start=1):  # fmt: skip
+        if ws.cell(row=1, column=col).value is None:
+            head = cells.put(ws, 1, col, header)
+            head.font, head.fill = HEADER_FONT, HEADER_FILL
+        if new or ws.column_dimensions[get_column_letter(col)].width is None:
+            ws.column_dimensions[get_column_letter(col)].width = width
+    if new:
+        ws.freeze_panes = "A2"
+        page_setup(ws, header_left="Hälsocenter", header_right=C.MOVED_CELLS_SHEET,
+                   title_rows="1:1")  # fmt: skip
+    top = Alignment(vertical="top", wrap_text=True)
+    for r, m in enumerate(moved, start=ws.max_row + 1):
+        cells.put(ws, r, 1, m.sheet).alignment = top
+        cells.put(ws, r, 2, m.ref).alignment = top
+        if m.value is not None:
+            _write(ws, r, 3, m.value)
+        if m.note is not None:
+            who = f"{m.note.author}: " if m.note.author else ""
+            cells.put(ws, r, 4, who + m.note.text).alignment = top
+        if m.link is not None:
+            target = cells.put(ws, r, 5, m.link.address)
+            target.alignment = top
+            target.font = Font(color=COLOR_LINK, underline="single")
+            _link(target, m.link)
+        values = [ws.cell(row=r, column=c).value for c in range(1, len(MOVED_WIDTHS) + 1)]
+        height = row_height(zip(values, MOVED_WIDTHS, strict=True))
+        if height > LINE_PT:
+            ws.row_dimensions[r].height = height
+
+
+def _link(cell, link: CellLink) -> None:
+    """Give an openpyxl cell (holding a value) the hyperlink ``link``."""
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, target=link.target, location=link.location,
+                               tooltip=link.tooltip, display=link.display)  # fmt: skip
 
 
 def put_other_sheets(wb: openpyxl.Workbook, sheets: dict[str, list[tuple[int, int, Cell]]]) -> None:
@@ -447,9 +553,12 @@ def put_other_sheets(wb: openpyxl.Workbook, sheets: dict[str, list[tuple[int, in
 # --------------------------------------------------------------------------- upgrade
 
 
-def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None) -> Path:
+def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None,
+            moved_lines: list[str] | None = None) -> Path:  # fmt: skip
     """Write ``dst``: the data of ``src`` (any readable template version) in the current
-    template. Refuses to overwrite ``src`` or an existing ``dst``."""
+    template, with every note, comment and hyperlink at its cell's new place, or listed on
+    ``C.MOVED_CELLS_SHEET``. Refuses to overwrite ``src`` or an existing ``dst``.
+    ``moved_lines``, when given, receives Swedish lines saying what moved where."""
     src = Path(src)
     out = new_workbook_output("upgrade", src, dst)
     package, _ = open_package(src)
@@ -457,10 +566,114 @@ def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None) -> 
     source = read_source(src, data, package)
     year_cell = source.settings.get("hc_ar")
     wb = new_workbook(source, year_cell.value if year_cell else data.year)
+    places: dict[tuple[str, str], tuple[str, str]] = {}
     for spec in C.TABLES:
         t = source.tables[spec.key]
-        put_rows(wb, spec, t.rows, t.extra_headers, t.extra_rows)
+        placed = put_rows(wb, spec, t.rows, t.extra_headers, t.extra_rows)
+        td = data.tables.get(spec.key)
+        if td is not None and td.letters:
+            places.update(_table_places(td, t, spec.sheet, placed))
+    for nc in C.NAMED_CELLS:
+        where = data.settings_cells.get(nc.name)
+        if where:
+            places[where[0], where[1].replace("$", "")] = (C.START_SHEET, nc.cell)
     put_lists(wb, data.lists)
     put_other_sheets(wb, source.other_sheets)
-    put_loose_cells(wb, source.loose)
+    for name, found in source.other_sheets.items():
+        places.update({(name, f"{get_column_letter(c)}{r}"): (name, f"{get_column_letter(c)}{r}")
+                       for r, c, _ in found})  # fmt: skip
+    moved: dict[tuple[str, str], Moved] = {}
+    loose = {sheet: [(r, c, cell) for r, c, cell in found if _new_to_it(wb, sheet, r, c, cell)]
+             for sheet, found in source.loose.items()}  # fmt: skip
+    for (sheet, ref), kept in place_loose_cells(wb, loose, moved).items():
+        places[sheet, ref] = (sheet, kept)
+    notes, links = _put_notes_and_links(wb, source, places, moved)
+    write_moved(wb, list(moved.values()))
+    if moved_lines is not None:
+        moved_lines.extend(_what_moved(notes, links, list(moved.values())))
     return template.write_workbook(wb, out)
+
+
+_LABELS = {norm_header(nc.label) for nc in C.NAMED_CELLS}
+
+
+def _new_to_it(wb: openpyxl.Workbook, sheet: str, r: int, c: int, cell: Cell) -> bool:
+    """Whether a loose cell says something the new workbook does not: not the Start sheet's
+    title, not a setting's label in its first column, not the text the template already has
+    at that very cell."""
+    if norm_header(sheet) == norm_header(C.START_SHEET) and (
+            (r, c) == (1, 1) or c == 1 and norm_header(cell.value) in _LABELS):  # fmt: skip
+        return False
+    same = wb[sheet].cell(row=r, column=c).value if sheet in wb.sheetnames else None
+    return same is None or same != cell.value
+
+
+def _table_places(td, t: SourceTable, sheet: str, placed: Placed
+                  ) -> dict[tuple[str, str], tuple[str, str]]:  # fmt: skip
+    """Old (sheet, cell) -> new (sheet, cell) for a table's header and rows."""
+    out = {}
+    columns = {key: column_index_from_string(letter) for key, letter in td.letters.items()
+               if key in placed.columns}  # fmt: skip
+    pairs = [(c, placed.columns[key]) for key, c in columns.items()]
+    pairs += list(zip(t.extra_columns, placed.extra_columns, strict=False))
+    rows = [(td.header_row, placed.header_row)]
+    rows += [(r, placed.first_row + n) for n, r in enumerate(t.row_numbers)]
+    for old_row, new_row in rows:
+        for old_col, new_col in pairs:
+            out[td.sheet, f"{get_column_letter(old_col)}{old_row}"] = (
+                sheet, f"{get_column_letter(new_col)}{new_row}")
+    return out
+
+
+def _put_notes_and_links(wb: openpyxl.Workbook, source: Source,
+                         places: dict[tuple[str, str], tuple[str, str]],
+                         moved: dict[tuple[str, str], Moved]) -> tuple[int, int]:  # fmt: skip
+    """Each note where its cell went (or at the same cell when that is free in the new
+    workbook), each link on the cell its value went to; the rest into ``moved``. Returns how
+    many notes and links found a cell."""
+    taken = _table_areas(wb)
+    notes = links = 0
+    for note in source.notes:
+        where = places.get((note.sheet, note.cell))
+        if where is None and note.sheet in wb.sheetnames:
+            col, row = coordinate_from_string(note.cell)
+            if _free(wb[note.sheet], taken, row, column_index_from_string(col)):
+                where = (note.sheet, note.cell)
+        target = wb[where[0]][where[1]] if where else None
+        if target is None or target.comment is not None:
+            moved.setdefault((note.sheet, note.cell), Moved(note.sheet, note.cell)).note = note
+            continue
+        target.comment = Comment(note.text, note.author or "")
+        notes += 1
+    for link in source.links:
+        where = places.get((link.sheet, link.cell))
+        target = wb[where[0]][where[1]] if where else None
+        if target is None or target.value is None or target.hyperlink is not None:
+            moved.setdefault((link.sheet, link.cell), Moved(link.sheet, link.cell)).link = link
+            continue
+        _link(target, link)
+        links += 1
+    return notes, links
+
+
+MOVED_SHOWN = 5
+
+
+def _what_moved(notes: int, links: int, moved: list[Moved]) -> list[str]:
+    """What ``upgrade`` says about what it carried and moved (Swedish)."""
+    lines = []
+    if notes or links:
+        lines.append("Följde med till sina celler: "
+                     f"{count(notes, 'anteckning eller kommentar', 'anteckningar eller kommentarer')}"
+                     f", {count(links, 'länk', 'länkar')}.")
+    if moved:
+        def what(m: Moved) -> str:
+            kinds = [w for w, x in (("värde", m.value), ("anteckning", m.note), ("länk", m.link))
+                     if x is not None]  # fmt: skip
+            return f"{m.sheet}!{m.ref} ({', '.join(kinds)})"
+
+        shown = ", ".join(what(m) for m in moved[:MOVED_SHOWN])
+        more = f" och {len(moved) - MOVED_SHOWN} till" if len(moved) > MOVED_SHOWN else ""
+        lines.append(f"På fliken {C.MOVED_CELLS_SHEET} står {count(len(moved), 'sak', 'saker')} "
+                     f"som inte fick plats där de stod: {shown}{more}.")
+    return lines
