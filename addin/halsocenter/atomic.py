@@ -50,12 +50,18 @@ MARK_NAME = "_halsocenter_utdata"
 
 KIND_SUMMARY, KIND_EXPORT, KIND_COUNTY, KIND_REPORT = ("sammanstallning", "exportfil", "lan",
                                                        "verksamhetsberattelse")  # fmt: skip
+KIND_ARCHIVE = "arkiv"
+ARCHIVE_APPLICATION_ID = 0x48434152
+"""SQLite's ``application_id`` (bytes 68-71 of the file) of the region's archive, "HCAR": the
+mark that makes an archive ours (``region.archive``)."""
+SQLITE_HEADER = b"SQLite format 3\x00"
 ANY = "*"
 """``replaces=ANY``: generated files with no user content (template, examples, add-in)."""
 
 KIND_WORDS = {
     KIND_SUMMARY: "en sammanställning", KIND_EXPORT: "en exportfil",
     KIND_COUNTY: "en länssammanställning", KIND_REPORT: "en Word-rapport",
+    KIND_ARCHIVE: "ett arkiv",
 }  # fmt: skip
 
 _MARK_LIMIT = 4 << 20  # bytes of workbook.xml / core.xml read to find the mark
@@ -145,6 +151,11 @@ def output_kind(path: str | os.PathLike) -> str | None:
     try:
         if not path.is_file():
             return None
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+        if head.startswith(SQLITE_HEADER):
+            ours = int.from_bytes(head[68:72], "big") == ARCHIVE_APPLICATION_ID
+            return KIND_ARCHIVE if ours else None
         with zipfile.ZipFile(path) as zf:
             found = _XLSX_MARK.search(_read_part(zf, "xl/workbook.xml"))
             if found:
@@ -246,6 +257,7 @@ REPLACE_POLICY: dict[str, tuple[str | None, str | None]] = {
     "report": (KIND_REPORT, ".docx"),
     "export": (KIND_EXPORT, ".xlsx"),
     "region": (KIND_COUNTY, ".xlsx"),
+    "arkiv": (KIND_ARCHIVE, ".sqlite"),
     "addin": (ANY, ".xlam"),
 }
 """Per command: which existing file its output may replace (None: none, atomically; a kind:

@@ -184,16 +184,29 @@ def _print_findings(findings, title: str, *, console=None, every: bool = False,
 # --------------------------------------------------------------------------- commands
 
 
+def _region(args):
+    """The region of ``--region FILE``, else the built-in one."""
+    from halsocenter.core.region_config import DEFAULT
+
+    if getattr(args, "region", None) is None:
+        return DEFAULT
+    from halsocenter.region.settings import read_region_file
+
+    return read_region_file(args.region)
+
+
 def new_workbook(args) -> int:
     from halsocenter.xlsx.template import write_template
 
     kommun, ar = args.kommun, args.ar
-    match = C.kommun_named(kommun)
+    region = _region(args)
+    match = region.named(kommun)
     if match is None:
-        _fail(f"Okänd kommun ”{kommun}”. Välj en av: {', '.join(C.KOMMUNER)}.")
+        _fail(f"Okänd kommun ”{kommun}” i {region.name}. Välj en av: {', '.join(region.names)}.")
     if not 2000 <= ar <= 2100:
         _fail(f"Året {ar} verkar fel; ange verksamhetsåret med fyra siffror, t.ex. 2025.")
-    path = write_template(_output("new-workbook", args.out), kommun=match, year=ar)
+    path = write_template(_output("new-workbook", args.out), kommun=match, year=ar,
+                          region=region)  # fmt: skip
     out.print(f"Skapade [bold]{_shown(path)}[/] för {match} {ar}.")
     return EXIT_OK
 
@@ -299,15 +312,49 @@ def region(args) -> int:
     if not files:
         _fail(f"Mappen {folder} innehåller inga .xlsx-filer att sammanställa. Lägg kommunernas "
               "exportfiler (Halsocenter_<Kommun>_<År>.xlsx) eller arbetsböcker i mappen.")
+    region_ = _region(args)
     target = county_output(folder, _output("region", args.out, check=False), files)
     target.check()
     output = target.path
-    result = consolidate(folder, target, progress=not args.json)
+    archive = None
+    if args.arkiv is not None:
+        from halsocenter.region.archive import archive_output
+
+        archive = archive_output(args.arkiv, *files, output, folders=(folder,),
+                                 create_parent=False)  # fmt: skip
+        archive.check()
+    result = consolidate(folder, target, progress=not args.json, region=region_,
+                         archive=archive)  # fmt: skip
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         out.print(f"Skrev [bold]{_shown(output)}[/]. {result.describe()}")
     return EXIT_FINDINGS if result.needs_attention else EXIT_OK
+
+
+def arkiv(args) -> int:
+    from halsocenter.region.archive import STATUS_USED, Archive
+
+    if not args.archive.exists():
+        _fail(f"Arkivet {args.archive} finns inte.")
+    archive = Archive.open(args.archive)
+    rows = archive.submissions()
+    if args.json:
+        print(json.dumps({"arkiv": str(args.archive), "region": archive.region_name,
+                          "inlamningar": [r.as_dict() for r in rows]}, ensure_ascii=False,
+                         indent=2))  # fmt: skip
+        return EXIT_OK
+    used = sum(r.status == STATUS_USED for r in rows)
+    lines = [f"{args.archive}: {archive.region_name or 'inga inlämningar ännu'}, "
+             f"{len(rows)} inlämningar, varav {used} används."]
+    table = [("Kommun", "År", "Status", "Fil", "Mottagen", "SHA-256", "Ersatt av")]
+    table += [(r.kommun, str(r.year), r.status + (" (preliminär)" if r.preliminary else ""),
+               r.file, r.received, r.sha256[:16], r.replaced_by or "") for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+              for row in table]  # fmt: skip
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
 
 
 def _new_workbook_from(args, command: str, make, note: str = "") -> int:
@@ -410,6 +457,12 @@ def _out(p: argparse.ArgumentParser, help_text: str, *, metavar: str = "UT",
                    required=required, default=default)  # fmt: skip
 
 
+def _region_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--region", type=Path, metavar="FIL", default=None,
+                   help="regionens inställningar (TOML) med kommunerna; utan den gäller "
+                   f"{C.DEFAULT_COUNTY}")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="halsocenter",
@@ -434,6 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="den nya arbetsboken (.xlsx); en fil som finns skrivs aldrig över")
     p.add_argument("--kommun", required=True, help="kommunens namn, t.ex. Vaggeryd")
     p.add_argument("--ar", required=True, type=int, help="verksamhetsåret, t.ex. 2025")
+    _region_option(p)
 
     p = command("check", check, "Kontrollera arbetsboken: alla fel och varningar på en gång.",
                 "Kontrollera arbetsboken: alla fel och varningar på en gång, med cell.\n\n"
@@ -470,7 +524,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", type=Path, metavar="MAPP", help="mapp med kommunernas filer")
     _out(p, "länets sammanställning (.xlsx), utanför MAPP; en tidigare länssammanställning "
          "skrivs över, aldrig någon annan fil")
+    _region_option(p)
+    p.add_argument("--arkiv", type=Path, metavar="ARKIV", default=None,
+                   help="arkivet (.sqlite) som sparar varje använd fil och ger tidigare år; "
+                   "skapas om det inte finns")  # fmt: skip
     p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
+
+    p = command("arkiv", arkiv, "Lista inlämningarna i regionens arkiv.",
+                "Lista varje inlämning i arkivet: kommun, år, fil, SHA-256, när den togs emot "
+                "och om den används eller har ersatts av en senare fil.")
+    p.add_argument("archive", type=Path, metavar="ARKIV", help="arkivet (.sqlite)")
+    p.add_argument("--json", action="store_true", help="skriv inlämningarna som JSON")
 
     p = command("rollover", rollover, "Skapa nästa års arbetsbok: öppna remisser, årets totaler "
                 "och planen följer med.")

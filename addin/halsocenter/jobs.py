@@ -8,6 +8,7 @@ get the same figures and the same refusals.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -19,6 +20,7 @@ from halsocenter.core import contract as C
 from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable
 
 if TYPE_CHECKING:
+    from halsocenter.core.region_config import Region
     from halsocenter.region.consolidate import ProgressFn
     from halsocenter.region.submissions import ConsolidationResult
 
@@ -63,16 +65,37 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
 
 
 def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
-                progress: bool | ProgressFn | None = None,
-                now: datetime | None = None) -> ConsolidationResult:  # fmt: skip
+                progress: bool | ProgressFn | None = None, now: datetime | None = None,
+                region: Region | None = None,
+                archive: Path | Output | None = None) -> ConsolidationResult:  # fmt: skip
     """The region's job: read, screen and put together every .xlsx of a folder (or the given
-    files) and write the county workbook. ``now`` (default: the clock) is what "in the future"
-    is measured against."""
-    from halsocenter.region.consolidate import gather
+    files) for ``region`` (default: the built-in one) and write the county workbook. With an
+    ``archive`` (a path or its ``Output``), the archive's earlier files take part and this run's
+    files are recorded in it, after the county workbook is written. ``now`` (default: the
+    clock) is what "in the future" is measured against."""
+    from halsocenter.core.region_config import DEFAULT
+    from halsocenter.region.archive import Archive, archive_output
+    from halsocenter.region.consolidate import gather, list_inputs
     from halsocenter.region.county_book import write_county
 
     start = time.perf_counter()
-    result, target = gather(paths, out, progress=progress, now=now)
+    region = region or DEFAULT
+    store = target_archive = None
+    if archive is not None:
+        files = list_inputs(paths)
+        folders = (Path(paths),) if isinstance(paths, (str, os.PathLike)) else ()
+        county = out.path if isinstance(out, Output) else Path(out)
+        target_archive = archive if isinstance(archive, Output) else archive_output(
+            archive, *files, county, folders=folders)  # fmt: skip
+        target_archive.check()
+        store = Archive.open(target_archive.path, region)
+    earlier = store.current_reports(region) if store else []
+    result, target = gather(paths, out, progress=progress, now=now, region=region,
+                            earlier=earlier)  # fmt: skip
+    if store is not None:
+        result.archive = target_archive.path
     write_county(result, target)
+    if store is not None:
+        result.archived_new = store.record(result, target_archive)
     result.seconds = time.perf_counter() - start
     return result

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT, Region
 
 if TYPE_CHECKING:  # pandas is heavy to import; the region's export-file path never needs it
     import pandas as pd
@@ -302,6 +303,9 @@ class WorkbookData:
     """Comments, sheet/table/defined names and document properties (``xlsx.package_texts``)."""
     path: Path | None = None
     sheet_names: tuple[str, ...] = ()
+    region: Region = DEFAULT
+    """The region the workbook belongs to (``contract.REGION_CELL``; the built-in one when the
+    workbook carries none)."""
 
     @property
     def kommun(self) -> str | None:
@@ -312,5 +316,5 @@ class WorkbookData:
         return self.settings.get("hc_ar")
 
     def list_values(self, list_key: str) -> tuple[str, ...]:
-        """The workbook's own (possibly extended) list, falling back to the contract's."""
-        return self.lists.get(list_key) or C.LIST_BY_KEY[list_key].values
+        """The workbook's own (possibly extended) list, falling back to its region's."""
+        return self.lists.get(list_key) or self.region.list_by_key[list_key].values

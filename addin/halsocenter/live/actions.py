@@ -30,6 +30,7 @@ from halsocenter.core import contract as C
 from halsocenter.core import messages as M
 from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable
 from halsocenter.core.model import Finding, WorkbookData, severity_counts
+from halsocenter.core.region_config import Region
 
 TITLE = "Hälsocenter"
 LOG_NAME = "halsocenter_fel.txt"
@@ -270,8 +271,11 @@ def next_year(book: xw.Book, host: Host) -> Path:
     return path
 
 
-def help_text(host: Host) -> str:
-    """Hjälp: what each button does and where to get support."""
+def help_text(host: Host, region: Region | None = None) -> str:
+    """Hjälp: what each button does and where to get support (at ``region``'s public-health
+    unit when the workbook's region is known)."""
+    who = (f"kontaktpersonen på {region.health_unit}, {region.name}" if region else
+           "kontaktpersonen för Hälsocenter i regionen")
     return (
         f"{host.intro} Inget du skrivit ändras; flikarna {', '.join(C.GENERATED_SHEETS)} skapas "
         "om varje gång.\n\n"
@@ -286,13 +290,15 @@ def help_text(host: Host) -> str:
         "med.\n\n"
         f"Filerna hamnar {host.files_where}.\n\n"
         "Skriv aldrig namn, personnummer eller telefonnummer i arbetsboken.\n\n"
-        "Frågor om arbetsboken och statistiken: kontaktpersonen på Folkhälsa, Region Jönköpings "
-        "län. Installation och datorproblem: kommunens IT-support."
+        f"Frågor om arbetsboken och statistiken: {who}. Installation och datorproblem: "
+        "kommunens IT-support."
     )
 
 
 def show_help(book: xw.Book, host: Host) -> None:
-    host.alert(book, help_text(host))
+    from halsocenter.live.read import book_region
+
+    host.alert(book, help_text(host, book_region(book)))
 
 
 # --------------------------------------------------------------------------- the buttons

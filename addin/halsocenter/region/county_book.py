@@ -2,11 +2,15 @@
 
 Sheets, in order:
 
-- **Översikt** — title, "N av 13 kommuner har rapporterat för <år>", key figures of the latest
-  year for every county municipality that reported plus Länet, and two bar charts of those
-  municipalities only (fits one landscape page).
+- **Översikt** — title, "N av M kommuner har rapporterat för <år>", key figures of the latest
+  year for every municipality of the region (those that did not report say so) plus Länet,
+  rates per 1 000 inhabitants where the region's configuration gives the population, and two
+  bar charts of the municipalities that reported (one landscape page without rates).
 - **Inrapportering** — every municipality and year: reported or not (marked), file, versions,
   open findings, created, and what was left out of the file; files not used, with the reason.
+- **Fördelningar** — referrals by sex, age group, referrer and focus, and participant sessions
+  by focus area, side by side: one column per municipality that reported plus Länet, in counts
+  and in shares (``figures``).
 - **Rapportdata** — every figure of every file plus Länet, the coach workbook's columns.
 - **Trender** — per figure: each municipality by year, Länet, and the number of municipalities
   behind Länet's value, with straight-line and column charts.
@@ -47,7 +51,9 @@ from halsocenter import __version__
 from halsocenter.atomic import KIND_COUNTY, Output, mark_workbook
 from halsocenter.core import contract as C
 from halsocenter.core.chart_text import describe
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.swedish import count, join, lower_first, number
+from halsocenter.region import figures as F
 from halsocenter.region import screening as S
 from halsocenter.region.consolidate import county_rows, trend_keys
 from halsocenter.region.export import data_row
@@ -61,6 +67,7 @@ from halsocenter.region.submissions import (
     STATUS_LEFT_OUT,
     ConsolidationResult,
     Report,
+    reporting_line,
 )
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.chart_alt import set_alt_text
@@ -72,7 +79,9 @@ from halsocenter.xlsx.style import (
     COLOR_MUTED,
     COLOR_WARNING,
     FMT_DATETIME,
+    FMT_DEC,
     FMT_INT,
+    FMT_PCT,
     FONT_SIZE,
     GROUP_FILL,
     HEADER_FILL,
@@ -97,7 +106,7 @@ SHEET_OVERVIEW = "Översikt"
 SHEET_TRENDS = "Trender"
 SHEET_PLANS = "Planer"
 SHEET_OUTLIERS = "Avvikelser"
-COUNTY_NAME = "Hälsocenter i Jönköpings län"
+SHEET_BREAKDOWNS = "Fördelningar"
 
 REPORTING_COLUMNS = ("År", "Kommun", "Inrapporterad", "Fil", "Filtyp", "Mallversion",
                      "Programversion", "Fel", "Varningar", "Skapad", "Anmärkning")  # fmt: skip
@@ -229,12 +238,14 @@ def fit_header(text: Any, width: float) -> Any:
 
 
 class Sheet:
-    """A sheet filled top-down, row by row, each row with its looks and height."""
+    """A sheet filled top-down, row by row, each row with its looks and height; ``county`` is
+    the region's title ("Hälsocenter i Jönköpings län") for the page header."""
 
-    def __init__(self, book: Workbook, title: str, widths: Sequence[float],
+    def __init__(self, book: Workbook, title: str, widths: Sequence[float], *, county: str,
                  index: int | None = None):  # fmt: skip
         self.ws = book.create_sheet(title, index)
         self.title = title
+        self.county = county
         self.widths = list(widths)
         self.row = 0
         for i, width in enumerate(widths, start=1):
@@ -272,11 +283,23 @@ class Sheet:
     def blank(self) -> None:
         self.add([])
 
-    def heading(self, title: str, lines: Sequence[tuple[str, Look]] = ()) -> None:
-        """Title row, the lines under it, one empty row."""
+    def heading(self, title: str, lines: Sequence[tuple[str, Look]] = (), *,
+                wrap: bool = False) -> None:  # fmt: skip
+        """Title row, the lines under it, one empty row. ``wrap``: each line is wrapped
+        within the sheet's columns (a narrow sheet would otherwise print at the width of its
+        longest line)."""
         self.add([title], TITLE, height=TITLE_HEIGHT)
         for text, look in lines:
-            self.add([text], look)
+            if not wrap or len(self.widths) < 2:
+                self.add([text], look)
+                continue
+            width = sum(self.widths)
+            font = look.font
+            wrapped = Look(font=font, alignment=Alignment(wrap_text=True, vertical="top"))
+            row = self.add([text], wrapped, height=row_height(
+                [(text, width)], bold=bool(font.b), size=font.sz or FONT_SIZE, pad=2))
+            self.ws.merge_cells(start_row=row, start_column=1, end_row=row,
+                                end_column=len(self.widths))
         self.blank()
 
     def header(self, texts: Sequence[str], aligns: Sequence[str] | None = None,
@@ -296,7 +319,7 @@ class Sheet:
         """Frozen header, print titles and the summary sheet's page setup."""
         ws = self.ws
         ws.freeze_panes = freeze or f"A{header_row + 1}"
-        page_setup(ws, header_left=COUNTY_NAME,
+        page_setup(ws, header_left=self.county,
                    header_right=f"{self.title} {year}" if year else self.title,
                    landscape=landscape, title_rows=f"{header_row}:{header_row}",
                    pages_tall=pages_tall)  # fmt: skip
@@ -377,25 +400,51 @@ def _bars(series: Sequence[tuple[str, Reference]], categories: Reference,
 # --------------------------------------------------------------------------- Översikt
 
 
+@dataclass(frozen=True)
+class OverviewColumn:
+    """A column of Översikt's table: a key figure, the inhabitants, or a key count per 1 000
+    inhabitants (``rate``)."""
+
+    header: str
+    number_format: str
+    key: str | None = None
+    rate: bool = False
+
+
+def overview_columns(with_rates: bool) -> list[OverviewColumn]:
+    """The key figures; with population, Invånare first and each rate right after its count."""
+    out = [OverviewColumn(F.INHABITANTS, FMT_INT)] if with_rates else []
+    for key in OVERVIEW_KEYS:
+        out.append(OverviewColumn(figure_label(key), unit_format(key), key))
+        if with_rates and key in F.RATE_KEYS:
+            out.append(OverviewColumn(F.rate_label(key), FMT_DEC, key, rate=True))
+    return out
+
+
 def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, list[ExportRow]],
               ) -> None:  # fmt: skip
     year = result.latest_year
-    keys = OVERVIEW_KEYS
-    widths = (OVERVIEW_NAME_WIDTH, *(OVERVIEW_FIGURE_WIDTH for _ in keys))
-    sheet = Sheet(book, SHEET_OVERVIEW, widths, index=0)
-    reported = sorted(result.reported_in_county(year), key=lambda r: C.KOMMUNER.index(r.kommun))
-    missing = result.missing(year) if year else list(C.KOMMUNER)
-    title = f"{COUNTY_NAME} – länets sammanställning{f' {year}' if year else ''}"
+    region = result.region
+    with_rates = F.has_rates(region, year)
+    columns = overview_columns(with_rates)
+    widths = (OVERVIEW_NAME_WIDTH, *(OVERVIEW_FIGURE_WIDTH for _ in columns))
+    sheet = Sheet(book, SHEET_OVERVIEW, widths, county=region.title, index=0)
+    everyone = F.municipalities(result, year)
+    reported = [m.report for m in everyone if m.report is not None]
+    missing = result.missing(year) if year else list(region.names)
+    title = f"{region.title} – länets sammanställning{f' {year}' if year else ''}"
     files = len(result.reports) + len(result.unreadable) + len(result.replaced)
-    source = (f"Underlag: {files} filer från kommunerna · Programversion {__version__} · "
+    archived = sum(r.archived for r in result.reports)
+    where = (f"{files - archived} filer från kommunerna och {archived} ur arkivet" if archived
+             else f"{files} filer från kommunerna")  # fmt: skip
+    source = (f"Underlag: {where} · Programversion {__version__} · "
               f"Skapad {result.now:%Y-%m-%d %H:%M}")  # fmt: skip
     lines = [(source, SUBTITLE)]
     if year:
-        lines.append((f"{len(reported)} av {len(C.KOMMUNER)} kommuner har rapporterat för "
-                      f"{year}.", LEAD))  # fmt: skip
+        lines.append((reporting_line(len(reported), len(region.names), year), LEAD))
         lines.append((f"Saknas: {join(missing)}." if missing else "Alla kommuner har "
                       "rapporterat.", TEXT))  # fmt: skip
-    attention = [r.kommun for r in reported if r.problems]
+    attention = [r.kommun for r in reported if r.problems and not r.archived]
     if attention:
         lines.append((f"Värden togs bort ur filen från {join(attention)} – se flikarna "
                       f"{SHEET_REPORTING} och {SHEET_OUTLIERS}.", TEXT))  # fmt: skip
@@ -404,32 +453,61 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
         sheet.add(["Inga uppgifter ännu: ingen av länets kommuner har rapporterat."], TEXT)
         sheet.finish(sheet.row, year)
         return
-    header_row = sheet.header(["Kommun", *(figure_label(k) for k in keys)],
-                              ["left", *("right" for _ in keys)], hyphenate=True)  # fmt: skip
-    formats = [unit_format(k) for k in keys]
-    looks = [body(align="left"), *(body(f) for f in formats)]
+    header_row = sheet.header(["Kommun", *(c.header for c in columns)],
+                              ["left", *("right" for _ in columns)], hyphenate=True)  # fmt: skip
+    rate_rows, county_rate = F.rate_rows(result, year) if with_rates else ([], None)
+    rates = {r.name: r for r in rate_rows}
+    looks = [body(align="left"), *(body(c.number_format) for c in columns)]
+
+    def values(name: str, totals: dict, rate_row: F.RateRow | None) -> list:
+        out = []
+        for c in columns:
+            if c.key is None:
+                out.append(rate_row.inhabitants if rate_row else None)
+            elif c.rate:
+                out.append(rate_row.rates.get(c.key) if rate_row else None)
+            else:
+                out.append(totals.get(c.key))
+        return [name, *out]
+
     for r in reported:
-        totals = r.totals()
-        sheet.add([r.kommun, *(totals.get(k) for k in keys)], looks)
-    last = sheet.row
-    county_totals = {x.key: x.value for x in county.get(year, []) if not x.dimension}
-    sheet.add([COUNTY, *(county_totals.get(k) for k in keys)],
+        sheet.add(values(r.kommun, r.totals(), rates.get(r.kommun)), looks)
+    last = sheet.row  # the charts show the municipalities that reported
+    first_count = next(i for i, c in enumerate(columns) if c.key and not c.rate)
+    muted = body(align="left", italic=True, color=COLOR_MUTED)
+    for name in missing:
+        row: list[Any] = [name, *(None for _ in columns)]
+        row[1 + first_count] = F.NOT_REPORTED
+        if with_rates:
+            row[1] = region.inhabitants(name, year)
+        sheet.add(row, [muted, *(muted if i == first_count else body(c.number_format)
+                                 for i, c in enumerate(columns))])  # fmt: skip
+    county_totals = F.totals(county.get(year, []))
+    sheet.add(values(COUNTY, county_totals, county_rate),
               [body(align="left", bold=True, total=True),
-               *(body(f, bold=True, total=True) for f in formats)])  # fmt: skip
+               *(body(c.number_format, bold=True, total=True) for c in columns)])  # fmt: skip
     sheet.blank()
-    sheet.add([f"{COUNTY} = summan av de {len(reported)} kommunerna ovan; andelarna är vägda "
-               "med antalet mätta, och väntetiden är en median som inte kan läggas ihop. Tom "
-               "ruta = uppgiften saknas i kommunens fil."], NOTE)  # fmt: skip
+    sheet.add([f"{COUNTY} = summan av de {len(reported)} kommuner som har rapporterat; "
+               "andelarna är vägda med antalet mätta, och väntetiden är en median som inte kan "
+               "läggas ihop. Tom ruta = uppgiften saknas i kommunens fil."], NOTE)  # fmt: skip
+    if with_rates:
+        lacking = [r.name for r in rate_rows if r.note == F.NO_POPULATION]
+        sheet.add([f"{F.RATE_SUFFIX.capitalize()}: antalet delat med invånarna den 31 december "
+                   f"{year} enligt regionens inställningar (SCB), gånger 1 000. {COUNTY}: "
+                   "summan av antalen delad med summan av invånarna i de kommuner som har både "
+                   "siffror och invånarantal."
+                   + (f" Invånarantal för {year} saknas för {join(lacking)}." if lacking
+                      else "")], NOTE)  # fmt: skip
     sheet.blank()
     top = sheet.row + 1
     cats = Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last)
     half = len(widths) // 2
     boxes = ((1, top, half, top + CHART_ROWS - 1),
              (half + 1, top, len(widths), top + CHART_ROWS - 1))  # fmt: skip
+    at = {c.key: 2 + i for i, c in enumerate(columns) if c.key and not c.rate}
     for (heading, chart_keys), box in zip(OVERVIEW_CHARTS, boxes, strict=True):
-        series = [(figure_label(k), Reference(sheet.ws, min_col=2 + keys.index(k),
-                                              min_row=header_row + 1, max_row=last))
-                  for k in chart_keys]  # fmt: skip
+        series = [(figure_label(k), Reference(sheet.ws, min_col=at[k], min_row=header_row + 1,
+                                              max_row=last)) for k in chart_keys]  # fmt: skip
         _place_chart(sheet, _bars(series, cats), box, f"{heading} {year}",
                      _overview_alt(heading, chart_keys, reported, county_totals, year))
     sheet.finish(header_row, year, freeze=f"B{header_row + 1}", pages_tall=1)
@@ -446,6 +524,50 @@ def _overview_alt(title: str, keys: Sequence[str], reported: list[Report],
     text = describe("bar", subject, names, series, prep="i", total=False)
     totals = join([f"{lower_first(figure_label(k))} {number(county_totals.get(k))}" for k in keys])
     return f"{text} {COUNTY} totalt: {totals}."
+
+
+# --------------------------------------------------------------------------- Fördelningar
+
+BREAKDOWN_NAME_WIDTH = 30
+BREAKDOWN_WIDTH = 11
+
+
+def _breakdowns(book: Workbook, result: ConsolidationResult,
+                county: dict[int, list[ExportRow]]) -> None:  # fmt: skip
+    """Each breakdown side by side, counts then shares, under one header row: a column per
+    municipality that reported plus Länet."""
+    year = result.latest_year
+    tables = F.breakdowns(result, year, county.get(year, [])) if year else []
+    columns = tables[0].columns if tables else []
+    sheet = Sheet(book, SHEET_BREAKDOWNS,
+                  (BREAKDOWN_NAME_WIDTH, *(BREAKDOWN_WIDTH for _ in columns)),
+                  county=result.region.title)  # fmt: skip
+    sheet.heading(" ".join(f"Fördelningar {year or ''}".split()) + " – kommunerna sida vid sida", [
+        (f"En kolumn per kommun som har rapporterat och {COUNTY}: först antal, sedan andel "
+         "av kommunens total." if tables else "Inga uppgifter ännu.", LEAD),
+        (f"”{F.MASKED}” = kommunen har maskerat ett litet antal i sin fil; {COUNTY} räknar då "
+         "bara det som syns, och ingen andel visas för det.", NOTE)], wrap=True)  # fmt: skip
+    header_row = sheet.header(["Fördelning", *columns],
+                              ["left", *("right" for _ in columns)], hyphenate=True)
+    for b in tables:
+        for label, matrix, number_format in (("antal", b.counts, FMT_INT),
+                                             ("andel", b.shares, FMT_PCT)):  # fmt: skip
+            sheet.add([f"{b.spec.title} {year} – {label}", *(None for _ in columns)], GROUP)
+            for category, values in zip(b.categories, matrix, strict=True):
+                looks = [body(align="left", indent=1)]
+                for j, v in enumerate(values):
+                    looks.append(body(align="right", italic=True, color=COLOR_MUTED)
+                                 if v == F.MASKED else
+                                 body(number_format, bold=j == len(values) - 1))
+                sheet.add([category, *values], looks)
+            total_values = b.totals if label == "antal" else [1 if t else None for t in b.totals]
+            sheet.add([F.TOTAL, *total_values],
+                      [body(align="left", bold=True, total=True),
+                       *(body(number_format, bold=True, total=True) for _ in columns)])
+            sheet.blank()
+    if not tables:
+        sheet.add(["Inga fördelningar att visa."], TEXT)
+    sheet.finish(header_row, year, freeze=f"B{header_row + 1}")
 
 
 # --------------------------------------------------------------------------- Inrapportering
@@ -485,10 +607,10 @@ def _file_notes(r: Report, left_out: list[str], lead: str = "") -> str:
 
 
 def _reporting(book: Workbook, result: ConsolidationResult) -> None:
-    sheet = Sheet(book, SHEET_REPORTING, REPORTING_WIDTHS)
+    sheet = Sheet(book, SHEET_REPORTING, REPORTING_WIDTHS, county=result.region.title)
     year = result.latest_year
     reported = result.reported_in_county(year)
-    lead = (f"{len(reported)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."
+    lead = (reporting_line(len(reported), len(result.region.names), year)
             if year else "Inga filer kunde sammanställas.")  # fmt: skip
     extra = []
     if result.unreadable:
@@ -501,7 +623,7 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
                            "äldre dubbletter är bortvalda"))  # fmt: skip
     if extra:
         lead += " " + join(extra).capitalize() + "."
-    sheet.heading(f"Inrapportering – {COUNTY_NAME}", [
+    sheet.heading(f"Inrapportering – {result.region.title}", [
         (lead, LEAD),
         ("Senaste året först. Ja = filen används; Nej = ingen fil; Bortvald = en äldre fil för "
          "samma kommun och år; filer som inte kunde läsas eller inte används står sist, med "
@@ -530,7 +652,8 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         conflicts.setdefault(id(keep), []).append(S.mask_identities(old.path.name))
     for y in sorted(result.years or [year], key=lambda v: -(v or 0)):
         by_kommun = {r.kommun: r for r in result.reports if r.year == y}
-        names = list(C.KOMMUNER) + sorted(k for k in by_kommun if k not in C.KOMMUNER)
+        names = list(result.region.names) + sorted(k for k in by_kommun
+                                                   if k not in result.region.names)  # fmt: skip
         for kommun in names:
             r = by_kommun.get(kommun)
             if r is None:
@@ -561,7 +684,7 @@ def _data(book: Workbook, result: ConsolidationResult, county: dict[int, list[Ex
           ) -> tuple[list[list], list[tuple[int, ...]]]:  # fmt: skip
     """The header and table; returns the rows and their styles, which go in as XML when the
     book is saved (``save_with_rows``): a county has tens of thousands of rows."""
-    sheet = Sheet(book, DATA_SHEET, DATA_WIDTHS)
+    sheet = Sheet(book, DATA_SHEET, DATA_WIDTHS, county=result.region.title)
     aligns = ["left", "center", "left", "left", "right", "center"]
     sheet.header(EXPORT_COLUMNS, aligns)
     rows = [data_row(r.kommun, r.year, x) for r in result.reports for x in r.rows]
@@ -586,12 +709,12 @@ def _data(book: Workbook, result: ConsolidationResult, county: dict[int, list[Ex
 
 
 def _trends(book: Workbook, result: ConsolidationResult) -> None:
-    history = {k: v for k, v in result.history.items() if k in C.KOMMUNER}
+    history = {k: v for k, v in result.history.items() if k in result.region.names}
     keys = trend_keys(history, result.reported)
     years = sorted({y for h in history.values() for y in h})
     widths = (TRENDS_NAME_WIDTH, *(TRENDS_YEAR_WIDTH for _ in years), 2,
               *(TRENDS_CHART_WIDTH for _ in range(TRENDS_CHART_COLUMNS)))  # fmt: skip
-    sheet = Sheet(book, SHEET_TRENDS, widths)
+    sheet = Sheet(book, SHEET_TRENDS, widths, county=result.region.title)
     sheet.heading("Trender – länet och kommunerna över åren", [
         (f"{COUNTY} = summan av de kommuner som har ett värde för året; raden {TXT_COUNT_ROW} "
          "visar hur många de är.", LEAD),
@@ -604,7 +727,7 @@ def _trends(book: Workbook, result: ConsolidationResult) -> None:
         sheet.finish(sheet.row, result.latest_year)
         return
     header_row = sheet.header(["Kommun", *years], ["left", *("right" for _ in years)])
-    names = [k for k in C.KOMMUNER if k in history]
+    names = [k for k in result.region.names if k in history]
     county_rows_at: dict[str, int] = {}
     counts: dict[str, list[int]] = {}
     sums: dict[str, list[float | None]] = {}
@@ -627,15 +750,16 @@ def _trends(book: Workbook, result: ConsolidationResult) -> None:
                                                  *(body("0", italic=True, color=COLOR_MUTED)
                                                    for _ in years)])  # fmt: skip
         sheet.blank()
-    _trend_charts(sheet, keys, years, header_row, county_rows_at, counts, sums)
+    _trend_charts(sheet, keys, years, header_row, county_rows_at, counts, sums,
+                  len(result.region.names))
     sheet.finish(header_row, result.latest_year, freeze=f"B{header_row + 1}")
 
 
 def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: int,
                   county_rows_at: dict[str, int], counts: dict[str, list[int]],
-                  sums: dict[str, list[float | None]]) -> None:  # fmt: skip
+                  sums: dict[str, list[float | None]], municipalities: int) -> None:  # fmt: skip
     """Länet's figures by year as straight lines, and beside them the number of municipalities
-    behind each year's value as columns."""
+    (of the region's ``municipalities``) behind each year's value as columns."""
     ws = sheet.ws
     first_col, last_col = 2, 1 + len(years)
     cats = Reference(ws, min_col=first_col, max_col=last_col, min_row=header_row)
@@ -672,7 +796,7 @@ def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: i
     top = top + CHART_ROWS + 1
     _place_chart(sheet, bars, (left, top, right, top + CHART_ROWS - 4),
                  f"Kommuner med värde per år ({name})",
-                 describe("col", f"hur många av länets {len(C.KOMMUNER)} kommuner som har ett "
+                 describe("col", f"hur många av länets {municipalities} kommuner som har ett "
                           f"värde för {name}, per år {span}", [str(y) for y in years],
                           [(TXT_COUNT_ROW, counts[key])], total=False))  # fmt: skip
 
@@ -712,9 +836,11 @@ def plan_cell(plans: Iterable) -> str:
     return text if len(text) <= EXCEL_MAX_CHARS else text[:EXCEL_MAX_CHARS - 1] + "…"
 
 
-def plan_matrix(reports: Iterable[Report]) -> tuple[list[str], list[str], dict]:
+def plan_matrix(reports: Iterable[Report], region: Region = DEFAULT,
+                ) -> tuple[list[str], list[str], dict]:  # fmt: skip
     """(focus areas, municipalities, {(focus, kommun): text}) for the given reports: focus
-    areas in the contract's order, then the hubs' own; municipalities in county order."""
+    areas in the contract's order, then the hubs' own; municipalities in the region's
+    order."""
     by_cell: dict[tuple[str, str], list] = {}
     for r in reports:
         for p in r.plan:
@@ -722,15 +848,15 @@ def plan_matrix(reports: Iterable[Report]) -> tuple[list[str], list[str], dict]:
     standard = list(C.LIST_BY_KEY["fokusomrade"].values)
     found = {f for f, _ in by_cell}
     focus = [f for f in standard if f in found] + sorted(found - set(standard), key=str.casefold)
-    kommuner = [k for k in C.KOMMUNER if any(m == k for _, m in by_cell)]
+    kommuner = [k for k in region.names if any(m == k for _, m in by_cell)]
     return focus, kommuner, {cell: plan_cell(plans) for cell, plans in by_cell.items()}
 
 
 def _plans(book: Workbook, result: ConsolidationResult) -> None:
     year = result.latest_year
-    focus, kommuner, cells = plan_matrix(result.reported_in_county(year))
+    focus, kommuner, cells = plan_matrix(result.reported_in_county(year), result.region)
     widths = (PLAN_FOCUS_WIDTH, *(PLAN_KOMMUN_WIDTH for _ in kommuner))
-    sheet = Sheet(book, SHEET_PLANS, widths)
+    sheet = Sheet(book, SHEET_PLANS, widths, county=result.region.title)
     follow = C.PLAN.column("uppfoljning").header.lower()
     future = C.PLAN.column("framtidsplan").header.lower()
     sheet.heading(f"Verksamhetsplaner {year or ''} – fokusområde och kommun sida vid sida".strip(), [
@@ -761,10 +887,10 @@ KIND_RANK = {KIND_JUMP: 1, KIND_PEERS: 2}
 
 
 def _outliers(book: Workbook, result: ConsolidationResult) -> None:
-    sheet = Sheet(book, SHEET_OUTLIERS, OUTLIER_WIDTHS)
-    order = {k: i for i, k in enumerate(C.KOMMUNER)}
+    sheet = Sheet(book, SHEET_OUTLIERS, OUTLIER_WIDTHS, county=result.region.title)
+    rank = result.region.rank
     rows = sorted(result.outliers, key=lambda o: (KIND_RANK.get(o.kind, 0), -o.year,
-                                                  order.get(o.kommun, len(order)), o.kommun))
+                                                  rank(o.kommun), o.kommun))
     problems = sum(o.kind not in KIND_RANK for o in rows)
     lead = [count(problems, "anmärkning på filerna", "anmärkningar på filerna"),
             count(len(rows) - problems, "siffra avviker", "siffror avviker")]
@@ -802,11 +928,12 @@ def write_county(result: ConsolidationResult, out: Path | Output) -> Path:
     book = Workbook()
     book.remove(book.active)
     book.properties.creator = f"halsocenter {__version__}"
-    book.properties.title = f"{COUNTY_NAME} – länets sammanställning"
+    book.properties.title = f"{result.region.title} – länets sammanställning"
     book.properties.language = "sv-SE"
     mark_workbook(book, KIND_COUNTY)
     _overview(book, result, county)
     _reporting(book, result)
+    _breakdowns(book, result, county)
     data_rows, data_styles = _data(book, result, county)
     _trends(book, result)
     _plans(book, result)

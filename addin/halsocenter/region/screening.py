@@ -10,7 +10,7 @@ value that could reach the county workbook passes these rules, and what breaks o
   of an export file is read by the privacy guard (``identity``). A flagged Rapportdata row or
   Historik row is left out; a flagged plan text leaves that cell empty; a flagged Kommun makes the
   file unusable. Messages show only the masked form (year and month at most).
-- **Kommun**: one of the county's 13 is counted; any other name is consolidated but listed as
+- **Kommun**: one of the region's municipalities is counted; any other name is consolidated but listed as
   outside the county and kept out of Länet; ``Länet`` itself, a name longer than
   ``MAX_NAME`` characters or an identity number makes the file unusable.
 - **År**: a whole number from ``YEAR_MIN`` to next year; any other makes the file unusable.
@@ -39,11 +39,12 @@ from openpyxl.utils import get_column_letter
 
 from halsocenter.core import contract as C
 from halsocenter.core.privacy import Hit, identity_hits, mask_identity, may_be_identity_number
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.summary import PlanRow
 from halsocenter.errors import UserError
 from halsocenter.region.export_format import ExportRow
 
-COUNTY = "Länet"
+COUNTY = C.COUNTY_ROW
 YEAR_MIN = 2000
 FUTURE_SLACK = timedelta(days=1)
 """Clocks and time zones differ between municipalities; a day ahead is not yet the future."""
@@ -269,9 +270,10 @@ def _fmt(value: float) -> str:
 # --------------------------------------------------------------------------- file facts
 
 
-def kommun(value: Any, sheet: str) -> str:
-    """The canonical county name, or the name as written for a kommun outside the county.
-    Raises Refused for Länet, an identity number, an empty or an overlong name."""
+def kommun(value: Any, sheet: str, region: Region = DEFAULT) -> str:
+    """The canonical name of one of ``region``'s municipalities, or the name as written for a
+    kommun outside it. Raises Refused for Länet, an identity number, an empty or an overlong
+    name."""
     hit = identity(value)
     if hit:
         raise FileRefused(f"{sheet}: Kommun är ett personnummer eller samordningsnummer "
@@ -285,7 +287,7 @@ def kommun(value: Any, sheet: str) -> str:
                       "filen används inte.")  # fmt: skip
     if len(name) > MAX_NAME:
         raise FileRefused(f"{sheet}: Kommun ”{shown(name)}” är inget kommunnamn; filen används inte.")
-    return C.kommun_named(name) or name
+    return region.named(name) or name
 
 
 def year(value: Any, sheet: str, now: datetime) -> int:

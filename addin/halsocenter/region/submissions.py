@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.summary import PlanRow
-from halsocenter.core.swedish import count
+from halsocenter.core.swedish import count, whole
 from halsocenter.errors import UserError
 from halsocenter.region import screening as S
 from halsocenter.region.export_format import ExportRow
@@ -62,12 +62,23 @@ class Report:
     warnings: int = 0
     problems: list[Problem] = field(default_factory=list)
     """What was left out of this file, and why (see ``screening``)."""
+    in_county: bool = True
+    """The kommun is one of the region's (set by the reader, which knows the region)."""
+    sha256: str | None = None
+    """Digest of the file's bytes: the archive knows a file it has seen by it."""
+    archived: bool = False
+    """Read back from the archive (an earlier run's file), not from this run's folder."""
+    received: datetime | None = None
+    """When the archive took the file in (archived reports only)."""
+    mtime: float | None = None
+    """The file's modification time as recorded (archived reports; others ask the file)."""
     _totals: dict[str, float | None] | None = field(default=None, init=False, repr=False,
                                                     compare=False)  # fmt: skip
 
     @property
-    def in_county(self) -> bool:
-        return self.kommun in C.KOMMUNER
+    def preliminary(self) -> bool:
+        """Errors remained in the workbook the figures come from (DESIGN §7)."""
+        return bool(self.errors)
 
     def totals(self) -> dict[str, float | None]:
         """Figures without a dimension, by key (built once: the county sums ask often)."""
@@ -84,10 +95,12 @@ class Report:
         (or whose record was not believed), then that time, the file's mtime and the name. A
         time in the future counts as unknown."""
         limit = (now if now is not None else time.time()) + S.FUTURE_SLACK.total_seconds()
-        try:
-            mtime = self.path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
+        mtime = self.mtime
+        if mtime is None:
+            try:
+                mtime = self.path.stat().st_mtime
+            except OSError:
+                mtime = 0.0
         mtime = mtime if mtime <= limit else 0.0
         created = self.created.timestamp() if self.created else mtime
         return self.created is not None, created, mtime, self.path.name
@@ -116,6 +129,11 @@ class ConsolidationResult:
     """The years each kommun sent a file for."""
     now: datetime = field(default_factory=datetime.now)
     seconds: float = 0.0
+    region: Region = DEFAULT
+    archive: Path | None = None
+    """The archive the run read earlier years from and recorded its files in (``--arkiv``)."""
+    archived_new: int = 0
+    """Files this run added to the archive."""
 
     @property
     def years(self) -> list[int]:
@@ -130,7 +148,7 @@ class ConsolidationResult:
 
     def missing(self, year: int) -> list[str]:
         have = {r.kommun for r in self.reports if r.year == year}
-        return [k for k in C.KOMMUNER if k not in have]
+        return [k for k in self.region.names if k not in have]
 
     def reported_in_county(self, year: int | None) -> list[Report]:
         return [r for r in self.reports if r.year == year and r.in_county]
@@ -146,18 +164,24 @@ class ConsolidationResult:
 
     @property
     def needs_attention(self) -> bool:
-        """Anything the region must look at: no usable file, a file not used, a value left
-        out or a file from outside the county (the CLI's exit code 1)."""
-        return not self.reports or bool(self.unreadable or self.with_problems or self.outside)
+        """Anything the region must look at in this run's files: no usable file, a file not
+        used, a value left out or a file from outside the county (the CLI's exit code 1). What
+        an archived file of an earlier run had was told then."""
+        fresh = [r for r in self.with_problems if not r.archived]
+        return not self.reports or bool(self.unreadable or fresh or self.outside)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "output": str(self.out),
+            "region": self.region.name,
+            "archive": ({"path": str(self.archive), "added": self.archived_new}
+                        if self.archive else None),
             "years": self.years,
             "reported": [{"kommun": r.kommun, "year": r.year,
                           "file": S.mask_identities(r.path.name),
                           "kind": r.kind, "in_county": r.in_county, "errors": r.errors,
-                          "warnings": r.warnings} for r in self.reports],
+                          "warnings": r.warnings, "preliminary": r.preliminary,
+                          "archived": r.archived} for r in self.reports],
             "missing": {str(y): self.missing(y) for y in self.years},
             "unreadable": [{"file": S.mask_identities(u.path.name),
                             "reason": S.mask_identities(u.reason), "status": u.status}
@@ -179,15 +203,15 @@ class ConsolidationResult:
             parts = ["Inga filer kunde sammanställas."]
         else:
             county = self.reported_in_county(year)
-            parts = [f"{len(county)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."]
+            parts = [reporting_line(len(county), len(self.region.names), year)]
             missing = self.missing(year)
             if missing:
                 parts.append(f"Saknas: {', '.join(missing)}.")
         for n, singular, plural in (
             (len(self.unreadable), "fil kunde inte läsas eller används inte",
              "filer kunde inte läsas eller används inte"),
-            (len(self.with_problems), "fil har värden som inte togs med",
-             "filer har värden som inte togs med"),
+            (len([r for r in self.with_problems if not r.archived]),
+             "fil har värden som inte togs med", "filer har värden som inte togs med"),
             (len(self.outside), "fil gäller en kommun utanför länet",
              "filer gäller kommuner utanför länet"),
             (len(self.replaced), "dubblett: den nyaste filen används",
@@ -196,4 +220,13 @@ class ConsolidationResult:
         ):  # fmt: skip
             if n:
                 parts.append(f"{count(n, singular, plural).capitalize()}.")
+        if self.archive is not None:
+            parts.append(f"Arkivet fick {count(self.archived_new, 'ny fil', 'nya filer')}.")
         return " ".join(parts) + " Se fliken Inrapportering."
+
+
+def reporting_line(reported: int, municipalities: int, year: int) -> str:
+    """"9 av 13 kommuner har rapporterat för 2024." -- the county workbook's, the county
+    report's and the command's one sentence about who reported."""
+    noun = "kommun" if municipalities == 1 else "kommuner"
+    return f"{whole(reported)} av {whole(municipalities)} {noun} har rapporterat för {year}."
