@@ -101,7 +101,8 @@ def county(tmp_path_factory):
     out_2023, out_2024 = root / "lan_2023.xlsx", root / "lan_2024.xlsx"
     assert run("region", first, "-o", out_2023, "--region", config, "--arkiv", archive) == 0
     # the second year: only that year's files in the folder
-    code = run("region", second, "-o", out_2024, "--region", config, "--arkiv", archive)
+    code = run("region", second, "-o", out_2024, "--region", config, "--arkiv", archive,
+               "--rapport", root / "rapport_2024.docx")  # fmt: skip
     assert code in (0, 1)  # 1 when an outlier is found among the generated figures
     return root, config, made, archive, out_2024
 
@@ -260,3 +261,31 @@ def test_the_open_book_in_excel_knows_its_region(county):
     text = actions.help_text(desktop.DESKTOP, live_read.book_region(book))
     assert "Folkhälsoenheten Fjällmark, Region Fjällmark" in text
     assert not FORBIDDEN.search(text)
+
+
+def test_the_county_report_is_the_regions_with_the_same_rates(county):
+    """The county report of the region: its names, the workbook's rates per 1 000 inhabitants
+    and the first year from the archive; nothing of Jönköping."""
+    import docx
+
+    root, _, _, _, out = county
+    report = root / "rapport_2024.docx"
+    document = docx.Document(str(report))
+    assert document.core_properties.title == "Hälsocenter i Fjällmarks län – 2024"
+    assert not FORBIDDEN.search(texts_of(report))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "3 av 4 kommuner har rapporterat för 2024." in text
+    assert "Från Norrvik har ingen rapport kommit in." in text
+    table = next(t for t in document.tables if len(t.columns) == 9)
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[2:]}
+    top = sheet(out, "Översikt")
+    start = next(i for i, r in enumerate(top) if r and r[0] == "Kommun")
+    header = [str(h).replace("-\n", "").replace("\n", " ") for h in top[start]]
+    col = header.index("Remisser och kontakter per 1 000 invånare")
+    for r in top[start + 1:start + 6]:
+        if r[0] in (*REPORTED_2024, "Länet"):
+            shown = rows[r[0]][2].replace(",", ".")
+            assert float(shown) == pytest.approx(round(r[col], 1)), r[0]
+    trend = next(t for t in document.tables if t.rows[0].cells[0].text == "År")
+    years = [r.cells[0].text for r in trend.rows[1:]]
+    assert "2023" in years and "2024" in years

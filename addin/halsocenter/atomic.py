@@ -51,6 +51,7 @@ MARK_NAME = "_halsocenter_utdata"
 KIND_SUMMARY, KIND_EXPORT, KIND_COUNTY, KIND_REPORT = ("sammanstallning", "exportfil", "lan",
                                                        "verksamhetsberattelse")  # fmt: skip
 KIND_ARCHIVE = "arkiv"
+KIND_COUNTY_REPORT = "lansrapport"
 ARCHIVE_APPLICATION_ID = 0x48434152
 """SQLite's ``application_id`` (bytes 68-71 of the file) of the region's archive, "HCAR": the
 mark that makes an archive ours (``region.archive``)."""
@@ -61,7 +62,7 @@ ANY = "*"
 KIND_WORDS = {
     KIND_SUMMARY: "en sammanställning", KIND_EXPORT: "en exportfil",
     KIND_COUNTY: "en länssammanställning", KIND_REPORT: "en Word-rapport",
-    KIND_ARCHIVE: "ett arkiv",
+    KIND_ARCHIVE: "ett arkiv", KIND_COUNTY_REPORT: "en länsrapport",
 }  # fmt: skip
 
 _MARK_LIMIT = 4 << 20  # bytes of workbook.xml / core.xml read to find the mark
@@ -258,6 +259,7 @@ REPLACE_POLICY: dict[str, tuple[str | None, str | None]] = {
     "export": (KIND_EXPORT, ".xlsx"),
     "region": (KIND_COUNTY, ".xlsx"),
     "arkiv": (KIND_ARCHIVE, ".sqlite"),
+    "lansrapport": (KIND_COUNTY_REPORT, ".docx"),
     "addin": (ANY, ".xlam"),
 }
 """Per command: which existing file its output may replace (None: none, atomically; a kind:
@@ -346,7 +348,8 @@ class Output:
             raise OutputError(f"{name} finns redan och är inte en vanlig fil; den skrivs inte "
                               "över.", path)  # fmt: skip
         if self.replaces != ANY and output_kind(path) != self.replaces:
-            since = " (eller har sparats i Word sedan dess)" if self.replaces == KIND_REPORT else ""
+            since = (" (eller har sparats i Word sedan dess)"
+                     if self.replaces in (KIND_REPORT, KIND_COUNTY_REPORT) else "")
             raise OutputError(
                 f"Filen {name} finns redan och är inte {KIND_WORDS[self.replaces]} som programmet "
                 f"har skrivit{since}, så den skrivs inte över. Flytta eller byt namn på den, eller "

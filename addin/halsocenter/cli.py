@@ -323,12 +323,21 @@ def region(args) -> int:
         archive = archive_output(args.arkiv, *files, output, folders=(folder,),
                                  create_parent=False)  # fmt: skip
         archive.check()
+    report = None
+    if args.rapport is not None:
+        from halsocenter.region.county_report import county_report_output
+
+        report = dataclasses.replace(county_report_output(args.rapport), create_parent=False,
+                                     input_folders=(folder,)).reading(*files, output)
+        report.check()
     result = consolidate(folder, target, progress=not args.json, region=region_,
-                         archive=archive)  # fmt: skip
+                         archive=archive, report=report)  # fmt: skip
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        out.print(f"Skrev [bold]{_shown(output)}[/]. {result.describe()}")
+        written = f"[bold]{_shown(output)}[/]" + (
+            f" och [bold]{_shown(result.report)}[/]" if result.report else "")
+        out.print(f"Skrev {written}. {result.describe()}")
     return EXIT_FINDINGS if result.needs_attention else EXIT_OK
 
 
@@ -528,6 +537,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arkiv", type=Path, metavar="ARKIV", default=None,
                    help="arkivet (.sqlite) som sparar varje använd fil och ger tidigare år; "
                    "skapas om det inte finns")  # fmt: skip
+    p.add_argument("--rapport", type=Path, metavar="RAPPORT", default=None,
+                   help="skriv också länsrapporten i Word (.docx) med samma siffror; en "
+                   "tidigare länsrapport från programmet skrivs över om ingen har sparat den i "
+                   "Word sedan dess")  # fmt: skip
     p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
 
     p = command("arkiv", arkiv, "Lista inlämningarna i regionens arkiv.",

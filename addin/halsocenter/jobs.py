@@ -66,13 +66,14 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
 
 def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
                 progress: bool | ProgressFn | None = None, now: datetime | None = None,
-                region: Region | None = None,
-                archive: Path | Output | None = None) -> ConsolidationResult:  # fmt: skip
+                region: Region | None = None, archive: Path | Output | None = None,
+                report: Path | Output | None = None) -> ConsolidationResult:  # fmt: skip
     """The region's job: read, screen and put together every .xlsx of a folder (or the given
-    files) for ``region`` (default: the built-in one) and write the county workbook. With an
-    ``archive`` (a path or its ``Output``), the archive's earlier files take part and this run's
-    files are recorded in it, after the county workbook is written. ``now`` (default: the
-    clock) is what "in the future" is measured against."""
+    files) for ``region`` (default: the built-in one) and write the county workbook, and with
+    ``report`` the county report in Word from the same figures. With an ``archive`` (a path or
+    its ``Output``), the archive's earlier files take part and this run's files are recorded in
+    it, after the county workbook and the report are written. ``now`` (default: the clock) is
+    what "in the future" is measured against."""
     from halsocenter.core.region_config import DEFAULT
     from halsocenter.region.archive import Archive, archive_output
     from halsocenter.region.consolidate import gather, list_inputs
@@ -95,6 +96,10 @@ def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
     if store is not None:
         result.archive = target_archive.path
     write_county(result, target)
+    if report is not None:
+        from halsocenter.region.county_report import write_county_report
+
+        result.report = write_county_report(result, report)
     if store is not None:
         result.archived_new = store.record(result, target_archive)
     result.seconds = time.perf_counter() - start

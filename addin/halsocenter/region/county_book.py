@@ -728,6 +728,7 @@ def _trends(book: Workbook, result: ConsolidationResult) -> None:
         return
     header_row = sheet.header(["Kommun", *years], ["left", *("right" for _ in years)])
     names = [k for k in result.region.names if k in history]
+    _, county_sums, county_counts = F.trend(result, keys)  # Länet, as the county report has it
     county_rows_at: dict[str, int] = {}
     counts: dict[str, list[int]] = {}
     sums: dict[str, list[float | None]] = {}
@@ -739,13 +740,11 @@ def _trends(book: Workbook, result: ConsolidationResult) -> None:
             if any(v is not None for v in values):
                 sheet.add([m, *values], [body(align="left"), *(body(number_format)
                                                                for _ in years)])  # fmt: skip
-        have = [[m for m in names if history[m].get(y, {}).get(key) is not None] for y in years]
-        totals = [sum(history[m][y][key] for m in ms) if ms else None
-                  for y, ms in zip(years, have, strict=True)]  # fmt: skip
+        totals = county_sums[key]
         county_rows_at[key] = sheet.add(
             [COUNTY, *totals], [body(align="left", bold=True, total=True),
                                 *(body(number_format, bold=True, total=True) for _ in years)])
-        counts[key], sums[key] = [len(ms) for ms in have], totals
+        counts[key], sums[key] = county_counts[key], totals
         sheet.add([TXT_COUNT_ROW, *counts[key]], [body(align="left", italic=True, color=COLOR_MUTED),
                                                  *(body("0", italic=True, color=COLOR_MUTED)
                                                    for _ in years)])  # fmt: skip

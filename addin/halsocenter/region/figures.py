@@ -76,6 +76,27 @@ def totals(rows: Iterable[ExportRow]) -> dict[str, float | None]:
     return {r.key: r.value for r in rows if not r.dimension}
 
 
+# --------------------------------------------------------------------------- the county per year
+
+
+def trend(result: ConsolidationResult, keys: Iterable[str],
+          ) -> tuple[list[int], dict[str, list[float | None]], dict[str, list[int]]]:  # fmt: skip
+    """(years, Länet's value per key and year, how many municipalities have a value per key
+    and year): the sums of Trender, over the region's municipalities only. Earlier years come
+    from every kept file's Tidigare år and from the archive."""
+    history = {k: result.history[k] for k in result.region.names if k in result.history}
+    years = sorted({y for h in history.values() for y in h})
+    sums: dict[str, list[float | None]] = {}
+    counts: dict[str, list[int]] = {}
+    for key in keys:
+        have = [[m for m in history if history[m].get(y, {}).get(key) is not None]
+                for y in years]  # fmt: skip
+        sums[key] = [sum(history[m][y][key] for m in ms) if ms else None
+                     for y, ms in zip(years, have, strict=True)]  # fmt: skip
+        counts[key] = [len(ms) for ms in have]
+    return years, sums, counts
+
+
 # --------------------------------------------------------------------------- rates
 
 

@@ -134,6 +134,8 @@ class ConsolidationResult:
     """The archive the run read earlier years from and recorded its files in (``--arkiv``)."""
     archived_new: int = 0
     """Files this run added to the archive."""
+    report: Path | None = None
+    """The county report written (``--rapport``)."""
 
     @property
     def years(self) -> list[int]:
@@ -176,6 +178,7 @@ class ConsolidationResult:
             "region": self.region.name,
             "archive": ({"path": str(self.archive), "added": self.archived_new}
                         if self.archive else None),
+            "report": str(self.report) if self.report else None,
             "years": self.years,
             "reported": [{"kommun": r.kommun, "year": r.year,
                           "file": S.mask_identities(r.path.name),
