@@ -83,10 +83,10 @@ def test_a_later_run_has_the_earlier_years_from_the_archive(two_years):
             read.kind, read.created, read.errors, read.sha256)
         # the year's own file wins in Trender over the next year's Tidigare år
         assert result.history[kommun][2023]["remisser"] == made[2023][kommun].value("remisser")
-    listed = rows(archive)
-    by_code = ("Aneby", "Habo", "Eksjö")  # 0604, 0643, 0686
+    listed = rows(archive)  # by year, then in the region's order
     assert [(s.year, s.kommun, s.status) for s in listed] == [
-        (y, k, A.STATUS_USED) for y in (2023, 2024) for k in by_code]
+        (y, k, A.STATUS_USED) for y in (2023, 2024) for k in KOMMUNER]
+    assert A.Archive.open(archive).region == DEFAULT
 
 
 def test_the_archive_keeps_provenance(two_years):

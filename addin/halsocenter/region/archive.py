@@ -47,7 +47,7 @@ from halsocenter.atomic import (
     Output,
     atomic_write,
 )
-from halsocenter.core.region_config import Region, fold
+from halsocenter.core.region_config import Region, RegionError, fold, parse
 from halsocenter.core.summary import PlanRow
 from halsocenter.errors import UserError, WorkbookError
 from halsocenter.region.export_format import ExportRow
@@ -325,18 +325,32 @@ class Archive:
 
     # ---- reading
 
+    @property
+    def region(self) -> Region | None:
+        """The configuration the archive's latest run used (None before the first run)."""
+        row = self.db.execute("SELECT installningar FROM region WHERE id = 1").fetchone()
+        try:
+            return parse(row[0], f"{self.path}, tabellen region") if row else None
+        except RegionError:
+            return None
+
     def submissions(self) -> list[Submission]:
-        """Every submission, by year, kommun and when it was received."""
+        """Every submission, by year, kommun (in the region's order) and when it was
+        received."""
+        region = self.region
         rows = self.db.execute(
             "SELECT i.id, i.kommun, i.ar, i.fil, i.sha256, i.mottagen, i.ersatt_av, e.fil, "
             "e.sha256, i.preliminar, i.filtyp, i.skapad FROM inlamning AS i LEFT JOIN "
             "inlamning AS e ON e.id = i.ersatt_av "
             "ORDER BY i.ar, i.kommunkod, i.kommun, i.mottagen, i.id")  # fmt: skip
-        return [Submission(id_, kommun, year, file, sha, received,
-                           STATUS_USED if by is None else STATUS_REPLACED, by_file, by_sha,
-                           bool(prel), kind, created)
-                for (id_, kommun, year, file, sha, received, by, by_file, by_sha, prel, kind,
-                     created) in rows]  # fmt: skip
+        out = [Submission(id_, kommun, year, file, sha, received,
+                          STATUS_USED if by is None else STATUS_REPLACED, by_file, by_sha,
+                          bool(prel), kind, created)
+               for (id_, kommun, year, file, sha, received, by, by_file, by_sha, prel, kind,
+                    created) in rows]  # fmt: skip
+        if region is not None:  # the query's order, within a year the region's
+            out.sort(key=lambda s: (s.year, region.rank(s.kommun)))
+        return out
 
     def current_reports(self, region: Region) -> list[Report]:
         """The submissions in use (one per kommun and year) as the consolidation's Reports."""
