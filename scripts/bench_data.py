@@ -13,6 +13,7 @@ from typing import Any
 
 from examples import DEFAULT_HUB, HUBS, example_tables, workbook_from_tables
 from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT
 from halsocenter.xlsx import template
 
 KOMMUN, YEAR = "Jönköping", 2024
@@ -64,8 +65,8 @@ def export_names(n: int, first_year: int = YEAR) -> list[tuple[str, int]]:
     """(kommun, year) for ``n`` export files: the county's 13 municipalities, then the same 13
     one year earlier, and so on -- every file a real municipality-year, so the region reads,
     validates and counts each of them into Länet."""
-    return [(C.KOMMUNER[i % len(C.KOMMUNER)], first_year - i // len(C.KOMMUNER))
-            for i in range(n)]  # fmt: skip
+    names = DEFAULT.names
+    return [(names[i % len(names)], first_year - i // len(names)) for i in range(n)]
 
 
 def write_exports(folder: Path, n: int = N_EXPORTS, seed: int = YEAR) -> list[Path]:

@@ -27,6 +27,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.xlsx import template
 
 EXAMPLES: tuple[tuple[str, int], ...] = (
@@ -626,13 +627,14 @@ VAGGERYD_2023 = {"ar": 2023, "remisser": 88, "remisser_far": 81, "forsta_samtal"
 
 
 def example_tables(kommun: str, year: int, seed: int | None = None,
-                   size: Mapping[str, int] | None = None
+                   size: Mapping[str, int] | None = None, region: Region = DEFAULT,
                    ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:  # fmt: skip
-    """The rows of every table (keyed by contract table and column keys) and the Start values.
+    """The rows of every table (keyed by contract table and column keys) and the Start values,
+    for a municipality of ``region`` (default: the built-in one).
 
     ``size`` (any of ``referrals``, ``followups``, ``sessions``, ``attendance``) asks for a
     workbook of that many rows instead of the hub's natural year."""
-    if kommun not in C.KOMMUNER:
+    if kommun not in region.names:
         raise ValueError(f"okänd kommun {kommun!r}")
     rng = random.Random(_seed(kommun, year) if seed is None else seed)
     hub = HUBS.get(kommun, DEFAULT_HUB)
@@ -688,12 +690,13 @@ def example_tables(kommun: str, year: int, seed: int | None = None,
 
 
 def workbook_from_tables(tables: Mapping[str, list[dict[str, Any]]],
-                         settings: Mapping[str, Any]) -> Workbook:  # fmt: skip
-    """A workbook from the template holding these rows (as ``example_tables`` gives them)."""
+                         settings: Mapping[str, Any], region: Region = DEFAULT) -> Workbook:  # fmt: skip
+    """A workbook of ``region`` from the template holding these rows (as ``example_tables``
+    gives them)."""
     wb = template.build_workbook(kommun=settings["hc_kommun"], year=settings["hc_ar"],
                                  startdatum=settings["hc_startdatum"],
-                                 kontakt=settings["hc_kontakt"])  # fmt: skip
-    for spec in C.TABLES:
+                                 kontakt=settings["hc_kontakt"], region=region)  # fmt: skip
+    for spec in region.tables:
         if tables.get(spec.key):
             template.fill_table(wb, spec, tables[spec.key])
     return wb

@@ -356,7 +356,7 @@ def build_template() -> Document:
     _strict_office_parts(doc)
     props = doc.core_properties
     props.title = "Verksamhetsberättelse och verksamhetsplan för Hälsocenter"
-    props.subject = "Hälsocenter i Jönköpings län"
+    props.subject = "Hälsocenter"
     props.author = "Hälsocenter"
     props.language = LANGUAGE
     _settings_language(doc)
@@ -434,7 +434,7 @@ def _cover(doc) -> None:
     _tag(doc, "endif")
     _p(doc, "Upprättad {{ upprattad }}")
     _p(doc, "Hälsocenter – ett samarbete mellan kommunen, vårdcentralerna, föreningslivet och "
-            "Region Jönköpings län.", "Caption")
+            "{{ region }}.", "Caption")
     doc.paragraphs[-1].paragraph_format.page_break_before = False
     doc.add_page_break()
 
@@ -444,8 +444,8 @@ def _intro(doc) -> None:
     _p(doc, "I det här dokumentet redovisar {{ hc_namn }} sin verksamhet under {{ ar }} och sin "
             "plan för {{ nasta_ar }}. Först beskrivs kort vad Hälsocenter är, vilka verksamheten "
             "vänder sig till och vad hälsocoachen gör. Därefter följer verksamhetsberättelsen, där "
-            "hälsocentret beskriver årets arbete utifrån de mål som kommunerna och Region "
-            "Jönköpings län har enats om, och statistik för året. Sist kommer verksamhetsplanen "
+            "hälsocentret beskriver årets arbete utifrån de mål som kommunerna och {{ region }} "
+            "har enats om, och statistik för året. Sist kommer verksamhetsplanen "
             "med aktiviteter, uppföljning och fortsatt arbete för varje fokusområde.")
     _p(doc, "Dokumentet används på två sätt:")
     _p(doc, "som underlag när kommunerna och regionen följer upp de gemensamma målen för "
@@ -455,7 +455,7 @@ def _intro(doc) -> None:
 
     doc.add_heading("Beskrivning av verksamheten Hälsocenter", 1)
     _p(doc, "Hälsocenter växer fram i länets kommuner som ett samarbete mellan kommunen, "
-            "vårdcentralerna, Region Jönköpings län och det civila samhället. Varje hälsocenter "
+            "vårdcentralerna, {{ region }} och det civila samhället. Varje hälsocenter "
             "drivs lokalt och utformas efter förutsättningarna på orten.")
     _p(doc, "Hälsocenter är en känd och lättillgänglig plats för förebyggande hälsoarbete. Hit "
             "kan invånare vända sig för att få stöd att ändra sina levnadsvanor, och härifrån "
@@ -477,15 +477,17 @@ def _intro(doc) -> None:
     _p(doc, "En lika viktig del av uppdraget är att vara en brygga vidare: hälsocoachen hjälper "
             "deltagarna att hitta föreningar, studieförbund, gym och andra aktörer där de kan "
             "fortsätta vara aktiva och få ett socialt sammanhang.")
-    _p(doc, "Mer om Hälsocenter i Jönköpings län finns på www.rjl.se.")
+    _tag(doc, "if webbplats")
+    _p(doc, "Mer om {{ hc_i_lanet }} finns på {{ webbplats }}.")
+    _tag(doc, "endif")
 
 
 def _account(doc) -> None:
     doc.add_heading("Verksamhetsberättelse {{ ar }}", 1)
     doc.add_heading("Länets gemensamma mål för Hälsocenter", 2)
-    _p(doc, "I samverkansavtalet för Hälsocenter har kommunerna och Region Jönköpings län enats "
-            "om att tillsammans nå invånare vars levnadsvanor kan leda till ohälsa, och att "
-            "genom hälsofrämjande och förebyggande arbete stödja dem att förbättra sin fysiska, "
+    _p(doc, "I samverkansavtalet för Hälsocenter har kommunerna och {{ region }} enats om att "
+            "tillsammans nå invånare vars levnadsvanor kan leda till ohälsa, och att genom "
+            "hälsofrämjande och förebyggande arbete stödja dem att förbättra sin fysiska, "
             "psykiska, sociala och existentiella hälsa.")
     doc.add_heading("Så arbetar vi mot målet", 2)
     _p(doc, "Här följer de delmål som gäller för alla hälsocenter i länet. Under varje delmål "
@@ -503,8 +505,8 @@ def _account(doc) -> None:
         "malgrupp": "Hälsocenter riktar sig till invånare vars livsstil eller levnadsvanor "
                     "innebär en risk för framtida ohälsa.",
         "styrgrupp": "Varje hälsocenter leds av en lokal styrgrupp där kommunen, vårdcentralen "
-                     "eller vårdcentralerna, Folkhälsa vid Region Jönköpings län och en "
-                     "representant för invånarna ingår.",
+                     "eller vårdcentralerna, {{ folkhalsoenhet }} och en representant för "
+                     "invånarna ingår.",
     }
     assert tuple(goals) == GOAL_KEYS
     for key, text in goals.items():

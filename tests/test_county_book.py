@@ -20,10 +20,12 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from conftest import lo_convert, needs_soffice
 from examples import example_tables
 from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT as DEFAULT_REGION
 from halsocenter.core.stats import compute
 from halsocenter.jobs import consolidate
 from halsocenter.region.county_book import (
     PLANS_PER_PAGE,
+    SHEET_BREAKDOWNS,
     SHEET_OUTLIERS,
     SHEET_OVERVIEW,
     SHEET_PLANS,
@@ -38,8 +40,8 @@ from halsocenter.xlsx.textfit import wrapped_lines
 
 YEAR = 2024
 NOW = datetime(2025, 3, 1, 9, 0)
-SHEETS = (SHEET_OVERVIEW, SHEET_REPORTING, C.DATA_SHEET, SHEET_TRENDS, SHEET_PLANS,
-          SHEET_OUTLIERS)  # fmt: skip
+SHEETS = (SHEET_OVERVIEW, SHEET_REPORTING, SHEET_BREAKDOWNS, C.DATA_SHEET, SHEET_TRENDS,
+          SHEET_PLANS, SHEET_OUTLIERS)  # fmt: skip
 HEADER_FILL = "1F4E79"
 
 
@@ -48,7 +50,7 @@ def county(tmp_path_factory) -> Path:
     """All 13 municipalities for 2024 (earlier years from their Tidigare år) and the
     municipalities' 2023 files for about half of them."""
     folder = tmp_path_factory.mktemp("lan")
-    for i, kommun in enumerate(C.KOMMUNER):
+    for i, kommun in enumerate(DEFAULT_REGION.names):
         summary = compute(workbook_data(*example_tables(kommun, YEAR, seed=i)))
         write_export(summary, [], folder, created=datetime(2025, 2, 1, 8, i))
         if i % 2:
@@ -217,7 +219,7 @@ def test_every_chart_category_has_data_and_every_chart_an_alternative_text(count
             assert len(descr) > 60 and re.search(r"\d", descr), descr
             assert re.search(r'title="[^"]+"', attrs)  # a short title beside the description
     ws = book[SHEET_OVERVIEW]
-    assert sum(1 for r in ws.iter_rows(min_col=1, max_col=1) if r[0].value in C.KOMMUNER) == 13
+    assert sum(1 for r in ws.iter_rows(min_col=1, max_col=1) if r[0].value in DEFAULT_REGION.names) == 13
 
 
 def test_trends_show_how_many_municipalities_stand_behind_lanet(book):
@@ -234,7 +236,7 @@ def test_trends_show_how_many_municipalities_stand_behind_lanet(book):
 def test_plans_side_by_side_for_the_latest_year(book):
     ws = book[SHEET_PLANS]
     top = header_row(ws)
-    assert [c.value for c in ws[top]] == ["Fokusområde", *C.KOMMUNER]
+    assert [c.value for c in ws[top]] == ["Fokusområde", *DEFAULT_REGION.names]
     assert f"Planerna för {YEAR}" in ws["A2"].value
     focus = [ws.cell(r, 1).value for r in range(top + 1, ws.max_row + 1)]
     order = list(C.LIST_BY_KEY["fokusomrade"].values)

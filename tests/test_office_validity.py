@@ -51,7 +51,8 @@ def outputs(tmp_path_factory) -> dict[str, Path]:
     for path in sorted(exports.glob("*.xlsx")):
         made[f"export:{path.stem}"] = path
     made["region"] = out / "Lanet_sammanstallning.xlsx"
-    _run("region", exports, "-o", made["region"])
+    made["region:report"] = out / "Lanet_rapport.docx"
+    _run("region", exports, "-o", made["region"], "--rapport", made["region:report"])
     coach_books = out / "arbetsbocker"
     shutil.copytree(EXAMPLES, coach_books)
     made["region:workbooks"] = out / "Lanet_fran_arbetsbocker.xlsx"
@@ -89,10 +90,10 @@ def outputs(tmp_path_factory) -> dict[str, Path]:
 
 
 OUTPUT_IDS = ([f"{kind}:{name}" for name in EXAMPLE_NAMES for kind in ("summary", "report")]
-              + ["region", "region:workbooks", "addin", "new-workbook", "rollover", "upgrade",
-                 "summary:rollover", "excel-authored", "summary:excel-authored",
-                 "summary:preliminar", "report:preliminar", "export:preliminar",
-                 "region:preliminar"])
+              + ["region", "region:report", "region:workbooks", "addin", "new-workbook",
+                 "rollover", "upgrade", "summary:rollover", "excel-authored",
+                 "summary:excel-authored", "summary:preliminar", "report:preliminar",
+                 "export:preliminar", "region:preliminar"])
 
 
 def _problems(path: Path, allowed_skips: set[str] = frozenset()) -> list[str]:
@@ -119,6 +120,7 @@ def test_export_files_are_valid_for_office(outputs):
 
 
 @pytest.mark.parametrize("path", [TEMPLATE, ROOT / "workbook_template" / "rapportmall.docx",
+                                  ROOT / "workbook_template" / "lansrapport.docx",
                                   *sorted(EXAMPLES.glob("*.xlsx"))], ids=lambda p: p.name)
 def test_committed_files_are_valid_for_office(path):
     assert _problems(path) == []

@@ -82,12 +82,13 @@ def test_the_wheel_leaves_the_builders_to_the_build(dist):
 
 
 @pytest.mark.slow
-def test_the_wheel_carries_the_ribbon_the_vba_and_the_word_template(dist):
+def test_the_wheel_carries_the_ribbon_the_vba_and_the_word_templates(dist):
     with zipfile.ZipFile(dist["wheel"]) as zf:
         for name, source in {
             "halsocenter/_data/excel/ribbon.xml": ROOT / "addin" / "excel" / "ribbon.xml",
             "halsocenter/_data/excel/Halsocenter.bas": ROOT / "addin" / "excel" / "Halsocenter.bas",
             "halsocenter/_data/rapportmall.docx": ROOT / "workbook_template" / "rapportmall.docx",
+            "halsocenter/_data/lansrapport.docx": ROOT / "workbook_template" / "lansrapport.docx",
         }.items():  # fmt: skip
             assert zf.read(name) == source.read_bytes(), name
 
@@ -98,6 +99,7 @@ def test_the_sdist_carries_the_same_package_data(dist):
         names = {m.name.split("/", 1)[1] for m in tf.getmembers() if "/" in m.name}
     assert {"PKG-INFO", "pyproject.toml", "addin/halsocenter/lite.py",
             "addin/halsocenter/_data/rapportmall.docx",
+            "addin/halsocenter/_data/lansrapport.docx",
             "addin/halsocenter/_data/excel/ribbon.xml"} <= names  # fmt: skip
 
 

@@ -307,7 +307,7 @@ def test_county_marks_the_preliminary_municipality(county, status, kind):
     assert overview[header][1] == "Status"
     rows = {r[0]: r for r in overview[header + 1:] if r[0]}
     assert rows["Vaggeryd"][1] == C.STATUS_PRELIMINARY and rows["Eksjö"][1] == ""
-    assert rows[C.COUNTY][1] == C.STATUS_PRELIMINARY
+    assert rows[C.COUNTY_ROW][1] == C.STATUS_PRELIMINARY
     text = " ".join(str(v) for r in overview for v in r if v)
     assert "Preliminära siffror från Vaggeryd" in text
     assert "Länet innehåller preliminära siffror från Vaggeryd" in text

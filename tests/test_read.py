@@ -17,6 +17,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl.cell.cell import ERROR_CODES
 
 from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT as DEFAULT_REGION
 from halsocenter.xlsx import template
 from halsocenter.xlsx.read import WorkbookError, read_workbook
 
@@ -57,7 +58,7 @@ def test_rows_written_with_openpyxl_read_back_typed(book, tmp_path):
     assert act.loc[2, "deltagare"] == 7 and str(act["deltagare"].dtype) == "Int64"
     assert act.loc[2, "timmar"] == 1.5
     assert wb.problems == []
-    assert wb.lists["kommun"] == C.KOMMUNER
+    assert wb.lists["kommun"] == DEFAULT_REGION.names
 
 
 def test_list_values_are_matched_ignoring_case_spaces_and_dash_style(book, tmp_path):

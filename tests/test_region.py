@@ -14,6 +14,7 @@ import python_calamine as pc
 from conftest import EXAMPLES, lo_convert, needs_soffice
 from examples import example_tables
 from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT as DEFAULT_REGION
 from halsocenter.core.stats import compute
 from halsocenter.core.validate import validate
 from halsocenter.jobs import consolidate
@@ -87,7 +88,7 @@ def test_reporting_sheet(county):
     assert tuple(rows[0]) == REPORTING_COLUMNS
     col = {c: i for i, c in enumerate(REPORTING_COLUMNS)}
     by_kommun = {r[1]: r for r in rows[1:] if r[0] == YEAR and r[2] in ("Ja", "Nej")}
-    assert [r[1] for r in rows[1:14]] == list(C.KOMMUNER)
+    assert [r[1] for r in rows[1:14]] == list(DEFAULT_REGION.names)
     for kommun in (*FULL, *EXPORTS):
         assert by_kommun[kommun][col["Inrapporterad"]] == "Ja"
         assert by_kommun[kommun][col["Status"]] == C.STATUS_FINAL
@@ -123,7 +124,8 @@ def test_reporting_sheet(county):
     assert not any(OUTSIDE_NAME in str(v) for r in rows for v in r)
     assert calls == list(range(1, len(list(folder.glob("[!~]*.xlsx"))) + 1))
     summary = result.as_dict()
-    assert summary["missing"][str(YEAR)] == [k for k in C.KOMMUNER if k in {*MISSING, BROKEN}]
+    assert summary["missing"][str(YEAR)] == [k for k in DEFAULT_REGION.names
+                                             if k in {*MISSING, BROKEN}]  # fmt: skip
     assert len(summary["unreadable"]) == 2 and len(summary["duplicates"]) == 1
     assert "9 av 13" in result.describe()
 
@@ -170,8 +172,8 @@ def test_duplicate_keeps_newest_figures(county):
 def test_other_sheets(county):
     _, expected, _, out, _ = county
     book = pc.CalamineWorkbook.from_path(str(out))
-    assert book.sheet_names == ["Översikt", "Inrapportering", "Rapportdata", "Trender", "Planer",
-                                "Avvikelser"]  # fmt: skip
+    assert book.sheet_names == ["Översikt", "Inrapportering", "Fördelningar", "Rapportdata",
+                                "Trender", "Planer", "Avvikelser"]  # fmt: skip
     assert book.sheet_names == list(dict.fromkeys(f.sheet for f in C.COUNTY_FIELDS))
     fields = {(f.sheet, f.field) for f in C.COUNTY_FIELDS}
     for name in ("Inrapportering", "Rapportdata", "Avvikelser"):  # their columns: allow-listed
@@ -184,12 +186,15 @@ def test_other_sheets(county):
     overview = table(out, "Översikt", "Kommun")
     assert overview[0][:3] == ["Kommun", "Status", fit_header("Remisser och kontakter", 10.5)]
     by_kommun = {r[0]: r for r in overview[1:] if r[0]}
-    reported = [k for k in C.KOMMUNER if k in {*FULL, *EXPORTS}]
-    assert [r[0] for r in overview[1:len(reported) + 1]] == reported  # only those who reported
-    assert "Habo" not in by_kommun and OUTSIDE_NAME not in by_kommun
+    reported = [k for k in DEFAULT_REGION.names if k in {*FULL, *EXPORTS}]
+    assert [r[0] for r in overview[1:len(reported) + 1]] == reported  # those who reported
+    absent = overview[len(reported) + 1:len(reported) + 5]  # then every other municipality
+    assert [r[0] for r in absent] == ["Habo", "Mullsjö", "Sävsjö", "Tranås"]
+    assert {r[2] for r in absent} == {"ej rapporterat"} and overview[len(reported) + 5][0] == COUNTY
+    assert OUTSIDE_NAME not in by_kommun
     assert by_kommun["Eksjö"][2] == expected["Eksjö"].value("remisser")
-    assert {r[1] for r in overview[1:len(reported) + 2]} == {""}  # none is preliminary
-    in_county = [s for k, s in expected.items() if k in C.KOMMUNER]
+    assert {r[1] for r in overview[1:len(reported) + 6]} == {""}  # none is preliminary
+    in_county = [s for k, s in expected.items() if k in DEFAULT_REGION.names]
     assert by_kommun[COUNTY][2] == sum(s.value("remisser") for s in in_county)
     with zipfile.ZipFile(out) as zf:
         assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 4
@@ -230,7 +235,7 @@ def test_jumps_and_peers():
     assert not jumps(history, {"Aneby": {2023}})  # no year before 2023
 
     totals = {(k, 2024): {"remisser": 100, "uteblev": u} for k, u in
-              zip(C.KOMMUNER, (8, 9, 10, 10, 11, 9, 10, 12, 8, 10, 11, 9, 60), strict=True)}
+              zip(DEFAULT_REGION.names, (8, 9, 10, 10, 11, 9, 10, 12, 8, 10, 11, 9, 60), strict=True)}
     peers = far_from_peers(totals)
     assert [(o.kommun, o.kind, o.key) for o in peers] == [("Värnamo", KIND_PEERS,
                                                            "Andel som uteblev")]
@@ -252,7 +257,7 @@ def test_empty_folder_lists_all_missing(tmp_path):
     (tmp_path / "in").mkdir()
     result = consolidate(tmp_path / "in", tmp_path / "lan.xlsx")
     rows = table(tmp_path / "lan.xlsx", "Inrapportering", "År")
-    assert [r[1] for r in rows[1:]] == list(C.KOMMUNER)
+    assert [r[1] for r in rows[1:]] == list(DEFAULT_REGION.names)
     assert {r[2] for r in rows[1:]} == {"Nej"}
     assert "Inga filer" in result.describe()
 

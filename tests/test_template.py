@@ -16,6 +16,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from conftest import EXAMPLES, TEMPLATE, lo_convert, needs_soffice
 from halsocenter.core import contract as C
+from halsocenter.core import region_config
 from halsocenter.xlsx import template
 
 
@@ -32,8 +33,20 @@ def _dv_for(ws, cell: str):
 
 
 def test_sheets_in_contract_order(wb):
-    assert wb.sheetnames == [C.START_SHEET, *(t.sheet for t in C.TABLES), C.LISTS_SHEET]
+    assert wb.sheetnames == [C.START_SHEET, *(t.sheet for t in C.TABLES), C.LISTS_SHEET,
+                             C.REGION_SHEET]  # fmt: skip
     assert not set(wb.sheetnames) & set(C.GENERATED_SHEETS)
+    assert [ws.sheet_state for ws in wb] == ["visible"] * (len(wb.sheetnames) - 1) + ["hidden"]
+
+
+def test_the_workbook_carries_its_region(wb):
+    """The hidden sheet Region holds the region's configuration in the named cell hc_region:
+    the built-in region's, without population."""
+    ref = wb.defined_names[C.REGION_CELL.name].attr_text
+    assert ref.replace("'", "") == f"{C.REGION_SHEET}!$A$5"
+    text = wb[C.REGION_SHEET]["A5"].value
+    assert region_config.parse(text) == region_config.DEFAULT
+    assert "invanare" not in text
 
 
 @pytest.mark.parametrize("spec", C.TABLES, ids=lambda t: t.key)

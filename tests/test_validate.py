@@ -17,6 +17,7 @@ from openpyxl.worksheet.table import Table as XlTable
 from halsocenter.core import contract as C
 from halsocenter.core.model import TextCell
 from halsocenter.core.privacy import luhn_ok
+from halsocenter.core.region_config import DEFAULT as DEFAULT_REGION
 from halsocenter.core.validate import RULES, counts, texts_from_tables, validate
 from halsocenter.xlsx import read
 
@@ -36,7 +37,7 @@ def pnr(birth: str = "850101", serial: str = "234") -> str:
 
 REMISSTYP_EGEN = val("remisstyp", 2)
 FARGRUPP = "FaR träningsgrupp"
-SETTINGS = {"hc_kommun": C.KOMMUNER[10], "hc_ar": 2024, "hc_startdatum": date(2016, 1, 1),
+SETTINGS = {"hc_kommun": DEFAULT_REGION.names[10], "hc_ar": 2024, "hc_startdatum": date(2016, 1, 1),
             "hc_kontakt": "Anna Coach, 036-10 20 30, anna.coach@kommun.se"}  # fmt: skip
 
 
@@ -412,7 +413,7 @@ def test_setting_invalid(name, value, cell):
 
 
 def test_settings_valid_variants():
-    assert not found(build(settings={"hc_kommun": C.KOMMUNER[0].upper()}))
+    assert not found(build(settings={"hc_kommun": DEFAULT_REGION.names[0].upper()}))
     assert not found(build(settings={"hc_startdatum": date(2024, 12, 31)}))
 
 

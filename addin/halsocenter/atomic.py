@@ -47,12 +47,18 @@ STALE_SECONDS = 24 * 3600
 
 KIND_SUMMARY, KIND_EXPORT, KIND_COUNTY, KIND_REPORT = ("sammanstallning", "exportfil", "lan",
                                                        "verksamhetsberattelse")  # fmt: skip
+KIND_ARCHIVE = "arkiv"
+KIND_COUNTY_REPORT = "lansrapport"
+ARCHIVE_APPLICATION_ID = 0x48434152
+"""SQLite's ``application_id`` (bytes 68-71 of the file) of the region's archive, "HCAR": what
+the file is (``region.archive``); that it is still ours is its seal (``ownership``)."""
 ANY = "*"
 """``replaces=ANY``: generated files with no user content (template, examples, add-in)."""
 
 KIND_WORDS = {
     KIND_SUMMARY: "en sammanställning", KIND_EXPORT: "en exportfil",
     KIND_COUNTY: "en länssammanställning", KIND_REPORT: "en Word-rapport",
+    KIND_ARCHIVE: "ett arkiv", KIND_COUNTY_REPORT: "en länsrapport",
 }  # fmt: skip
 
 
@@ -232,6 +238,8 @@ REPLACE_POLICY: dict[str, tuple[str | None, str | None]] = {
     "report": (KIND_REPORT, ".docx"),
     "export": (KIND_EXPORT, ".xlsx"),
     "region": (KIND_COUNTY, ".xlsx"),
+    "arkiv": (KIND_ARCHIVE, ".sqlite"),
+    "lansrapport": (KIND_COUNTY_REPORT, ".docx"),
     "addin": (ANY, ".xlam"),
 }
 """Per command: which existing file its output may replace (None: none, atomically; a kind:

@@ -189,17 +189,30 @@ def _print_findings(findings, title: str, *, console=None, every: bool = False,
 # --------------------------------------------------------------------------- commands
 
 
+def _region(args):
+    """The region of ``--region FILE``, else the built-in one."""
+    from halsocenter.core.region_config import DEFAULT
+
+    if getattr(args, "region", None) is None:
+        return DEFAULT
+    from halsocenter.region.settings import read_region_file
+
+    return read_region_file(args.region)
+
+
 def new_workbook(args) -> int:
     from halsocenter.xlsx.template import write_template
 
     kommun, ar = args.kommun, args.ar
-    match = C.kommun_named(kommun)
+    region = _region(args)
+    match = region.named(kommun)
     if match is None:
-        _fail(f"Okänd kommun ”{kommun}”. Välj en av: {', '.join(C.KOMMUNER)}.")
+        _fail(f"Okänd kommun ”{kommun}” i {region.name}. Välj en av: {', '.join(region.names)}.")
     if not C.MIN_YEAR <= ar <= C.MAX_YEAR:  # the range the workbook's own check accepts
         _fail(f"Året {ar} går inte: ange verksamhetsåret med fyra siffror, mellan {C.MIN_YEAR} "
               f"och {C.MAX_YEAR}, t.ex. 2025.")
-    path = write_template(_output("new-workbook", args.out), kommun=match, year=ar)
+    path = write_template(_output("new-workbook", args.out), kommun=match, year=ar,
+                          region=region)  # fmt: skip
     out.print(f"Skapade [bold]{_shown(path)}[/] för {match} {ar}.")
     return EXIT_OK
 
@@ -338,14 +351,32 @@ def region(args) -> int:
     if not files:
         _fail(f"Mappen {folder} innehåller inga .xlsx-filer att sammanställa. Lägg kommunernas "
               "exportfiler (Halsocenter_<Kommun>_<År>.xlsx) eller arbetsböcker i mappen.")
+    region_ = _region(args)
     target = county_output(folder, _output("region", args.out, check=False), files)
     target.check()
     output = target.path
-    result = consolidate(folder, target, progress=not args.json)
+    archive = None
+    if args.arkiv is not None:
+        from halsocenter.region.archive import archive_output
+
+        archive = archive_output(args.arkiv, *files, output, folders=(folder,),
+                                 create_parent=False)  # fmt: skip
+        archive.check()
+    report = None
+    if args.rapport is not None:
+        from halsocenter.region.county_report import county_report_output
+
+        report = dataclasses.replace(county_report_output(args.rapport), create_parent=False,
+                                     input_folders=(folder,)).reading(*files, output)
+        report.check()
+    result = consolidate(folder, target, progress=not args.json, region=region_,
+                         archive=archive, report=report)  # fmt: skip
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        out.print(f"Skrev [bold]{_shown(output)}[/]. {result.describe()}")
+        written = f"[bold]{_shown(output)}[/]" + (
+            f" och [bold]{_shown(result.report)}[/]" if result.report else "")
+        out.print(f"Skrev {written}. {result.describe()}")
         _print_file_numbers(result)
     return EXIT_FINDINGS if result.needs_attention else EXIT_OK
 
@@ -374,6 +405,31 @@ def _print_file_numbers(result) -> None:
         out.print("Filer med anmärkningar (Fil nr och namn; --json listar alla filer):",
                   highlight=False, markup=False)  # fmt: skip
         out.print("\n".join(lines), highlight=False, markup=False)
+
+
+def arkiv(args) -> int:
+    from halsocenter.region.archive import STATUS_USED, Archive
+
+    if not args.archive.exists():
+        _fail(f"Arkivet {args.archive} finns inte.")
+    archive = Archive.open(args.archive)
+    rows = archive.submissions()
+    if args.json:
+        print(json.dumps({"arkiv": str(args.archive), "region": archive.region_name,
+                          "inlamningar": [r.as_dict() for r in rows]}, ensure_ascii=False,
+                         indent=2))  # fmt: skip
+        return EXIT_OK
+    used = sum(r.status == STATUS_USED for r in rows)
+    lines = [f"{args.archive}: {archive.region_name or 'inga inlämningar ännu'}, "
+             f"{len(rows)} inlämningar, varav {used} används."]
+    table = [("Kommun", "År", "Status", "Fil", "Mottagen", "SHA-256", "Ersatt av")]
+    table += [(r.kommun, str(r.year), r.status + (" (preliminär)" if r.preliminary else ""),
+               r.file, r.received, r.sha256[:16], r.replaced_by or "") for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+              for row in table]  # fmt: skip
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
 
 
 def _new_workbook_from(args, command: str, make, note: str = "") -> int:
@@ -481,6 +537,12 @@ def _out(p: argparse.ArgumentParser, help_text: str, *, metavar: str = "UT",
                    required=required, default=default)  # fmt: skip
 
 
+def _region_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--region", type=Path, metavar="FIL", default=None,
+                   help="regionens inställningar (TOML) med kommunerna; utan den gäller "
+                   f"{C.DEFAULT_COUNTY}")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="halsocenter",
@@ -505,6 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="den nya arbetsboken (.xlsx); en fil som finns skrivs aldrig över")
     p.add_argument("--kommun", required=True, help="kommunens namn, t.ex. Vaggeryd")
     p.add_argument("--ar", required=True, type=int, help="verksamhetsåret, t.ex. 2025")
+    _region_option(p)
 
     p = command("check", check, "Kontrollera arbetsboken: alla fel och varningar på en gång.",
                 "Kontrollera arbetsboken: alla fel och varningar på en gång, med cell.\n\n"
@@ -552,7 +615,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", type=Path, metavar="MAPP", help="mapp med kommunernas filer")
     _out(p, "länets sammanställning (.xlsx), utanför MAPP; en tidigare länssammanställning "
          "skrivs över bara om den är exakt som programmet skrev den")
+    _region_option(p)
+    p.add_argument("--arkiv", type=Path, metavar="ARKIV", default=None,
+                   help="arkivet (.sqlite) som sparar varje använd fil och ger tidigare år; "
+                   "skapas om det inte finns")  # fmt: skip
+    p.add_argument("--rapport", type=Path, metavar="RAPPORT", default=None,
+                   help="skriv också länsrapporten i Word (.docx) med samma siffror; en "
+                   "tidigare länsrapport från programmet skrivs över bara om den är exakt som "
+                   "programmet skrev den")  # fmt: skip
     p.add_argument("--json", action="store_true", help="skriv en sammanfattning som JSON")
+
+    p = command("arkiv", arkiv, "Lista inlämningarna i regionens arkiv.",
+                "Lista varje inlämning i arkivet: kommun, år, fil, SHA-256, när den togs emot "
+                "och om den används eller har ersatts av en senare fil.")
+    p.add_argument("archive", type=Path, metavar="ARKIV", help="arkivet (.sqlite)")
+    p.add_argument("--json", action="store_true", help="skriv inlämningarna som JSON")
 
     p = command("rollover", rollover, "Skapa nästa års arbetsbok: öppna remisser, årets totaler "
                 "och planen följer med.")

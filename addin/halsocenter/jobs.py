@@ -8,6 +8,7 @@ get the same figures and the same refusals.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -23,6 +24,7 @@ from halsocenter.core.model import WorkbookData
 from halsocenter.errors import UserError
 
 if TYPE_CHECKING:
+    from halsocenter.core.region_config import Region
     from halsocenter.region.consolidate import ProgressFn
     from halsocenter.region.submissions import ConsolidationResult
 
@@ -40,7 +42,7 @@ def default_summary_path(src: Path, wb: WorkbookData) -> Path:
                         f"{C.START_SHEET}, och de saknas eller går inte att använda. Fyll i dem, "
                         "eller ange utfilen (-o UT).")  # fmt: skip
     return data_path(Path(src).parent, SUMMARY_NAME, (Path(src).suffix or ".xlsx").lower(),
-                     kommun=kommun_for_name(wb.kommun), ar=year)  # fmt: skip
+                     kommun=kommun_for_name(wb.kommun, wb.region), ar=year)  # fmt: skip
 
 
 def summary_output(src: Path, dst: Path | Output, *, create_parent: bool = True) -> Output:
@@ -86,16 +88,42 @@ def write_summary(src: Path, dst: Path | Output | None = None) -> tuple[Path, An
 
 
 def consolidate(paths: Iterable[Path] | Path, out: Path | Output, *,
-                progress: bool | ProgressFn | None = None,
-                now: datetime | None = None) -> ConsolidationResult:  # fmt: skip
+                progress: bool | ProgressFn | None = None, now: datetime | None = None,
+                region: Region | None = None, archive: Path | Output | None = None,
+                report: Path | Output | None = None) -> ConsolidationResult:  # fmt: skip
     """The region's job: read, screen and put together every .xlsx of a folder (or the given
-    files) and write the county workbook. ``now`` (default: the clock) is what "in the future"
-    is measured against."""
-    from halsocenter.region.consolidate import gather
+    files) for ``region`` (default: the built-in one) and write the county workbook, and with
+    ``report`` the county report in Word from the same figures. With an ``archive`` (a path or
+    its ``Output``), the archive's earlier files take part and this run's files are recorded in
+    it, after the county workbook and the report are written. ``now`` (default: the clock) is
+    what "in the future" is measured against."""
+    from halsocenter.core.region_config import DEFAULT
+    from halsocenter.region.archive import Archive, archive_output
+    from halsocenter.region.consolidate import gather, list_inputs
     from halsocenter.region.county_book import write_county
 
     start = time.perf_counter()
-    result, target = gather(paths, out, progress=progress, now=now)
+    region = region or DEFAULT
+    store = target_archive = None
+    if archive is not None:
+        files = list_inputs(paths)
+        folders = (Path(paths),) if isinstance(paths, (str, os.PathLike)) else ()
+        county = out.path if isinstance(out, Output) else Path(out)
+        target_archive = archive if isinstance(archive, Output) else archive_output(
+            archive, *files, county, folders=folders)  # fmt: skip
+        target_archive.check()
+        store = Archive.open(target_archive.path, region)
+    earlier = store.current_reports(region) if store else []
+    result, target = gather(paths, out, progress=progress, now=now, region=region,
+                            earlier=earlier)  # fmt: skip
+    if store is not None:
+        result.archive = target_archive.path
     write_county(result, target)
+    if report is not None:
+        from halsocenter.region.county_report import write_county_report
+
+        result.report = write_county_report(result, report)
+    if store is not None:
+        result.archived_new = store.record(result, target_archive)
     result.seconds = time.perf_counter() - start
     return result

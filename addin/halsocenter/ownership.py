@@ -19,6 +19,11 @@ edited file is never taken for ours; a copy made byte for byte still is, since i
 what was written. The digest is written in the letters a–p (hexadecimal moved to letters), so
 the identity-number guard that reads document properties never sees digits in it.
 
+The region's archive is an SQLite file, not a package: its seal is a row of the table
+``SEAL_TABLE`` holding a SHA-256 over the database's content as ``iterdump`` gives it (every
+table but the seal's, in order) and its ``user_version`` and ``application_id``. A row added,
+changed or removed with any SQLite browser changes that digest.
+
 The zip is written with ``RawZipWriter``: entries copied from another zip keep their
 compressed bytes, so sealing a 30 MB summary copy costs a copy, not a recompression. The
 package writer (``xlsx.package``) uses it too.
@@ -32,6 +37,7 @@ import io
 import os
 import re
 import shutil
+import sqlite3
 import struct
 import zipfile
 import zlib
@@ -67,6 +73,11 @@ DIGEST_LETTERS = 32
 _LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           huge_tree=False, remove_blank_text=False)  # fmt: skip
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SEAL_TABLE = "halsocenter_sigill"
+"""The archive's seal: one row, ``<kind>:<digest>``."""
 
 
 class NotOurs(Exception):
@@ -288,7 +299,15 @@ def _found_seal(custom: bytes) -> tuple[str, str]:
 def seal(src: str | os.PathLike, out, kind: str) -> None:
     """Write to ``out`` (a binary file) the package at ``src`` sealed as ``kind``: every entry
     copied as it is except the content types, the package relationships and the custom
-    properties part, which gain the seal; the custom properties part comes last."""
+    properties part, which gain the seal; the custom properties part comes last. An SQLite
+    database (the archive) is sealed in place and then copied."""
+    with open(src, "rb") as fh:
+        database = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    if database:
+        _seal_database(Path(src), kind)
+        with open(src, "rb") as fh:
+            shutil.copyfileobj(fh, out, 1 << 20)
+        return
     with open(src, "rb") as fh, zipfile.ZipFile(fh) as zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         names = {i.filename for i in infos}
@@ -339,6 +358,45 @@ def _write_sealed(fh, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], changed
     writer.close()
 
 
+def _database_digest(db: sqlite3.Connection) -> str:
+    h = hashlib.sha256()
+    for pragma in ("user_version", "application_id"):
+        h.update(f"{pragma}={db.execute(f'PRAGMA {pragma}').fetchone()[0]}\n".encode())
+    quoted = f'"{SEAL_TABLE}"'
+    for line in db.iterdump():
+        if SEAL_TABLE in line.split("(", 1)[0] or line.startswith(f"INSERT INTO {quoted}"):
+            continue  # the seal itself
+        h.update(line.encode("utf-8", "surrogatepass") + b"\n")
+    return h.hexdigest()[:DIGEST_LETTERS].translate(_LETTERS)
+
+
+def _seal_database(path: Path, kind: str) -> None:
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute(f"DROP TABLE IF EXISTS {SEAL_TABLE}")
+        db.execute(f"CREATE TABLE {SEAL_TABLE} (varde TEXT NOT NULL)")
+        db.execute(f"INSERT INTO {SEAL_TABLE} VALUES (?)", (_value(kind, _database_digest(db)),))
+    finally:
+        db.close()
+
+
+def _checked_database(path: Path) -> str:
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    db = sqlite3.connect(uri, uri=True)
+    try:
+        rows = db.execute(f"SELECT varde FROM {SEAL_TABLE}").fetchall()
+        if len(rows) != 1 or not isinstance(rows[0][0], str):
+            raise NotOurs("no seal")
+        kind, _, digest = rows[0][0].partition(":")
+        if not hmac.compare_digest(_database_digest(db), digest):
+            raise NotOurs("changed")
+        return kind
+    except sqlite3.Error as exc:
+        raise NotOurs("not a database of ours") from exc
+    finally:
+        db.close()
+
+
 # --------------------------------------------------------------------------- checking
 
 
@@ -359,7 +417,12 @@ def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _checked(path: Path) -> str:
-    if not path.is_file() or path.stat().st_size > MAX_FILE:
+    if not path.is_file():
+        raise NotOurs("not a file to check")
+    with open(path, "rb") as fh:
+        if fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+            return _checked_database(path)
+    if path.stat().st_size > MAX_FILE:
         raise NotOurs("not a file to check")
     data = path.read_bytes()  # one read: what is checked is one state of the file
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -41,15 +41,31 @@ class ListDef:
         return "lista_" + self.key
 
 
-KOMMUNER = (
-    "Aneby", "Eksjö", "Gislaved", "Gnosjö", "Habo", "Jönköping", "Mullsjö",
-    "Nässjö", "Sävsjö", "Tranås", "Vaggeryd", "Vetlanda", "Värnamo",
+DEFAULT_REGION_NAME = "Region Jönköpings län"
+DEFAULT_COUNTY = "Jönköpings län"
+DEFAULT_HEALTH_UNIT = "Folkhälsa RJL"
+DEFAULT_WEBSITE = "www.rjl.se"
+DEFAULT_MUNICIPALITIES = (
+    ("Aneby", "0604"), ("Eksjö", "0686"), ("Gislaved", "0662"), ("Gnosjö", "0617"),
+    ("Habo", "0643"), ("Jönköping", "0680"), ("Mullsjö", "0642"), ("Nässjö", "0682"),
+    ("Sävsjö", "0684"), ("Tranås", "0687"), ("Vaggeryd", "0665"), ("Vetlanda", "0685"),
+    ("Värnamo", "0683"),
 )  # fmt: skip
+"""The built-in region, Jönköpings län: its 13 municipalities with their SCB codes. Another
+region brings its own configuration (``core.region_config``); every name, header and text that
+depends on the region is derived from one ``Region`` through ``kommun_list`` and
+``styrgrupp_table`` below, so nothing else spells a municipality or the region's unit."""
 
-def kommun_named(text) -> str | None:
-    """The county kommun whose name ``text`` is, ignoring case and spacing; None for any other."""
-    folded = " ".join(str(text or "").split()).casefold()
-    return next((k for k in KOMMUNER if k.casefold() == folded), None)
+COUNTY_ROW = "Länet"
+"""The county's own row in Rapportdata and the county workbook; never a municipality's name."""
+
+KOMMUN_LIST = "kommun"
+"""Key of the list of the region's municipalities (the drop-down of ``hc_kommun``)."""
+
+
+def kommun_list(names: tuple[str, ...]) -> ListDef:
+    """The drop-down list of a region's municipalities."""
+    return ListDef(KOMMUN_LIST, "Kommun", tuple(names))
 
 
 TRANING_MINUTES = {
@@ -69,7 +85,7 @@ ACTIVITY_MINUTES_THRESHOLD = 150
 """Activity minutes = 2 × training + everyday; below this a person is insufficiently active."""
 
 LISTS: tuple[ListDef, ...] = (
-    ListDef("kommun", "Kommun", KOMMUNER),
+    kommun_list(tuple(name for name, _ in DEFAULT_MUNICIPALITIES)),
     ListDef("remisstyp", "Typ", ("FaR", "Annan remiss", "Egen kontakt")),
     ListDef("remittent", "Remittent", (
         "Vårdcentral", "Annan vårdgivare", "Kommun", "Förening/civilsamhälle", "Egen kontakt",
@@ -237,14 +253,26 @@ NARVARO = Table("narvaro", "tblNarvaro", "Närvaro", (
        help="Pseudonym eller löpnummer – aldrig namn eller personnummer."),
 ), "Frivillig närvarolista: en rad per deltagare och tillfälle, för unika deltagare.")  # fmt: skip
 
-STYRGRUPP = Table("styrgrupp", "tblStyrgrupp", "Styrgrupp", (
-    _c("datum", "Datum", "date", True, width=12),
-    _c("kommun", "Kommun", "list", False, "janej", width=10, help="Var kommunen representerad?"),
-    _c("vardcentral", "Vårdcentral", "list", False, "janej", width=12),
-    _c("folkhalsa", "Folkhälsa RJL", "list", False, "janej", width=13),
-    _c("invanare", "Invånarrepresentant", "list", False, "janej", width=18),
-    _c("anteckning", "Anteckning", "text", False, width=40),
-), "En rad per styrgruppsmöte.")  # fmt: skip
+STYRGRUPP_HEALTH_UNIT = "folkhalsa"
+"""Key of Styrgrupp's column for the region's public-health unit."""
+
+
+def styrgrupp_table(health_unit: str) -> Table:
+    """Styrgrupp, whose third Ja/Nej column is the region's public-health unit (``Folkhälsa RJL``
+    in Jönköpings län): the one table whose headers depend on the region."""
+    return Table("styrgrupp", "tblStyrgrupp", "Styrgrupp", (
+        _c("datum", "Datum", "date", True, width=12),
+        _c("kommun", "Kommun", "list", False, "janej", width=10,
+           help="Var kommunen representerad?"),
+        _c("vardcentral", "Vårdcentral", "list", False, "janej", width=12),
+        _c(STYRGRUPP_HEALTH_UNIT, health_unit, "list", False, "janej",
+           width=max(13, min(len(health_unit), 30))),
+        _c("invanare", "Invånarrepresentant", "list", False, "janej", width=18),
+        _c("anteckning", "Anteckning", "text", False, width=40),
+    ), "En rad per styrgruppsmöte.")  # fmt: skip
+
+
+STYRGRUPP = styrgrupp_table(DEFAULT_HEALTH_UNIT)
 
 PLAN = Table("plan", "tblPlan", "Plan", (
     _c("fokusomrade", "Fokusområde", "list", True, "fokusomrade", width=28),
@@ -312,6 +340,15 @@ NAMED_CELL_BY_NAME = {c.name: c for c in NAMED_CELLS}
 MIN_YEAR, MAX_YEAR = 2015, 2100
 """The verksamhetsår (hc_ar) a workbook may have: the check, ``new-workbook``, every writer and
 the file names built from the year agree on it."""
+
+REGION_SHEET = "Region"
+"""Hidden sheet holding the region a workbook belongs to (``core.region_config``)."""
+REGION_CELL = NamedCell("hc_region", "Regionens inställningar", "text", "A5", None,
+                        "Regionen som arbetsboken hör till, i regionens inställningsformat. "
+                        "Ändra inte; regionen skickar en ny mall när något ändras.")  # fmt: skip
+"""The named cell on ``REGION_SHEET`` with the region's configuration (TOML text). A workbook
+without it belongs to the built-in region (every workbook made before regions could be
+configured is from Jönköpings län)."""
 
 
 # --------------------------------------------------------------------------- generated sheets
@@ -584,26 +621,31 @@ def export_fields(sheet: str) -> tuple[str, ...]:
 # The county workbook (``region``): what it may carry is what the exports carry, checked again
 # when read, plus the program's own texts and counts. Nothing read from a file name.
 
-COUNTY = "Länet"
 COUNTY_OVERVIEW_SHEET = "Översikt"
 COUNTY_REPORTING_SHEET = "Inrapportering"
 COUNTY_DATA_SHEET = DATA_SHEET
 COUNTY_TRENDS_SHEET = "Trender"
 COUNTY_PLANS_SHEET = "Planer"
 COUNTY_OUTLIERS_SHEET = "Avvikelser"
+COUNTY_BREAKDOWNS_SHEET = "Fördelningar"
 COUNTY_REPORTING_COLUMNS = ("År", "Kommun", "Inrapporterad", "Status", "Fil nr", "Filtyp",
                             "Mallversion", "Programversion", "Fel", "Varningar", "Skapad",
                             "Anmärkning")  # fmt: skip
 COUNTY_OUTLIER_COLUMNS = ("Kommun", "År", "Typ", "Nyckeltal", "Värde", "Jämförelse",
                           "Förklaring")  # fmt: skip
 
-_KOMMUN = "one of the region's municipalities (KOMMUNER), checked in every file; a file " \
-          "naming any other is not used"
+_KOMMUN = "one of the region's municipalities (its settings, kommun_list), checked in every " \
+          "file; a file naming any other is not used"
 COUNTY_FIELDS: tuple[Outbound, ...] = (
-    Outbound(COUNTY_OVERVIEW_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY!r}"),
+    Outbound(COUNTY_OVERVIEW_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY_ROW!r}"),
     Outbound(COUNTY_OVERVIEW_SHEET, "Status", "program", f"{STATUS_PRELIMINARY!r} when the file "
              "says errors were left (Info Status or Fel), else empty"),
-    Outbound(COUNTY_OVERVIEW_SHEET, "<nyckeltal>", "number", "Rapportdata totals, screened"),
+    Outbound(COUNTY_OVERVIEW_SHEET, "Invånare", "number", "the population in the region's "
+             "settings"),
+    Outbound(COUNTY_OVERVIEW_SHEET, "<nyckeltal>", "number", "Rapportdata totals, screened; "
+             "\"ej rapporterat\" for a municipality without a file"),
+    Outbound(COUNTY_OVERVIEW_SHEET, "<nyckeltal> per 1 000 invånare", "number", "a total over "
+             "the population in the region's settings, times 1 000"),
     Outbound(COUNTY_REPORTING_SHEET, "År", "number", "the file's year, screened"),
     Outbound(COUNTY_REPORTING_SHEET, "Kommun", "list", _KOMMUN),
     Outbound(COUNTY_REPORTING_SHEET, "Inrapporterad", "program", "Ja, Nej, Bortvald, or why a "
@@ -624,14 +666,19 @@ COUNTY_FIELDS: tuple[Outbound, ...] = (
     Outbound(COUNTY_REPORTING_SHEET, "Anmärkning", "masked", "the program's sentences: what was "
              "left out and why, naming template sheets and columns and masked identity "
              "numbers, never a value read"),
-    Outbound(COUNTY_DATA_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY!r}"),
+    Outbound(COUNTY_BREAKDOWNS_SHEET, "Fördelning", "list", "a breakdown's category: a list "
+             "value of a municipality's own list (screened Dimension), (ogiltigt värde) or "
+             "(ej ifyllt)"),
+    Outbound(COUNTY_BREAKDOWNS_SHEET, "<kommun>", "number", "Rapportdata breakdowns, screened, "
+             "as counts and shares; \"maskerat\" where the file masked the count"),
+    Outbound(COUNTY_DATA_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY_ROW!r}"),
     Outbound(COUNTY_DATA_SHEET, "År", "number", "the file's year"),
     Outbound(COUNTY_DATA_SHEET, "Nyckel", "key", "a Rapportdata key (FIGURES)"),
     Outbound(COUNTY_DATA_SHEET, "Dimension", "free_text", "the export's Dimension with a known "
              "dimension name, after the identity guard"),
     Outbound(COUNTY_DATA_SHEET, "Värde", "number", "screened against the unit's limits"),
     Outbound(COUNTY_DATA_SHEET, EXPORT_MASK_COLUMN, "program", "Ja or Delvis"),
-    Outbound(COUNTY_TRENDS_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY!r}; figure labels"),
+    Outbound(COUNTY_TRENDS_SHEET, "Kommun", "list", f"{_KOMMUN}; {COUNTY_ROW!r}; figure labels"),
     Outbound(COUNTY_TRENDS_SHEET, "<år>", "number", "Historik and Rapportdata totals, screened"),
     Outbound(COUNTY_PLANS_SHEET, "Fokusområde", "free_text", "the plans' Fokusområde, after the "
              "identity guard"),

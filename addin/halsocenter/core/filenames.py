@@ -23,6 +23,7 @@ import re
 import unicodedata
 
 from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.errors import UserError
 
 MAX_NAME = 100
@@ -104,7 +105,7 @@ def file_name(template: str, suffix: str, **fields: object) -> str:
     return name
 
 
-def kommun_for_name(kommun: object) -> object:
-    """The county's own spelling of a kommun the workbook names (``vaggeryd `` →
+def kommun_for_name(kommun: object, region: Region = DEFAULT) -> object:
+    """The region's own spelling of a kommun the workbook names (``vaggeryd `` →
     ``Vaggeryd``), or the value as typed for any other (checked by ``file_name``)."""
-    return C.kommun_named(kommun) or kommun
+    return region.named(kommun) or kommun

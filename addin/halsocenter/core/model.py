@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from halsocenter.core import contract as C
+from halsocenter.core.region_config import DEFAULT, Region
 
 if TYPE_CHECKING:  # pandas is heavy to import; the region's export-file path never needs it
     import pandas as pd
@@ -310,6 +311,9 @@ class WorkbookData:
     sheet_claims: list[Any] = field(default_factory=list)
     """``sheetmarks.SheetClaim`` of every sheet named like a generated sheet: the program's own
     (marked and unchanged) or a coach's, which is never touched."""
+    region: Region = DEFAULT
+    """The region the workbook belongs to (``contract.REGION_CELL``; the built-in one when the
+    workbook carries none)."""
 
     @property
     def kommun(self) -> str | None:
@@ -320,5 +324,5 @@ class WorkbookData:
         return self.settings.get("hc_ar")
 
     def list_values(self, list_key: str) -> tuple[str, ...]:
-        """The workbook's own (possibly extended) list, falling back to the contract's."""
-        return self.lists.get(list_key) or C.LIST_BY_KEY[list_key].values
+        """The workbook's own (possibly extended) list, falling back to its region's."""
+        return self.lists.get(list_key) or self.region.list_by_key[list_key].values

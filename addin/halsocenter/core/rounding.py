@@ -16,10 +16,11 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-Unit = Literal["antal", "andel", "dagar", "timmar"]
+Unit = Literal["antal", "andel", "dagar", "timmar", "per_1000"]
 
-DECIMALS: dict[str, int] = {"antal": 0, "timmar": 0, "dagar": 1, "andel": 2}
-"""Decimals kept per unit; a share (0-1) keeps two, i.e. whole percent."""
+DECIMALS: dict[str, int] = {"antal": 0, "timmar": 0, "dagar": 1, "andel": 2, "per_1000": 1}
+"""Decimals kept per unit; a share (0-1) keeps two, i.e. whole percent; a rate per 1 000
+inhabitants (the county's) one."""
 
 
 def round_half_up(value: float, digits: int = 0) -> float:

@@ -47,6 +47,8 @@ DAYS_PER_MONTH = 365.25 / 12
 MAX_HOURS = 12
 LARGE_SESSION = 1000
 MAX_SHOWN_LIST = 8
+MAX_SHOWN_KOMMUNER = 20
+"""A region's municipalities named in a message; more are left to the list on Listor."""
 """Allowed values are spelled out in a message only for lists this short."""
 
 _EXCEL_ERRORS = frozenset(EXCEL_ERRORS)
@@ -616,9 +618,12 @@ def settings(ctx: Context) -> Iterator[Finding]:
             yield ctx.at_setting("setting_recommended", name, None)
 
     kommun = wb.settings.get("hc_kommun")
-    if kommun is not None and normalize_text(kommun) not in {normalize_text(k) for k in C.KOMMUNER}:
+    names = wb.region.names
+    if kommun is not None and normalize_text(kommun) not in {normalize_text(k) for k in names}:
+        listed = (f"Välj en av kommunerna: {', '.join(names)}." if len(names) <= MAX_SHOWN_KOMMUNER
+                  else f"Välj en av kommunerna i listan på fliken {C.LISTS_SHEET}.")
         yield ctx.at_setting("setting_invalid", "hc_kommun",
-                             hint=f"Välj en av kommunerna: {', '.join(C.KOMMUNER)}.")
+                             hint=f"{listed} Arbetsboken hör till {wb.region.name}.")
     year = wb.settings.get("hc_ar")
     if year is not None and ctx.year is None:
         yield ctx.at_setting("setting_invalid", "hc_ar",

@@ -30,6 +30,7 @@ from halsocenter.core import contract as C
 from halsocenter.core import messages as M
 from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable
 from halsocenter.core.model import Finding, WorkbookData, severity_counts
+from halsocenter.core.region_config import Region
 from halsocenter.core.swedish import whole
 
 TITLE = "Hälsocenter"
@@ -219,7 +220,7 @@ def report_path(folder: Path, analysis: Analysis) -> Path:
     if not wb.kommun:
         raise Stop(f"Fyll i kommun på fliken {C.START_SHEET} först; rapportens filnamn byggs av "
                    "kommun och verksamhetsår.")  # fmt: skip
-    return data_path(folder, REPORT_NAME, ".docx", kommun=kommun_for_name(wb.kommun), ar=year)
+    return data_path(folder, REPORT_NAME, ".docx", kommun=kommun_for_name(wb.kommun, wb.region), ar=year)
 
 
 def _leaving_file(book: xw.Book, host: Host, action: str,
@@ -312,7 +313,7 @@ def export(book: xw.Book, host: Host, *, preliminary: bool = False) -> Path | No
             from halsocenter.core.filenames import file_name, kommun_for_name
 
             wb = analysis.wb  # the export was named from these, so they make a name
-            other = file_name(NEXT_YEAR_NAME, ".xlsx", kommun=kommun_for_name(wb.kommun),
+            other = file_name(NEXT_YEAR_NAME, ".xlsx", kommun=kommun_for_name(wb.kommun, wb.region),
                               ar=wb.year)  # fmt: skip
             raise Stop(f"{exc.message}\n\nArbetsboken har samma namn som filen till regionen. "
                        "Spara arbetsboken under ett annat namn (Arkiv > Spara som), t.ex. "
@@ -352,7 +353,7 @@ def next_year(book: xw.Book, host: Host) -> Path:
     if not wb.kommun:
         raise Stop(f"Fyll i kommun och verksamhetsår på fliken {C.START_SHEET} först.")
     year = refuse_without_year(wb, "nästa års arbetsbok")
-    dst = data_path(folder, NEXT_YEAR_NAME, ".xlsx", kommun=kommun_for_name(wb.kommun),
+    dst = data_path(folder, NEXT_YEAR_NAME, ".xlsx", kommun=kommun_for_name(wb.kommun, wb.region),
                     ar=year + 1)  # fmt: skip
     if os.path.lexists(dst):
         raise Stop(f"{dst.name} finns redan i {folder}. Öppna den, eller byt namn på den om du "
@@ -364,8 +365,11 @@ def next_year(book: xw.Book, host: Host) -> Path:
     return path
 
 
-def help_text(host: Host) -> str:
-    """Hjälp: what each button does and where to get support."""
+def help_text(host: Host, region: Region | None = None) -> str:
+    """Hjälp: what each button does and where to get support (at ``region``'s public-health
+    unit when the workbook's region is known)."""
+    who = (f"kontaktpersonen på {region.health_unit}, {region.name}" if region else
+           "kontaktpersonen för Hälsocenter i regionen")
     return (
         f"{host.intro} Inget du skrivit ändras; flikarna {', '.join(C.GENERATED_SHEETS)} skapas "
         "om varje gång – men en flik du själv har gjort med samma namn, eller skrivit i, tas "
@@ -385,13 +389,15 @@ def help_text(host: Host) -> str:
         "preliminär fil – den märks då med antalet fel. Varningar gör inget preliminärt.\n\n"
         f"Filerna hamnar {host.files_where}.\n\n"
         "Skriv aldrig namn, personnummer eller telefonnummer i arbetsboken.\n\n"
-        "Frågor om arbetsboken och statistiken: kontaktpersonen på Folkhälsa, Region Jönköpings "
-        "län. Installation och datorproblem: kommunens IT-support."
+        f"Frågor om arbetsboken och statistiken: {who}. Installation och datorproblem: "
+        "kommunens IT-support."
     )
 
 
 def show_help(book: xw.Book, host: Host) -> None:
-    host.alert(book, help_text(host))
+    from halsocenter.live.read import book_region
+
+    host.alert(book, help_text(host, book_region(book)))
 
 
 # --------------------------------------------------------------------------- the buttons

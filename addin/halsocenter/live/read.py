@@ -21,6 +21,8 @@ from halsocenter.core.a1 import split_range
 from halsocenter.core.messages import render, severity
 from halsocenter.core.model import COMMENT, Finding, PackageText, WorkbookData
 from halsocenter.core.parse import EXCEL_ERRORS, norm_header
+from halsocenter.core.region_config import DEFAULT, Region
+from halsocenter.core.region_config import parse as parse_region
 from halsocenter.core.sheetmarks import generated_name
 from halsocenter.xlsx import package_texts as PT
 from halsocenter.xlsx import read
@@ -108,7 +110,7 @@ class _LiveBook:
                 self.table_names.append((sheet.name, name))
                 if totals:
                     self.totals_rows[name.casefold()] = 1
-        wanted = {nc.name.casefold() for nc in C.NAMED_CELLS}
+        wanted = {nc.name.casefold() for nc in (*C.NAMED_CELLS, C.REGION_CELL)}
         self.defined_names: dict[str, str] = {}
         self.all_names: list[tuple[str, str | None]] = []  # every name, for the guard
         for name in book.names:
@@ -217,6 +219,19 @@ def _refused(exc: Exception) -> bool:
 def book_path(book: xw.Book) -> Path:
     """The workbook's file path as Excel reports it (just the name when it was never saved)."""
     return Path(book.fullname)
+
+
+def book_region(book: xw.Book) -> Region | None:
+    """The region the open book belongs to: its ``REGION_CELL``, the built-in region when the
+    book has none, None when it cannot be read (``read_book`` then says why)."""
+    try:
+        name = next((n for n in book.names if n.name.casefold() == C.REGION_CELL.name.casefold()),
+                    None)  # fmt: skip
+        if name is None:
+            return DEFAULT
+        return parse_region(name.refers_to_range.value, C.REGION_SHEET)
+    except Exception:  # noqa: BLE001 - a broken name or text: the help speaks generally
+        return None
 
 
 def read_book(book: xw.Book) -> WorkbookData:

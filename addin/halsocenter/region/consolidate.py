@@ -9,8 +9,9 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
   (Info ``Skapad`` for an export, ``docProps`` modified for a workbook), because a file's mtime
   changes when it is mailed, downloaded or copied; file mtime, then name, break ties. A file
   without such a time (or with one in the future, which is not believed) loses to one with it.
-- County totals (Kommun = ``Länet``) cover the 13 municipalities of the county; a file naming
-  any other kommun is not used (the county cannot check the name, so it never shows it). Counts
+- County totals (Kommun = ``Länet``) cover the region's municipalities (``--region``;
+  Jönköpings län's 13 by default); a file naming any other kommun is not used (the county
+  cannot check the name, so it never shows it). Counts
   and hours are summed per Nyckel+Dimension; the shares of sufficiently active are recomputed
   weighted by ``matta_start_och_uppfoljning``; the median waiting time and the year-on-year
   change keys cannot be recomputed from the parts and are left out (see sheet Trender for the
@@ -18,6 +19,10 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
   counts twice. When a part is masked, the county value is the sum of the unmasked parts and
   Maskerad says ``Delvis``.
 - Several years in one folder: everything is keyed by kommun + year; Översikt shows the latest.
+- With an archive (``--arkiv``, ``archive``), the files of earlier runs take part as if they
+  were in the folder: every year the archive holds is in Rapportdata and Trender, and a new file
+  for a kommun and year competes with the archived one by the same newest-file rule (a
+  resubmission is made later, so it wins; the archive keeps both).
 - Every file is screened first (``screening``): identity numbers, the kommun, the year, the
   creation time and every Rapportdata, Historik and plan value. What breaks a rule is left out
   and reported per file (Inrapportering) and per value (Avvikelser); a file whose kommun or year
@@ -32,6 +37,7 @@ workbooks (read, validated and computed with the same core as the ribbon). Decis
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +55,7 @@ from halsocenter.core.outbound import place
 from halsocenter.core.outbound import sheet_names as outbound_sheet_names
 from halsocenter.core.parse import norm_header
 from halsocenter.core.privacy import personal_data_errors
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.summary import PlanRow
 from halsocenter.errors import WorkbookError
 from halsocenter.region import screening as S
@@ -162,7 +169,8 @@ def _name(path: Path) -> str:
     return S.mask_identities(path.name)
 
 
-def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> Report:
+def read_export(path: Path, book: BoundedBook, now: datetime | None = None,
+                region: Region = DEFAULT) -> Report:  # fmt: skip
     """A Report from an export file, screened (raises FileProblem with the Swedish reason)."""
     now = now or datetime.now()
     sheets = _read_sheets(book)
@@ -171,7 +179,7 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
     scanned = [p for name, rows in sheets.items() for p in S.scan_sheet(name, rows)]
     info_name = INFO_SHEET
     info = _info(_rows(sheets, INFO_SHEET))
-    kommun = _checked(S.kommun, info.get(norm_header(INFO_KOMMUN)), info_name)
+    kommun = _checked(S.kommun, info.get(norm_header(INFO_KOMMUN)), info_name, region)
     year = _checked(S.year, info.get(norm_header(INFO_YEAR)), info_name, now, kommun=kommun)
     _known_format(info.get(norm_header(INFO_FORMAT)), info_name, kommun)
     data_name, data = DATA_SHEET, _rows(sheets, DATA_SHEET)
@@ -235,6 +243,7 @@ def read_export(path: Path, book: BoundedBook, now: datetime | None = None) -> R
         history=history, template_version=template_version, program_version=program_version,
         created=created, errors=counts[INFO_ERRORS] or 0, warnings=counts[INFO_WARNINGS] or 0,
         problems=_merged(problems, scanned), says_preliminary=says_preliminary,
+        in_county=kommun in region.names,
     )  # fmt: skip
 
 
@@ -307,7 +316,7 @@ def _core_properties(package: Package) -> dict[str, str]:
 
 
 def read_coach_workbook(path: Path, package: Package | None = None,
-                        now: datetime | None = None) -> Report:  # fmt: skip
+                        now: datetime | None = None, region: Region = DEFAULT) -> Report:  # fmt: skip
     """A Report computed from a full coach workbook with the ribbon's own core (``package``:
     the file already opened and verified, so it is not read twice), then screened like an
     export file: free-text dimensions (Aktivitet=…, Slussad till=…) and plan texts included."""
@@ -323,7 +332,7 @@ def read_coach_workbook(path: Path, package: Package | None = None,
         raise _unreadable(exc) from exc
     findings = validate(wb)  # includes the reading problems
     summary = compute(wb)
-    kommun = _checked(S.kommun, summary.kommun, C.START_SHEET)
+    kommun = _checked(S.kommun, summary.kommun, C.START_SHEET, region)
     year = _checked(S.year, summary.year, C.START_SHEET, now, kommun=kommun)
     names = outbound_sheet_names(wb)
     problems = []
@@ -350,7 +359,7 @@ def read_coach_workbook(path: Path, package: Package | None = None,
         kommun=kommun, year=year, kind=KIND_WORKBOOK, path=path, rows=rows, plan=plan,
         history=history, template_version=wb.version, program_version=__version__,
         created=created, errors=counts["error"], warnings=counts["warning"],
-        problems=_merged(problems, []),
+        problems=_merged(problems, []), in_county=kommun in region.names,
     )  # fmt: skip
 
 
@@ -358,7 +367,7 @@ def _doc_modified(package: Package) -> datetime | None:
     return _parse_time(_core_properties(package).get("modified"))
 
 
-def read_report(path: Path, now: datetime | None = None) -> Report:
+def read_report(path: Path, now: datetime | None = None, region: Region = DEFAULT) -> Report:
     """Read one file of the folder, whatever kind it is; raises FileProblem. Every file goes
     through the same guard as a coach's workbook (``inputs.open_package``: regular file, size,
     zip and XML checks; ``sheet_scan.BoundedBook``: sheets within the memory limits)."""
@@ -367,17 +376,22 @@ def read_report(path: Path, now: datetime | None = None) -> Report:
         package, layout = open_package(path)
     except WorkbookError as exc:
         raise _unreadable(exc) from None
+    digest = hashlib.sha256(package.raw).hexdigest()
     if is_export(layout.sheet_order):
         try:
-            return read_export(path, BoundedBook(package, layout.sheet_parts), now)
+            report = read_export(path, BoundedBook(package, layout.sheet_parts), now, region)
         except FileProblem:
             raise
         except WorkbookError as exc:
             raise _unreadable(exc) from None
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the county
             raise FileProblem(f"Exportfilen kan inte läsas ({type(exc).__name__}).") from exc
+        report.sha256 = digest
+        return report
     try:
-        return read_coach_workbook(path, package, now)
+        report = read_coach_workbook(path, package, now, region)
+        report.sha256 = digest
+        return report
     except FileProblem:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -487,9 +501,10 @@ def _progress(progress: bool | ProgressFn | None, total: int) -> Iterator[Callab
 READ_THREADS = 2
 
 
-def _read_one(path: Path, number: int = 0, now: datetime | None = None) -> Report | Unread:
+def _read_one(path: Path, number: int = 0, now: datetime | None = None,
+              region: Region = DEFAULT) -> Report | Unread:  # fmt: skip
     try:
-        report = read_report(path, now)
+        report = read_report(path, now, region)
     except FileProblem as exc:
         return Unread(path, exc.message, exc.status, exc.kommun, number, exc.detail)
     report.number = number
@@ -497,12 +512,12 @@ def _read_one(path: Path, number: int = 0, now: datetime | None = None) -> Repor
 
 
 def read_all(paths: list[Path], progress=None, now: datetime | None = None,
-             ) -> tuple[list[Report], list[Unread]]:  # fmt: skip
+             region: Region = DEFAULT) -> tuple[list[Report], list[Unread]]:  # fmt: skip
     """Read every file; two threads, because python-calamine parses sheets without holding the
     interpreter lock, so one file's parsing overlaps the other's Python work. Each file gets
     its number (Fil nr): its place in ``paths``, from 1."""
     reports, unreadable = [], []
-    read = partial(_read_one, now=now)
+    read = partial(_read_one, now=now, region=region)
     numbers = range(1, len(paths) + 1)
     with _progress(progress, len(paths)) as advance, ThreadPoolExecutor(READ_THREADS) as pool:
         for path, result in zip(paths, pool.map(read, paths, numbers), strict=True):
@@ -511,7 +526,7 @@ def read_all(paths: list[Path], progress=None, now: datetime | None = None,
     return reports, unreadable
 
 
-def keep_newest(reports: list[Report], now: datetime | None = None,
+def keep_newest(reports: list[Report], now: datetime | None = None, region: Region = DEFAULT,
                 ) -> tuple[list[Report], list[tuple[Report, Report]]]:  # fmt: skip
     """One report per kommun + year: the newest; the others as (left out, kept)."""
     groups: dict[tuple[str, int], list[Report]] = {}
@@ -525,8 +540,7 @@ def keep_newest(reports: list[Report], now: datetime | None = None,
         kept.append(newest)
         for old in group[:-1]:
             replaced.append((old, newest))
-    order = {k: i for i, k in enumerate(C.KOMMUNER)}
-    kept.sort(key=lambda r: (-r.year, order.get(r.kommun, len(order)), r.kommun.casefold()))
+    kept.sort(key=lambda r: (-r.year, region.rank(r.kommun), r.kommun.casefold()))
     return kept, replaced
 
 
@@ -633,28 +647,32 @@ def problem_rows(reports: Iterable[Report]) -> list[Outlier]:
 
 
 def gather(paths: Iterable[Path] | Path, out: Path | Output, *,
-           progress: bool | ProgressFn | None = None,
-           now: datetime | None = None) -> tuple[ConsolidationResult, Output]:  # fmt: skip
-    """Read every .xlsx of a folder (or the given files), screen it and put the county
-    together; what to write and where (``county_book.write_county`` writes it). ``now``
-    (default: the clock) is what "in the future" is measured against."""
+           progress: bool | ProgressFn | None = None, now: datetime | None = None,
+           region: Region = DEFAULT,
+           earlier: Iterable[Report] = ()) -> tuple[ConsolidationResult, Output]:  # fmt: skip
+    """Read every .xlsx of a folder (or the given files), screen it and put the county of
+    ``region`` together with the ``earlier`` files (the archive's, ``archive.Archive``); what
+    to write and where (``county_book.write_county`` writes it). ``now`` (default: the clock)
+    is what "in the future" is measured against."""
     now = now or datetime.now()
     files = list_inputs(paths)
     out = county_output(paths, out, files)
     out.check()
-    reports, unreadable = read_all(files, progress, now)
+    reports, unreadable = read_all(files, progress, now, region)
     others = passed_over(paths)
     for n, u in enumerate(others, start=len(files) + 1):  # numbered after the files read
         u.number = n
     unreadable += others
-    kept, replaced = keep_newest(reports, now)
+    seen = {r.sha256 for r in reports}
+    reports += [r for r in earlier if r.sha256 not in seen]  # a file in the folder is read anew
+    kept, replaced = keep_newest(reports, now, region)
     reported: dict[str, set[int]] = {}
     for r in kept:
         reported.setdefault(r.kommun, set()).add(r.year)
     history = merged_history(kept)
     outliers = problem_rows([*kept, *(old for old, _ in replaced)])
-    outliers += jumps({k: v for k, v in history.items() if k in C.KOMMUNER}, reported)
+    outliers += jumps({k: v for k, v in history.items() if k in region.names}, reported)
     outliers += far_from_peers({(r.kommun, r.year): r.totals() for r in kept if r.in_county})
     result = ConsolidationResult(out.path, kept, replaced, unreadable, outliers, history,
-                                 reported, now)  # fmt: skip
+                                 reported, now, region=region)  # fmt: skip
     return result, out

@@ -2,13 +2,17 @@
 
 Sheets, in order:
 
-- **Översikt** — title, "N av 13 kommuner har rapporterat för <år>", key figures of the latest
-  year for every county municipality that reported (each preliminary one marked Preliminär)
-  plus Länet, a note when Länet includes preliminary figures, and two bar charts of those
-  municipalities only (fits one landscape page).
+- **Översikt** — title, "N av M kommuner har rapporterat för <år>", key figures of the latest
+  year for every municipality of the region (those that did not report say so; each
+  preliminary one marked Preliminär) plus Länet, a note when Länet includes preliminary
+  figures, rates per 1 000 inhabitants where the region's configuration gives the population,
+  and two bar charts of the municipalities that reported (one landscape page).
 - **Inrapportering** — every municipality and year: reported or not (marked), final or
   preliminary (marked), the file's number, versions, open findings, created, and what was left
   out of the file; files not used, with the reason.
+- **Fördelningar** — referrals by sex, age group, referrer and focus, and participant sessions
+  by focus area, side by side: one column per municipality that reported plus Länet, in counts
+  and in shares (``figures``).
 
 What the workbook may carry is the contract's ``COUNTY_FIELDS``: nothing read from a file
 name, and no value read from a file except the screened figures, plans and versions. A file
@@ -53,7 +57,9 @@ from halsocenter import __version__
 from halsocenter.atomic import Output
 from halsocenter.core import contract as C
 from halsocenter.core.chart_text import describe
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.swedish import count, join, lower_first, number
+from halsocenter.region import figures as F
 from halsocenter.region import screening as S
 from halsocenter.region.consolidate import county_rows, file_label, trend_keys
 from halsocenter.region.export import data_row
@@ -67,6 +73,7 @@ from halsocenter.region.submissions import (
     STATUS_SKIPPED,
     ConsolidationResult,
     Report,
+    reporting_line,
 )
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.chart_alt import set_alt_text
@@ -79,7 +86,9 @@ from halsocenter.xlsx.style import (
     COLOR_MUTED,
     COLOR_WARNING,
     FMT_DATETIME,
+    FMT_DEC,
     FMT_INT,
+    FMT_PCT,
     FONT_SIZE,
     GROUP_FILL,
     HEADER_FILL,
@@ -104,7 +113,7 @@ SHEET_OVERVIEW = C.COUNTY_OVERVIEW_SHEET
 SHEET_TRENDS = C.COUNTY_TRENDS_SHEET
 SHEET_PLANS = C.COUNTY_PLANS_SHEET
 SHEET_OUTLIERS = C.COUNTY_OUTLIERS_SHEET
-COUNTY_NAME = "Hälsocenter i Jönköpings län"
+SHEET_BREAKDOWNS = C.COUNTY_BREAKDOWNS_SHEET
 
 REPORTING_COLUMNS = C.COUNTY_REPORTING_COLUMNS
 REPORTING_WIDTHS = (7, 13, 14, 12, 7, 10, 12, 15, 7, 10, 17, 60)
@@ -239,12 +248,14 @@ def fit_header(text: Any, width: float) -> Any:
 
 
 class Sheet:
-    """A sheet filled top-down, row by row, each row with its looks and height."""
+    """A sheet filled top-down, row by row, each row with its looks and height; ``county`` is
+    the region's title ("Hälsocenter i Jönköpings län") for the page header."""
 
-    def __init__(self, book: Workbook, title: str, widths: Sequence[float],
+    def __init__(self, book: Workbook, title: str, widths: Sequence[float], *, county: str,
                  index: int | None = None):  # fmt: skip
         self.ws = book.create_sheet(title, index)
         self.title = title
+        self.county = county
         self.widths = list(widths)
         self.row = 0
         for i, width in enumerate(widths, start=1):
@@ -282,11 +293,23 @@ class Sheet:
     def blank(self) -> None:
         self.add([])
 
-    def heading(self, title: str, lines: Sequence[tuple[str, Look]] = ()) -> None:
-        """Title row, the lines under it, one empty row."""
+    def heading(self, title: str, lines: Sequence[tuple[str, Look]] = (), *,
+                wrap: bool = False) -> None:  # fmt: skip
+        """Title row, the lines under it, one empty row. ``wrap``: each line is wrapped
+        within the sheet's columns (a narrow sheet would otherwise print at the width of its
+        longest line)."""
         self.add([title], TITLE, height=TITLE_HEIGHT)
         for text, look in lines:
-            self.add([text], look)
+            if not wrap or len(self.widths) < 2:
+                self.add([text], look)
+                continue
+            width = sum(self.widths)
+            font = look.font
+            wrapped = Look(font=font, alignment=Alignment(wrap_text=True, vertical="top"))
+            row = self.add([text], wrapped, height=row_height(
+                [(text, width)], bold=bool(font.b), size=font.sz or FONT_SIZE, pad=2))
+            self.ws.merge_cells(start_row=row, start_column=1, end_row=row,
+                                end_column=len(self.widths))
         self.blank()
 
     def header(self, texts: Sequence[str], aligns: Sequence[str] | None = None,
@@ -306,7 +329,7 @@ class Sheet:
         """Frozen header, print titles and the summary sheet's page setup."""
         ws = self.ws
         ws.freeze_panes = freeze or f"A{header_row + 1}"
-        page_setup(ws, header_left=COUNTY_NAME,
+        page_setup(ws, header_left=self.county,
                    header_right=f"{self.title} {year}" if year else self.title,
                    landscape=landscape, title_rows=f"{header_row}:{header_row}",
                    pages_tall=pages_tall)  # fmt: skip
@@ -387,22 +410,49 @@ def _bars(series: Sequence[tuple[str, Reference]], categories: Reference,
 # --------------------------------------------------------------------------- Översikt
 
 
+@dataclass(frozen=True)
+class OverviewColumn:
+    """A column of Översikt's table: a key figure, the inhabitants, or a key count per 1 000
+    inhabitants (``rate``)."""
+
+    header: str
+    number_format: str
+    key: str | None = None
+    rate: bool = False
+
+
+def overview_columns(with_rates: bool) -> list[OverviewColumn]:
+    """The key figures; with population, Invånare first and each rate right after its count."""
+    out = [OverviewColumn(F.INHABITANTS, FMT_INT)] if with_rates else []
+    for key in OVERVIEW_KEYS:
+        out.append(OverviewColumn(figure_label(key), unit_format(key), key))
+        if with_rates and key in F.RATE_KEYS:
+            out.append(OverviewColumn(F.rate_label(key), FMT_DEC, key, rate=True))
+    return out
+
+
 def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, list[ExportRow]],
               ) -> None:  # fmt: skip
     year = result.latest_year
-    keys = OVERVIEW_KEYS
-    widths = (OVERVIEW_NAME_WIDTH, OVERVIEW_STATUS_WIDTH, *(OVERVIEW_FIGURE_WIDTH for _ in keys))
-    sheet = Sheet(book, SHEET_OVERVIEW, widths, index=0)
-    reported = sorted(result.reported_in_county(year), key=lambda r: C.KOMMUNER.index(r.kommun))
-    missing = result.missing(year) if year else list(C.KOMMUNER)
-    title = f"{COUNTY_NAME} – länets sammanställning{f' {year}' if year else ''}"
+    region = result.region
+    with_rates = F.has_rates(region, year)
+    columns = overview_columns(with_rates)
+    widths = (OVERVIEW_NAME_WIDTH, OVERVIEW_STATUS_WIDTH,
+              *(OVERVIEW_FIGURE_WIDTH for _ in columns))  # fmt: skip
+    sheet = Sheet(book, SHEET_OVERVIEW, widths, county=region.title, index=0)
+    everyone = F.municipalities(result, year)
+    reported = [m.report for m in everyone if m.report is not None]
+    missing = result.missing(year) if year else list(region.names)
+    title = f"{region.title} – länets sammanställning{f' {year}' if year else ''}"
     files = len(result.reports) + len(result.not_used) + len(result.replaced)
-    source = (f"Underlag: {files} filer från kommunerna · Programversion {__version__} · "
+    archived = sum(r.archived for r in result.reports)
+    where = (f"{files - archived} filer från kommunerna och {archived} ur arkivet" if archived
+             else f"{files} filer från kommunerna")  # fmt: skip
+    source = (f"Underlag: {where} · Programversion {__version__} · "
               f"Skapad {result.now:%Y-%m-%d %H:%M}")  # fmt: skip
     lines = [(source, SUBTITLE)]
     if year:
-        lines.append((f"{len(reported)} av {len(C.KOMMUNER)} kommuner har rapporterat för "
-                      f"{year}.", LEAD))  # fmt: skip
+        lines.append((reporting_line(len(reported), len(region.names), year), LEAD))
         lines.append((f"Saknas: {join(missing)}." if missing else "Alla kommuner har "
                       "rapporterat.", TEXT))  # fmt: skip
     preliminary = [r.kommun for r in reported if r.preliminary]
@@ -410,7 +460,7 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
         lines.append((f"Preliminära siffror från {join(preliminary)}: det fanns fel "
                       f"kvar i {'arbetsboken' if len(preliminary) == 1 else 'arbetsböckerna'}, "
                       f"och {COUNTY} innehåller dem.", PRELIMINARY_LINE))  # fmt: skip
-    attention = [r.kommun for r in reported if r.problems]
+    attention = [r.kommun for r in reported if r.problems and not r.archived]
     if attention:
         lines.append((f"Värden togs bort ur filen från {join(attention)} – se flikarna "
                       f"{SHEET_REPORTING} och {SHEET_OUTLIERS}.", TEXT))  # fmt: skip
@@ -419,43 +469,74 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
         sheet.add(["Inga uppgifter ännu: ingen av länets kommuner har rapporterat."], TEXT)
         sheet.finish(sheet.row, year)
         return
-    header_row = sheet.header(["Kommun", "Status", *(figure_label(k) for k in keys)],
-                              ["left", "left", *("right" for _ in keys)],
+    header_row = sheet.header(["Kommun", "Status", *(c.header for c in columns)],
+                              ["left", "left", *("right" for _ in columns)],
                               hyphenate=True)  # fmt: skip
-    formats = [unit_format(k) for k in keys]
-    looks = [body(align="left"), body(align="left"), *(body(f) for f in formats)]
+    rate_rows, county_rate = F.rate_rows(result, year) if with_rates else ([], None)
+    rates = {r.name: r for r in rate_rows}
+    looks = [body(align="left"), body(align="left"), *(body(c.number_format) for c in columns)]
     marked = [body(align="left"), body(align="left", **PRELIMINARY_LOOK), *looks[2:]]
+
+    def values(name: str, status: str | None, totals: dict,
+               rate_row: F.RateRow | None) -> list:  # fmt: skip
+        out = []
+        for c in columns:
+            if c.key is None:
+                out.append(rate_row.inhabitants if rate_row else None)
+            elif c.rate:
+                out.append(rate_row.rates.get(c.key) if rate_row else None)
+            else:
+                out.append(totals.get(c.key))
+        return [name, status, *out]
+
     for r in reported:
-        totals = r.totals()
-        preliminary_row = r.preliminary
-        sheet.add([r.kommun, C.STATUS_PRELIMINARY if preliminary_row else None,
-                   *(totals.get(k) for k in keys)], marked if preliminary_row else looks)
-    last = sheet.row
-    county_totals = {x.key: x.value for x in county.get(year, []) if not x.dimension}
-    sheet.add([COUNTY, C.STATUS_PRELIMINARY if preliminary else None,
-               *(county_totals.get(k) for k in keys)],
+        status = C.STATUS_PRELIMINARY if r.preliminary else None
+        sheet.add(values(r.kommun, status, r.totals(), rates.get(r.kommun)),
+                  marked if status else looks)  # fmt: skip
+    last = sheet.row  # the charts show the municipalities that reported
+    first_count = next(i for i, c in enumerate(columns) if c.key and not c.rate)
+    muted = body(align="left", italic=True, color=COLOR_MUTED)
+    for name in missing:
+        row: list[Any] = [name, None, *(None for _ in columns)]
+        row[2 + first_count] = F.NOT_REPORTED
+        if with_rates:
+            row[2] = region.inhabitants(name, year)
+        sheet.add(row, [muted, body(align="left"),
+                        *(muted if i == first_count else body(c.number_format)
+                          for i, c in enumerate(columns))])  # fmt: skip
+    county_totals = F.totals(county.get(year, []))
+    sheet.add(values(COUNTY, C.STATUS_PRELIMINARY if preliminary else None, county_totals,
+                     county_rate),
               [body(align="left", bold=True, total=True),
                body(align="left", total=True, **PRELIMINARY_LOOK) if preliminary
                else body(align="left", total=True),
-               *(body(f, bold=True, total=True) for f in formats)])  # fmt: skip
+               *(body(c.number_format, bold=True, total=True) for c in columns)])  # fmt: skip
     sheet.blank()
-    note = (f"{COUNTY} = summan av de {len(reported)} kommunerna ovan; andelarna är vägda med "
-            "antalet mätta, och väntetiden är en median som inte kan läggas ihop. Tom ruta = "
-            "uppgiften saknas i kommunens fil.")
+    note = (f"{COUNTY} = summan av de {len(reported)} kommuner som har rapporterat; andelarna "
+            "är vägda med antalet mätta, och väntetiden är en median som inte kan läggas ihop. "
+            "Tom ruta = uppgiften saknas i kommunens fil.")
     if preliminary:
         note += (f" {COUNTY} innehåller preliminära siffror från {join(preliminary)} "
                  f"(Status {C.STATUS_PRELIMINARY}: fel kvar i arbetsboken).")
     sheet.add([note], NOTE)
+    if with_rates:
+        lacking = [r.name for r in rate_rows if r.note == F.NO_POPULATION]
+        sheet.add([f"{F.RATE_SUFFIX.capitalize()}: antalet delat med invånarna den 31 december "
+                   f"{year} enligt regionens inställningar (SCB), gånger 1 000. {COUNTY}: "
+                   "summan av antalen delad med summan av invånarna i de kommuner som har både "
+                   "siffror och invånarantal."
+                   + (f" Invånarantal för {year} saknas för {join(lacking)}." if lacking
+                      else "")], NOTE)  # fmt: skip
     sheet.blank()
     top = sheet.row + 1
     cats = Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last)
     half = len(widths) // 2
     boxes = ((1, top, half, top + CHART_ROWS - 1),
              (half + 1, top, len(widths), top + CHART_ROWS - 1))  # fmt: skip
+    at = {c.key: 3 + i for i, c in enumerate(columns) if c.key and not c.rate}
     for (heading, chart_keys), box in zip(OVERVIEW_CHARTS, boxes, strict=True):
-        series = [(figure_label(k), Reference(sheet.ws, min_col=3 + keys.index(k),
-                                              min_row=header_row + 1, max_row=last))
-                  for k in chart_keys]  # fmt: skip
+        series = [(figure_label(k), Reference(sheet.ws, min_col=at[k], min_row=header_row + 1,
+                                              max_row=last)) for k in chart_keys]  # fmt: skip
         _place_chart(sheet, _bars(series, cats), box, f"{heading} {year}",
                      _overview_alt(heading, chart_keys, reported, county_totals, year))
     sheet.finish(header_row, year, freeze=f"C{header_row + 1}", pages_tall=1)
@@ -472,6 +553,50 @@ def _overview_alt(title: str, keys: Sequence[str], reported: list[Report],
     text = describe("bar", subject, names, series, prep="i", total=False)
     totals = join([f"{lower_first(figure_label(k))} {number(county_totals.get(k))}" for k in keys])
     return f"{text} {COUNTY} totalt: {totals}."
+
+
+# --------------------------------------------------------------------------- Fördelningar
+
+BREAKDOWN_NAME_WIDTH = 30
+BREAKDOWN_WIDTH = 11
+
+
+def _breakdowns(book: Workbook, result: ConsolidationResult,
+                county: dict[int, list[ExportRow]]) -> None:  # fmt: skip
+    """Each breakdown side by side, counts then shares, under one header row: a column per
+    municipality that reported plus Länet."""
+    year = result.latest_year
+    tables = F.breakdowns(result, year, county.get(year, [])) if year else []
+    columns = tables[0].columns if tables else []
+    sheet = Sheet(book, SHEET_BREAKDOWNS,
+                  (BREAKDOWN_NAME_WIDTH, *(BREAKDOWN_WIDTH for _ in columns)),
+                  county=result.region.title)  # fmt: skip
+    sheet.heading(" ".join(f"Fördelningar {year or ''}".split()) + " – kommunerna sida vid sida", [
+        (f"En kolumn per kommun som har rapporterat och {COUNTY}: först antal, sedan andel "
+         "av kommunens total." if tables else "Inga uppgifter ännu.", LEAD),
+        (f"”{F.MASKED}” = kommunen har maskerat ett litet antal i sin fil; {COUNTY} räknar då "
+         "bara det som syns, och ingen andel visas för det.", NOTE)], wrap=True)  # fmt: skip
+    header_row = sheet.header(["Fördelning", *columns],
+                              ["left", *("right" for _ in columns)], hyphenate=True)
+    for b in tables:
+        for label, matrix, number_format in (("antal", b.counts, FMT_INT),
+                                             ("andel", b.shares, FMT_PCT)):  # fmt: skip
+            sheet.add([f"{b.spec.title} {year} – {label}", *(None for _ in columns)], GROUP)
+            for category, values in zip(b.categories, matrix, strict=True):
+                looks = [body(align="left", indent=1)]
+                for j, v in enumerate(values):
+                    looks.append(body(align="right", italic=True, color=COLOR_MUTED)
+                                 if v == F.MASKED else
+                                 body(number_format, bold=j == len(values) - 1))
+                sheet.add([category, *values], looks)
+            total_values = b.totals if label == "antal" else [1 if t else None for t in b.totals]
+            sheet.add([F.TOTAL, *total_values],
+                      [body(align="left", bold=True, total=True),
+                       *(body(number_format, bold=True, total=True) for _ in columns)])
+            sheet.blank()
+    if not tables:
+        sheet.add(["Inga fördelningar att visa."], TEXT)
+    sheet.finish(header_row, year, freeze=f"B{header_row + 1}")
 
 
 # --------------------------------------------------------------------------- Inrapportering
@@ -515,10 +640,10 @@ def _file_notes(r: Report, left_out: list[str], lead: str = "") -> str:
 
 
 def _reporting(book: Workbook, result: ConsolidationResult) -> None:
-    sheet = Sheet(book, SHEET_REPORTING, REPORTING_WIDTHS)
+    sheet = Sheet(book, SHEET_REPORTING, REPORTING_WIDTHS, county=result.region.title)
     year = result.latest_year
     reported = result.reported_in_county(year)
-    lead = (f"{len(reported)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."
+    lead = (reporting_line(len(reported), len(result.region.names), year)
             if year else "Inga filer kunde sammanställas.")  # fmt: skip
     extra = []
     if result.not_used:
@@ -533,7 +658,7 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
                            "äldre dubbletter är bortvalda"))  # fmt: skip
     if extra:
         lead += " " + join(extra).capitalize() + "."
-    sheet.heading(f"Inrapportering – {COUNTY_NAME}", [
+    sheet.heading(f"Inrapportering – {result.region.title}", [
         (lead, LEAD),
         ("Senaste året först. Ja = filen används; Nej = ingen fil; Bortvald = en äldre fil för "
          "samma kommun och år; filer som inte kunde läsas eller inte används står sist, med "
@@ -567,7 +692,8 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         conflicts.setdefault(id(keep), []).append(file_label(old.number).lower())
     for y in sorted(result.years or [year], key=lambda v: -(v or 0)):
         by_kommun = {r.kommun: r for r in result.reports if r.year == y}
-        names = list(C.KOMMUNER) + sorted(k for k in by_kommun if k not in C.KOMMUNER)
+        names = list(result.region.names) + sorted(k for k in by_kommun
+                                                   if k not in result.region.names)  # fmt: skip
         for kommun in names:
             r = by_kommun.get(kommun)
             if r is None:
@@ -598,7 +724,7 @@ def _data(book: Workbook, result: ConsolidationResult, county: dict[int, list[Ex
           ) -> tuple[list[list], list[tuple[int, ...]]]:  # fmt: skip
     """The header and table; returns the rows and their styles, which go in as XML when the
     book is saved (``save_with_rows``): a county has tens of thousands of rows."""
-    sheet = Sheet(book, DATA_SHEET, DATA_WIDTHS)
+    sheet = Sheet(book, DATA_SHEET, DATA_WIDTHS, county=result.region.title)
     aligns = ["left", "center", "left", "left", "right", "center"]
     sheet.header(EXPORT_COLUMNS, aligns)
     rows = [data_row(r.kommun, r.year, x) for r in result.reports for x in r.rows]
@@ -623,12 +749,12 @@ def _data(book: Workbook, result: ConsolidationResult, county: dict[int, list[Ex
 
 
 def _trends(book: Workbook, result: ConsolidationResult) -> None:
-    history = {k: v for k, v in result.history.items() if k in C.KOMMUNER}
+    history = {k: v for k, v in result.history.items() if k in result.region.names}
     keys = trend_keys(history, result.reported)
     years = sorted({y for h in history.values() for y in h})
     widths = (TRENDS_NAME_WIDTH, *(TRENDS_YEAR_WIDTH for _ in years), 2,
               *(TRENDS_CHART_WIDTH for _ in range(TRENDS_CHART_COLUMNS)))  # fmt: skip
-    sheet = Sheet(book, SHEET_TRENDS, widths)
+    sheet = Sheet(book, SHEET_TRENDS, widths, county=result.region.title)
     sheet.heading("Trender – länet och kommunerna över åren", [
         (f"{COUNTY} = summan av de kommuner som har ett värde för året; raden {TXT_COUNT_ROW} "
          "visar hur många de är.", LEAD),
@@ -641,7 +767,8 @@ def _trends(book: Workbook, result: ConsolidationResult) -> None:
         sheet.finish(sheet.row, result.latest_year)
         return
     header_row = sheet.header(["Kommun", *years], ["left", *("right" for _ in years)])
-    names = [k for k in C.KOMMUNER if k in history]
+    names = [k for k in result.region.names if k in history]
+    _, county_sums, county_counts = F.trend(result, keys)  # Länet, as the county report has it
     county_rows_at: dict[str, int] = {}
     counts: dict[str, list[int]] = {}
     sums: dict[str, list[float | None]] = {}
@@ -653,26 +780,25 @@ def _trends(book: Workbook, result: ConsolidationResult) -> None:
             if any(v is not None for v in values):
                 sheet.add([m, *values], [body(align="left"), *(body(number_format)
                                                                for _ in years)])  # fmt: skip
-        have = [[m for m in names if history[m].get(y, {}).get(key) is not None] for y in years]
-        totals = [sum(history[m][y][key] for m in ms) if ms else None
-                  for y, ms in zip(years, have, strict=True)]  # fmt: skip
+        totals = county_sums[key]
         county_rows_at[key] = sheet.add(
             [COUNTY, *totals], [body(align="left", bold=True, total=True),
                                 *(body(number_format, bold=True, total=True) for _ in years)])
-        counts[key], sums[key] = [len(ms) for ms in have], totals
+        counts[key], sums[key] = county_counts[key], totals
         sheet.add([TXT_COUNT_ROW, *counts[key]], [body(align="left", italic=True, color=COLOR_MUTED),
                                                  *(body("0", italic=True, color=COLOR_MUTED)
                                                    for _ in years)])  # fmt: skip
         sheet.blank()
-    _trend_charts(sheet, keys, years, header_row, county_rows_at, counts, sums)
+    _trend_charts(sheet, keys, years, header_row, county_rows_at, counts, sums,
+                  len(result.region.names))
     sheet.finish(header_row, result.latest_year, freeze=f"B{header_row + 1}")
 
 
 def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: int,
                   county_rows_at: dict[str, int], counts: dict[str, list[int]],
-                  sums: dict[str, list[float | None]]) -> None:  # fmt: skip
+                  sums: dict[str, list[float | None]], municipalities: int) -> None:  # fmt: skip
     """Länet's figures by year as straight lines, and beside them the number of municipalities
-    behind each year's value as columns."""
+    (of the region's ``municipalities``) behind each year's value as columns."""
     ws = sheet.ws
     first_col, last_col = 2, 1 + len(years)
     cats = Reference(ws, min_col=first_col, max_col=last_col, min_row=header_row)
@@ -709,7 +835,7 @@ def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: i
     top = top + CHART_ROWS + 1
     _place_chart(sheet, bars, (left, top, right, top + CHART_ROWS - 4),
                  f"Kommuner med värde per år ({name})",
-                 describe("col", f"hur många av länets {len(C.KOMMUNER)} kommuner som har ett "
+                 describe("col", f"hur många av länets {municipalities} kommuner som har ett "
                           f"värde för {name}, per år {span}", [str(y) for y in years],
                           [(TXT_COUNT_ROW, counts[key])], total=False))  # fmt: skip
 
@@ -749,9 +875,11 @@ def plan_cell(plans: Iterable) -> str:
     return text if len(text) <= EXCEL_MAX_CHARS else text[:EXCEL_MAX_CHARS - 1] + "…"
 
 
-def plan_matrix(reports: Iterable[Report]) -> tuple[list[str], list[str], dict]:
+def plan_matrix(reports: Iterable[Report], region: Region = DEFAULT,
+                ) -> tuple[list[str], list[str], dict]:  # fmt: skip
     """(focus areas, municipalities, {(focus, kommun): text}) for the given reports: focus
-    areas in the contract's order, then the hubs' own; municipalities in county order."""
+    areas in the contract's order, then the hubs' own; municipalities in the region's
+    order."""
     by_cell: dict[tuple[str, str], list] = {}
     for r in reports:
         for p in r.plan:
@@ -759,15 +887,15 @@ def plan_matrix(reports: Iterable[Report]) -> tuple[list[str], list[str], dict]:
     standard = list(C.LIST_BY_KEY["fokusomrade"].values)
     found = {f for f, _ in by_cell}
     focus = [f for f in standard if f in found] + sorted(found - set(standard), key=str.casefold)
-    kommuner = [k for k in C.KOMMUNER if any(m == k for _, m in by_cell)]
+    kommuner = [k for k in region.names if any(m == k for _, m in by_cell)]
     return focus, kommuner, {cell: plan_cell(plans) for cell, plans in by_cell.items()}
 
 
 def _plans(book: Workbook, result: ConsolidationResult) -> None:
     year = result.latest_year
-    focus, kommuner, cells = plan_matrix(result.reported_in_county(year))
+    focus, kommuner, cells = plan_matrix(result.reported_in_county(year), result.region)
     widths = (PLAN_FOCUS_WIDTH, *(PLAN_KOMMUN_WIDTH for _ in kommuner))
-    sheet = Sheet(book, SHEET_PLANS, widths)
+    sheet = Sheet(book, SHEET_PLANS, widths, county=result.region.title)
     follow = C.PLAN.column("uppfoljning").header.lower()
     future = C.PLAN.column("framtidsplan").header.lower()
     sheet.heading(f"Verksamhetsplaner {year or ''} – fokusområde och kommun sida vid sida".strip(), [
@@ -798,10 +926,10 @@ KIND_RANK = {KIND_JUMP: 1, KIND_PEERS: 2}
 
 
 def _outliers(book: Workbook, result: ConsolidationResult) -> None:
-    sheet = Sheet(book, SHEET_OUTLIERS, OUTLIER_WIDTHS)
-    order = {k: i for i, k in enumerate(C.KOMMUNER)}
+    sheet = Sheet(book, SHEET_OUTLIERS, OUTLIER_WIDTHS, county=result.region.title)
+    rank = result.region.rank
     rows = sorted(result.outliers, key=lambda o: (KIND_RANK.get(o.kind, 0), -o.year,
-                                                  order.get(o.kommun, len(order)), o.kommun))
+                                                  rank(o.kommun), o.kommun))
     problems = sum(o.kind not in KIND_RANK for o in rows)
     lead = [count(problems, "anmärkning på filerna", "anmärkningar på filerna"),
             count(len(rows) - problems, "siffra avviker", "siffror avviker")]
@@ -839,10 +967,11 @@ def write_county(result: ConsolidationResult, out: Path | Output) -> Path:
     book = Workbook()
     book.remove(book.active)
     book.properties.creator = f"halsocenter {__version__}"
-    book.properties.title = f"{COUNTY_NAME} – länets sammanställning"
+    book.properties.title = f"{result.region.title} – länets sammanställning"
     book.properties.language = "sv-SE"
     _overview(book, result, county)
     _reporting(book, result)
+    _breakdowns(book, result, county)
     data_rows, data_styles = _data(book, result, county)
     _trends(book, result)
     _plans(book, result)

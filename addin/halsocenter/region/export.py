@@ -28,6 +28,7 @@ from halsocenter.core.model import Finding, WorkbookData, severity_counts
 from halsocenter.core.outbound import check_counts
 from halsocenter.core.outbound import sheet_names as outbound_sheet_names
 from halsocenter.core.privacy import refuse_identity_numbers
+from halsocenter.core.region_config import DEFAULT
 from halsocenter.core.summary import Summary
 from halsocenter.core.swedish import whole
 from halsocenter.errors import ErrorsRemain, Refused
@@ -89,12 +90,12 @@ def export_output(out_dir: Path | Output) -> Output:
 def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | Output, *,
                  mask_below: int | None = None, created: datetime | None = None,
                  preliminary: bool = False, sheet_names: dict[str, str] | None = None,
-                 kommuner: Sequence[str] = C.KOMMUNER) -> Path:  # fmt: skip
+                 kommuner: Sequence[str] | None = None) -> Path:  # fmt: skip
     """Write the export file for an already computed year into the folder ``out_dir`` (under
     its ``Output`` rules, which name the files read).
 
     Refused (nothing written) while an identity number is in the workbook, while Kommun is not
-    one of ``kommuner`` (the workbook's kommun list) or År is missing, and -- unless
+    one of ``kommuner`` (the workbook's kommun list; the built-in region's by default) or År is missing, and -- unless
     ``preliminary`` -- while errors are left (``ErrorsRemain``). A preliminary file says so on
     sheet Info, with the number of errors. Only the fields of ``contract.EXPORT_FIELDS`` are
     written; the findings as counts per rule, sheet and column (``sheet_names``: the workbook's
@@ -103,7 +104,7 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
     if not summary.kommun or summary.year is None:
         raise Refused("Exporten stoppades: kommun och verksamhetsår måste vara ifyllda på "
                       f"fliken {C.START_SHEET}.")  # fmt: skip
-    if summary.kommun not in kommuner:
+    if summary.kommun not in (DEFAULT.names if kommuner is None else kommuner):
         raise Refused(f"Exporten stoppades: kommunen på fliken {C.START_SHEET} finns inte i "
                       "listan över kommuner. Välj kommunen i rullgardinslistan.")  # fmt: skip
     status = Status.of(findings)

@@ -10,8 +10,9 @@ value that could reach the county workbook passes these rules, and what breaks o
   of an export file is read by the privacy guard (``identity``). A flagged Rapportdata row or
   Historik row is left out; a flagged plan text leaves that cell empty; a flagged Kommun makes the
   file unusable. Messages show only the masked form (year and month at most).
-- **Kommun**: one of the county's 13, else the file is not used -- ``Länet`` itself, an
-  identity number, or any other name, which the county cannot check and so never shows.
+- **Kommun**: one of the region's municipalities (the built-in Jönköpings län's 13 unless the
+  run gives a region), else the file is not used -- ``Länet`` itself, an identity number, or any
+  other name, which the county cannot check and so never shows.
 - **År**: a whole number from ``YEAR_MIN`` to next year; any other makes the file unusable.
 - **Skapad** more than ``FUTURE_SLACK`` ahead of now is not believed: the file competes for the
   newest-file rule as if it had no creation time.
@@ -49,11 +50,12 @@ from halsocenter.core import contract as C
 from halsocenter.core.outbound import COLUMN_NAMES, TEMPLATE_SHEETS
 from halsocenter.core.parse import norm_header
 from halsocenter.core.privacy import Hit, identity_hits, mask_identity, may_be_identity_number
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.summary import PlanRow
 from halsocenter.errors import UserError, WorkbookError
 from halsocenter.region.export_format import ExportRow
 
-COUNTY = C.COUNTY
+COUNTY = C.COUNTY_ROW
 YEAR_MIN = 2000
 FUTURE_SLACK = timedelta(days=1)
 """Clocks and time zones differ between municipalities; a day ahead is not yet the future."""
@@ -308,10 +310,10 @@ def _fmt(value: float) -> str:
 # --------------------------------------------------------------------------- file facts
 
 
-def kommun(value: Any, sheet: str) -> str:
-    """The canonical name of one of the county's municipalities. Raises FileRefused for
-    Länet, an identity number, an empty name or any other name -- which is not shown: the
-    county cannot check it."""
+def kommun(value: Any, sheet: str, region: Region = DEFAULT) -> str:
+    """The canonical name of one of ``region``'s municipalities. Raises FileRefused for Länet,
+    an identity number, an empty name or any other name -- which is not shown: the county
+    cannot check it."""
     hit = identity(value)
     if hit:
         raise FileRefused(f"{sheet}: Kommun är ett personnummer eller samordningsnummer "
@@ -323,9 +325,9 @@ def kommun(value: Any, sheet: str) -> str:
     if name.casefold() == COUNTY.casefold():
         raise FileRefused(f"{sheet}: Kommun är ”{COUNTY}”, som är länets egen rad och ingen kommun; "
                       "filen används inte.")  # fmt: skip
-    known = C.kommun_named(name)
+    known = region.named(name)
     if known is None:
-        raise FileRefused(f"{sheet}: Kommun är ingen av länets {len(C.KOMMUNER)} kommuner; "
+        raise FileRefused(f"{sheet}: Kommun är ingen av länets {len(region.names)} kommuner; "
                           "filen används inte.")  # fmt: skip
     return known
 

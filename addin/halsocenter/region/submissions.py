@@ -15,8 +15,9 @@ from typing import Any
 
 from halsocenter.core import contract as C
 from halsocenter.core.analysis import Status
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.summary import PlanRow
-from halsocenter.core.swedish import count
+from halsocenter.core.swedish import count, whole
 from halsocenter.errors import UserError
 from halsocenter.region import screening as S
 from halsocenter.region.export_format import ExportRow
@@ -73,12 +74,18 @@ class Report:
     """The file's place among the folder's files (Fil nr): how the county workbook names it."""
     says_preliminary: bool = False
     """Sheet Info says Preliminär."""
+    in_county: bool = True
+    """The kommun is one of the region's (set by the reader, which knows the region)."""
+    sha256: str | None = None
+    """Digest of the file's bytes: the archive knows a file it has seen by it."""
+    archived: bool = False
+    """Read back from the archive (an earlier run's file), not from this run's folder."""
+    received: datetime | None = None
+    """When the archive took the file in (archived reports only)."""
+    mtime: float | None = None
+    """The file's modification time as recorded (archived reports; others ask the file)."""
     _totals: dict[str, float | None] | None = field(default=None, init=False, repr=False,
                                                     compare=False)  # fmt: skip
-
-    @property
-    def in_county(self) -> bool:
-        return self.kommun in C.KOMMUNER
 
     @property
     def status(self) -> Status:
@@ -110,10 +117,12 @@ class Report:
         (or whose record was not believed), then that time, the file's mtime and the name. A
         time in the future counts as unknown."""
         limit = (now if now is not None else time.time()) + S.FUTURE_SLACK.total_seconds()
-        try:
-            mtime = self.path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
+        mtime = self.mtime
+        if mtime is None:
+            try:
+                mtime = self.path.stat().st_mtime
+            except OSError:
+                mtime = 0.0
         mtime = mtime if mtime <= limit else 0.0
         created = self.created.timestamp() if self.created else mtime
         return self.created is not None, created, mtime, self.path.name
@@ -145,6 +154,13 @@ class ConsolidationResult:
     """The years each kommun sent a file for."""
     now: datetime = field(default_factory=datetime.now)
     seconds: float = 0.0
+    region: Region = DEFAULT
+    archive: Path | None = None
+    """The archive the run read earlier years from and recorded its files in (``--arkiv``)."""
+    archived_new: int = 0
+    """Files this run added to the archive."""
+    report: Path | None = None
+    """The county report written (``--rapport``)."""
 
     @property
     def years(self) -> list[int]:
@@ -159,7 +175,7 @@ class ConsolidationResult:
 
     def missing(self, year: int) -> list[str]:
         have = {r.kommun for r in self.reports if r.year == year}
-        return [k for k in C.KOMMUNER if k not in have]
+        return [k for k in self.region.names if k not in have]
 
     def reported_in_county(self, year: int | None) -> list[Report]:
         return [r for r in self.reports if r.year == year and r.in_county]
@@ -169,15 +185,24 @@ class ConsolidationResult:
         """Files read (kept, or left out as older duplicates) in which something was wrong."""
         return [r for r in [*self.reports, *(old for old, _ in self.replaced)] if r.problems]
 
+    @property
+    def outside(self) -> list[Report]:
+        """Archived files of a kommun the region's settings no longer have (a file from outside
+        the region is never used in a run)."""
+        return [r for r in self.reports if not r.in_county]
+
     def preliminary(self, year: int | None) -> list[Report]:
         """The county municipalities whose file for ``year`` is preliminary, in county order."""
         return [r for r in self.reported_in_county(year) if r.preliminary]
 
     @property
     def needs_attention(self) -> bool:
-        """Anything the region must look at: no usable file, a file not used or a value left
-        out (the CLI's exit code 1); files merely skipped (lock files, subfolders) are not."""
-        return not self.reports or bool(self.not_used or self.with_problems)
+        """Anything the region must look at in this run's files: no usable file, a file not
+        used, a value left out or a file from outside the county (the CLI's exit code 1); files
+        merely skipped (lock files, subfolders) are not, and what an archived file of an
+        earlier run had was told then."""
+        fresh = [r for r in self.with_problems if not r.archived]
+        return not self.reports or bool(self.not_used or fresh or self.outside)
 
     @property
     def not_used(self) -> list[Unread]:
@@ -189,21 +214,26 @@ class ConsolidationResult:
         return [u for u in self.unreadable if u.status == STATUS_SKIPPED]
 
     def files(self) -> list[tuple[int, Path]]:
-        """(Fil nr, path) of every file read or listed, in the folder's order."""
-        paths = [(r.number, r.path) for r in self.reports]
-        paths += [(old.number, old.path) for old, _ in self.replaced]
+        """(Fil nr, path) of every file read or listed, in the folder's order (archived files
+        of earlier runs are not in the folder and have no number)."""
+        paths = [(r.number, r.path) for r in self.reports if not r.archived]
+        paths += [(old.number, old.path) for old, _ in self.replaced if not old.archived]
         paths += [(u.number, u.path) for u in self.unreadable]
         return sorted(paths, key=lambda item: item[0])
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "output": str(self.out),
+            "region": self.region.name,
+            "archive": ({"path": str(self.archive), "added": self.archived_new}
+                        if self.archive else None),
+            "report": str(self.report) if self.report else None,
             "years": self.years,
             "reported": [{"kommun": r.kommun, "year": r.year, "number": r.number,
                           "file": S.mask_identities(r.path.name),
                           "kind": r.kind, "in_county": r.in_county, "errors": r.errors,
-                          "warnings": r.warnings, "status": r.status_label}
-                         for r in self.reports],
+                          "warnings": r.warnings, "status": r.status_label,
+                          "archived": r.archived} for r in self.reports],
             "missing": {str(y): self.missing(y) for y in self.years},
             "preliminary": {str(y): [r.kommun for r in self.preliminary(y)] for y in self.years},
             "unreadable": [{"number": u.number, "file": S.mask_identities(u.path.name),
@@ -231,7 +261,7 @@ class ConsolidationResult:
             parts = ["Inga filer kunde sammanställas."]
         else:
             county = self.reported_in_county(year)
-            parts = [f"{len(county)} av {len(C.KOMMUNER)} kommuner har rapporterat för {year}."]
+            parts = [reporting_line(len(county), len(self.region.names), year)]
             missing = self.missing(year)
             if missing:
                 parts.append(f"Saknas: {', '.join(missing)}.")
@@ -244,12 +274,23 @@ class ConsolidationResult:
              "filer kunde inte läsas eller används inte"),
             (len(self.skipped), "fil i mappen hoppades över (inte en arbetsbok)",
              "filer i mappen hoppades över (inte arbetsböcker)"),
-            (len(self.with_problems), "fil har värden som inte togs med",
-             "filer har värden som inte togs med"),
+            (len([r for r in self.with_problems if not r.archived]),
+             "fil har värden som inte togs med", "filer har värden som inte togs med"),
+            (len(self.outside), "fil gäller en kommun utanför länet",
+             "filer gäller kommuner utanför länet"),
             (len(self.replaced), "dubblett: den nyaste filen används",
              "dubbletter: den nyaste filen används"),
             (len(self.outliers), "avvikelse att titta på", "avvikelser att titta på"),
         ):  # fmt: skip
             if n:
                 parts.append(f"{count(n, singular, plural).capitalize()}.")
+        if self.archive is not None:
+            parts.append(f"Arkivet fick {count(self.archived_new, 'ny fil', 'nya filer')}.")
         return " ".join(parts) + " Se fliken Inrapportering."
+
+
+def reporting_line(reported: int, municipalities: int, year: int) -> str:
+    """"9 av 13 kommuner har rapporterat för 2024." -- the county workbook's, the county
+    report's and the command's one sentence about who reported."""
+    noun = "kommun" if municipalities == 1 else "kommuner"
+    return f"{whole(reported)} av {whole(municipalities)} {noun} har rapporterat för {year}."

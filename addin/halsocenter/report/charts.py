@@ -48,7 +48,7 @@ def _fmt(value: float) -> str:
     return number(value, "dagar" if not float(value).is_integer() else "antal")
 
 
-def _style(ax, horizontal: bool = False) -> None:
+def style_axes(ax, horizontal: bool = False) -> None:
     """One look for every chart: only the category axis line, light value grid lines."""
     base, value_axis = ("left", ax.xaxis) if horizontal else ("bottom", ax.yaxis)
     for side in ("top", "right", "left", "bottom"):
@@ -60,7 +60,7 @@ def _style(ax, horizontal: bool = False) -> None:
     ax.set_axisbelow(True)
 
 
-def _png(fig) -> bytes:
+def to_png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white",
                 metadata={"Software": None})  # fmt: skip
@@ -68,7 +68,7 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _label_bars(ax, bars, values, *, horizontal=False, fmt=_fmt) -> None:
+def label_bars(ax, bars, values, *, horizontal=False, fmt=_fmt) -> None:
     for bar, value in zip(bars, values, strict=True):
         if not value:
             continue
@@ -102,18 +102,20 @@ def monthly(summary: Summary) -> Picture | None:
         return None
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.4))
     bars = ax.bar(C.MONTH_NAMES, values, color=ACCENT, width=0.65)
-    _label_bars(ax, bars, values)
-    _style(ax)
+    label_bars(ax, bars, values)
+    style_axes(ax)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_ylim(0, max(values) * 1.18)
     ax.set_ylabel("Antal", fontsize=8, color="#333333")
     subject = f"{_subject('remisser')} per månad{_year(summary)}"
-    return Picture(_png(fig), subject[:1].upper() + subject[1:],
+    return Picture(to_png(fig), subject[:1].upper() + subject[1:],
                    describe("col", subject, MONTHS, [("", values)], prep="i"))  # fmt: skip
 
 
-def _horizontal(items: dict[str, float], subject: str, *, color=ACCENT,
+def horizontal_bars(items: dict[str, float], subject: str, *, color=ACCENT,
                 xlabel="Antal") -> Picture | None:  # fmt: skip
+    """``items`` (category -> value, zeros left out) as labelled horizontal bars, top bar
+    first; also the county report's breakdowns (``region.county_charts``)."""
     items = {k: v for k, v in items.items() if v}
     if not items:
         return None
@@ -123,27 +125,27 @@ def _horizontal(items: dict[str, float], subject: str, *, color=ACCENT,
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 + 0.2 * lines + 0.12 * len(labels)))
     bars = ax.barh(labels, values, color=color, height=0.6)
-    _label_bars(ax, bars, values, horizontal=True)
-    _style(ax, horizontal=True)
+    label_bars(ax, bars, values, horizontal=True)
+    style_axes(ax, horizontal=True)
     ax.set_xlim(0, max(values) * 1.15)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v)))
     ax.set_xlabel(xlabel, fontsize=8, color="#333333")
     shown = list(items)  # read out in the order of the figures, top bar first
-    return Picture(_png(fig), subject[:1].upper() + subject[1:],
+    return Picture(to_png(fig), subject[:1].upper() + subject[1:],
                    describe("bar", subject, shown, [("", [items[k] for k in shown])]))
 
 
 def by_referrer(summary: Summary) -> Picture | None:
     """Referrals and contacts by who referred them."""
     header = C.REMISSER.column("remittent").header
-    return _horizontal(summary.breakdown("remisser", header),
+    return horizontal_bars(summary.breakdown("remisser", header),
                        f"{_subject('remisser')} per remittent{_year(summary)}")  # fmt: skip
 
 
 def activities_by_focus(summary: Summary) -> Picture | None:
     """Participant sessions per focus area (every type of activity in the area counts)."""
     header = C.AKTIVITETER.column("fokusomrade").header
-    return _horizontal(summary.breakdown("deltagartillfallen", header),
+    return horizontal_bars(summary.breakdown("deltagartillfallen", header),
                        f"deltagartillfällen per fokusområde{_year(summary)}, alla typer av "
                        "aktiviteter", color=ACCENT_2, xlabel="Deltagartillfällen")  # fmt: skip
 
@@ -165,15 +167,15 @@ def history(summary: Summary) -> Picture | None:
         values = [v.get(key) or 0 for _, v in years]
         bars = ax.bar(xs, values, width=width * 0.92, color=colors[i % len(colors)],
                       label=C.FIGURE_BY_KEY[key].label)  # fmt: skip
-        _label_bars(ax, bars, values)
+        label_bars(ax, bars, values)
     ax.set_xticks(range(len(years)), [str(y) for y, _ in years])
-    _style(ax)
+    style_axes(ax)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     top = max((v.get(k) or 0) for _, v in years for k in keys)
     ax.set_ylim(0, max(top, 1) * 1.2)
     ax.legend(fontsize=8, frameon=False, ncol=n, loc="upper left", bbox_to_anchor=(0, 1.15))
     subject = f"{join([_subject(k) for k in keys])} per år"
-    return Picture(_png(fig), subject[:1].upper() + subject[1:], describe(
+    return Picture(to_png(fig), subject[:1].upper() + subject[1:], describe(
         "col", subject, [str(y) for y, _ in years],
         [(C.FIGURE_BY_KEY[k].label, [v.get(k) for _, v in years]) for k in keys]))
 
@@ -193,7 +195,7 @@ def activity_level(summary: Summary) -> Picture | None:
         ax.annotate(number(value, "andel"), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7.5,
                     color="#333333")  # fmt: skip
-    _style(ax)
+    style_axes(ax)
     ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 25))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)} %"))
@@ -202,7 +204,7 @@ def activity_level(summary: Summary) -> Picture | None:
                  pad=10)  # fmt: skip
     subject = (f"andel tillräckligt fysiskt aktiva vid start och vid uppföljning{_year(summary)}, "
                f"bland {people} som mätts båda gångerna")
-    return Picture(_png(fig), f"Andel tillräckligt fysiskt aktiva{_year(summary)}",
+    return Picture(to_png(fig), f"Andel tillräckligt fysiskt aktiva{_year(summary)}",
                    describe("col", subject, [labels[0], lower_first(labels[1])],
                             [("", [start, follow])], unit="andel"))  # fmt: skip
 

@@ -29,6 +29,7 @@ from halsocenter.atomic import Output, atomic_write
 from halsocenter.core import contract as C
 from halsocenter.core.analysis import Status, refuse_without_year
 from halsocenter.core.model import Finding, WorkbookData
+from halsocenter.core.region_config import Region
 from halsocenter.core.summary import Summary
 from halsocenter.core.swedish import MONTHS, PHRASES, join, lower_first, number, typ_phrase
 from halsocenter.errors import UserError
@@ -210,7 +211,7 @@ def _steering_text(wb: WorkbookData, year: int | None) -> str:
     parts, present_at_one = [], []
     for key in ("vardcentral", "folkhalsa", "invanare"):
         present = int((df[key] == C.JA).sum())
-        who = lower_first(C.STYRGRUPP.column(key).header)
+        who = lower_first(td.header(key))
         if (df[key].notna()).any():
             parts.append(f"{who} vid {number(present)}")
         if present:
@@ -266,6 +267,14 @@ def _pictures(tpl: DocxTemplate | None, summary: Summary) -> dict[str, Any]:
             if pic else "" for name, pic in all_charts(summary).items()}  # fmt: skip
 
 
+def region_context(region: Region) -> dict[str, str]:
+    """The region's names as the template's standard texts use them: ``region`` (who collects
+    the reports), ``lan`` (the county), ``folkhalsoenhet`` (as in the Styrgrupp column) and
+    ``webbplats`` (empty when the configuration gives none)."""
+    return {"region": region.name, "lan": region.county, "folkhalsoenhet": region.health_unit,
+            "webbplats": region.website or "", "hc_i_lanet": region.title}
+
+
 def build_context(tpl: DocxTemplate | None, wb: WorkbookData, summary: Summary) -> dict[str, Any]:
     """Everything the template refers to. ``tpl`` is needed for the chart images only."""
     year = summary.year or wb.year
@@ -293,6 +302,7 @@ def build_context(tpl: DocxTemplate | None, wb: WorkbookData, summary: Summary) 
         "plan": _plan(wb, summary),
         "berattelse": _narrative(wb),
         "styrgrupp_text": _steering_text(wb, year),
+        **region_context(wb.region),
     }
     ctx.update(sentences(summary))
     ctx["diagram"] = _pictures(tpl, summary)

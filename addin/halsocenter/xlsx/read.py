@@ -21,6 +21,7 @@ import pandas as pd
 import python_calamine as pc
 
 from halsocenter.core import contract as C
+from halsocenter.core import region_config as RC
 from halsocenter.core.a1 import column_letter, parse_cell, parse_sheet_cell, split_range
 from halsocenter.core.messages import (
     expected,
@@ -183,17 +184,20 @@ def frame(spec: C.Table, rows: Iterable[Mapping[str, Any]], lists=None,
 
 def workbook_data(tables: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
                   settings: Mapping[str, Any] | None = None,
-                  lists: Mapping[str, tuple[str, ...]] | None = None) -> WorkbookData:  # fmt: skip
-    """A WorkbookData from plain rows; missing tables are empty."""
+                  lists: Mapping[str, tuple[str, ...]] | None = None,
+                  region: RC.Region = RC.DEFAULT) -> WorkbookData:  # fmt: skip
+    """A WorkbookData from plain rows (of a workbook of ``region``); missing tables are
+    empty."""
     problems: list[Finding] = []
     tables = tables or {}
     lists = dict(lists or {})
-    built = {spec.key: frame(spec, tables.get(spec.key, ()), lists, problems) for spec in C.TABLES}
+    built = {spec.key: frame(spec, tables.get(spec.key, ()), lists, problems)
+             for spec in region.tables}  # fmt: skip
     settings = {"hc_mallversion": C.TEMPLATE_VERSION, **(settings or {})}
     cells = {nc.name: (C.START_SHEET, nc.cell) for nc in C.NAMED_CELLS}
     return WorkbookData(tables=built, settings=dict(settings), settings_raw=dict(settings),
                         settings_cells=cells, lists=lists, problems=problems,
-                        sheet_names=tuple(t.sheet for t in C.TABLES))  # fmt: skip
+                        sheet_names=tuple(t.sheet for t in C.TABLES), region=region)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- reading
@@ -273,8 +277,8 @@ def _area(layout: Layout):
             last = positions.last_col_in(1, HEADER_SCAN_ROWS)
             if last:
                 regions.add(Region(1, 1, last, HEADER_SCAN_ROWS, grows=True))
-        for nc in C.NAMED_CELLS:
-            loc = _named_cell(layout, nc, start)
+        for loc in [_named_cell(layout, nc, start) for nc in C.NAMED_CELLS] + [
+                _region_cell(layout)]:
             if loc and loc[0] == sheet:
                 c, r = loc[1]
                 regions.add(Region(c, r, c, r))
@@ -293,6 +297,39 @@ def _named_cell(layout: Layout, nc: C.NamedCell, start: str | None
     if not loc or loc[0] not in layout.sheet_parts:
         return None
     return loc[0], parse_cell(loc[1])
+
+
+def _region_cell(layout: Layout) -> tuple[str, tuple[int, int]] | None:
+    """(sheet, (column, row)) of ``contract.REGION_CELL``, by its defined name only (a workbook
+    without the name belongs to the built-in region)."""
+    ref = layout.defined_names.get(C.REGION_CELL.name.casefold())
+    loc = parse_sheet_cell(ref) if ref else None
+    if loc is None or loc[0] not in layout.sheet_parts:
+        return None
+    return loc[0], parse_cell(loc[1])
+
+
+def _read_region(path: Path, layout: Layout, grid) -> RC.Region:
+    """The region the workbook carries (``contract.REGION_CELL``), else the built-in one. A
+    name that leads nowhere, or text that is not a region's configuration, makes the workbook
+    unusable: its tables cannot be read without knowing the region."""
+    if C.REGION_CELL.name.casefold() not in layout.defined_names:
+        return RC.DEFAULT
+    loc = _region_cell(layout)
+    where = f"{path.name}, fliken {C.REGION_SHEET}"
+    if loc is None:
+        raise WorkbookError(
+            f"{where}: regionens inställningar (namnet {C.REGION_CELL.name}) saknas, så "
+            "arbetsboken kan inte läsas. Har fliken tagits bort? Be regionen om en ny arbetsbok "
+            "från mallen och flytta in uppgifterna.", kind="region_invalid", path=path)
+    sheet, (col, row) = loc
+    text = grid(sheet).value(row, col)
+    try:
+        return RC.parse(text, f"{path.name}, fliken {sheet}, cell {column_letter(col)}{row}")
+    except RC.RegionError as exc:
+        raise WorkbookError(f"{exc.message} Regionens inställningar i arbetsboken ska inte "
+                            "ändras; be regionen om en ny arbetsbok från mallen.",
+                            kind="region_invalid", sheet=sheet, path=path) from None
 
 
 def _find_sheet(layout: Layout, name: str) -> str | None:
@@ -332,13 +369,14 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
 
     version = _version(path, settings_raw.get("hc_mallversion"))
     migration = migration_for(version)
+    region = _read_region(path, layout, grid)
 
     lists = _read_lists(layout, grid)
     settings = _type_settings(settings_raw, settings_cells, lists, problems)
 
     outside = getattr(book, "outside", {})
     tables = {}
-    for spec in C.TABLES:
+    for spec in region.tables:
         tables[spec.key] = _read_table(path, layout, grid, spec, lists, migration, problems,
                                        outside)  # fmt: skip
 
@@ -347,7 +385,7 @@ def parse_workbook(path: Path, layout, book) -> WorkbookData:
                         settings_cells=settings_cells, lists=lists, version=version,
                         problems=problems, texts=texts, numbers=numbers,
                         package_texts=package_texts.collect(layout), path=path,
-                        sheet_names=tuple(layout.sheet_order),
+                        sheet_names=tuple(layout.sheet_order), region=region,
                         sheet_claims=_claims(layout, book, grid, outside))  # fmt: skip
 
 

@@ -142,7 +142,7 @@ def next_year_workbook(source: Source) -> openpyxl.Workbook:
 
     _put_history(wb, source.tables["tidigare_ar"], data.tables["tidigare_ar"].df, summary, year)
     put_rows(wb, C.PLAN, _plan_rows(source.tables["plan"], data.tables["plan"].df, year))
-    put_lists(wb, data.lists)
+    put_lists(wb, data.lists, data.region)
     put_other_sheets(wb, source.other_sheets)
     return wb
 

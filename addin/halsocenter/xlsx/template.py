@@ -30,6 +30,7 @@ from halsocenter.core import contract as C
 from halsocenter.core.a1 import column_letter, parse_cell
 from halsocenter.core.lite_setup import MAIN_PY as LITE_MAIN_PY
 from halsocenter.core.lite_setup import requirements_txt as lite_requirements
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
 from halsocenter.xlsx.style import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font, page_setup
@@ -172,13 +173,13 @@ def _data_sheet(wb: Workbook, spec: C.Table, hub: str) -> None:
     page_setup(ws, header_left=hub, header_right="", title_rows="1:1")
 
 
-def _lists_sheet(wb: Workbook, hub: str) -> None:
+def _lists_sheet(wb: Workbook, hub: str, region: Region) -> None:
     ws = wb.create_sheet(C.LISTS_SHEET)
     ws["A1"] = "Listor till rullgardinerna i arbetsboken."
     ws["A1"].font = Font(bold=True, size=12, color=COLOR_DARK)
     ws["A2"] = ("Du kan lägga till ett eget värde: skriv det i första tomma cellen längst ned i "
                 "en lista, så kommer det med i rullgardinen. Ändra inte rubrikerna.")  # fmt: skip
-    for i, lst in enumerate(C.LISTS):
+    for i, lst in enumerate(region.lists):
         col = 2 * i + 1
         letter = get_column_letter(col)
         ws.cell(row=LIST_HEADER_ROW, column=col, value=lst.header)
@@ -194,6 +195,28 @@ def _lists_sheet(wb: Workbook, hub: str) -> None:
     ws.freeze_panes = f"A{LIST_HEADER_ROW + 1}"
     page_setup(ws, header_left=hub, header_right="",
                title_rows=f"{LIST_HEADER_ROW}:{LIST_HEADER_ROW}")  # fmt: skip
+
+
+def _region_sheet(wb: Workbook, region: Region) -> None:
+    """The hidden sheet that says which region the workbook belongs to: the region's
+    configuration as text in the named cell ``REGION_CELL``, read by every command."""
+    ws = wb.create_sheet(C.REGION_SHEET)
+    ws.sheet_state = "hidden"
+    ws.column_dimensions["A"].width = 100
+    ws["A1"] = f"Regionens inställningar – {region.name}"
+    ws["A1"].font = Font(bold=True, size=12, color=COLOR_DARK)
+    ws["A2"] = ("Fliken är dold och läses av programmet: den säger vilka kommuner listan på "
+                f"fliken {C.LISTS_SHEET} har och vad kolumnerna heter. Ändra inte här; regionen "
+                "skickar en ny arbetsbok när något ändras.")  # fmt: skip
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = height(wrapped_lines(ws["A2"].value, 100))
+    col, row = parse_cell(C.REGION_CELL.cell)
+    ws.cell(row=row - 1, column=col, value=C.REGION_CELL.label).font = Font(bold=True)
+    cells.as_text(ws[C.REGION_CELL.cell], region.workbook_text)
+    ws[C.REGION_CELL.cell].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet = quote_sheetname(C.REGION_SHEET)
+    wb.defined_names[C.REGION_CELL.name] = DefinedName(
+        C.REGION_CELL.name, attr_text=f"{sheet}!${column_letter(col)}${row}")
 
 
 def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
@@ -307,16 +330,18 @@ def _start_help(ws: Worksheet, values: Mapping[str, Any], first_row: int) -> Non
 
 
 def build_workbook(kommun: str | None = None, year: int | None = None, startdatum=None,
-                   kontakt: str | None = None) -> Workbook:  # fmt: skip
-    """A new, empty standard workbook; the Start cells are filled with what is given."""
+                   kontakt: str | None = None, region: Region = DEFAULT) -> Workbook:  # fmt: skip
+    """A new, empty standard workbook of ``region``; the Start cells are filled with what is
+    given."""
     wb = Workbook()
     values = {"hc_kommun": kommun, "hc_ar": year, "hc_startdatum": startdatum,
               "hc_kontakt": kontakt, "hc_mallversion": C.TEMPLATE_VERSION}  # fmt: skip
     _start_sheet(wb.active, values)
     hub = _hub(values)
-    for spec in C.TABLES:
+    for spec in region.tables:
         _data_sheet(wb, spec, hub)
-    _lists_sheet(wb, hub)
+    _lists_sheet(wb, hub, region)
+    _region_sheet(wb, region)
     wb.active = 0
     props = wb.properties
     props.creator = props.lastModifiedBy = "Hälsocenter"
@@ -386,11 +411,12 @@ def write_workbook(wb: Workbook, path: str | os.PathLike | Output) -> Path:
 
 
 def template_bytes(kommun: str | None = None, year: int | None = None, startdatum=None,
-                   kontakt: str | None = None) -> bytes:  # fmt: skip
-    return workbook_bytes(build_workbook(kommun, year, startdatum, kontakt))
+                   kontakt: str | None = None, region: Region = DEFAULT) -> bytes:  # fmt: skip
+    return workbook_bytes(build_workbook(kommun, year, startdatum, kontakt, region))
 
 
 def write_template(path: str | os.PathLike | Output, kommun: str | None = None, year: int | None = None,
-                   startdatum=None, kontakt: str | None = None) -> Path:  # fmt: skip
-    """Write a new workbook from the template (atomically)."""
-    return write_bytes_atomic(path, template_bytes(kommun, year, startdatum, kontakt))
+                   startdatum=None, kontakt: str | None = None,
+                   region: Region = DEFAULT) -> Path:  # fmt: skip
+    """Write a new workbook of ``region`` from the template (atomically)."""
+    return write_bytes_atomic(path, template_bytes(kommun, year, startdatum, kontakt, region))

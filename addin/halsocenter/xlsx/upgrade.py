@@ -39,6 +39,7 @@ from halsocenter.atomic import Output
 from halsocenter.core import contract as C
 from halsocenter.core.model import WorkbookData
 from halsocenter.core.parse import norm_header
+from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.swedish import count
 from halsocenter.errors import WorkbookError
 from halsocenter.xlsx import cells, template
@@ -235,13 +236,13 @@ def read_source(path: Path, data: WorkbookData | None = None,
 def source_from(cells: _Cells | GridCells, data: WorkbookData) -> Source:
     """Every typed cell in ``cells`` (a file's or a live book's), located through ``data``."""
     try:
-        tables = {spec.key: _source_table(cells, data, spec) for spec in C.TABLES}
+        tables = {spec.key: _source_table(cells, data, spec) for spec in data.region.tables}
         settings = {}
         for nc in C.NAMED_CELLS:
             where = data.settings_cells.get(nc.name)
             if where and where[0] in cells.sheetnames:
                 settings[nc.name] = cells.cell(*where)
-        known = {norm_header(s) for s in (C.START_SHEET, C.LISTS_SHEET)}
+        known = {norm_header(s) for s in (C.START_SHEET, C.LISTS_SHEET, C.REGION_SHEET)}
         # the program's own generated sheets are rebuilt, not copied; a coach's sheet that only
         # has such a name (or the program's sheet changed since) is hers, and comes along
         known |= {norm_header(c.sheet) for c in data.sheet_claims if c.ours}
@@ -325,7 +326,8 @@ def _source_table(cells: _Cells | GridCells, data: WorkbookData, spec: C.Table) 
 
 
 def new_workbook(source: Source, year) -> openpyxl.Workbook:
-    """A current-template workbook with the source's Start values and ``year``."""
+    """A current-template workbook of the source's region with its Start values and
+    ``year``."""
     s = source.settings
 
     def value(name):
@@ -334,7 +336,8 @@ def new_workbook(source: Source, year) -> openpyxl.Workbook:
 
     return template.build_workbook(kommun=value("hc_kommun"), year=year,
                                    startdatum=value("hc_startdatum"),
-                                   kontakt=value("hc_kontakt"))  # fmt: skip
+                                   kontakt=value("hc_kontakt"),
+                                   region=source.data.region)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -413,17 +416,20 @@ def _write(ws, row: int, col: int, cell: Cell) -> None:
 
 
 def merged_list(source_values: tuple[str, ...] | None, lst: C.ListDef) -> tuple[str, ...]:
-    """The workbook's list as typed, then any value the current contract has that it lacks."""
+    """The workbook's list as typed, then any value the current contract (for the workbook's
+    region) has that it lacks."""
     values = list(source_values or ())
     have = {v.casefold() for v in values}
     values += [v for v in lst.values if v.casefold() not in have]
     return tuple(values)
 
 
-def put_lists(wb: openpyxl.Workbook, lists: dict[str, tuple[str, ...]]) -> None:
-    """Write the workbook's own lists (with the hub's added values) onto sheet Listor."""
+def put_lists(wb: openpyxl.Workbook, lists: dict[str, tuple[str, ...]],
+              region: Region = DEFAULT) -> None:  # fmt: skip
+    """Write the workbook's own lists (with the hub's added values) onto sheet Listor, which
+    the template built for ``region``."""
     ws = wb[C.LISTS_SHEET]
-    for lst in C.LISTS:
+    for lst in region.lists:
         if lst.key not in lists:
             continue
         values = merged_list(lists[lst.key], lst)
@@ -567,7 +573,7 @@ def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None,
     year_cell = source.settings.get("hc_ar")
     wb = new_workbook(source, year_cell.value if year_cell else data.year)
     places: dict[tuple[str, str], tuple[str, str]] = {}
-    for spec in C.TABLES:
+    for spec in data.region.tables:
         t = source.tables[spec.key]
         placed = put_rows(wb, spec, t.rows, t.extra_headers, t.extra_rows)
         td = data.tables.get(spec.key)
@@ -577,7 +583,7 @@ def upgrade(src: Path, dst: Path | Output, data: WorkbookData | None = None,
         where = data.settings_cells.get(nc.name)
         if where:
             places[where[0], where[1].replace("$", "")] = (C.START_SHEET, nc.cell)
-    put_lists(wb, data.lists)
+    put_lists(wb, data.lists, data.region)
     put_other_sheets(wb, source.other_sheets)
     for name, found in source.other_sheets.items():
         places.update({(name, f"{get_column_letter(c)}{r}"): (name, f"{get_column_letter(c)}{r}")
