@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import xlwings as xw
-from openpyxl.utils import get_column_letter
 
 from halsocenter.core import contract as C
-from halsocenter.core.a1 import split_range
+from halsocenter.core.a1 import column_letter, split_range
 from halsocenter.core.messages import render, severity
 from halsocenter.core.model import COMMENT, Finding, PackageText, WorkbookData
 from halsocenter.core.parse import EXCEL_ERRORS, norm_header
@@ -84,6 +83,10 @@ class _LiveBook:
     (sheet order, tables, defined names) and the cell grid (``get_sheet_by_name``). Each sheet's
     values are read once, on first use."""
 
+    sheet_errors = ()
+    """Nothing to skip while reading: a sheet without cells (a chart sheet) is left out of
+    ``sheet_parts`` from the start."""
+
     def __init__(self, book: xw.Book):
         self.book = book
         self.sheet_order = [s.name for s in book.sheets]
@@ -142,7 +145,7 @@ class _LiveBook:
         for name, sheet in self._sheets.items():
             if sheet.unread:
                 rows, cols = sheet.read_to
-                read_area = f"A1:{get_column_letter(cols)}{rows}"
+                read_area = f"A1:{column_letter(cols)}{rows}"
                 out.append(Finding(
                     code="live_area_unread", severity=severity("live_area_unread"), sheet=name,
                     row=None, column=None, cell=None, value=None, message=render(

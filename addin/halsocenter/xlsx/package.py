@@ -55,7 +55,7 @@ from halsocenter.errors import WorkbookError
 from halsocenter.xlsx import safe_xml
 from halsocenter.xlsx.inputs import Package
 from halsocenter.xlsx.layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
-from halsocenter.xlsx.safe_xml import PARSER
+from halsocenter.xlsx.safe_xml import parser
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 RT_OFFICE_DOC = REL_NS + "/officeDocument"
@@ -78,7 +78,7 @@ TABLE_DXF_ATTRS = ("headerRowDxfId", "dataDxfId", "totalsRowDxfId", "headerRowBo
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 """Date stamp of the entries this module writes: same inputs give the same bytes (as Excel)."""
 
-_PARSER = PARSER
+_PARSER = parser()
 """The hardened parser: no entities, no DTD, no network, libxml2's size limits."""
 
 

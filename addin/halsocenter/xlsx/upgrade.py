@@ -297,8 +297,9 @@ def _source_table(cells: _Cells | GridCells, data: WorkbookData, spec: C.Table) 
 # --------------------------------------------------------------------------- writing
 
 
-def new_workbook(source: Source, year) -> openpyxl.Workbook:
-    """A current-template workbook with the source's Start values and ``year``."""
+def new_workbook(source: Source, year, lite_address: str | None = None) -> openpyxl.Workbook:
+    """A current-template workbook with the source's Start values and ``year``; its Start sheet
+    gives xlwings Lite's lines for the region's ``lite_address`` when there is one."""
     s = source.settings
 
     def value(name):
@@ -307,7 +308,8 @@ def new_workbook(source: Source, year) -> openpyxl.Workbook:
 
     return template.build_workbook(kommun=value("hc_kommun"), year=year,
                                    startdatum=value("hc_startdatum"),
-                                   kontakt=value("hc_kontakt"))  # fmt: skip
+                                   kontakt=value("hc_kontakt"),
+                                   lite_address=lite_address)  # fmt: skip
 
 
 def put_rows(wb: openpyxl.Workbook, spec: C.Table, rows: list[dict[str, Cell]],
