@@ -25,6 +25,7 @@ from halsocenter.live import actions as live_actions
 from halsocenter.live import desktop as excel
 from halsocenter.live import lite
 from halsocenter.xlsx import read
+from lite_client import LiteClient, use_lite_client
 from test_excel import YEAR, N, alerts, block_at, listed_findings, make_workbook, sheets_per_action
 from xlwings_payload import book_payload
 
@@ -64,6 +65,13 @@ def run_script(name: str, payload: dict) -> list[dict]:
 
 def listing(folder: Path) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+@pytest.fixture(autouse=True)
+def lite_client(monkeypatch) -> LiteClient:
+    """Every script here runs as in xlwings Lite, whose client gives notes' and comments' text
+    (``lite_client.py``); ``test_lite_notes.py`` runs it without."""
+    return use_lite_client(monkeypatch, LiteClient())
 
 
 @pytest.fixture

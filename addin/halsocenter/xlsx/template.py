@@ -27,8 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from halsocenter.atomic import Output, write_bytes_atomic
 from halsocenter.core import contract as C
-from halsocenter.core.a1 import column_letter, parse_cell
 from halsocenter.core import lite_setup
+from halsocenter.core.a1 import column_letter, parse_cell
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
 from halsocenter.xlsx.style import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font, page_setup
