@@ -21,7 +21,7 @@ from halsocenter.live import lite
 from halsocenter.live.comments import NOTES, THREADED, read_comments
 from lite_client import LiteClient, use_lite_client
 from test_excel import PNR, YEAR, N, alerts, listed_findings, make_workbook, sheets_per_action
-from test_lite import listing, place, run_script  # noqa: F401 - place is a fixture
+from test_lite import listing, run_script
 from xlwings_payload import book_payload, note_texts
 
 UNCHECKED = "kunde inte kontrolleras här – kontrollera i Excel på datorn innan export"
@@ -44,6 +44,15 @@ def noted(tmp_path_factory, clean) -> Path:
     wb[C.PLAN.sheet]["A1"].comment = Comment("Gäller hela året", "coach")
     wb.save(path)
     return path
+
+
+@pytest.fixture
+def place(tmp_path, monkeypatch) -> dict[str, Path]:
+    """A data folder for Lite's files."""
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv(lite.DATA_DIR_ENV, str(data))
+    return {"data": data}
 
 
 @pytest.fixture(autouse=True)
