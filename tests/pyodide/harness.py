@@ -63,7 +63,7 @@ async def install(cfg: dict, out: dict) -> None:
     try:
         await micropip.install(cfg["requirements"], index_urls=index)
         env = {"sys_platform": sys.platform, "platform_system": "Emscripten",
-               "python_version": "%d.%d" % sys.version_info[:2],
+               "python_version": "{}.{}".format(*sys.version_info[:2]),
                "python_full_version": sys.version.split()[0], "os_name": os.name,
                "platform_machine": "wasm32", "implementation_name": "cpython",
                "platform_python_implementation": "CPython", "platform_release": "",
@@ -104,7 +104,8 @@ async def run_lite(cfg: dict, out: dict) -> None:
                                     if m.split(".")[0] in heavy)  # fmt: skip
     out["meta"] = custom_scripts_meta(lite)
     out["installed_address"] = installed_address()
-    payload = json.load(open("/harness/payload.json", encoding="utf-8"))
+    with open("/harness/payload.json", encoding="utf-8") as fh:
+        payload = json.load(fh)
     out["actions"] = {}
     for m in out["meta"]:
         book = xw.Book(json=copy.deepcopy(payload))
@@ -121,7 +122,8 @@ async def run_lite(cfg: dict, out: dict) -> None:
 
 
 async def main(config_path: str) -> str:
-    cfg = json.load(open(config_path, encoding="utf-8"))
+    with open(config_path, encoding="utf-8") as fh:
+        cfg = json.load(fh)
     out: dict = {"python": sys.version.split()[0], "platform": sys.platform}
     await install(cfg, out)
     import python_calamine
