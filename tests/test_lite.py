@@ -63,6 +63,25 @@ def run_script(name: str, payload: dict) -> list[dict]:
     return book.json()["actions"]
 
 
+LITE_READS_COMMENTS = hasattr(xw.Sheet, "get_comments") and hasattr(xw.main.Note, "get_text")
+"""Whether this xlwings gives Lite the text of notes and threaded comments (0.37.7 and later)."""
+CONFIRM = "en gång till inom"
+
+
+LEAVING = {"knapp3_word_rapport", "knapp4_exportera"}
+"""The buttons whose file leaves the hub."""
+
+
+def run_confirmed(name: str, payload: dict) -> list[dict]:
+    """``run_script``, with the coach's confirmation where it is asked for: an xlwings that
+    cannot give the notes' text (the floor, before 0.37.7) makes the first press of Word-rapport
+    and Exportera ask (checked here), and the second press is what is returned."""
+    actions = run_script(name, payload)
+    asked = any(CONFIRM in a["args"][0] for a in actions if a["func"] == "alert")
+    assert asked == (not LITE_READS_COMMENTS and name in LEAVING), (name, actions[-1])
+    return run_script(name, payload) if asked else actions
+
+
 def listing(folder: Path) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
 
@@ -131,7 +150,7 @@ def test_button_on_an_example_writes_generated_sheets_and_data_folder_only(scrip
     wb = read.read_workbook(example)
     payload = book_payload(example)  # a Lite client sends only the file name
     before = {name: listing(place[name]) for name in ("home", "cwd", "book")}
-    actions = run_script(script, payload)
+    actions = run_confirmed(script, payload)
 
     touched = {t for t in sheets_per_action(payload, actions) if t is not None}
     assert touched == SHEETS_WRITTEN[script]
@@ -179,7 +198,7 @@ def test_lite_and_desktop_write_files_of_the_same_names(files, place):
         made.append(button(book))
     try:
         for script in ("knapp3_word_rapport", "knapp4_exportera", "knapp5_nytt_verksamhetsar"):
-            run_script(script, book_payload(path))
+            run_confirmed(script, book_payload(path))
         assert {p.name for p in made} == set(listing(place["data"]))
     finally:
         for p in made:
@@ -189,7 +208,7 @@ def test_lite_and_desktop_write_files_of_the_same_names(files, place):
 def test_word_report_from_lite_is_the_coachs_report(example, place):
     from docx import Document
 
-    run_script("knapp3_word_rapport", book_payload(example))
+    run_confirmed("knapp3_word_rapport", book_payload(example))
     (docx,) = place["data"].iterdir()
     text = "\n".join(p.text for p in Document(docx).paragraphs)
     assert "Vaggeryd" in text and "2023" in text

@@ -21,9 +21,12 @@ from halsocenter.live import lite
 from halsocenter.live.comments import NOTES, THREADED, read_comments
 from lite_client import LiteClient, use_lite_client
 from test_excel import PNR, YEAR, N, alerts, listed_findings, make_workbook, sheets_per_action
-from test_lite import listing, run_script
+from test_lite import LITE_READS_COMMENTS, listing, run_script
 from xlwings_payload import book_payload, note_texts
 
+reads_comments = pytest.mark.skipif(
+    not LITE_READS_COMMENTS, reason="den här xlwings (före 0.37.7) ger inte Lite anteckningarnas "
+    "text; då sägs de vara okontrollerade (testerna utan Lites klient nedan)")  # fmt: skip
 UNCHECKED = "kunde inte kontrolleras här – kontrollera i Excel på datorn innan export"
 COL = {name: i for i, name in enumerate(C.KONTROLL_FINDING_COLUMNS)}
 
@@ -66,6 +69,7 @@ def codes(payload, actions) -> list[tuple[str, str]]:
     return [(r[COL["Kod"]], r[COL["Meddelande"]]) for r in listed_findings(payload, actions)]
 
 
+@reads_comments
 def test_lite_finds_an_identity_number_in_a_note_and_in_a_reply(noted, place, monkeypatch):
     client = use_lite_client(monkeypatch, LiteClient(
         notes=note_texts(noted),
@@ -85,6 +89,7 @@ def test_lite_finds_an_identity_number_in_a_note_and_in_a_reply(noted, place, mo
     assert not listing(place["data"])
 
 
+@reads_comments
 def test_a_clean_book_in_lite_is_checked_without_a_warning(noted, place, monkeypatch):
     use_lite_client(monkeypatch, LiteClient(notes={(C.PLAN.sheet, "A1"): "Gäller hela året"}))
     payload = book_payload(noted)
@@ -112,6 +117,7 @@ class NoThreadsClient(LiteClient):
         return super().__getattribute__(name)
 
 
+@reads_comments
 def test_notes_read_are_kept_when_threaded_comments_cannot_be_read(noted, place, monkeypatch):
     use_lite_client(monkeypatch, NoThreadsClient(notes=note_texts(noted)))
     payload = book_payload(noted)

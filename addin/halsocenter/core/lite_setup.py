@@ -32,12 +32,16 @@ PACKAGE = "halsocenter"
 MAIN_PY = "from halsocenter.lite import *  # noqa: F403"
 """All of ``main.py``: the buttons are the scripts that ``halsocenter.lite`` exports."""
 
-XLWINGS_FLOOR = "0.37.2"
-"""The first xlwings that runs every script on xlwings' remote engine, the one Lite uses
-(``tests/test_lite.py`` and, in CI, ``scripts/test-variants``). Earlier versions fail: before
-0.36.17 a script's ``book: xw.Book`` hint must be the class itself ("Scripts currently only
-allow Book and CurrentUser as params"), and up to 0.37.1 reading a defined name that is a
-formula (the template's lists) raises TypeError. ``pyproject.toml`` asks for the same."""
+XLWINGS_FLOOR = "0.37.3"
+"""The first xlwings that runs every script in full on xlwings' remote engine, the one Lite uses
+(``scripts/test-variants`` runs the Lite and live-Excel tests with it, and
+``tests/test_pyodide_runtime.py`` in real Pyodide; it is also the first with a wheel for Pyodide
+314). Earlier versions fail: 0.33.14 to 0.36.1 refuse every script ("Scripts currently only allow
+Book and CurrentUser as params": they do not resolve string hints, which the scripts now avoid),
+up to 0.37.1 reading a defined name that is a formula (the template's lists) raises TypeError,
+and 0.37.2 draws none of Årssammanställning's charts. From 0.37.7 Lite also gives the text of
+notes and threaded comments (``live.comments``); before that they are said to be unchecked.
+``pyproject.toml`` asks for the same."""
 
 XLWINGS_REQUIREMENT = f"xlwings>={XLWINGS_FLOOR},<1"
 """The xlwings line: bounded, not pinned: Lite records the exact version it installed in
