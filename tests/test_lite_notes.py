@@ -104,7 +104,7 @@ def test_without_lites_client_kontroll_says_the_notes_were_not_checked(noted, pl
     actions = run_script("knapp1_kontrollera", payload)
     found = codes(payload, actions)
     (unchecked,) = [m for code, m in found if code == "live_comments_unchecked"]
-    assert unchecked.startswith("Anteckningar och kommentarer " + UNCHECKED)
+    assert unchecked.startswith("Arbetsboken: Anteckningar och kommentarer " + UNCHECKED)
     assert "personal_id" not in {code for code, _ in found}  # it could not be seen
 
 
@@ -124,7 +124,7 @@ def test_notes_read_are_kept_when_threaded_comments_cannot_be_read(noted, place,
     found = codes(payload, run_script("knapp1_kontrollera", payload))
     assert any(code == "personal_id" and "anteckning i cell B3" in m for code, m in found)
     (unchecked,) = [m for code, m in found if code == "live_comments_unchecked"]
-    assert unchecked.startswith("Kommentarer " + UNCHECKED)
+    assert unchecked.startswith("Arbetsboken: Kommentarer " + UNCHECKED)
 
 
 def test_a_file_leaving_the_hub_waits_for_the_coachs_confirmation(clean, place):

@@ -12,7 +12,9 @@ files live in an in-memory file system where only ``/data`` reaches the coach. T
   real example workbook, and see that nothing was written outside the data folder and the
   temporary folder and that HOME and the working folder are untouched.
 
-A full Pyodide run cannot be assembled offline (see README, "Excel på webben och Mac").
+The run in real Pyodide, installed as the coach installs it, is ``test_pyodide_runtime.py``; it
+cannot run the buttons that need Pyodide's own builds (numpy, pandas, lxml), which this run
+does in CPython.
 """
 
 from __future__ import annotations

@@ -218,3 +218,53 @@ def test_the_readme_gives_the_lines_for_the_example_address():
     assert L.requirements_txt(L.EXAMPLE_ADDRESS).strip() in lines
     assert "halsocenter==" not in readme
     assert L.ADDRESS_ENV in section and "--lite-adress" in section and "SHA-256" in section
+
+
+# --------------------------------------------------------------------------- in xlwings Lite
+
+
+class _Dist:
+    def __init__(self, url):
+        self.url = url
+
+    def read_text(self, name):
+        return self.url if name == "PYODIDE_URL" else None
+
+
+@pytest.mark.parametrize(("url", "folder"), [
+    (f"{ADDRESS}{L.wheel_name()}", ADDRESS),
+    ("http://127.0.0.1:8000/lite/halsocenter-0.1.0-py3-none-any.whl", "http://127.0.0.1:8000/lite/"),
+    ("http://filer.region.example/lite/halsocenter-0.1.0-py3-none-any.whl", None),
+    ("pypi", None),
+    (None, None),
+])  # fmt: skip
+def test_lite_knows_the_address_it_was_installed_from(url, folder, monkeypatch):
+    """micropip records the wheel's address (PYODIDE_URL); only an address the setting accepts
+    is used again."""
+    from importlib import metadata
+
+    from halsocenter.live import lite
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: _Dist(url))
+    assert lite.installed_address() == folder
+
+
+def test_next_years_workbook_from_lite_names_the_wheel_it_runs_from(monkeypatch, tmp_path,
+                                                                     examples):  # fmt: skip
+    import asyncio
+    import copy
+
+    import xlwings as xw
+    from xlwings.pro.udfs_officejs import custom_scripts_call
+
+    from halsocenter.live import lite
+    from xlwings_payload import book_payload
+
+    monkeypatch.setenv(lite.DATA_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(lite, "installed_address", lambda: ADDRESS)
+    src = next(p for p in examples if p.name == "Vaggeryd_2023.xlsx")
+    book = xw.Book(json=copy.deepcopy(book_payload(src)))
+    asyncio.run(custom_scripts_call(lite, "knapp5_nytt_verksamhetsar",
+                                    typehint_to_value={xw.Book: book}))  # fmt: skip
+    rows = start_rows(tmp_path / "Vaggeryd_2024.xlsx")
+    assert ("requirements.txt", L.XLWINGS_REQUIREMENT) in rows and (None, L.wheel_url(ADDRESS)) in rows

@@ -80,7 +80,7 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
          "{n} flikar används längre ut än vad som lästes; cellerna längst bort kontrollerades "
          "inte"),
     Rule("live_comments_unchecked", "warning", "Anteckningar inte kontrollerade",
-         "{what} kunde inte kontrolleras här – kontrollera i Excel på datorn innan export "
+         "{where}: {what} kunde inte kontrolleras här – kontrollera i Excel på datorn innan export "
          "(Kontrollera på fliken Hälsocenter, eller halsocenter check på den sparade filen). "
          "Den här versionen av Excel eller xlwings Lite lämnar inte ut deras text, så ett "
          "personnummer i dem skulle inte hittas.",

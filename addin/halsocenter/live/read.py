@@ -186,7 +186,8 @@ class _LiveBook:
         what = " och ".join(self.unchecked)
         return [Finding(code="live_comments_unchecked", severity=severity("live_comments_unchecked"),
                         sheet=None, row=None, column=None, cell=None, value=None,
-                        message=render("live_comments_unchecked", what=what.capitalize()))]  # fmt: skip
+                        message=render("live_comments_unchecked", where="Arbetsboken",
+                                               what=what.capitalize()))]  # fmt: skip
 
 
 def book_path(book: xw.Book) -> Path:
