@@ -59,7 +59,8 @@ def county(tmp_path_factory):
         assert main(["export", str(wb), "-o", str(exports)]) == 0
     summary = compute(workbook_data(*example_tables("Habo", YEAR, seed=4)))
     error = Finding("invalid_date", "error", "Remisser", 7, "Inkom", "B7", "igår", "fel")
-    write_export(summary, [error, error], exports, created=datetime(2025, 2, 1, 8, 0))
+    write_export(summary, [error, error], exports, created=datetime(2025, 2, 1, 8, 0),
+                 preliminary=True)  # fmt: skip
     out, report = root / "Lanet.xlsx", root / "Lanet_2024.docx"
     assert main(["region", str(exports), "-o", str(out), "--rapport", str(report)]) in (0, 1)
     return out, report

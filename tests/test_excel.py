@@ -98,6 +98,16 @@ def make_workbook(path: Path, n: int, *, pnr_row: int | None = 2) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def desktop_excel_gives_comments(monkeypatch):
+    """Desktop Excel gives the ribbon the text of notes and threaded comments; xlwings' remote
+    engine, which these tests run the desktop buttons on, cannot (Lite's own way is in
+    ``test_lite_notes.py``). The workbooks here have none."""
+    from halsocenter.live.comments import Comments
+
+    monkeypatch.setattr(live_read, "read_comments", lambda book: Comments())
+
+
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("excel")
@@ -549,7 +559,7 @@ def test_a_used_range_too_large_to_read_is_bounded_and_said(files, monkeypatch):
 
 
 def test_only_an_engines_refusal_to_read_comments_falls_back_to_the_saved_file():
-    from halsocenter.live.read import _refused
+    from halsocenter.live.comments import _refused
 
     com_error = type("com_error", (Exception,), {"__module__": "pywintypes"})
     assert _refused(NotImplementedError("Notes require ExcelApi 1.18"))

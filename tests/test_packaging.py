@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import halsocenter
-from halsocenter.core.lite_setup import MAIN_PY, requirements_txt
+from halsocenter.core.lite_setup import MAIN_PY, requirements_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "addin" / "halsocenter"
@@ -131,9 +131,10 @@ def test_every_dependency_installs_in_xlwings_lite(dist):
     assert on_desktop == set(ON_LITE) | DESKTOP_ONLY
 
 
-def test_the_lite_requirements_pin_this_release():
-    assert requirements_txt() == f"halsocenter=={halsocenter.__version__}"
-    assert Requirement(requirements_txt()).specifier.contains(halsocenter.__version__)
+def test_the_lite_requirements_name_the_wheel_this_build_makes(dist):
+    """The pasted requirements name exactly the file ``python -m build`` writes."""
+    lines = requirements_lines("https://filer.region.example/lite/")
+    assert lines[-1].rsplit("/", 1)[1] == dist["wheel"].name
     compile(MAIN_PY, "main.py", "exec")
 
 

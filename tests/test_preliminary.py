@@ -428,8 +428,14 @@ def test_lite_export_refuses_and_points_to_exportera_preliminart(books, status, 
     from xlwings.pro.udfs_officejs import custom_scripts_call
 
     from halsocenter.live import lite
+    from halsocenter.live.comments import Comments
 
     monkeypatch.setenv(lite.DATA_DIR_ENV, str(tmp_path / "data"))
+
+    async def every_note_read(book):  # as a Lite that gives the notes' text (test_lite_notes)
+        return Comments()
+
+    monkeypatch.setattr(lite, "_comments", every_note_read)
     payload = book_payload(books["fel"])
 
     def press(script: str) -> list[dict]:
@@ -456,8 +462,14 @@ def test_lite_export_preliminart_of_a_clean_workbook_is_final(books, tmp_path, m
     from xlwings.pro.udfs_officejs import custom_scripts_call
 
     from halsocenter.live import lite
+    from halsocenter.live.comments import Comments
 
     monkeypatch.setenv(lite.DATA_DIR_ENV, str(tmp_path / "data"))
+
+    async def every_note_read(book):  # as a Lite that gives the notes' text (test_lite_notes)
+        return Comments()
+
+    monkeypatch.setattr(lite, "_comments", every_note_read)
     book = xw.Book(json=book_payload(books["ren"]))
     asyncio.run(custom_scripts_call(lite, "knapp4b_exportera_preliminart",
                                     typehint_to_value={xw.Book: book}))  # fmt: skip

@@ -4,7 +4,8 @@
 The shape follows the client's ``getBookData`` (xlwings/js/xlwings.ts): every sheet's values from
 A1 to its last used cell, ``""`` for an empty cell, dates as ISO strings with a trailing ``Z``,
 Excel error values as their text; tables with their range addresses; defined names with the
-sheet index and address they point at.
+sheet index and address they point at; the cells that have a note (their text is not in the
+payload: xlwings Lite asks Excel for it, see ``lite_client.py``).
 """
 
 from __future__ import annotations
@@ -66,9 +67,10 @@ def _sheet(ws) -> dict[str, Any]:
               for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col,
                                       values_only=True)]  # fmt: skip
     tables = [_table(t.displayName, t.ref, t.totalsRowCount or 0) for t in ws.tables.values()]
+    notes = [{"address": c.coordinate} for row in ws.iter_rows() for c in row if c.comment]
     return {
         "name": ws.title, "values": values, "pictures": [], "shapes": [], "charts": [],
-        "notes": [], "tables": tables, "visibility": "Visible", "print_area": None,
+        "notes": notes, "tables": tables, "visibility": "Visible", "print_area": None,
         "show_gridlines": True, "pivot_tables": [],
     }  # fmt: skip
 
@@ -116,3 +118,10 @@ def sheet_values(payload: dict[str, Any], sheet: str) -> list[list[Any]]:
         if s["name"] == sheet:
             return s["values"]
     raise KeyError(sheet)
+
+
+def note_texts(path: str | Path) -> dict[tuple[str, str], str]:
+    """(sheet, cell) -> the note's text, as Lite's client would answer ``getNoteText``."""
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): c.comment.text for ws in wb.worksheets
+            for row in ws.iter_rows() for c in row if c.comment}  # fmt: skip

@@ -212,7 +212,7 @@ def new_workbook(args) -> int:
         _fail(f"Året {ar} går inte: ange verksamhetsåret med fyra siffror, mellan {C.MIN_YEAR} "
               f"och {C.MAX_YEAR}, t.ex. 2025.")
     path = write_template(_output("new-workbook", args.out), kommun=match, year=ar,
-                          region=region)  # fmt: skip
+                          region=region, lite_address=_lite_address(args))  # fmt: skip
     out.print(f"Skapade [bold]{_shown(path)}[/] för {match} {ar}.")
     return EXIT_OK
 
@@ -432,6 +432,17 @@ def arkiv(args) -> int:
     return EXIT_OK
 
 
+def _lite_address(args) -> str | None:
+    """The region's folder for the package, for xlwings Lite's lines on the Start sheet:
+    ``--lite-adress``, else ``HALSOCENTER_LITE_ADRESS``, else the region's own setting
+    (``lite_adress`` in its file, carried by its workbooks), else none (``core.lite_setup``)."""
+    from halsocenter.core import lite_setup
+
+    if args.lite_adress is not None:
+        return lite_setup.lite_address(args.lite_adress)
+    return lite_setup.address_from_environment()
+
+
 def _new_workbook_from(args, command: str, make, note: str = "") -> int:
     """Commands that make a new workbook from an old one: never over the input or another file
     (the writer creates the file exclusively, so two runs at once cannot both write it)."""
@@ -443,7 +454,9 @@ def _new_workbook_from(args, command: str, make, note: str = "") -> int:
 def rollover(args) -> int:
     from halsocenter.xlsx.rollover import rollover as do_rollover
 
-    return _new_workbook_from(args, "rollover", do_rollover)
+    address = _lite_address(args)
+    return _new_workbook_from(args, "rollover",
+                              lambda src, dst: do_rollover(src, dst, lite_address=address))
 
 
 def upgrade(args) -> int:
@@ -526,6 +539,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"Fel i kommandot: {message}\nKör '{self.prog} -h' för hjälp.\n")
 
 
+def _lite_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lite-adress", metavar="URL", default=None,
+                   help="regionens https-adress till mappen med programmets wheel-fil, för "
+                   "raderna till xlwings Lite på fliken Start (annars "
+                   "miljövariabeln HALSOCENTER_LITE_ADRESS)")
+
+
 def _workbook(p: argparse.ArgumentParser) -> None:
     p.add_argument("workbook", type=Path, metavar="ARBETSBOK", help="arbetsboken (.xlsx)")
 
@@ -568,6 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kommun", required=True, help="kommunens namn, t.ex. Vaggeryd")
     p.add_argument("--ar", required=True, type=int, help="verksamhetsåret, t.ex. 2025")
     _region_option(p)
+    _lite_option(p)
 
     p = command("check", check, "Kontrollera arbetsboken: alla fel och varningar på en gång.",
                 "Kontrollera arbetsboken: alla fel och varningar på en gång, med cell.\n\n"
@@ -635,6 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "och planen följer med.")
     _workbook(p)
     _out(p, "nästa års arbetsbok (.xlsx); en fil som finns skrivs aldrig över")
+    _lite_option(p)
 
     p = command("upgrade", upgrade,
                 "Flytta uppgifterna från en äldre mallversion till den nuvarande mallen.",

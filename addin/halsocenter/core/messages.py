@@ -79,6 +79,12 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
          "innehåll och formatering där (Ctrl+End visar sista cellen) och kontrollera igen.",
          "{n} flikar används längre ut än vad som lästes; cellerna längst bort kontrollerades "
          "inte"),
+    Rule("live_comments_unchecked", "warning", "Anteckningar inte kontrollerade",
+         "{where}: {what} kunde inte kontrolleras här – kontrollera i Excel på datorn innan export "
+         "(Kontrollera på fliken Hälsocenter, eller halsocenter check på den sparade filen). "
+         "Den här versionen av Excel eller xlwings Lite lämnar inte ut deras text, så ett "
+         "personnummer i dem skulle inte hittas.",
+         "anteckningar kunde inte kontrolleras här"),
     Rule("stray_below_table", "warning", "Rad under tabellen",
          "{where}: cellen ligger mer än {gap} tomma rader under tabellen och räknas inte som "
          "en rad i den{more}. Flytta upp raden till tabellen eller ta bort den.",

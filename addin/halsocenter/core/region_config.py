@@ -10,6 +10,8 @@ Another region writes its configuration as TOML and passes it with ``--region FI
     lan = "Exempels län"           # titles: "Hälsocenter i Exempels län"
     folkhalsoenhet = "Folkhälsa Region Exempel"   # optional; the Styrgrupp column
     webbplats = "www.exempel.se"   # optional; the report's "more about Hälsocenter"
+    lite_adress = "https://exempel.se/halsocenter/"   # optional; where xlwings Lite gets the
+                                                      # package (``core.lite_setup``)
 
     [[kommun]]
     namn = "Storstad"
@@ -37,6 +39,7 @@ from functools import cached_property
 from typing import Any
 
 from halsocenter.core import contract as C
+from halsocenter.core import lite_setup
 from halsocenter.errors import UserError
 
 MAX_CHARS = 1_000_000
@@ -54,7 +57,9 @@ REGION_KEYS = {"namn": "vem som samlar in rapporterna, t.ex. ”Region Exempel�
                "lan": "länet som rubrikerna nämner, t.ex. ”Exempels län”",
                "folkhalsoenhet": "regionens folkhälsoenhet som kolumnen på fliken Styrgrupp "
                                  "heter (valfri)",
-               "webbplats": "var man läser mer om Hälsocenter (valfri)"}  # fmt: skip
+               "webbplats": "var man läser mer om Hälsocenter (valfri)",
+               "lite_adress": "https-adressen där regionen lägger paketet för xlwings Lite "
+                              "(valfri)"}  # fmt: skip
 KOMMUN_KEYS = {"namn": "kommunens namn", "kod": "kommunkoden från SCB, fyra siffror",
                "invanare": "invånare per år (valfri), t.ex. { 2024 = 98000 }"}  # fmt: skip
 
@@ -83,6 +88,8 @@ class Region:
     health_unit: str
     municipalities: tuple[Municipality, ...]
     website: str | None = None
+    lite_address: str | None = None
+    """Where the region hosts the package for xlwings Lite (``lite_setup.lite_address``)."""
 
     @cached_property
     def names(self) -> tuple[str, ...]:
@@ -152,7 +159,7 @@ class Region:
     def without_population(self) -> Region:
         return Region(self.name, self.county, self.health_unit,
                       tuple(Municipality(m.name, m.code) for m in self.municipalities),
-                      self.website)  # fmt: skip
+                      self.website, self.lite_address)  # fmt: skip
 
     def to_toml(self, *, population: bool = True, comment: str = "") -> str:
         """The configuration as TOML that ``parse`` reads back to an equal Region; ``comment``
@@ -164,6 +171,8 @@ class Region:
                 f"folkhalsoenhet = {_quoted(self.health_unit)}"]
         if self.website:
             out.append(f"webbplats = {_quoted(self.website)}")
+        if self.lite_address:
+            out.append(f"lite_adress = {_quoted(self.lite_address)}")
         for m in self.municipalities:
             out += ["", "[[kommun]]", f"namn = {_quoted(m.name)}", f"kod = {_quoted(m.code)}"]
             if population and m.inhabitants:
@@ -199,7 +208,9 @@ arbetsböcker (halsocenter new-workbook) och sammanställer länet (halsocenter 
 
 [region]  namn = den som samlar in rapporterna, lan = länet som rubrikerna nämner,
           folkhalsoenhet = kolumnen på fliken Styrgrupp (valfri; annars "Folkhälsa <namn>"),
-          webbplats = var man läser mer om Hälsocenter (valfri).
+          webbplats = var man läser mer om Hälsocenter (valfri),
+          lite_adress = https-adressen där regionen lägger paketet för xlwings Lite (valfri;
+          då står raderna för xlwings Lite på arbetsböckernas flik Start).
 [[kommun]] en gång per kommun: namn, kod (SCB:s kommunkod, fyra siffror, inom citattecken)
           och valfritt invånare per år, t.ex.  invanare = { 2023 = 6812, 2024 = 6830 }
           Folkmängden den 31 december finns i SCB:s statistikdatabas, tabell BE0101N1
@@ -331,6 +342,13 @@ class _Reader:
                           required=False) or f"Folkhälsa {name}"  # fmt: skip
         website = self._text(head, "webbplats", "region", 0, "[region]", MAX_TEXT,
                              required=False)  # fmt: skip
+        lite = self._text(head, "lite_adress", "region", 0, "[region]", MAX_TEXT,
+                          required=False)  # fmt: skip
+        if lite is not None:
+            try:
+                lite = lite_setup.lite_address(lite)
+            except lite_setup.LiteAddressError as exc:
+                self.fail(self.lines.key("region", 0, "lite_adress"), exc.message)
         items = data.get("kommun")
         if items is None:
             self.fail(None, "kommunerna saknas. Skriv en tabell [[kommun]] med namn och kod för "
@@ -359,7 +377,7 @@ class _Reader:
             names[folded] = self.lines.key("kommun", i, "namn") or "?"
             codes[m.code] = self.lines.key("kommun", i, "kod") or "?"
             municipalities.append(m)
-        return Region(name, county, unit, tuple(municipalities), website)
+        return Region(name, county, unit, tuple(municipalities), website, lite)
 
     def _unknown(self, table: dict, known: dict[str, str], name: str, index: int,
                  shown: str) -> None:  # fmt: skip

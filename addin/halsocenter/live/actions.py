@@ -9,19 +9,25 @@ Swedish message, never in a traceback.
 
 Importing this module stays light (xlwings and the package's small modules): the reader, the
 writers and the core (pandas, openpyxl, python-docx, matplotlib) load when an action runs, which
-keeps xlwings Lite's start quick.
+keeps xlwings Lite's start quick. Each button names the libraries it needs (``Button.needs``);
+they are looked for before the action starts, and a library that is missing or does not load
+ends in one Swedish message saying which and what to do, on a path that imports nothing heavy
+(xlwings Lite fetches numpy, pandas and lxml from Pyodide's server; a blocked server must not
+turn into a traceback).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
+import re
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlwings as xw
 
@@ -33,8 +39,15 @@ from halsocenter.core.model import Finding, WorkbookData, severity_counts
 from halsocenter.core.region_config import Region
 from halsocenter.core.swedish import whole
 
+if TYPE_CHECKING:
+    from halsocenter.live.comments import Comments
+
 TITLE = "Hälsocenter"
 LOG_NAME = "halsocenter_fel.txt"
+CONFIRM_WINDOW = timedelta(minutes=10)
+"""How long a second press of Exportera or Word-rapport counts as the coach's confirmation that
+notes and comments the engine could not read hold no identity numbers."""
+UNCHECKED = "live_comments_unchecked"
 
 
 class Stop(errors.UserError):
@@ -60,6 +73,24 @@ class Host:
     preliminary_hint = ""
     """What the coach can do instead when the export is refused for errors left (Lite: the
     button Exportera preliminärt)."""
+
+    reinstall = ""
+    """What the coach does when a library the buttons need does not load."""
+
+    def __init__(self) -> None:
+        self._asked: dict[str, datetime] = {}
+        self.comments_read: Comments | None = None
+        """Notes and comments read before the action (xlwings Lite), or None: read with the book."""
+
+    def confirmed(self, key: str) -> bool:
+        """Whether the coach confirms by pressing the same button again (``key``) within
+        ``CONFIRM_WINDOW`` of being asked; otherwise this press is the one that asks."""
+        now = datetime.now()
+        asked = self._asked.pop(key, None)
+        if asked is not None and timedelta(0) <= now - asked <= CONFIRM_WINDOW:
+            return True
+        self._asked[key] = now
+        return False
 
     def alert(self, book: xw.Book, message: str, *, problem: bool = False) -> None:
         book.app.alert(message, title=TITLE, buttons="ok", mode="critical" if problem else "info")
@@ -124,9 +155,60 @@ def user_message(exc: BaseException) -> str | None:
     return None
 
 
-def run(host: Host, book: xw.Book, what: str, action: Callable[[xw.Book, Host], Any]) -> Any:
+# --------------------------------------------------------------------------- libraries
+
+DISTRIBUTIONS = {"docx": "python-docx", "PIL": "pillow", "python_calamine": "python-calamine"}
+"""The package a coach or IT would look for, where it differs from the module's name."""
+
+
+def missing(modules: Sequence[str]) -> list[str]:
+    """The modules of ``modules`` that cannot be found (looked for, not imported)."""
+    out = []
+    for name in modules:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            out.append(name)
+    return out
+
+
+def missing_message(host: Host, label: str, modules: Sequence[str]) -> str:
+    """One Swedish message for a button whose libraries are missing or do not load."""
+    names = [DISTRIBUTIONS.get(m, m) for m in dict.fromkeys(modules)]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
+    what = "Python-paketet" if len(names) == 1 else "Python-paketen"
+    return (f"{label} kan inte köras: {what} {listed} gick inte att läsa in. Inga uppgifter som "
+            f"du skrivit har ändrats.\n\n{host.reinstall}")
+
+
+def mask_digits(message: str) -> str:
+    """Every run of six or more digits, with at most two spaces, dashes, pluses, dots, commas
+    or slashes between two of them, as "…": masks every identity number the guard knows (every
+    written form of ``tests/privacy_builders``), and more."""
+    return re.sub(r"\d(?:[\s\-+.,/\u2010-\u2015\u2212]{0,2}\d){5,}", "…", message)
+
+
+def mask(message: str) -> str:
+    """``message`` with identity numbers masked (a message may quote a sheet name or a cell).
+    The guard needs the core's date parsing (numpy); should that not load, ``mask_digits``."""
+    try:
+        from halsocenter.core.privacy import mask_text
+    except ImportError:
+        return mask_digits(message)
+    return mask_text(message)
+
+
+def run(host: Host, book: xw.Book, what: str, action: Callable[[xw.Book, Host], Any],
+        needs: Sequence[str] = (), label: str = "Knappen") -> Any:  # fmt: skip
     """Run ``action`` with progress shown, turning every failure into a Swedish message for the
-    coach (set HALSOCENTER_DEBUG=1 to get the traceback instead)."""
+    coach (set HALSOCENTER_DEBUG=1 to get the traceback instead). The libraries in ``needs``
+    are looked for first; a missing one, or one that fails to load on the way, ends in one
+    message naming it, with nothing heavy imported to say so."""
+    if lacking := missing(needs):
+        host.alert(book, missing_message(host, label, lacking), problem=True)
+        return None
     host.progress(book, what)
     try:
         with host.scratch():
@@ -134,23 +216,26 @@ def run(host: Host, book: xw.Book, what: str, action: Callable[[xw.Book, Host], 
     except Exception as exc:  # the coach must never see a traceback
         if os.environ.get("HALSOCENTER_DEBUG"):
             raise
+        if isinstance(exc, ImportError):  # installed, but it does not load
+            host.log(exc)
+            host.alert(book, missing_message(host, label, [(exc.name or "").split(".")[0] or
+                                                           str(exc)]), problem=True)  # fmt: skip
+            return None
         message = user_message(exc)
         if message is None:
             where = host.log(exc)
             message = (f"Något gick fel ({type(exc).__name__}: {exc}). Inga uppgifter som du "
                        f"skrivit har ändrats.{where} Kontakta supporten och bifoga filen.")  # fmt: skip
-        from halsocenter.core.privacy import mask_text  # a message may quote a sheet name or a cell
-
-        host.alert(book, mask_text(message), problem=True)
+        host.alert(book, mask(message), problem=True)
         return None
     finally:
         host.progress(book, None)
 
 
-def read_book(book: xw.Book) -> WorkbookData:
+def read_book(book: xw.Book, host: Host | None = None) -> WorkbookData:
     from halsocenter.live.read import read_book
 
-    return read_book(book)
+    return read_book(book, host.comments_read if host is not None else None)
 
 
 def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str],
@@ -160,10 +245,10 @@ def write_generated(book: xw.Book, analysis: Analysis, which: Sequence[str],
     return write_generated(book, analysis, which, created)
 
 
-def _analysis(book: xw.Book, *, strict: bool) -> Analysis:
+def _analysis(book: xw.Book, host: Host, *, strict: bool) -> Analysis:
     """Read and run the core. ``strict`` refuses a workbook with unreadable values (text in a
     date column...) as the CLI's summary/report/export do; the check lists them instead."""
-    wb = read_book(book)
+    wb = read_book(book, host)
     if strict:
         refuse_unreadable(wb)
     return analyse(wb)
@@ -174,7 +259,7 @@ def _analysis(book: xw.Book, *, strict: bool) -> Analysis:
 
 def check(book: xw.Book, host: Host) -> None:
     """Kontrollera: every finding on the Kontroll sheet, each with a link to its cell."""
-    analysis = _analysis(book, strict=False)
+    analysis = _analysis(book, host, strict=False)
     sheet = write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET]
     sheet.activate()
     findings = analysis.findings
@@ -189,7 +274,7 @@ def check(book: xw.Book, host: Host) -> None:
 
 def summary(book: xw.Book, host: Host) -> None:
     """Årssammanställning: the three generated sheets, as the CLI's summary writes them."""
-    analysis = _analysis(book, strict=True)
+    analysis = _analysis(book, host, strict=True)
     created = datetime.now().replace(microsecond=0)
     written = write_generated(book, analysis, C.GENERATED_SHEETS, created)
     written[C.SUMMARY_SHEET].activate()
@@ -232,7 +317,16 @@ def _leaving_file(book: xw.Book, host: Host, action: str,
     from halsocenter.errors import Refused
 
     folder = host.folder(book, action)
-    analysis = _analysis(book, strict=True)
+    analysis = _analysis(book, host, strict=True)
+    unchecked = [f for f in analysis.findings if f.code == UNCHECKED]
+    if unchecked and not host.confirmed(f"{action}\x00{book.name}"):
+        write_generated(book, analysis, (C.CHECK_SHEET,))[C.CHECK_SHEET].activate()
+        host.alert(book, f"{unchecked[0].message}\n\nFilen skapades inte. Har du själv gått "
+                         "igenom alla anteckningar och kommentarer och vet att de inte innehåller "
+                         f"personnummer: klicka på {action} en gång till inom "
+                         f"{CONFIRM_WINDOW.seconds // 60} minuter, så skapas filen.",
+                   problem=True)  # fmt: skip
+        return None
     try:
         return write(folder, analysis), analysis
     except Refused as exc:  # PersonalDataRefused is one
@@ -349,7 +443,7 @@ def next_year(book: xw.Book, host: Host) -> Path:
     from halsocenter.core.analysis import refuse_without_year
     from halsocenter.core.filenames import kommun_for_name
 
-    wb = read_book(book)
+    wb = read_book(book, host)
     if not wb.kommun:
         raise Stop(f"Fyll i kommun och verksamhetsår på fliken {C.START_SHEET} först.")
     year = refuse_without_year(wb, "nästa års arbetsbok")
@@ -414,9 +508,12 @@ class Button:
     action: Callable[[xw.Book, Host], Any]
     description: str
     """One sentence for the coach (xlwings Lite shows it under the button)."""
+    needs: tuple[str, ...] = ()
+    """The libraries the action imports (top-level modules), looked for before it runs
+    (``tests/test_lite_deps.py`` holds this to what each action really imports)."""
 
     def press(self, host: Host, book: xw.Book) -> Any:
-        return run(host, book, self.doing, self.action)
+        return run(host, book, self.doing, self.action, self.needs, self.label)
 
     def entry_point(self, host: Host, name: str) -> Callable[..., Any]:
         """The function a host calls: xlwings Lite hands the book over (``book: xw.Book`` is
@@ -425,30 +522,46 @@ class Button:
         def press(book: xw.Book = None):
             return self.press(host, book if book is not None else xw.Book.caller())
 
+        return self.named(press, name)
+
+    def named(self, press: Callable[..., Any], name: str) -> Callable[..., Any]:
+        """``press`` under ``name`` with the button's description, its book parameter hinted
+        by the class itself: xlwings before 0.36.17 does not resolve a string hint (this module
+        has ``from __future__ import annotations``) and refuses the script."""
         press.__name__ = press.__qualname__ = name
         press.__doc__ = self.description
+        press.__annotations__ = {"book": xw.Book}
         return press
 
 
+READ = ("numpy", "pandas")
+"""Reading the open book and running the core."""
+SHEETS = ("openpyxl",)
+"""Writing the generated sheets and the template (the house look is openpyxl's styles)."""
+FILES = ("lxml",)
+"""Writing a file: the package writer and the zip checks."""
+
 KONTROLLERA = Button("Kontrollera", "kontrollerar arbetsboken …", check,
                      f"Letar fel och varningar och listar dem på fliken {C.CHECK_SHEET}, med länk "
-                     "till varje cell.")  # fmt: skip
+                     "till varje cell.", READ + SHEETS)  # fmt: skip
 ARSSAMMANSTALLNING = Button("Årssammanställning", "bygger årssammanställningen …", summary,
                             f"Bygger flikarna {', '.join(C.GENERATED_SHEETS[:-1])} och "
-                            f"{C.GENERATED_SHEETS[-1]}.")  # fmt: skip
+                            f"{C.GENERATED_SHEETS[-1]}.", READ + SHEETS)  # fmt: skip
 WORD_RAPPORT = Button("Word-rapport", "skapar Word-rapporten …", report,
-                      "Skapar verksamhetsberättelsen som Word-fil.")  # fmt: skip
+                      "Skapar verksamhetsberättelsen som Word-fil.",
+                      READ + FILES + ("docx", "docxtpl", "jinja2", "markupsafe", "matplotlib",
+                                      "PIL"))  # fmt: skip
 EXPORTERA = Button("Exportera till regionen", "skapar filen till regionen …", export,
                    "Skapar Halsocenter_<Kommun>_<År>.xlsx med bara sammanräknade tal, för "
-                   "regionen.")  # fmt: skip
+                   "regionen.", READ + SHEETS + FILES)  # fmt: skip
 EXPORTERA_PRELIMINART = Button("Exportera preliminärt", "skapar en preliminär fil till regionen …",
                               export_preliminary,
                               "Som Exportera till regionen, men filen skapas även när "
                               "arbetsboken har fel kvar; den märks då som preliminär med "
-                              "antalet fel.")  # fmt: skip
+                              "antalet fel.", READ + SHEETS + FILES)  # fmt: skip
 NYTT_VERKSAMHETSAR = Button("Nytt verksamhetsår", "skapar nästa års arbetsbok …", next_year,
                             "Skapar nästa års arbetsbok; öppna remisser, årets totaler och "
-                            "planen följer med.")  # fmt: skip
+                            "planen följer med.", READ + SHEETS + FILES)  # fmt: skip
 HJALP = Button("Hjälp", "hjälp", show_help, "Vad varje knapp gör och vart du vänder dig med "
                "frågor.")  # fmt: skip
 BUTTONS = (KONTROLLERA, ARSSAMMANSTALLNING, WORD_RAPPORT, EXPORTERA, NYTT_VERKSAMHETSAR, HJALP)

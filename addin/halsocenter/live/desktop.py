@@ -30,6 +30,9 @@ class Desktop(A.Host):
 
     intro = "Hälsocenter-fliken arbetar med arbetsboken som är öppen."
     files_where = "i samma mapp som arbetsboken"
+    reinstall = ("Programmet på datorn är inte helt installerat. Installera om det (steg 2 i "
+                 "installationen, pip install --require-hashes -r desktop.txt) eller be "
+                 "kommunens IT-support om hjälp.")  # fmt: skip
 
     def progress(self, book: xw.Book, text: str | None) -> None:
         """Status bar text while a button works.
@@ -49,12 +52,13 @@ class Desktop(A.Host):
                    f"sedan på {action} igen. Filen skapas i samma mapp som arbetsboken.")  # fmt: skip
 
     def next_year(self, book: xw.Book, data: WorkbookData, dst: Path) -> Path:
+        from halsocenter.core.lite_setup import address_from_environment
         from halsocenter.xlsx.rollover import rollover
 
         if _unsaved(book):
             raise Stop("Spara arbetsboken först (Ctrl+S) – nästa års arbetsbok byggs från den "
                        "sparade filen. Klicka sedan på Nytt verksamhetsår igen.")  # fmt: skip
-        return rollover(book_path(book), dst)
+        return rollover(book_path(book), dst, address_from_environment())
 
     def scratch(self) -> contextlib.AbstractContextManager:
         """openpyxl's temporary sheet files (the coach's data) and the report's font caches go

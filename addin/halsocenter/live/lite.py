@@ -4,7 +4,10 @@ xlwings Lite runs Python inside Excel (Pyodide) with no local Python and no VBA.
 enables these scripts with two lines in Lite's editor (see the README, "Excel på webben och Mac"):
 
     main.py           from halsocenter.lite import *  # noqa: F403
-    requirements.txt  halsocenter==<version>
+    requirements.txt  xlwings>=<floor>,<1
+                      https://<the region's address>/halsocenter-<version>-py3-none-any.whl
+
+(``core.lite_setup``: never the bare name from a public index).
 
 Each ``@script`` is one button with a Swedish name; the work is the same as the desktop ribbon's
 (``live.actions`` through the shared live layer), only the host differs:
@@ -19,7 +22,12 @@ Each ``@script`` is one button with a Swedish name; the work is the same as the 
 * the book has no path on disk (``book.fullname`` is just its name), so next year's workbook is
   built from the open book's values rather than from a saved file;
 * messages are alerts, also printed to Lite's output pane; a real bug's details go to
-  ``halsocenter_fel.txt`` in the data folder, never into a message as a traceback.
+  ``halsocenter_fel.txt`` in the data folder, never into a message as a traceback;
+* each script is ``async``: before the action, the notes and threaded comments are read with
+  Lite's awaited calls (``live.comments``), which the remote engine needs for their text; what
+  cannot be read is said on Kontroll, and a file that leaves the hub then needs the coach's
+  confirmation;
+* next year's workbook names the wheel at the address this copy was installed from.
 
 Pyodide has no threads, subprocesses or signals: this module and everything it imports at load
 time stay within the standard library, xlwings and the package's own light modules; pandas,
@@ -38,6 +46,7 @@ from xlwings import script
 from halsocenter.core.model import WorkbookData
 from halsocenter.live import actions as A
 from halsocenter.live.actions import LOG_NAME, Stop
+from halsocenter.live.comments import NOTES, THREADED, Comments, read_comments_async
 
 __all__ = [
     "knapp1_kontrollera", "knapp2_arssammanstallning", "knapp3_word_rapport",
@@ -63,7 +72,12 @@ class Lite(A.Host):
     intro = "Knapparna i xlwings Lite arbetar med arbetsboken som är öppen."
     files_where = f"i xlwings Lite; ladda ner dem via {DOWNLOAD}"
     next_year_note = (" Knapparna följer inte med av sig själva: klistra in main.py och "
-                      "requirements.txt i xlwings Lite i den nya arbetsboken, som i den här.")
+                      "requirements.txt i xlwings Lite i den nya arbetsboken, som i den här "
+                      "(raderna står på fliken Start).")  # fmt: skip
+    reinstall = ("xlwings Lite hämtar paketen från internet när det startar. Kontrollera att "
+                 "datorn är ansluten och starta om xlwings Lite (☰ > Restart); fungerar det "
+                 "ändå inte, be kommunens IT-support släppa igenom cdn.jsdelivr.net och pypi.org "
+                 "och regionens adress till programmet (raden i requirements.txt).")  # fmt: skip
 
     preliminary_hint = (" Vill regionen ha siffrorna redan nu, klicka på Exportera "
                         "preliminärt: filen skapas då, märkt som preliminär med antalet fel.")
@@ -102,7 +116,8 @@ class Lite(A.Host):
 
         source = read_source(book)
         refuse_rollover(source.data)
-        return template.write_workbook(next_year_workbook(source), Output.command("rollover", dst))
+        return template.write_workbook(next_year_workbook(source, installed_address()),
+                                       Output.command("rollover", dst))  # fmt: skip
 
     def log(self, exc: BaseException) -> str:
         path = data_dir() / LOG_NAME
@@ -111,13 +126,51 @@ class Lite(A.Host):
         return f" Detaljer finns i filen {LOG_NAME}, som du laddar ner via {DOWNLOAD}."
 
 
+def installed_address() -> str | None:
+    """The region's folder this copy of the package was installed from: micropip records the
+    wheel's address (``PYODIDE_URL``). None where it was not installed from an address that
+    ``core.lite_setup`` accepts (a desktop install, a test)."""
+    from importlib import metadata
+
+    from halsocenter.core import lite_setup
+
+    try:
+        url = metadata.distribution(lite_setup.PACKAGE).read_text("PYODIDE_URL") or ""
+    except (metadata.PackageNotFoundError, OSError):
+        return None
+    try:
+        return lite_setup.lite_address(url) if url.strip().endswith(".whl") else None
+    except lite_setup.LiteAddressError:
+        return None
+
+
 LITE = Lite()
+
+
+async def _comments(book: xw.Book) -> Comments:
+    """The notes and threaded comments, read with Lite's awaited calls; a failure on the way
+    (not a refusal, which ``read_comments_async`` keeps) leaves both unread and is logged."""
+    try:
+        return await read_comments_async(book)
+    except Exception as exc:  # noqa: BLE001 - the coach gets Kontroll's warning, support the log
+        LITE.log(exc)
+        return Comments(unread=(NOTES, THREADED))
 
 
 def _script(button: A.Button, name: str):
     """One Lite script: Lite shows the button's label as the name and its description under
-    the button in App Mode."""
-    return script(name=button.label)(button.entry_point(LITE, name))
+    the button in App Mode. Async, so that the notes can be read before a button that reads
+    the book runs (once its libraries are found)."""
+
+    async def press(book: xw.Book):
+        if button.needs and not A.missing(button.needs):
+            LITE.comments_read = await _comments(book)
+        try:
+            return button.press(LITE, book)
+        finally:
+            LITE.comments_read = None
+
+    return script(name=button.label)(button.named(press, name))
 
 
 knapp1_kontrollera = _script(A.KONTROLLERA, "knapp1_kontrollera")

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import xlwings as xw
-from openpyxl.utils import get_column_letter
 
 from halsocenter.core import contract as C
-from halsocenter.core.a1 import split_range
+from halsocenter.core.a1 import column_letter, split_range
 from halsocenter.core.messages import render, severity
-from halsocenter.core.model import COMMENT, Finding, PackageText, WorkbookData
+from halsocenter.core.model import Finding, PackageText, WorkbookData
 from halsocenter.core.parse import EXCEL_ERRORS, norm_header
 from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.region_config import parse as parse_region
 from halsocenter.core.sheetmarks import generated_name
+from halsocenter.live.comments import Comments, read_comments
 from halsocenter.xlsx import package_texts as PT
 from halsocenter.xlsx import read
 from halsocenter.xlsx.sheet_scan import GAP_ROWS, MAX_GRID_CELLS, SIMPLE_COLS
@@ -87,8 +87,14 @@ class _LiveBook:
     (sheet order, tables, defined names) and the cell grid (``get_sheet_by_name``). Each sheet's
     values are read once, on first use."""
 
-    def __init__(self, book: xw.Book):
+    sheet_errors = ()
+    """Nothing to skip while reading: a sheet without cells (a chart sheet) is left out of
+    ``sheet_parts`` from the start."""
+
+    def __init__(self, book: xw.Book, comments: Comments | None = None):
         self.book = book
+        self.comments = comments
+        self.unchecked: tuple[str, ...] = ()
         self.sheet_order = [s.name for s in book.sheets]
         self.sheet_parts: dict[str, str] = {}  # worksheets only, as in the file's package
         self.tables: dict[str, tuple[str, str]] = {}
@@ -158,7 +164,7 @@ class _LiveBook:
         for name, sheet in self._sheets.items():
             if sheet.unread:
                 rows, cols = sheet.read_to
-                read_area = f"A1:{get_column_letter(cols)}{rows}"
+                read_area = f"A1:{column_letter(cols)}{rows}"
                 out.append(Finding(
                     code="live_area_unread", severity=severity("live_area_unread"), sheet=name,
                     row=None, column=None, cell=None, value=None, message=render(
@@ -170,50 +176,34 @@ class _LiveBook:
 
     def package_texts(self) -> list[PackageText]:
         """What the identity guard reads outside the cells: sheet, table and defined names from
-        Excel; notes and threaded comments from Excel where the engine can read their text,
-        otherwise from the saved file; document properties from the saved file (xlwings has no
-        way to ask Excel for them). In xlwings Lite there is no saved file to read."""
+        Excel; notes and threaded comments from Excel where the engine can read their text
+        (``comments``: in xlwings Lite read before the action with Lite's own calls), otherwise
+        from the saved file; document properties from the saved file (xlwings has no way to ask
+        Excel for them). In xlwings Lite there is no saved file to read: what the engine could
+        not give is then said on Kontroll (``unchecked_findings``)."""
         found = PT.sheet_and_table_names(self.sheet_order, self.table_names)
         found += PT.defined_names(self.all_names)
-        live = self._live_comments()
-        found += live or []
+        comments = self.comments if self.comments is not None else read_comments(self.book)
         saved = book_path(self.book)
         if saved.is_absolute() and saved.is_file():
-            found += PT.saved_file_parts(saved, with_comments=live is None)
-        return found
+            if comments.unread:  # the saved file has them all (as last saved)
+                found += PT.saved_file_parts(saved, with_comments=True)
+                return found
+            found += PT.saved_file_parts(saved, with_comments=False)
+        else:
+            self.unchecked = comments.unread
+        return found + comments.texts
 
-    def _live_comments(self) -> list[PackageText] | None:
-        """Notes and threaded comments (with replies) as Excel has them now; None where the
-        engine cannot read their text (Excel on the web through the remote engine, Lite).
-        Round trips grow with the number of comments, not with rows."""
-        out: list[PackageText] = []
-        try:
-            for sheet in self.book.sheets:
-                if sheet.name not in self.sheet_parts:
-                    continue
-                for note in sheet.notes:
-                    cell = note.location.get_address(False, False)
-                    out.append(PackageText(COMMENT, f"{sheet.name}, anteckning i cell {cell}",
-                                           note.text, sheet.name, cell))  # fmt: skip
-                for comment in sheet.comments:
-                    cell = comment.location.get_address(False, False)
-                    texts = [comment.text, *(r.text for r in comment.replies)]
-                    out.append(PackageText(COMMENT, f"{sheet.name}, kommentar i cell {cell}",
-                                           "\n".join(t or "" for t in texts), sheet.name, cell))
-        except Exception as exc:  # noqa: BLE001 - only an engine's refusal, see below
-            if _refused(exc):
-                return None
-            raise
-        return out
-
-
-def _refused(exc: Exception) -> bool:
-    """Whether ``exc`` is an engine saying it cannot give the text of notes or comments: the
-    remote engines' NotImplementedError ("Notes require ExcelApi 1.18"), an older desktop Excel
-    without threaded comments (AttributeError), a COM refusal on Windows (``pywintypes``'s
-    com_error, known by name: importing it would break the Pyodide path)."""
-    return isinstance(exc, (NotImplementedError, AttributeError)) or (
-        type(exc).__name__ == "com_error" and type(exc).__module__ == "pywintypes")
+    def unchecked_findings(self) -> list[Finding]:
+        """One warning when notes or threaded comments could not be read and there is no saved
+        file to read them from: they were not checked for identity numbers."""
+        if not self.unchecked:
+            return []
+        what = " och ".join(self.unchecked)
+        return [Finding(code="live_comments_unchecked", severity=severity("live_comments_unchecked"),
+                        sheet=None, row=None, column=None, cell=None, value=None,
+                        message=render("live_comments_unchecked", where="Arbetsboken",
+                                               what=what.capitalize()))]  # fmt: skip
 
 
 def book_path(book: xw.Book) -> Path:
@@ -234,13 +224,16 @@ def book_region(book: xw.Book) -> Region | None:
         return None
 
 
-def read_book(book: xw.Book) -> WorkbookData:
+def read_book(book: xw.Book, comments: Comments | None = None) -> WorkbookData:
     """The open workbook as ``WorkbookData``, parsed by the file reader's own code.
+    ``comments``: the notes and threaded comments already read (xlwings Lite reads them before
+    the action, ``read_comments_async``); otherwise they are read here.
 
     Raises ``WorkbookError`` (Swedish message) when the workbook cannot be used."""
-    live = _LiveBook(book)
+    live = _LiveBook(book, comments)
     data = read.parse_workbook(book_path(book), live, live)  # the reader's parser, fed from Excel
     data.problems.extend(live.unread_findings())
+    data.problems.extend(live.unchecked_findings())
     return data
 
 

@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any
 
 import xlwings as xw
-from openpyxl.utils import get_column_letter, range_boundaries
 
 from halsocenter.core import contract as C
 from halsocenter.core import sheetmarks
+from halsocenter.core.a1 import column_letter, split_range
 from halsocenter.core.analysis import Analysis, Status
 from halsocenter.core.model import Finding
 from halsocenter.core.parse import norm_header
@@ -124,7 +124,7 @@ def _header_style(rng) -> None:
 def _set_widths(book: xw.Book, sheet, widths: dict[int, float]) -> None:
     cols = sorted(widths)
     for first, last, width in _runs([widths[c] for c in cols]):
-        a, b = get_column_letter(cols[first]), get_column_letter(cols[last])
+        a, b = column_letter(cols[first]), column_letter(cols[last])
         sheet.range(f"{a}:{b}").column_width = _width(book, width)
 
 
@@ -197,10 +197,10 @@ def _write_block(sheet, b: S.Block, written: _Written) -> None:
 def _add_chart(sheet, book: xw.Book, spec: S.ChartSpec) -> None:
     """A native bar chart where the file writer puts it: categories from ``spec.categories``,
     the series from the header row down (adjacent series columns are taken as one block)."""
-    c1, r1, c2, r2 = range_boundaries(spec.cells)
-    cat_col, cat_first, _, cat_last = range_boundaries(spec.categories)
-    cols = [range_boundaries(values)[0] for _, values in spec.series]
-    header_row = range_boundaries(spec.series[0][0])[1]
+    c1, r1, c2, r2 = split_range(spec.cells)
+    cat_col, cat_first, _, cat_last = split_range(spec.categories)
+    cols = [split_range(values)[0] for _, values in spec.series]
+    header_row = split_range(spec.series[0][0])[1]
     source = sheet.range((header_row, min(cols)), (cat_last, max(cols)))
     width = sum(_points(S.COLUMN_WIDTHS.get(c, 9.0)) for c in range(c1, c2 + 1))
     height = (r2 - r1 + 1) * S.ROW_HEIGHT_PT

@@ -55,7 +55,7 @@ from halsocenter.ownership import FIXED_DATE_TIME, NeedsZip64, RawZipWriter
 from halsocenter.xlsx import safe_xml
 from halsocenter.xlsx.inputs import Package
 from halsocenter.xlsx.layout import MAIN, PKG_REL, R_ID, REL_NS, rels_name, resolve
-from halsocenter.xlsx.safe_xml import PARSER
+from halsocenter.xlsx.safe_xml import parser
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 RT_OFFICE_DOC = REL_NS + "/officeDocument"
@@ -76,7 +76,7 @@ STYLE_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs"
 TABLE_DXF_ATTRS = ("headerRowDxfId", "dataDxfId", "totalsRowDxfId", "headerRowBorderDxfId",
                    "tableBorderDxfId", "totalsRowBorderDxfId")  # fmt: skip
 
-_PARSER = PARSER
+_PARSER = parser()
 """The hardened parser: no entities, no DTD, no network, libxml2's size limits."""
 
 

@@ -15,10 +15,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import python_calamine as pc
 
 from halsocenter.core import contract as C
 from halsocenter.core import region_config as RC
@@ -58,9 +57,11 @@ from halsocenter.core.swedish import whole
 from halsocenter.errors import WorkbookError
 from halsocenter.xlsx import package_texts, xltext
 from halsocenter.xlsx.gc_pause import collector_paused
-from halsocenter.xlsx.inputs import Package, as_workbook_error, open_package
 from halsocenter.xlsx.layout import Layout
 from halsocenter.xlsx.sheet_scan import GAP_ROWS, BoundedBook, Positions, Region, grown
+
+if TYPE_CHECKING:
+    from halsocenter.xlsx.inputs import Package
 
 HEADER_SCAN_ROWS = 10
 
@@ -254,7 +255,12 @@ def clean_texts(texts: list[TextCell], problems: list[Finding],
 
 def read_workbook(path: str | Path, package: Package | None = None) -> WorkbookData:
     """Read a coach workbook. Raises WorkbookError when it cannot be used at all. ``package``
-    is the file already opened and verified (``open_package``), if the caller has it."""
+    is the file already opened and verified (``open_package``), if the caller has it.
+
+    The file opener (lxml) and python-calamine are imported here, where a file is read: the
+    reader of the workbook open in Excel (``live.read``) uses ``parse_workbook`` only."""
+    from halsocenter.xlsx.inputs import as_workbook_error, open_package
+
     path = Path(path)
     with as_workbook_error(path):
         package, layout = open_package(path, package)
@@ -393,6 +399,8 @@ def _claims(layout, book, grid, outside: Mapping[str, list]) -> list:
     """A ``sheetmarks.SheetClaim`` for every sheet named like a generated sheet: its mark (a
     sheet-level defined name) and the digest of every value in it, far cells and Excel's error
     values included."""
+    import python_calamine as pc  # a file's claims: read from a file, so calamine is loaded
+
     out = []
     local = getattr(layout, "local_names", {})
     for sheet in layout.sheet_order:
@@ -613,7 +621,7 @@ def _collect_texts(layout: Layout, book, grid, outside: Mapping[str, list],
             continue
         try:
             g = grid(sheet)
-        except (pc.CalamineError, pc.WorksheetNotFound):  # chart sheets and the like
+        except book.sheet_errors:  # chart sheets and the like
             continue
         texts.add_grid(sheet, g.rows, g.texts)
         for r, row in enumerate(g.rows, start=1):

@@ -109,15 +109,18 @@ def _plan_rows(plan, plan_df: pd.DataFrame, year: int) -> list[dict[str, Cell]]:
     return rows
 
 
-def rollover(src: Path, dst: Path | Output) -> Path:
+def rollover(src: Path, dst: Path | Output, lite_address: str | None = None) -> Path:
     """Write next year's workbook ``dst`` from ``src``. Refuses to overwrite ``src`` or an
-    existing ``dst``, and refuses a workbook whose year or values cannot be read."""
+    existing ``dst``, and refuses a workbook whose year or values cannot be read.
+    ``lite_address``: the region's folder for the package, for the Start sheet's xlwings Lite
+    lines (``core.lite_setup``)."""
     src = Path(src)
     out = new_workbook_output("rollover", src, dst)
     package, _ = open_package(src)
     data = read_workbook(src, package)
     refuse_rollover(data)
-    return template.write_workbook(next_year_workbook(read_source(src, data, package)), out)
+    return template.write_workbook(
+        next_year_workbook(read_source(src, data, package), lite_address), out)
 
 
 def refuse_rollover(data: WorkbookData) -> None:
@@ -126,13 +129,13 @@ def refuse_rollover(data: WorkbookData) -> None:
     refuse_without_year(data, "nästa års arbetsbok")
 
 
-def next_year_workbook(source: Source) -> openpyxl.Workbook:
+def next_year_workbook(source: Source, lite_address: str | None = None) -> openpyxl.Workbook:
     """Next year's workbook from everything typed in this year's (``source``, from a file or
     from the book open in Excel); ``refuse_rollover`` has accepted ``source.data``."""
     data = source.data
     year = data.year
     summary = compute(data)
-    wb = new_workbook(source, year + 1)
+    wb = new_workbook(source, year + 1, lite_address)
 
     rem = source.tables["remisser"]
     keep = open_referrals(data.tables["remisser"].df, year).tolist()

@@ -7,19 +7,32 @@ Excel never writes one, and entity expansion (billion laughs, external entities 
 the network) is the classic way to make an XML reader hurt. The parser itself resolves no
 entities, loads no DTD, never touches the network and keeps libxml2's limits on the size of one
 text node and on nesting depth (``huge_tree`` stays off).
+
+lxml is imported when the first part is parsed, not with this module: reading the workbook open
+in Excel (``live.read``, xlwings Lite) parses no XML and so never loads it.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
 
 PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False,
                       dtd_validation=False, huge_tree=False)  # fmt: skip
-PARSER = etree.XMLParser(**PARSER_OPTIONS)
-"""Also keeps namespace prefixes as written (package.py relies on that)."""
+
+
+@cache
+def parser() -> etree.XMLParser:
+    """The one parser (made on first use); also keeps namespace prefixes as written (package.py
+    relies on that)."""
+    from lxml import etree
+
+    return etree.XMLParser(**PARSER_OPTIONS)
 
 NOT_UTF8_STARTS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<")
 
@@ -57,15 +70,19 @@ def check(data: bytes) -> None:
 
 def parse(data: bytes) -> etree._Element:
     """The root element of an XML part; ``UnsafeXml`` when it is refused or not well-formed."""
+    from lxml import etree
+
     check(data)
     try:
-        return etree.fromstring(data, PARSER)
+        return etree.fromstring(data, parser())
     except etree.XMLSyntaxError as exc:
         raise UnsafeXml(f"är inte giltig XML ({exc.msg})") from None
 
 
 def iterparse(data: bytes, events=("end",), tag=None) -> Iterator[tuple[str, etree._Element]]:
     """``lxml.etree.iterparse`` over a part with the same protections as ``parse``."""
+    from lxml import etree
+
     check(data)
     try:
         yield from etree.iterparse(io.BytesIO(data), events=events, tag=tag, **PARSER_OPTIONS)

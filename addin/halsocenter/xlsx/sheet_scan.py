@@ -470,6 +470,14 @@ class BoundedBook:
 
     MAX_TOTAL_GRID = 4 * MAX_GRID_CELLS
 
+    @property
+    def sheet_errors(self) -> tuple[type[Exception], ...]:
+        """What python-calamine raises for a sheet without cells (a chart sheet and the like),
+        which the reader skips."""
+        import python_calamine as pc
+
+        return (pc.CalamineError, pc.WorksheetNotFound)
+
     def __init__(self, package, sheets: dict[str, str],
                  area: Callable[[str, Positions], list[Region]] | None = None):  # fmt: skip
         self.package = package

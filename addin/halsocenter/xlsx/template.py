@@ -27,9 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from halsocenter.atomic import Output, write_bytes_atomic
 from halsocenter.core import contract as C
+from halsocenter.core import lite_setup
 from halsocenter.core.a1 import column_letter, parse_cell
-from halsocenter.core.lite_setup import MAIN_PY as LITE_MAIN_PY
-from halsocenter.core.lite_setup import requirements_txt as lite_requirements
 from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
@@ -219,7 +218,7 @@ def _region_sheet(wb: Workbook, region: Region) -> None:
         C.REGION_CELL.name, attr_text=f"{sheet}!${column_letter(col)}${row}")
 
 
-def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
+def _start_sheet(ws: Worksheet, values: Mapping[str, Any], lite_address: str | None) -> None:
     ws.title = C.START_SHEET
     for letter, width in START_WIDTHS.items():
         ws.column_dimensions[letter].width = width
@@ -233,7 +232,7 @@ def _start_sheet(ws: Worksheet, values: Mapping[str, Any]) -> None:
                 f"{C.TEMPLATE_VERSION}.")  # fmt: skip
     page_setup(ws, header_left=_hub(values), header_right=C.START_SHEET, pages_tall=1)
     _named_cells(ws, values)
-    _start_help(ws, values, first_row=max(_row_of(nc.cell) for nc in C.NAMED_CELLS) + 2)
+    _start_help(ws, values, max(_row_of(nc.cell) for nc in C.NAMED_CELLS) + 2, lite_address)
 
 
 def _row_of(cell: str) -> int:
@@ -272,7 +271,36 @@ def _named_cells(ws: Worksheet, values: Mapping[str, Any]) -> None:
         ws.add_data_validation(dv)
 
 
-def start_help(year: int) -> list[tuple[str, str, str]]:
+def lite_help(lite_address: str | None) -> list[tuple[str, str, str]]:
+    """The Start sheet's part on xlwings Lite: the ``main.py`` line and, when the region's
+    address for the package is known, the two ``requirements.txt`` lines, one per row so each
+    copies as a plain line (a cell with a line break would be pasted in quotes)."""
+    lines: list[tuple[str, str, str]] = [
+        ("", "", ""), ("h", "Excel på webben och Mac (xlwings Lite)", ""),
+        ("p", "Utan Python och makron: lägg till tillägget xlwings Lite (Start > Tillägg, sök "
+              "efter xlwings) och öppna det. Ersätt allt i main.py med raden nedan.", ""),
+        ("t", "main.py", lite_setup.MAIN_PY),
+    ]  # fmt: skip
+    if lite_address:
+        first, second = lite_setup.requirements_lines(lite_address)
+        lines += [
+            ("p", "Ersätt allt i requirements.txt med de två raderna nedan (den andra är "
+                  "regionens adress till programmet) och starta om xlwings Lite (☰ > Restart).",
+             ""),
+            ("t", "requirements.txt", first),
+            ("t", "", second),
+        ]  # fmt: skip
+    else:
+        lines.append(
+            ("p", "Raderna till requirements.txt får du av regionen (Folkhälsa): programmet "
+                  "hämtas från en adress som regionen publicerar, aldrig från ett namn i ett "
+                  "öppet paketregister.", ""))  # fmt: skip
+    lines.append(("p", "Knapparna visas sedan i xlwings Lite. Filer som knapparna skapar laddar "
+                       "du ner via xlwings Lite-menyn ☰ > Files > Import/Export.", ""))  # fmt: skip
+    return lines
+
+
+def start_help(year: int, lite_address: str | None = None) -> list[tuple[str, str, str]]:
     """The help below the settings as (style, first, second): "h" heading, "t" a sheet and what
     it holds, "p" a bullet; "" an empty line. One list, so a section is added in one place."""
     lines: list[tuple[str, str, str]] = [("", "", ""), ("h", "Så här används arbetsboken", "")]
@@ -294,21 +322,14 @@ def start_help(year: int) -> list[tuple[str, str, str]]:
               f"tabeller och diagram. Fliken {C.DATA_SHEET} är underlaget till regionen.", ""),
         ("p", f"Flikarna {', '.join(C.GENERATED_SHEETS)} skapas om vid varje körning – skriv "
               "inte i dem.", ""),
-        ("", "", ""), ("h", "Excel på webben och Mac (xlwings Lite)", ""),
-        ("p", "Utan Python och makron: lägg till tillägget xlwings Lite (Start > Tillägg, sök "
-              "efter xlwings) och öppna det. Ersätt allt i main.py med raden nedan och lägg "
-              "till raden för requirements.txt där (låt raden med xlwings stå kvar).", ""),
-        ("t", "main.py", LITE_MAIN_PY),
-        ("t", "requirements.txt", lite_requirements()),
-        ("p", "Knapparna visas sedan i xlwings Lite. Filer som knapparna skapar laddar du ner "
-              "via xlwings Lite-menyn ☰ > Files > Import/Export.", ""),
     ]  # fmt: skip
-    return lines
+    return lines + lite_help(lite_address)
 
 
-def _start_help(ws: Worksheet, values: Mapping[str, Any], first_row: int) -> None:
+def _start_help(ws: Worksheet, values: Mapping[str, Any], first_row: int,
+                lite_address: str | None) -> None:  # fmt: skip
     row = first_row - 1
-    for style, first, second in start_help(values.get("hc_ar") or 2024):
+    for style, first, second in start_help(values.get("hc_ar") or 2024, lite_address):
         row += 1
         if style == "h":
             ws.cell(row=row, column=1, value=first).font = Font(bold=True, size=13,
@@ -330,13 +351,16 @@ def _start_help(ws: Worksheet, values: Mapping[str, Any], first_row: int) -> Non
 
 
 def build_workbook(kommun: str | None = None, year: int | None = None, startdatum=None,
-                   kontakt: str | None = None, region: Region = DEFAULT) -> Workbook:  # fmt: skip
+                   kontakt: str | None = None, region: Region = DEFAULT, *,
+                   lite_address: str | None = None) -> Workbook:  # fmt: skip
     """A new, empty standard workbook of ``region``; the Start cells are filled with what is
-    given."""
+    given. ``lite_address`` (else the region's own, ``Region.lite_address``) is the region's
+    folder for the package (``core.lite_setup``): with it the Start sheet gives the exact
+    ``requirements.txt`` lines for xlwings Lite, without it it says that the region gives them."""
     wb = Workbook()
     values = {"hc_kommun": kommun, "hc_ar": year, "hc_startdatum": startdatum,
               "hc_kontakt": kontakt, "hc_mallversion": C.TEMPLATE_VERSION}  # fmt: skip
-    _start_sheet(wb.active, values)
+    _start_sheet(wb.active, values, lite_address or region.lite_address)
     hub = _hub(values)
     for spec in region.tables:
         _data_sheet(wb, spec, hub)
@@ -411,12 +435,15 @@ def write_workbook(wb: Workbook, path: str | os.PathLike | Output) -> Path:
 
 
 def template_bytes(kommun: str | None = None, year: int | None = None, startdatum=None,
-                   kontakt: str | None = None, region: Region = DEFAULT) -> bytes:  # fmt: skip
-    return workbook_bytes(build_workbook(kommun, year, startdatum, kontakt, region))
+                   kontakt: str | None = None, region: Region = DEFAULT, *,
+                   lite_address: str | None = None) -> bytes:  # fmt: skip
+    return workbook_bytes(build_workbook(kommun, year, startdatum, kontakt, region,
+                                         lite_address=lite_address))  # fmt: skip
 
 
 def write_template(path: str | os.PathLike | Output, kommun: str | None = None, year: int | None = None,
-                   startdatum=None, kontakt: str | None = None,
-                   region: Region = DEFAULT) -> Path:  # fmt: skip
+                   startdatum=None, kontakt: str | None = None, region: Region = DEFAULT, *,
+                   lite_address: str | None = None) -> Path:  # fmt: skip
     """Write a new workbook of ``region`` from the template (atomically)."""
-    return write_bytes_atomic(path, template_bytes(kommun, year, startdatum, kontakt, region))
+    return write_bytes_atomic(path, template_bytes(kommun, year, startdatum, kontakt, region,
+                                                   lite_address=lite_address))  # fmt: skip

@@ -325,9 +325,10 @@ def _source_table(cells: _Cells | GridCells, data: WorkbookData, spec: C.Table) 
 # --------------------------------------------------------------------------- writing
 
 
-def new_workbook(source: Source, year) -> openpyxl.Workbook:
-    """A current-template workbook of the source's region with its Start values and
-    ``year``."""
+def new_workbook(source: Source, year, lite_address: str | None = None) -> openpyxl.Workbook:
+    """A current-template workbook of the source's region with its Start values and ``year``;
+    its Start sheet gives xlwings Lite's lines for the region's ``lite_address`` when there is
+    one."""
     s = source.settings
 
     def value(name):
@@ -337,7 +338,8 @@ def new_workbook(source: Source, year) -> openpyxl.Workbook:
     return template.build_workbook(kommun=value("hc_kommun"), year=year,
                                    startdatum=value("hc_startdatum"),
                                    kontakt=value("hc_kontakt"),
-                                   region=source.data.region)  # fmt: skip
+                                   region=source.data.region,
+                                   lite_address=lite_address)  # fmt: skip
 
 
 @dataclass(frozen=True)
