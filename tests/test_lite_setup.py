@@ -268,3 +268,50 @@ def test_next_years_workbook_from_lite_names_the_wheel_it_runs_from(monkeypatch,
                                     typehint_to_value={xw.Book: book}))  # fmt: skip
     rows = start_rows(tmp_path / "Vaggeryd_2024.xlsx")
     assert ("requirements.txt", L.XLWINGS_REQUIREMENT) in rows and (None, L.wheel_url(ADDRESS)) in rows
+
+
+# --------------------------------------------------------------------------- the region's own
+
+
+REGION_WITH_ADDRESS = f"""[region]
+namn = "Region Fjällmark"
+lan = "Fjällmarks län"
+lite_adress = "{ADDRESS}"
+
+[[kommun]]
+namn = "Storstad"
+kod = "9901"
+
+[[kommun]]
+namn = "Lillby"
+kod = "9902"
+"""
+
+
+def test_the_regions_settings_give_the_address_and_its_workbooks_keep_it(tmp_path):
+    """A region that hosts the wheel writes it once, in its settings: every workbook made with
+    them carries it (with the region), and next year's workbook gives the lines with no flag."""
+    settings = tmp_path / "fjallmark.toml"
+    settings.write_text(REGION_WITH_ADDRESS, encoding="utf-8")
+    made = tmp_path / "Lillby_2025.xlsx"
+    proc = run("new-workbook", made, "--kommun", "Lillby", "--ar", 2025, "--region", settings)
+    assert proc.returncode == 0, proc.stderr
+    assert (None, L.wheel_url(ADDRESS)) in start_rows(made)
+    nxt = tmp_path / "Lillby_2026.xlsx"
+    proc = run("rollover", made, "-o", nxt)
+    assert proc.returncode == 0, proc.stderr
+    assert (None, L.wheel_url(ADDRESS)) in start_rows(nxt)
+    other = "https://annan.region.example/paket/"  # the option still comes first
+    first = tmp_path / "Storstad_2025.xlsx"
+    proc = run("new-workbook", first, "--kommun", "Storstad", "--ar", 2025, "--region", settings,
+               "--lite-adress", other)  # fmt: skip
+    assert proc.returncode == 0 and (None, L.wheel_url(other)) in start_rows(first)
+
+
+def test_an_address_in_the_settings_that_lite_cannot_use_is_refused_naming_the_line():
+    from halsocenter.core.region_config import RegionError, parse
+
+    text = REGION_WITH_ADDRESS.replace(ADDRESS, "http://filer.region.example/")
+    with pytest.raises(RegionError, match=r"rad 4.*https://"):
+        parse(text, "fjallmark.toml")
+    assert parse(REGION_WITH_ADDRESS, "fjallmark.toml").lite_address == ADDRESS

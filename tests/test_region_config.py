@@ -92,7 +92,9 @@ def regions(draw):
             max_size=3)).items())))
         for n, c in zip(names, codes, strict=True))  # fmt: skip
     return RC.Region(draw(_NAME), draw(_NAME), draw(_NAME), municipalities,
-                     draw(st.none() | _NAME))
+                     draw(st.none() | _NAME),
+                     draw(st.none() | st.sampled_from(["https://filer.region.example/hc/",
+                                                       "https://region.example/"])))
 
 
 @given(regions())

@@ -36,7 +36,8 @@ from halsocenter.core import contract as C
 from halsocenter.core import messages as M
 from halsocenter.core.analysis import Analysis, analyse, refuse_unreadable
 from halsocenter.core.model import Finding, WorkbookData, severity_counts
-from halsocenter.core.region_config import Region
+from halsocenter.core.region_config import DEFAULT, Region
+from halsocenter.core.region_config import parse as parse_region
 from halsocenter.core.swedish import whole
 
 if TYPE_CHECKING:
@@ -488,9 +489,21 @@ def help_text(host: Host, region: Region | None = None) -> str:
     )
 
 
-def show_help(book: xw.Book, host: Host) -> None:
-    from halsocenter.live.read import book_region
+def book_region(book: xw.Book) -> Region | None:
+    """The region the open book belongs to: its ``REGION_CELL``, the built-in region when the
+    book has none, None when it cannot be read (``read_book`` then says why). Here, not in
+    ``live.read``: Hjälp asks it, and Hjälp works even when pandas and numpy cannot load."""
+    try:
+        name = next((n for n in book.names if n.name.casefold() == C.REGION_CELL.name.casefold()),
+                    None)  # fmt: skip
+        if name is None:
+            return DEFAULT
+        return parse_region(name.refers_to_range.value, C.REGION_SHEET)
+    except Exception:  # noqa: BLE001 - a broken name or text: the help speaks generally
+        return None
 
+
+def show_help(book: xw.Book, host: Host) -> None:
     host.alert(book, help_text(host, book_region(book)))
 
 
@@ -549,7 +562,7 @@ ARSSAMMANSTALLNING = Button("Årssammanställning", "bygger årssammanställning
                             f"{C.GENERATED_SHEETS[-1]}.", READ + SHEETS)  # fmt: skip
 WORD_RAPPORT = Button("Word-rapport", "skapar Word-rapporten …", report,
                       "Skapar verksamhetsberättelsen som Word-fil.",
-                      READ + FILES + ("docx", "docxtpl", "jinja2", "markupsafe", "matplotlib",
+                      READ + SHEETS + FILES + ("docx", "docxtpl", "jinja2", "markupsafe", "matplotlib",
                                       "PIL"))  # fmt: skip
 EXPORTERA = Button("Exportera till regionen", "skapar filen till regionen …", export,
                    "Skapar Halsocenter_<Kommun>_<År>.xlsx med bara sammanräknade tal, för "

@@ -20,8 +20,6 @@ from halsocenter.core.a1 import column_letter, split_range
 from halsocenter.core.messages import render, severity
 from halsocenter.core.model import Finding, PackageText, WorkbookData
 from halsocenter.core.parse import EXCEL_ERRORS, norm_header
-from halsocenter.core.region_config import DEFAULT, Region
-from halsocenter.core.region_config import parse as parse_region
 from halsocenter.core.sheetmarks import generated_name
 from halsocenter.live.comments import Comments, read_comments
 from halsocenter.xlsx import package_texts as PT
@@ -209,19 +207,6 @@ class _LiveBook:
 def book_path(book: xw.Book) -> Path:
     """The workbook's file path as Excel reports it (just the name when it was never saved)."""
     return Path(book.fullname)
-
-
-def book_region(book: xw.Book) -> Region | None:
-    """The region the open book belongs to: its ``REGION_CELL``, the built-in region when the
-    book has none, None when it cannot be read (``read_book`` then says why)."""
-    try:
-        name = next((n for n in book.names if n.name.casefold() == C.REGION_CELL.name.casefold()),
-                    None)  # fmt: skip
-        if name is None:
-            return DEFAULT
-        return parse_region(name.refers_to_range.value, C.REGION_SHEET)
-    except Exception:  # noqa: BLE001 - a broken name or text: the help speaks generally
-        return None
 
 
 def read_book(book: xw.Book, comments: Comments | None = None) -> WorkbookData:

@@ -12,6 +12,7 @@ as a ``Finding`` in ``WorkbookData.problems`` so every such cell can be reported
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -399,8 +400,8 @@ def _claims(layout, book, grid, outside: Mapping[str, list]) -> list:
     """A ``sheetmarks.SheetClaim`` for every sheet named like a generated sheet: its mark (a
     sheet-level defined name) and the digest of every value in it, far cells and Excel's error
     values included."""
-    import python_calamine as pc  # a file's claims: read from a file, so calamine is loaded
-
+    pc = sys.modules.get("python_calamine")  # loaded when a file is read; Excel's grid is not
+    unreadable = (pc.CalamineError, pc.WorksheetNotFound) if pc else ()
     out = []
     local = getattr(layout, "local_names", {})
     for sheet in layout.sheet_order:
@@ -410,7 +411,7 @@ def _claims(layout, book, grid, outside: Mapping[str, list]) -> list:
         if sheet in layout.sheet_parts:
             try:
                 cells = grid_cells(grid(sheet).rows)
-            except (pc.CalamineError, pc.WorksheetNotFound):  # a chart sheet: no values
+            except unreadable:  # a chart sheet in a file: no values
                 cells = []
             cells += [(r, c, v) for r, c, v in outside.get(sheet, ())]
             cells += [(r, c, err) for r, c, err in book.error_cells(sheet)]
