@@ -259,8 +259,8 @@ def test_the_open_book_in_excel_knows_its_region(county):
     region = read_region_file(config).without_population()
     assert data.region == region
     assert data.tables["styrgrupp"].header("folkhalsa") == "Folkhälsoenheten Fjällmark"
-    assert live_read.book_region(book) == region
-    text = actions.help_text(desktop.DESKTOP, live_read.book_region(book))
+    assert actions.book_region(book) == region
+    text = actions.help_text(desktop.DESKTOP, actions.book_region(book))
     assert "Folkhälsoenheten Fjällmark, Region Fjällmark" in text
     assert not FORBIDDEN.search(text)
 
