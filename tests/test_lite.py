@@ -72,7 +72,7 @@ LITE_READS_COMMENTS = hasattr(xw.Sheet, "get_comments") and hasattr(xw.main.Note
 CONFIRM = "en gång till inom"
 
 
-LEAVING = {"knapp3_word_rapport", "knapp4_exportera"}
+LEAVING = {"knapp3_word_rapport", "knapp4_exportera", "knapp4b_exportera_preliminart"}
 """The buttons whose file leaves the hub."""
 
 
