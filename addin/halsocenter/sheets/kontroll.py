@@ -287,21 +287,44 @@ def kontroll_layout(findings: Sequence[Finding], sheet_names: Sequence[str] = ()
     if rest:
         listed += [Row((TITLE_REST,), "rest"), *rest]
     blocks.append(Block("findings", top, tuple(listed)))
-    breaks = []
-    if _height(blocks, top + 3) > page_rows_pt(WIDTHS[:PRINT_COLS]):  # heading, header, a row
-        breaks.append(top - 1)
-    rest_at = next((top + i for i, r in enumerate(listed) if r.kind == "rest"), None)
-    if rest_at:
-        breaks.append(rest_at - 1)
-    return KontrollLayout(tuple(blocks), groups, tuple(breaks))
+    return KontrollLayout(tuple(blocks), groups, _page_breaks(blocks))
 
 
 ROW_PT = {"title": 24.0, "heading": 17.0, "rest": 17.0}
 """Heights of the rows in larger type, as Excel and LibreOffice size them."""
 
 
-def _height(blocks: Sequence[Block], last: int) -> float:
-    """Points from row 1 to row ``last`` (empty rows a line each)."""
+def _page_breaks(blocks: Sequence[Block]) -> tuple[int, ...]:
+    """Where the printed pages break, rows after which a page ends: the counts and the summary
+    first; then the list -- its heading with the first kind's rows, then each kind's first rows
+    (and the row that points on) -- each moved whole to a new page when it does not fit on the
+    current one, so no page holds a lone row of a kind; the rest from a new page of its own
+    (the list's headings repeat at the top of every page after their own)."""
     heights = {b.top + i: r.height or ROW_PT.get(r.kind, LINE_PT)
                for b in blocks for i, r in enumerate(b.rows)}  # fmt: skip
-    return sum(heights.get(r, LINE_PT) for r in range(1, last + 1))
+
+    def height(first: int, last: int) -> float:
+        return sum(heights.get(r, LINE_PT) for r in range(first, last + 1))
+
+    findings = next(b for b in blocks if b.name == "findings")
+    rows = findings.rows
+    rest = next((i for i, r in enumerate(rows) if r.kind == "rest"), len(rows))
+    units = [(1, findings.top - 1)]  # the title, counts and the summary
+    start = 0  # the heading and the header go with the first kind
+    for i in range(2, rest):
+        ends_kind = i + 1 == rest or rows[i + 1].group != rows[i].group
+        if ends_kind:
+            units.append((findings.top + start, findings.top + i))
+            start = i + 1
+    capacity = page_rows_pt(WIDTHS[:PRINT_COLS])
+    titles = height(findings.top + 1, findings.top + 1)  # repeated at the top of a new page
+    breaks, used = [], 0.0
+    for first, last in units:
+        unit = height(first, last)
+        if used and used + unit > capacity:
+            breaks.append(first - 1)
+            used = titles
+        used = (used + unit) % capacity if used + unit > capacity else used + unit
+    if rest < len(rows):
+        breaks.append(findings.top + rest - 1)
+    return tuple(breaks)
