@@ -23,12 +23,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
 from halsocenter.atomic import atomic_write
+from halsocenter.core import palette as P
+from halsocenter.report.template_keys import NOTE_STYLE, TABLE_TITLE_STYLE
 from report_template_builder import (
     ACCENT,
-    LANGUAGE,
     RULE,
     TEXT_WIDTH_CM,
     _border,
+    _caption_below,
     _field,
     _grouped_table,
     _loop_rows,
@@ -41,6 +43,7 @@ from report_template_builder import (
     _table,
     _table_title,
     _tag,
+    clean_properties,
 )
 
 RATE = "per 1 000 invånare"
@@ -82,7 +85,7 @@ def _picture(doc, var: str, caption: str) -> None:
     """A chart (a picture with its alternative text) and its caption, kept on one page."""
     para = _p(doc, "{{ " + var + " }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     para.paragraph_format.keep_with_next = True
-    _p(doc, caption, "Caption")
+    _caption_below(_p(doc, caption, TABLE_TITLE_STYLE))
 
 
 def _title(doc) -> None:
@@ -92,7 +95,7 @@ def _title(doc) -> None:
     _border(subtitle._p.get_or_add_pPr(), "bottom", 12, 12, ACCENT)
     _p(doc, "{{ rapporteringsrad }}", bold=True)
     _p(doc, "Upprättad {{ upprattad }} av {{ region }} utifrån de filer som kommunerna har "
-            "skickat in. Siffrorna är desamma som i länets arbetsbok för {{ ar }}.", "Caption")
+            "skickat in. Siffrorna är desamma som i länets arbetsbok för {{ ar }}.", NOTE_STYLE)
 
 
 def _summary(doc) -> None:
@@ -124,7 +127,7 @@ def _two_row_header(table, groups: list[str], sub: list[str]) -> None:
             run._r.getparent().remove(run._r)
         run = para.add_run(group)
         run.bold = True
-        run.font.color.rgb = RGBColor.from_string("FFFFFF")
+        run.font.color.rgb = RGBColor.from_string(P.WHITE)
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     kommun = first.cells[0].merge(second.cells[0])
     for para in kommun.paragraphs[1:]:
@@ -155,7 +158,7 @@ def _key_figures(doc) -> None:
                    caption="Nyckeltal per kommun och för länet {{ ar }}")
     _loop_rows(table, "for rad in nyckeltal.rader", ["{{r rad.namn }}", *cells], numeric_from=1)
     _tag(doc, "endif")
-    _paragraphs(doc, "nyckeltal.noter", "Caption")
+    _paragraphs(doc, "nyckeltal.noter", NOTE_STYLE)
 
 
 def _trends(doc) -> None:
@@ -188,7 +191,7 @@ def _breakdowns(doc) -> None:
     _tag(doc, "if f.bild")
     para = _p(doc, "{{ f.bild }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     para.paragraph_format.keep_with_next = True
-    _p(doc, "{{ f.bildtext }}", "Caption")
+    _caption_below(_p(doc, "{{ f.bildtext }}", TABLE_TITLE_STYLE))
     _tag(doc, "endif")
     _tag(doc, "endfor")
     _tag(doc, "if fordelningar")
@@ -243,14 +246,9 @@ def build_template() -> Document:
     _outliers(doc)
     _definitions(doc)
     _strict_office_parts(doc)
-    props = doc.core_properties
-    props.title = "Hälsocenter i länet"
-    props.subject = "Länets sammanställning av kommunernas hälsocenter"
-    props.author = "Hälsocenter"
-    props.language = LANGUAGE
+    clean_properties(doc, title="Hälsocenter i länet",
+                     subject="Länets sammanställning av kommunernas hälsocenter")
     _settings_language(doc)
-    props.comments = ("Mall för länsrapporten som programmet Hälsocenter fyller i. Texten får "
-                      "ändras fritt; låt taggarna inom klammerparenteser vara kvar.")
     return doc
 
 

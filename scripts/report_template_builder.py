@@ -12,6 +12,7 @@ report fills in and looks for (``halsocenter.report.template_keys``) stay in the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -25,18 +26,23 @@ from docx.shared import Cm, Pt, RGBColor
 
 from halsocenter.atomic import atomic_write
 from halsocenter.core import contract as C
+from halsocenter.core import palette as P
 from halsocenter.report.template_keys import (
     GOAL_KEYS,
+    LINK_STYLE,
+    NOTE_STYLE,
     OWN_TEXT_STYLE,
     PLAN_FIELDS,
     TABLE_TITLE_STYLE,
 )
 
 FONT = "Calibri"
-ACCENT = "1F5F6B"  # dark teal: headings, table headers
-ACCENT_LIGHT = "E8F1F2"  # banded rows, group rows
-RULE = "B8CDD1"
+ACCENT = P.DARK  # headings, table headers: the house colour of every output (core.palette)
+ACCENT_LIGHT = P.BAND_FILL  # banded rows, group rows
+RULE = P.RULE_BLUE
 TEXT_WIDTH_CM = 16.0  # A4 (21 cm) minus 2.5 cm margins
+COVER_SPACE_PT = 150
+"""Space above the cover's title: the title page is spaced by the title, not by empty lines."""
 
 TABLE_STYLE_ID = "HalsocenterTabell"
 TABLE_STYLE_NAME = "Hälsocenter tabell"
@@ -98,19 +104,25 @@ def _setup_styles(doc) -> None:
     normal = _para_style(doc, "Normal", size=11, after=6)
     normal.paragraph_format.line_spacing = 1.1
     _para_style(doc, "Title", size=26, bold=False, color=ACCENT, after=12, based_on="Normal")
-    _para_style(doc, "Subtitle", size=16, color="404040", after=24, based_on="Normal")
+    _para_style(doc, "Subtitle", size=16, color=P.CHART_TEXT, after=24, based_on="Normal")
     _para_style(doc, "Heading 1", size=17, bold=True, color=ACCENT, before=18, after=6,
                 keep_next=True)
     _para_style(doc, "Heading 2", size=13, bold=True, color=ACCENT, before=12, after=4,
                 keep_next=True)
-    _para_style(doc, "Heading 3", size=11, bold=True, color="333333", before=10, after=3,
+    _para_style(doc, "Heading 3", size=11, bold=True, color=P.TEXT, before=10, after=3,
                 keep_next=True)
-    _para_style(doc, "Caption", size=9, italic=True, color="555555", before=2, after=12)
-    _para_style(doc, TABLE_TITLE_STYLE, size=10, bold=True, color=ACCENT, before=10, after=3,
-                based_on="Normal", keep_next=True)
-    _para_style(doc, "Footer", size=9, color="555555")
+    # Word's own caption style names every table (above it) and every chart (below it), so a
+    # screen reader and Word's navigation know them for captions, not for loose bold lines.
+    _para_style(doc, TABLE_TITLE_STYLE, size=10, bold=True, color=ACCENT, before=8, after=4,
+                based_on="Normal")
+    _para_style(doc, NOTE_STYLE, size=9, italic=True, color=P.SUBTLE_TEXT, before=2, after=12,
+                based_on="Normal")
+    _para_style(doc, "Footer", size=9, color=P.SUBTLE_TEXT)
     _para_style(doc, "List Bullet", size=11, after=4, based_on="Normal")
-    own = _para_style(doc, OWN_TEXT_STYLE, size=11, italic=False, color="1A1A1A", after=6,
+    link = doc.styles.add_style(LINK_STYLE, WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor.from_string(P.LINK)
+    link.font.underline = True
+    own = _para_style(doc, OWN_TEXT_STYLE, size=11, italic=False, color=P.TEXT, after=6,
                       based_on="Normal")
     own.paragraph_format.left_indent = Cm(0.9)
     own.next_paragraph_style = own
@@ -145,7 +157,7 @@ def _table_style_xml() -> str:
     </w:tblCellMar>
   </w:tblPr>
   <w:tblStylePr w:type="firstRow">
-    <w:rPr><w:b/><w:bCs/><w:color w:val="FFFFFF"/></w:rPr>
+    <w:rPr><w:b/><w:bCs/><w:color w:val="{P.WHITE}"/></w:rPr>
     <w:tblPr/>
     <w:trPr><w:tblHeader/></w:trPr>
     <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{ACCENT}"/></w:tcPr>
@@ -187,6 +199,15 @@ def _p(doc_or_cell, text: str = "", style: str | None = None, *, bold=False, ali
     return para
 
 
+def _runs(doc, parts: list[str], style: str | None = None):
+    """A paragraph of several runs, so that a ``{{r ...}}`` tag (a link the program fills in)
+    has a run of its own: docxtpl replaces the whole run that holds it."""
+    para = doc.add_paragraph(style=style)
+    for part in parts:
+        para.add_run(part)
+    return para
+
+
 def _tag(doc, tag: str):
     """A paragraph holding only a docxtpl ``{%p ... %}`` tag; docxtpl removes it on render."""
     return _p(doc, "{%p " + tag + " %}")
@@ -218,8 +239,10 @@ def _field(paragraph, instruction: str, placeholder: str = "1") -> None:
 
 
 def _table_title(doc, text: str):
-    """The title above a table, kept on the page of the table's first rows."""
-    return _p(doc, text, TABLE_TITLE_STYLE)
+    """The caption above a table, kept on the page of the table's first rows."""
+    para = _p(doc, text, TABLE_TITLE_STYLE)
+    para.paragraph_format.keep_with_next = True
+    return para
 
 
 def _table(doc, headers: list[str], widths_cm: list[float], *, numeric_from: int | None = None,
@@ -271,7 +294,7 @@ def _shade_header(row) -> None:
         for para in cell.paragraphs:
             for run in para.runs:
                 run.bold = True
-                run.font.color.rgb = RGBColor.from_string("FFFFFF")
+                run.font.color.rgb = RGBColor.from_string(P.WHITE)
 
 
 def _set_widths(row, widths_cm) -> None:
@@ -313,7 +336,7 @@ def _grouped_table(doc, groups: str, headers: list[str], widths_cm: list[float],
     table = _table(doc, headers, widths_cm, numeric_from=1, caption=caption)
     _row(table, [f"{{%tr for grupp in {groups} %}}", *blank])
     _row(table, ["{{ grupp.namn }}", *blank], bold=True, shade=ACCENT_LIGHT, keep_next=True)
-    _loop_rows(table, "for rad in grupp.rader", cells, numeric_from=1, shade="FFFFFF")
+    _loop_rows(table, "for rad in grupp.rader", cells, numeric_from=1, shade=P.WHITE)
     _row(table, ["{%tr endfor %}", *blank])
 
 
@@ -329,7 +352,13 @@ def _picture(doc, name: str, caption: str) -> None:
     kept on one page."""
     para = _p(doc, "{{ diagram." + name + " }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     para.paragraph_format.keep_with_next = True
-    _p(doc, caption, "Caption")
+    _caption_below(_p(doc, caption, TABLE_TITLE_STYLE))
+
+
+def _caption_below(para) -> None:
+    """A chart's caption, under the chart: the space goes after it, not before."""
+    para.paragraph_format.space_before = Pt(2)
+    para.paragraph_format.space_after = Pt(12)
 
 
 def _own_text(doc, var: str) -> None:
@@ -354,15 +383,38 @@ def build_template() -> Document:
     _statistics(doc)
     _plan(doc)
     _strict_office_parts(doc)
-    props = doc.core_properties
-    props.title = "Verksamhetsberättelse och verksamhetsplan för Hälsocenter"
-    props.subject = "Hälsocenter"
-    props.author = "Hälsocenter"
-    props.language = LANGUAGE
+    clean_properties(doc, title="Verksamhetsberättelse och verksamhetsplan för Hälsocenter",
+                     subject="Hälsocenter")
     _settings_language(doc)
-    props.comments = ("Mall för rapporten som programmet Hälsocenter fyller i. Texten får ändras "
-                      "fritt; låt taggarna inom klammerparenteser vara kvar.")
     return doc
+
+
+APP_XML = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'docPropsVTypes"><Application>halsocenter</Application><DocSecurity>0</DocSecurity>'
+           "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+           "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+           "</Properties>")
+"""The template's application properties: python-docx's default says it is an empty one-page
+document from Word 2010 on a Mac; the program's documents say who made them and nothing else."""
+
+
+def clean_properties(doc, *, title: str, subject: str) -> None:
+    """Document properties that are the template's own: its title, when it was built, and no
+    instruction text or dates left from python-docx's default document (2013). The report
+    writes its own over these (``report.document.publish_properties``)."""
+    props = doc.core_properties
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    props.title, props.subject, props.author = title, subject, "Hälsocenter"
+    props.language = LANGUAGE
+    props.comments = props.keywords = props.category = props.identifier = ""
+    props.last_modified_by = "halsocenter"
+    props.created = props.modified = now
+    props.revision = 1
+    for part in doc.part.package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = APP_XML.encode()
 
 
 def _settings_language(doc) -> None:
@@ -424,9 +476,8 @@ def _strict_office_parts(doc) -> None:
 
 
 def _cover(doc) -> None:
-    for _ in range(6):
-        _p(doc)
-    _p(doc, "Verksamhetsberättelse {{ ar }} samt verksamhetsplan {{ nasta_ar }}", "Title")
+    title = _p(doc, "Verksamhetsberättelse {{ ar }} samt verksamhetsplan {{ nasta_ar }}", "Title")
+    title.paragraph_format.space_before = Pt(COVER_SPACE_PT)
     subtitle = _p(doc, "{{ hc_namn }}", "Subtitle")
     _border(subtitle._p.get_or_add_pPr(), "bottom", 12, 12, ACCENT)
     _tag(doc, "if kontakt")
@@ -434,24 +485,27 @@ def _cover(doc) -> None:
     _tag(doc, "endif")
     _p(doc, "Upprättad {{ upprattad }}")
     _p(doc, "Hälsocenter – ett samarbete mellan kommunen, vårdcentralerna, föreningslivet och "
-            "{{ region }}.", "Caption")
-    doc.paragraphs[-1].paragraph_format.page_break_before = False
-    doc.add_page_break()
+            "{{ region }}.", NOTE_STYLE)
 
 
 def _intro(doc) -> None:
-    doc.add_heading("Inledning", 1)
+    heading = doc.add_heading("Inledning", 1)
+    heading.paragraph_format.page_break_before = True  # the cover is a page of its own
     _p(doc, "I det här dokumentet redovisar {{ hc_namn }} sin verksamhet under {{ ar }} och sin "
             "plan för {{ nasta_ar }}. Först beskrivs kort vad Hälsocenter är, vilka verksamheten "
             "vänder sig till och vad hälsocoachen gör. Därefter följer verksamhetsberättelsen, där "
             "hälsocentret beskriver årets arbete utifrån de mål som kommunerna och {{ region }} "
             "har enats om, och statistik för året. Sist kommer verksamhetsplanen "
-            "med aktiviteter, uppföljning och fortsatt arbete för varje fokusområde.")
+            "med aktiviteter, uppföljning och fortsatt arbete inom länets fyra fokusområden: "
+            "{{ fokusomraden_text }}.")
     _p(doc, "Dokumentet används på två sätt:")
     _p(doc, "som underlag när kommunerna och regionen följer upp de gemensamma målen för "
             "Hälsocenter i länet,", "List Bullet")
     _p(doc, "som stöd för hälsocentret och dess styrgrupp när verksamheten planeras och "
             "utvärderas.", "List Bullet")
+    _tag(doc, "if konceptsida")
+    _runs(doc, ["Så är Hälsocenter tänkt att fungera i länet: ", "{{r konceptsida_lank }}", "."])
+    _tag(doc, "endif")
 
     doc.add_heading("Beskrivning av verksamheten Hälsocenter", 1)
     _p(doc, "Hälsocenter växer fram i länets kommuner som ett samarbete mellan kommunen, "
@@ -478,7 +532,7 @@ def _intro(doc) -> None:
             "deltagarna att hitta föreningar, studieförbund, gym och andra aktörer där de kan "
             "fortsätta vara aktiva och få ett socialt sammanhang.")
     _tag(doc, "if webbplats")
-    _p(doc, "Mer om {{ hc_i_lanet }} finns på {{ webbplats }}.")
+    _runs(doc, ["Mer om {{ hc_i_lanet }} finns på ", "{{r webbplats_lank }}", "."])
     _tag(doc, "endif")
 
 
@@ -533,10 +587,11 @@ def _local(doc) -> None:
     _p(doc, "Sedan starten har {{ hc_namn }} tagit emot {{ t.remisser_sedan_start }}, varav "
             "{{ t.far_sedan_start }}, och hållit {{ t.forsta_samtal_sedan_start }}.")
     _tag(doc, "endif")
-    _p(doc, "Under {{ ar }} kom {{ t.remisser }}, varav {{ t.remisser_far }}, och "
-            "{{ t.forsta_samtal }} hölls.{{ vantetid_text }}{{ avhopp_text }}")
-    _tag(doc, "if aktivitet_text")
-    _p(doc, "{{ aktivitet_text }}")
+    _tag(doc, "if arets_punkter")
+    _p(doc, "Året {{ ar }} i korthet:")
+    _tag(doc, "for punkt in arets_punkter")
+    _p(doc, "{{ punkt }}", "List Bullet")
+    _tag(doc, "endfor")
     _tag(doc, "endif")
     _own_text(doc, "berattelse.lokalt")
     _tag(doc, "for avsnitt in berattelse.ovriga")
@@ -565,7 +620,7 @@ def _statistics(doc) -> None:
     _tag(doc, "endif")
     _p(doc, "Andelen tillräckligt aktiva avser personer med minst 150 aktivitetsminuter i veckan "
             "(2 × pulshöjande träning + vardagsaktivitet), bland dem som mätts både vid start och "
-            "vid uppföljning.", "Caption")
+            "vid uppföljning.", NOTE_STYLE)
 
     _tag(doc, "if diagram.historik")
     doc.add_heading("Utveckling över åren", 2)
@@ -585,7 +640,6 @@ def _statistics(doc) -> None:
     _grouped_table(doc, "fordelning", ["Fördelning", "Antal", "Andel"], [10.0, 3.0, 3.0],
                    ["{{ rad.namn }}", "{{ rad.antal }}", "{{ rad.andel }}"],
                    caption="Remisser och kontakter {{ ar }} fördelade")
-    _p(doc)
     _tag(doc, "endif")
     _tag(doc, "if diagram.remittent")
     _picture(doc, "remittent", "Remisser och kontakter efter remittent {{ ar }}.")
@@ -612,7 +666,7 @@ def _statistics(doc) -> None:
     _loop_rows(table, "for rad in aktiviteter",
                ["{{ rad.namn }}", "{{ rad.tillfallen }}", "{{ rad.deltagartillfallen }}",
                 "{{ rad.unika }}", "{{ rad.timmar }}"], numeric_from=1)
-    _p(doc, "Unika deltagare redovisas för aktiviteter med närvarolista.", "Caption")
+    _p(doc, "Unika deltagare redovisas för aktiviteter med närvarolista.", NOTE_STYLE)
     _table_title(doc, "Per fokusområde, alla typer av aktiviteter")
     table = _table(doc, [C.AKTIVITETER.column("fokusomrade").header] + headers[1:],
                    [6.0, 2.3, 2.7, 2.5, 2.5], numeric_from=1,
@@ -622,7 +676,7 @@ def _statistics(doc) -> None:
                 "{{ rad.unika }}", "{{ rad.timmar }}"], numeric_from=1)
     _p(doc, "Per fokusområde räknas alla aktiviteter i området, oavsett typ. Nyckeltalet "
             f"{C.FIGURE_BY_KEY['forelasningar_deltagare'].label} räknar bara aktiviteter av "
-            f"typen {C.AKTIVITETSTYP_FORELASNING}.", "Caption")
+            f"typen {C.AKTIVITETSTYP_FORELASNING}.", NOTE_STYLE)
     _tag(doc, "else")
     _p(doc, "Inga aktiviteter är registrerade för {{ ar }}.")
     _tag(doc, "endif")

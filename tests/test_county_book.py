@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from conftest import lo_convert, needs_soffice
@@ -23,6 +24,7 @@ from halsocenter.core import contract as C
 from halsocenter.core.region_config import DEFAULT as DEFAULT_REGION
 from halsocenter.core.stats import compute
 from halsocenter.jobs import consolidate
+from halsocenter.region import figures as F
 from halsocenter.region.county_book import (
     PLANS_PER_PAGE,
     SHEET_BREAKDOWNS,
@@ -182,7 +184,22 @@ def _chart_refs(zf: zipfile.ZipFile, chart: str) -> tuple[str, list[str]]:
     xml = zf.read(chart).decode()
     cats = re.findall(r"<(?:c:)?cat>.*?<(?:c:)?f>([^<]+)</(?:c:)?f>", xml, re.S)
     vals = re.findall(r"<(?:c:)?val>.*?<(?:c:)?f>([^<]+)</(?:c:)?f>", xml, re.S)
-    return cats[0], vals
+    return (cats[0] if cats else ""), vals
+
+
+def _chart_literals(zf: zipfile.ZipFile, chart: str) -> tuple[list[str], list[list[float | None]]]:
+    """A chart given its values (Översikt's bars, ``county_book.ranked_bars``): the categories
+    and each series' value per category (None where a point is missing)."""
+    root = etree.fromstring(zf.read(chart))
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    sers = root.findall(".//c:ser", ns)
+    cats = [v.text for v in sers[0].find("c:cat", ns).iterfind(".//c:v", ns)]
+    series = []
+    for ser in sers:
+        points = {int(pt.get("idx")): float(pt.find("c:v", ns).text)
+                  for pt in ser.find("c:val", ns).iterfind(".//c:pt", ns)}  # fmt: skip
+        series.append([points.get(i) for i in range(len(cats))])
+    return cats, series
 
 
 def test_every_chart_category_has_data_and_every_chart_an_alternative_text(county, book):
@@ -191,26 +208,34 @@ def test_every_chart_category_has_data_and_every_chart_an_alternative_text(count
         assert len(charts) == 4
         for chart in charts:
             cat, vals = _chart_refs(zf, chart)
-            sheet, ref = cat.split("!")
-            ws = book[sheet.strip("'")]
-            c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
-            n = (c2 - c1 + 1) * (r2 - r1 + 1)
-            series = []
-            for v in vals:
-                b = range_boundaries(v.split("!")[1].replace("$", ""))
-                series.append([ws.cell(r, c).value for r in range(b[1], b[3] + 1)
-                               for c in range(b[0], b[2] + 1)])  # fmt: skip
-            for i in range(n):
-                assert any(isinstance(s[i], (int, float)) for s in series), (chart, i)
             xml = zf.read(chart).decode()
+            if not cat:  # Översikt's bars carry their values (reversed: first on top)
+                cats, series = _chart_literals(zf, chart)
+                overview = book[SHEET_OVERVIEW]
+                table = {r[0].value for r in overview.iter_rows() if r[1].value != F.NOT_REPORTED}
+                assert cats and set(cats) <= table and len(cats) == len(set(cats))
+                n_series = len(series)
+            else:
+                sheet, ref = cat.split("!")
+                ws = book[sheet.strip("'")]
+                c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
+                n = (c2 - c1 + 1) * (r2 - r1 + 1)
+                series = []
+                for v in vals:
+                    b = range_boundaries(v.split("!")[1].replace("$", ""))
+                    series.append([ws.cell(r, c).value for r in range(b[1], b[3] + 1)
+                                   for c in range(b[0], b[2] + 1)])  # fmt: skip
+                cats = range(n)
+                n_series = len(vals)
+            for i in range(len(cats)):
+                assert any(isinstance(s[i], (int, float)) for s in series), (chart, i)
             if re.search(r"<(c:)?lineChart>", xml):  # straight lines: Excel smooths when unsaid
                 assert len(re.findall(r'<(?:c:)?smooth val="0"/>', xml)) == len(vals)
             assert re.search(r"<(c:)?dLbls>", xml)  # values written on the chart
             # a legend only when it says something
-            assert bool(re.search(r"<(c:)?legend>", xml)) == (len(vals) > 1)
+            assert bool(re.search(r"<(c:)?legend>", xml)) == (n_series > 1)
         for overview_chart in charts[:2]:
-            cat, _ = _chart_refs(zf, overview_chart)
-            assert cat.split("!")[0].strip("'") == SHEET_OVERVIEW
+            assert not _chart_refs(zf, overview_chart)[0]  # Översikt's, with their values
         drawings = [n for n in zf.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)]
         frames = [m for d in drawings for m in re.findall(r"<cNvPr ([^>]*)/>", zf.read(d).decode())]
         assert len(frames) == 4

@@ -38,7 +38,10 @@ from xlwings_payload import book_payload, sheet_values  # noqa: E402
 
 YEAR = 2023
 PNR = "19121212-1212"  # Skatteverket's test personnummer (valid check digit)
-N = 36  # every month, Typ, Remittent, Kön, Åldersgrupp and Fokus occur with N and with 2N rows
+N = 72
+"""Every month, Typ, Remittent, Kön, Åldersgrupp and Fokus occur with N and with 2N rows, and
+the warnings (one per 12 rows) are more than Kontroll lists first of a kind (``FIRST_LISTED``),
+so both workbooks have Kontroll's rest section: the same sheets, more rows."""
 INPUT_SHEETS = [C.START_SHEET] + [t.sheet for t in C.TABLES] + [C.LISTS_SHEET]
 
 
@@ -366,18 +369,20 @@ def systematic_workbook(path: Path, n: int) -> Path:
 
 
 def test_kontroll_actions_stay_flat_when_findings_grow_tenfold(tmp_path):
-    few = book_payload(systematic_workbook(tmp_path / "few" / "Vaggeryd_2023.xlsx", 40))
-    many = book_payload(systematic_workbook(tmp_path / "many" / "Vaggeryd_2023.xlsx", 400))
+    """80 and 800 rows: both have more warnings than Kontroll lists first of a kind, so the
+    sheets differ only in how many rows they hold."""
+    few = book_payload(systematic_workbook(tmp_path / "few" / "Vaggeryd_2023.xlsx", 80))
+    many = book_payload(systematic_workbook(tmp_path / "many" / "Vaggeryd_2023.xlsx", 800))
     small, large = press(excel.kontrollera, few), press(excel.kontrollera, many)
     assert [a["func"] for a in large] == [a["func"] for a in small]
     # ... while ten times the findings were found, and the list was capped
     group_small, group_large = (next(r for r in _groups(a) if r[K.LINK_COL - 1] == "K2")
                                 for a in (small, large))  # fmt: skip
-    assert (group_small[2], group_large[2]) == (40, 400)
-    assert group_large[5].startswith("K2:K401")
+    assert (group_small[2], group_large[2]) == (80, 800)
+    assert group_large[5].startswith("K2:K801")
     listed = listed_findings(many, large)
     assert sum(r[5] == "<30" for r in listed) == K.PER_GROUP
-    assert "… och 300 till av samma slag" in [r[6] for r in listed]
+    assert "… och 700 till av samma slag" in [r[6] for r in listed]
 
 
 # --------------------------------------------------------------------------- refusals

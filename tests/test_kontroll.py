@@ -81,10 +81,19 @@ def test_each_group_is_capped_with_a_count_of_the_rest():
                    f"dubblett {r}") for r in range(2, 12)]  # fmt: skip
     layout = K.kontroll_layout(fs, per_group=100)
     listed = layout.block("findings").rows[2:]
-    assert [r.kind for r in listed] == ["finding"] * 100 + ["more"] + ["finding"] * 10
-    assert listed[100].values[6] == "… och 250 till av samma slag"
-    assert [r.values[2] for r in listed[:100]] == list(range(2, 102))
-    assert listed[100].severity == "error" and listed[101].severity == "warning"
+    first = K.FIRST_LISTED
+    # the first of each kind, a row that points on; then the rest of each kind, each capped
+    assert [r.kind for r in listed] == (["finding"] * first + ["later"]) * 2 + ["rest"] + (
+        ["finding"] * (100 - first) + ["more"] + ["finding"] * (10 - first))
+    assert listed[first].values[6] == K.later_text(350 - first)
+    assert listed[2 * first + 2].values[0] == K.TITLE_REST
+    rest = listed[2 * first + 3:]
+    assert rest[100 - first].values[6] == "… och 250 till av samma slag"
+    shown = [r.values[2] for r in listed[:first]] + [r.values[2] for r in rest[:100 - first]]
+    assert shown == list(range(2, 102))  # the first 100 of the kind, once each
+    assert listed[first].severity == "error" and rest[-1].severity == "warning"
+    assert layout.rest_row == layout.block("findings").top + 2 + 2 * first + 2
+    assert layout.page_breaks[-1] == layout.rest_row - 1
 
 
 def test_row_heights_grow_with_the_text():
@@ -165,7 +174,8 @@ def test_the_row_after_a_capped_group_counts_the_rest_in_italics(tmp_path):
     path = tmp_path / "kontroll.xlsx"
     generated.save(path)
     ws = openpyxl.load_workbook(path)[C.CHECK_SHEET]
-    more = [row for row in ws.iter_rows() if str(row[6].value or "").startswith("… och ")]
+    more = [row for row in ws.iter_rows() if str(row[6].value or "").startswith("… och ")
+            and str(row[6].value).endswith("av samma slag")]
     assert [row[6].value for row in more] == [
         f"… och {number(many - K.PER_GROUP)} till av samma slag"]
     assert all(cell.font.i for cell in more[0][:K.PRINT_COLS])  # the code column keeps its look

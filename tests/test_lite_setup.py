@@ -168,7 +168,8 @@ def test_the_committed_template_says_the_region_gives_the_lines():
     labels = [first for first, _ in rows]
     assert "requirements.txt" not in labels
     text = every_text(TEMPLATE)
-    assert "får du av regionen" in text and "halsocenter==" not in text and "https://" not in text
+    assert "får du av regionen" in text and "halsocenter==" not in text
+    assert ".whl" not in text and "lite_adress" not in text  # no address for the package
 
 
 # --------------------------------------------------------------------------- the commands

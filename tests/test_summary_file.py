@@ -168,7 +168,7 @@ def test_every_chart_has_an_alternative_text_with_its_numbers(vaggeryd_summary):
         assert title in specs and descr == specs[title].description
         assert descr.split(":")[0] in ("Stapeldiagram", "Liggande stapeldiagram")
         assert re.search(r"\d", descr) and "Chart" not in descr
-    month = next(f["descr"] for f in frames if f["title"] == "Remisser per månad")
+    month = next(f["descr"] for f in frames if f["title"] == "Remisser och kontakter per månad")
     assert month == ("Stapeldiagram: remisser och kontakter per månad 2023. Flest i november "
                      "(11), färst i juli (2). Totalt 88.")
 
@@ -202,11 +202,12 @@ def test_figures_that_count_differently_say_so(vaggeryd_summary):
     layout = S.summary_blocks(summary)
     key = layout.block("nyckeltal")
     labels = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(key.first_row, key.last_row + 1)}
-    assert labels["Deltagare, typ Föreläsning"] == 549
+    # each figure says what it counts: the activity type, and every type of the focus area
+    assert labels["Deltagare, aktivitetstyp Föreläsning"] == 549
     note = ws.cell(layout.block("not").first_row, 1).value
     assert "typen Föreläsning" in note and "alla typer" in note
     assert layout.block("not").last_row <= layout.page_breaks[0]  # on page 1, beside the chart
-    assert any("alla typer" in c.title for c in layout.charts)
+    assert any(c.title.endswith("alla aktivitetstyper") for c in layout.charts)
 
 
 # --------------------------------------------------------------------------- LibreOffice
@@ -241,10 +242,10 @@ def test_libreoffice_shows_the_labels_and_the_empty_year(rendered):
     if not shutil.which("pdftotext"):
         pytest.skip("poppler saknas")
     page1 = rendered["vaggeryd"][0]
-    assert "Deltagare, typ Föreläsning" in page1 and "549" in page1
-    assert "alla typer" in page1 and "räknar bara aktiviteter av typen Föreläsning" in " ".join(
-        page1.split())
+    assert "Deltagare, aktivitetstyp Föreläsning" in page1 and "549" in page1
+    assert "alla typer" in " ".join(page1.split()) and (
+        "räknar bara aktiviteter av typen Föreläsning" in " ".join(page1.split()))
     assert 5 <= len([p for p in rendered["vaggeryd"] if p.strip()]) <= 12
     empty1 = rendered["tom"][0]
     assert empty1.count(S.TXT_NO_DATA_YET) == 4
-    assert "Remisser per månad" in empty1  # the chart's title, above the words
+    assert "Remisser och kontakter per" in empty1  # the chart's title, above the words

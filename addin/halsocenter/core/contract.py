@@ -45,6 +45,13 @@ DEFAULT_REGION_NAME = "Region Jönköpings län"
 DEFAULT_COUNTY = "Jönköpings län"
 DEFAULT_HEALTH_UNIT = "Folkhälsa RJL"
 DEFAULT_WEBSITE = "www.rjl.se"
+DEFAULT_CONCEPT_PAGE = ("https://www.rjl.se/konceptet-halsocenter-i-jonkopings-lan-folkhalsa-"
+                        "och-sjukvard")
+"""The county's page on the Hälsocenter concept, which the Word report's introduction links."""
+FOCUS_AREAS = ("Fysisk aktivitet", "Matvanor", "Stress och återhämtning",
+               "Gemenskap/psykiskt välbefinnande/existentiell hälsa")
+"""The four focus areas the county's hubs share: the first values of the Fokusområde list,
+which adds Spontana besök and Föreläsningar for the activities that are not one of them."""
 DEFAULT_MUNICIPALITIES = (
     ("Aneby", "0604"), ("Eksjö", "0686"), ("Gislaved", "0662"), ("Gnosjö", "0617"),
     ("Habo", "0643"), ("Jönköping", "0680"), ("Mullsjö", "0642"), ("Nässjö", "0682"),
@@ -103,9 +110,7 @@ LISTS: tuple[ListDef, ...] = (
         "Förening", "Gym/träningsanläggning", "Hälsocenter-grupp", "Bibliotek", "Studieförbund",
         "Annat")),
     ListDef("tidpunkt", "Tidpunkt", ("3 mån", "6 mån", "12 mån", "Annan")),
-    ListDef("fokusomrade", "Fokusområde", (
-        "Fysisk aktivitet", "Matvanor", "Stress och återhämtning",
-        "Gemenskap/psykiskt välbefinnande/existentiell hälsa", "Spontana besök", "Föreläsningar")),
+    ListDef("fokusomrade", "Fokusområde", (*FOCUS_AREAS, "Spontana besök", "Föreläsningar")),
     ListDef("aktivitetstyp", "Aktivitetstyp", (
         "Träningsgrupp", "Kurs", "Föreläsning", "Samtalsgrupp", "Promenad", "Evenemang",
         "Spontant besök", "Annat")),
@@ -438,7 +443,7 @@ FIGURES: tuple[Figure, ...] = (
            dimensions=("Aktivitet", "Fokusområde")),
     Figure("deltagartimmar", "Deltagartimmar", "Summan av Timmar × deltagare per tillfälle.",
            unit="timmar", dimensions=("Aktivitet", "Fokusområde")),
-    Figure("forelasningar_deltagare", "Deltagare, typ Föreläsning",
+    Figure("forelasningar_deltagare", "Deltagare, aktivitetstyp Föreläsning",
            "Summan av Deltagare för aktiviteter av typen Föreläsning. Andra aktiviteter i "
            "fokusområdet Föreläsningar räknas inte här (men i Deltagartillfällen per "
            "fokusområde)."),

@@ -9,7 +9,9 @@ Another region writes its configuration as TOML and passes it with ``--region FI
     namn = "Region Exempel"        # who collects the reports
     lan = "Exempels län"           # titles: "Hälsocenter i Exempels län"
     folkhalsoenhet = "Folkhälsa Region Exempel"   # optional; the Styrgrupp column
-    webbplats = "www.exempel.se"   # optional; the report's "more about Hälsocenter"
+    webbplats = "www.exempel.se"   # optional; the report's "more about Hälsocenter" (a link)
+    konceptsida = "https://www.exempel.se/halsocenter"   # optional; the page on the concept
+                                                          # that the report's introduction links
     lite_adress = "https://exempel.se/halsocenter/"   # optional; where xlwings Lite gets the
                                                       # package (``core.lite_setup``)
 
@@ -50,6 +52,7 @@ MAX_MUNICIPALITIES = 400
 MAX_NAME = 60
 """Characters of a municipality's name (the county's screening refuses longer names too)."""
 MAX_TEXT = 120
+MAX_URL = 300
 YEAR_MIN, YEAR_MAX = 1900, 2100
 MAX_INHABITANTS = 20_000_000
 
@@ -58,6 +61,8 @@ REGION_KEYS = {"namn": "vem som samlar in rapporterna, t.ex. ”Region Exempel�
                "folkhalsoenhet": "regionens folkhälsoenhet som kolumnen på fliken Styrgrupp "
                                  "heter (valfri)",
                "webbplats": "var man läser mer om Hälsocenter (valfri)",
+               "konceptsida": "https-adressen till regionens sida om konceptet Hälsocenter "
+                              "(valfri)",
                "lite_adress": "https-adressen där regionen lägger paketet för xlwings Lite "
                               "(valfri)"}  # fmt: skip
 KOMMUN_KEYS = {"namn": "kommunens namn", "kod": "kommunkoden från SCB, fyra siffror",
@@ -90,6 +95,16 @@ class Region:
     website: str | None = None
     lite_address: str | None = None
     """Where the region hosts the package for xlwings Lite (``lite_setup.lite_address``)."""
+    concept_page: str | None = None
+    """The region's page on the Hälsocenter concept (an https address), linked from the Word
+    report's introduction."""
+
+    @property
+    def website_url(self) -> str | None:
+        """``website`` as a link's address: "www.rjl.se" -> "https://www.rjl.se"."""
+        if not self.website:
+            return None
+        return self.website if re.match(r"https?://", self.website) else f"https://{self.website}"
 
     @cached_property
     def names(self) -> tuple[str, ...]:
@@ -159,7 +174,7 @@ class Region:
     def without_population(self) -> Region:
         return Region(self.name, self.county, self.health_unit,
                       tuple(Municipality(m.name, m.code) for m in self.municipalities),
-                      self.website, self.lite_address)  # fmt: skip
+                      self.website, self.lite_address, self.concept_page)  # fmt: skip
 
     def to_toml(self, *, population: bool = True, comment: str = "") -> str:
         """The configuration as TOML that ``parse`` reads back to an equal Region; ``comment``
@@ -171,6 +186,8 @@ class Region:
                 f"folkhalsoenhet = {_quoted(self.health_unit)}"]
         if self.website:
             out.append(f"webbplats = {_quoted(self.website)}")
+        if self.concept_page:
+            out.append(f"konceptsida = {_quoted(self.concept_page)}")
         if self.lite_address:
             out.append(f"lite_adress = {_quoted(self.lite_address)}")
         for m in self.municipalities:
@@ -198,7 +215,7 @@ def _quoted(text: str) -> str:
 
 DEFAULT = Region(C.DEFAULT_REGION_NAME, C.DEFAULT_COUNTY, C.DEFAULT_HEALTH_UNIT,
                  tuple(Municipality(name, code) for name, code in C.DEFAULT_MUNICIPALITIES),
-                 C.DEFAULT_WEBSITE)  # fmt: skip
+                 C.DEFAULT_WEBSITE, concept_page=C.DEFAULT_CONCEPT_PAGE)  # fmt: skip
 """Jönköpings län, the built-in region."""
 
 DEFAULT_FILE_COMMENT = """\
@@ -209,6 +226,8 @@ arbetsböcker (halsocenter new-workbook) och sammanställer länet (halsocenter 
 [region]  namn = den som samlar in rapporterna, lan = länet som rubrikerna nämner,
           folkhalsoenhet = kolumnen på fliken Styrgrupp (valfri; annars "Folkhälsa <namn>"),
           webbplats = var man läser mer om Hälsocenter (valfri),
+          konceptsida = https-adressen till regionens sida om konceptet (valfri; Word-rapportens
+          inledning länkar dit),
           lite_adress = https-adressen där regionen lägger paketet för xlwings Lite (valfri;
           då står raderna för xlwings Lite på arbetsböckernas flik Start).
 [[kommun]] en gång per kommun: namn, kod (SCB:s kommunkod, fyra siffror, inom citattecken)
@@ -344,6 +363,12 @@ class _Reader:
                              required=False)  # fmt: skip
         lite = self._text(head, "lite_adress", "region", 0, "[region]", MAX_TEXT,
                           required=False)  # fmt: skip
+        concept = self._text(head, "konceptsida", "region", 0, "[region]", MAX_URL,
+                             required=False)  # fmt: skip
+        if concept is not None and not re.fullmatch(r"https?://[^\s\"<>]+\.[^\s\"<>]+", concept):
+            self.fail(self.lines.key("region", 0, "konceptsida"),
+                      "konceptsida ska vara en hel webbadress som börjar med https://, t.ex. "
+                      "konceptsida = \"https://www.exempel.se/halsocenter\".")  # fmt: skip
         if lite is not None:
             try:
                 lite = lite_setup.lite_address(lite)
@@ -377,7 +402,7 @@ class _Reader:
             names[folded] = self.lines.key("kommun", i, "namn") or "?"
             codes[m.code] = self.lines.key("kommun", i, "kod") or "?"
             municipalities.append(m)
-        return Region(name, county, unit, tuple(municipalities), website, lite)
+        return Region(name, county, unit, tuple(municipalities), website, lite, concept)
 
     def _unknown(self, table: dict, known: dict[str, str], name: str, index: int,
                  shown: str) -> None:  # fmt: skip

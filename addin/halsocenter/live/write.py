@@ -184,6 +184,13 @@ def _write_block(sheet, b: S.Block, written: _Written) -> None:
     for i in b.total_rows:
         sheet.range((b.first_row + i, b.left), (b.first_row + i, b.left + width - 1)).font.bold = True
     data = list(range(b.header_rows, len(b.rows)))
+    if b.wrap and not b.spans and data:  # long labels wrap onto a taller row, never shrink
+        sheet.range((b.first_row + data[0], b.left),
+                    (b.first_row + data[-1], b.left)).wrap_text = True  # fmt: skip
+        for i in data:
+            if i in b.row_heights:
+                _optional(functools.partial(setattr, sheet.range((b.first_row + i, b.left)),
+                                            "row_height", b.row_heights[i]))  # fmt: skip
     if b.spans or not data:
         return
     for j in range(width):  # number formats: one call per run of equal formats in a column
@@ -241,8 +248,40 @@ def write_summary_sheet(book: xw.Book, summary, created: datetime | None = None,
         _optional(functools.partial(_add_chart, sheet, book, spec))
     _optional(lambda: setattr(sheet.page_setup, "print_area", layout.print_area))
     _optional(lambda: setattr(sheet, "show_gridlines", False))
+    print_setup(book, sheet, breaks=layout.page_breaks, header_left=layout.header_left,
+                header_right=layout.header_right)  # fmt: skip
     _mark(sheet, C.SUMMARY_SHEET, written)
     return sheet
+
+
+XL_LANDSCAPE = 2
+XL_PAPER_A4 = 9
+
+
+def print_setup(book: xw.Book, sheet, *, breaks: Sequence[int] = (), title_row: int | None = None,
+                header_left: str = "", header_right: str = "") -> None:  # fmt: skip
+    """The file writer's printout (``xlsx.style.page_setup``) on a live sheet where Excel lets a
+    program set it -- desktop Excel for Windows, through the sheet's PageSetup: landscape A4 one
+    page wide, the list's headings on every page, the page breaks, header and footer.
+    Office.js (Excel on the web, xlwings Lite) and xlwings on the Mac have no page setup, so
+    there the sheet prints with Excel's defaults and the print area alone."""
+    if _is_remote(book):
+        return
+    api = sheet.api
+    setup = getattr(api, "PageSetup", None)
+    if setup is None:
+        return
+    steps = {"PaperSize": XL_PAPER_A4, "Orientation": XL_LANDSCAPE, "Zoom": False,
+             "FitToPagesWide": 1, "FitToPagesTall": False,
+             "LeftHeader": header_left.replace("&", "&&"),
+             "RightHeader": header_right.replace("&", "&&"), "LeftFooter": "&A",
+             "RightFooter": "Sida &P av &N"}  # fmt: skip
+    if title_row:
+        steps["PrintTitleRows"] = f"${title_row}:${title_row}"
+    for name, value in steps.items():
+        _optional(functools.partial(setattr, setup, name, value))
+    for row in breaks:  # a break after ``row``: before the row below it
+        _optional(lambda r=row: api.HPageBreaks.Add(sheet.range(f"A{r + 1}").api))
 
 
 def hyperlink_formula(location: str | None, text: Any) -> Any:
@@ -283,6 +322,9 @@ def write_kontroll_sheet(book: xw.Book, findings: list[Finding], summary,
         _kontroll_table(sheet, layout.block(name), ncols, written)
     _set_widths(book, sheet, dict(enumerate(K.WIDTHS, start=1)))
     _optional(lambda: setattr(sheet.page_setup, "print_area", layout.print_area))
+    print_setup(book, sheet, breaks=layout.page_breaks, title_row=layout.header_row,
+                header_left=f"Hälsocenter {summary.kommun or ''}".strip(),
+                header_right=C.CHECK_SHEET)  # fmt: skip
     _mark(sheet, C.CHECK_SHEET, written)
     return sheet
 
@@ -297,9 +339,14 @@ def _kontroll_table(sheet, block: K.Block, ncols: int, written: _Written) -> Non
         return
     first, last = block.top + 2, block.bottom
     for lo, hi, severity in _runs([r.severity for r in rows]):  # grouped: a few runs
-        if severity in S.KONTROLL_FILLS:
-            sheet.range((first + lo, 1), (first + hi, ncols)).color = _rgb(
+        if severity in S.KONTROLL_FILLS:  # the severity cell only, as the file writer does
+            sheet.range((first + lo, 1), (first + hi, 1)).color = _rgb(
                 S.KONTROLL_FILLS[severity])
+    for i, r in enumerate(rows):
+        if r.kind == "rest":  # the heading of the rest of each kind
+            rest = sheet.range((first + i, 1))
+            rest.font.bold = True
+            rest.font.size = S.KONTROLL_HEADING_SIZE
     links = [r.link for r in rows]
     if any(links):
         shown = [r.values[K.LINK_COL - 1] if len(r.values) >= K.LINK_COL else None for r in rows]

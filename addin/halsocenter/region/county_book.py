@@ -44,7 +44,17 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart.data_source import (
+    AxDataSource,
+    NumData,
+    NumDataSource,
+    NumVal,
+    StrData,
+    StrVal,
+)
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import Series as RawSeries
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
@@ -56,6 +66,7 @@ from openpyxl.worksheet.pagebreak import Break
 from halsocenter import __version__
 from halsocenter.atomic import Output
 from halsocenter.core import contract as C
+from halsocenter.core import palette as P
 from halsocenter.core.chart_text import describe
 from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.core.swedish import count, join, lower_first, number
@@ -82,6 +93,7 @@ from halsocenter.xlsx.style import (
     COLOR_DARK,
     COLOR_ERROR,
     COLOR_ERROR_TEXT,
+    COLOR_GRID,
     COLOR_GROUP,
     COLOR_MUTED,
     COLOR_WARNING,
@@ -93,12 +105,13 @@ from halsocenter.xlsx.style import (
     GROUP_FILL,
     HEADER_FILL,
     HEADER_FONT,
-    STATUS_COLORS,
     THIN,
     TOTAL_SIDE,
     UNIT_FORMATS,
     Font,
+    bar_look,
     chart_title,
+    dress_line,
     hyphenate,
     page_setup,
     small_text,
@@ -130,8 +143,10 @@ OVERVIEW_KEYS = ("remisser", "remisser_far", "forsta_samtal", "vantetid_median_d
 OVERVIEW_NAME_WIDTH = 15
 OVERVIEW_STATUS_WIDTH = 11
 OVERVIEW_FIGURE_WIDTH = 10.5
-OVERVIEW_CHARTS = (("Remisser och första samtal per kommun", ("remisser", "forsta_samtal")),
-                   ("Deltagartillfällen per kommun", ("deltagartillfallen",)))  # fmt: skip
+OVERVIEW_CHARTS = (
+    ("Remisser och kontakter samt första samtal per kommun", ("remisser", "forsta_samtal")),
+    ("Deltagartillfällen per kommun", ("deltagartillfallen",)),
+)  # fmt: skip
 CHART_ROWS = 18
 
 TRENDS_NAME_WIDTH = 22
@@ -148,7 +163,7 @@ PLAN_TEXT_SIZE = 10
 TITLE_HEIGHT = 28
 CHART_INSET_CM = 0.15
 
-COLOR_YES, COLOR_YES_TEXT = STATUS_COLORS["Genomförd"], "375623"
+COLOR_YES, COLOR_YES_TEXT = P.YES_FILL, P.YES_TEXT
 COLOR_NO_TEXT = COLOR_ERROR_TEXT
 PRELIMINARY_LOOK = dict(fill=COLOR_WARNING, color=COLOR_ERROR_TEXT, bold=True)
 """A preliminary municipality's Status cell, on Översikt and Inrapportering."""
@@ -294,10 +309,10 @@ class Sheet:
         self.add([])
 
     def heading(self, title: str, lines: Sequence[tuple[str, Look]] = (), *,
-                wrap: bool = False) -> None:  # fmt: skip
+                wrap: bool = True) -> None:  # fmt: skip
         """Title row, the lines under it, one empty row. ``wrap``: each line is wrapped
-        within the sheet's columns (a narrow sheet would otherwise print at the width of its
-        longest line)."""
+        within the sheet's columns, so none is cut at the page's edge and a narrow sheet does
+        not print at the width of its longest line."""
         self.add([title], TITLE, height=TITLE_HEIGHT)
         for text, look in lines:
             if not wrap or len(self.widths) < 2:
@@ -325,15 +340,28 @@ class Sheet:
         return self.add(shown, [header_look(a) for a in aligns], height=height)
 
     def finish(self, header_row: int, year: int | None, *, freeze: str | None = None,
-               landscape: bool = True, pages_tall: int = 0, pages_wide: int = 1) -> None:
-        """Frozen header, print titles and the summary sheet's page setup."""
+               landscape: bool = True, pages_tall: int = 0, pages_wide: int = 1,
+               years: Iterable[int | None] = ()) -> None:  # fmt: skip
+        """Frozen header, print titles and the summary sheet's page setup. The page header
+        names the year the sheet shows, or -- for a sheet with rows of several years --
+        the span of ``years`` ("Rapportdata 2019–2024"), so no page headed with one year
+        holds another's rows."""
         ws = self.ws
         ws.freeze_panes = freeze or f"A{header_row + 1}"
+        span = year_span([*years, year])
         page_setup(ws, header_left=self.county,
-                   header_right=f"{self.title} {year}" if year else self.title,
+                   header_right=f"{self.title} {span}" if span else self.title,
                    landscape=landscape, title_rows=f"{header_row}:{header_row}",
                    pages_tall=pages_tall)  # fmt: skip
         ws.page_setup.fitToWidth = pages_wide
+
+
+def year_span(years: Iterable[int | None]) -> str:
+    """"2024", "2023–2024" or "" for the years given (None left out)."""
+    known = sorted({y for y in years if y is not None})
+    if not known:
+        return ""
+    return str(known[0]) if len(known) == 1 else f"{known[0]}–{known[-1]}"
 
 
 # --------------------------------------------------------------------------- charts
@@ -379,15 +407,15 @@ def _dress(chart, n_series: int, value_axis: bool) -> None:
         chart.y_axis.txPr = small_text()
         chart.y_axis.numFmt = FMT_INT
         chart.y_axis.majorGridlines.spPr = GraphicalProperties(
-            ln=LineProperties(solidFill="D9D9D9"))
+            ln=LineProperties(solidFill=COLOR_GRID))
     else:
         chart.y_axis.majorGridlines = None
 
 
 def _bars(series: Sequence[tuple[str, Reference]], categories: Reference,
           horizontal: bool = True) -> BarChart:  # fmt: skip
-    """Bars in the county palette with the values on them; a legend only for two series or
-    more; no value axis (the labels carry the numbers)."""
+    """Bars in the palette with the values on them; a legend only for two series or more; no
+    value axis (the labels carry the numbers)."""
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
     chart.grouping = "clustered"
@@ -396,14 +424,49 @@ def _bars(series: Sequence[tuple[str, Reference]], categories: Reference,
     chart.overlap = -10 if len(series) > 1 else 0
     for i, (name, ref) in enumerate(series):
         s = Series(ref, title=name)
-        s.graphicalProperties = GraphicalProperties(solidFill=CHART_COLORS[i % len(CHART_COLORS)])
-        s.graphicalProperties.line = LineProperties(noFill=True)
+        s.graphicalProperties = bar_look(i)
         chart.series.append(s)
     chart.set_categories(categories)
     chart.dataLabels = _value_labels()
     _dress(chart, len(series), value_axis=False)
     if horizontal:
         chart.x_axis.scaling.orientation = "maxMin"  # first category at the top
+    return chart
+
+
+def ranked_bars(series: Sequence[tuple[str, Sequence[float | None]]],
+                categories: Sequence[str]) -> BarChart:  # fmt: skip
+    """Horizontal bars with the first category at the top and, within each category, the first
+    series on top -- and the legend in that same order, in Excel and in LibreOffice alike.
+
+    Excel draws a horizontal bar chart's first category and first series at the bottom and
+    turns its legend to match whichever way the bars stand; LibreOffice always lists the
+    legend of a bar chart last series first. Reversing the category axis (``maxMin``) puts the
+    first category on top in both, but then LibreOffice's legend reads against the bars. So the
+    axis keeps its natural direction and the chart is given the categories and the series in
+    reverse order, as values written into the chart (the table beside it holds the same
+    numbers); both programs then show bars and legend top-down in the order given here."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.style = 10
+    chart.gapWidth = 50
+    chart.overlap = -10 if len(series) > 1 else 0
+    shown = list(reversed(categories))
+    cats = AxDataSource(strLit=StrData(ptCount=len(shown),
+                                       pt=[StrVal(idx=i, v=str(c)) for i, c in enumerate(shown)]))
+    n = len(series)
+    for order, (name, values) in enumerate(reversed(series)):
+        points = [NumVal(idx=i, v=v) for i, v in enumerate(reversed(list(values)))
+                  if isinstance(v, (int, float)) and not isinstance(v, bool)]  # fmt: skip
+        s = RawSeries(idx=order, order=order, tx=SeriesLabel(v=name), cat=cats,
+                      val=NumDataSource(numLit=NumData(formatCode=FMT_INT, ptCount=len(shown),
+                                                       pt=points)))  # fmt: skip
+        s.graphicalProperties = bar_look(n - 1 - order)  # the colour of its place in ``series``
+        chart.series.append(s)
+    chart.dataLabels = _value_labels()
+    chart.dataLabels.numFmt = FMT_INT
+    _dress(chart, n, value_axis=False)
     return chart
 
 
@@ -493,7 +556,6 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
         status = C.STATUS_PRELIMINARY if r.preliminary else None
         sheet.add(values(r.kommun, status, r.totals(), rates.get(r.kommun)),
                   marked if status else looks)  # fmt: skip
-    last = sheet.row  # the charts show the municipalities that reported
     first_count = next(i for i, c in enumerate(columns) if c.key and not c.rate)
     muted = body(align="left", italic=True, color=COLOR_MUTED)
     for name in missing:
@@ -529,15 +591,13 @@ def _overview(book: Workbook, result: ConsolidationResult, county: dict[int, lis
                       else "")], NOTE)  # fmt: skip
     sheet.blank()
     top = sheet.row + 1
-    cats = Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last)
     half = len(widths) // 2
     boxes = ((1, top, half, top + CHART_ROWS - 1),
              (half + 1, top, len(widths), top + CHART_ROWS - 1))  # fmt: skip
-    at = {c.key: 3 + i for i, c in enumerate(columns) if c.key and not c.rate}
+    names = [r.kommun for r in reported]
     for (heading, chart_keys), box in zip(OVERVIEW_CHARTS, boxes, strict=True):
-        series = [(figure_label(k), Reference(sheet.ws, min_col=at[k], min_row=header_row + 1,
-                                              max_row=last)) for k in chart_keys]  # fmt: skip
-        _place_chart(sheet, _bars(series, cats), box, f"{heading} {year}",
+        series = [(figure_label(k), [r.totals().get(k) for r in reported]) for k in chart_keys]
+        _place_chart(sheet, ranked_bars(series, names), box, f"{heading} {year}",
                      _overview_alt(heading, chart_keys, reported, county_totals, year))
     sheet.finish(header_row, year, freeze=f"C{header_row + 1}", pages_tall=1)
 
@@ -708,7 +768,7 @@ def _reporting(book: Workbook, result: ConsolidationResult) -> None:
         row([None, u.kommun, u.status, None, u.number, *([None] * 6), u.reason])
     add_table(sheet.ws, "tblInrapportering", REPORTING_COLUMNS, n, first_row=header_row,
               style="TableStyleLight1", stripes=False)  # fmt: skip
-    sheet.finish(header_row, year, freeze=f"C{header_row + 1}")
+    sheet.finish(header_row, year, freeze=f"C{header_row + 1}", years=result.years)
 
 
 def _file_columns(r: Report) -> list[Any]:
@@ -741,7 +801,7 @@ def _data(book: Workbook, result: ConsolidationResult, county: dict[int, list[Ex
     key_col = EXPORT_COLUMNS.index(C.RAPPORTDATA_COLUMNS[2])
     styles = [by_format[unit_format(r[key_col])] for r in rows]
     add_table(sheet.ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, len(rows), style="TableStyleLight9")
-    sheet.finish(1, result.latest_year, landscape=False)
+    sheet.finish(1, result.latest_year, landscape=False, years=result.years)
     return rows, styles
 
 
@@ -791,7 +851,7 @@ def _trends(book: Workbook, result: ConsolidationResult) -> None:
         sheet.blank()
     _trend_charts(sheet, keys, years, header_row, county_rows_at, counts, sums,
                   len(result.region.names))
-    sheet.finish(header_row, result.latest_year, freeze=f"B{header_row + 1}")
+    sheet.finish(header_row, result.latest_year, freeze=f"B{header_row + 1}", years=years)
 
 
 def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: int,
@@ -807,14 +867,7 @@ def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: i
     for i, key in enumerate(keys):
         ref = Reference(ws, min_col=first_col, max_col=last_col, min_row=county_rows_at[key])
         s = Series(ref, title=figure_label(key))
-        s.smooth = False  # straight lines: a curve would invent values between the years
-        color = CHART_COLORS[i % len(CHART_COLORS)]
-        s.graphicalProperties.line.solidFill = color
-        s.graphicalProperties.line.width = 28575  # 2.25 pt
-        s.marker.symbol = "circle"
-        s.marker.size = 6
-        s.marker.graphicalProperties = GraphicalProperties(solidFill=color)
-        s.marker.graphicalProperties.line.solidFill = color
+        dress_line(s, i)  # straight, in its own colour, dash and marker
         chart.series.append(s)
     chart.set_categories(cats)
     # values on the first line only: three labelled lines would write over each other
@@ -831,7 +884,8 @@ def _trend_charts(sheet: Sheet, keys: list[str], years: list[int], header_row: i
     bars = _bars([(TXT_COUNT_ROW, Reference(ws, min_col=first_col, max_col=last_col,
                                             min_row=county_rows_at[key] + 1))],
                  cats, horizontal=False)  # fmt: skip
-    bars.series[0].graphicalProperties.solidFill = CHART_COLORS[1]
+    bars.series[0].graphicalProperties = GraphicalProperties(  # not a line's colour
+        solidFill=CHART_COLORS[1], ln=LineProperties(solidFill=CHART_COLORS[1]))
     top = top + CHART_ROWS + 1
     _place_chart(sheet, bars, (left, top, right, top + CHART_ROWS - 4),
                  f"Kommuner med värde per år ({name})",
@@ -954,7 +1008,8 @@ def _outliers(book: Workbook, result: ConsolidationResult) -> None:
         sheet.add(values, looks, height=height if height > ROW_HEIGHT_PT else None)
     add_table(sheet.ws, "tblAvvikelser", OUTLIER_COLUMNS, len(rows), first_row=header_row,
               style="TableStyleLight1", stripes=False)  # fmt: skip
-    sheet.finish(header_row, result.latest_year, freeze=f"A{header_row + 1}")
+    sheet.finish(header_row, result.latest_year, freeze=f"A{header_row + 1}",
+                 years=[o.year for o in rows])
 
 
 # --------------------------------------------------------------------------- the book

@@ -3,10 +3,10 @@
 that are drawn (``core.chart_text``).
 
 The county report is published, so its charts keep WCAG 2.1's contrast for graphics (3:1 against
-the white page, ``PALETTE``) and never tell anything by colour alone: every bar and point carries
-its value, and the lines of the trend chart differ in marker and dash as well as colour and are
-named in the legend; the values of the first line are written on it, and every value is
-in the table beside the chart and in the alternative text.
+the white page: the palette's series colours, ``core.palette``) and never tell anything by
+colour alone: every bar and point carries its value, and the lines of the trend chart differ in
+marker and dash as well as colour and are named in the legend; the values of the first line are
+written on it, and every value is in the table beside the chart and in the alternative text.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from halsocenter.core import palette as P  # noqa: E402
 from halsocenter.core.chart_text import describe  # noqa: E402
 from halsocenter.core.swedish import join, lower_first, number  # noqa: E402
 from halsocenter.report.charts import (  # noqa: E402
+    SERIES,
+    TEXT,
     WIDTH_IN,
     Picture,
     horizontal_bars,
@@ -28,22 +31,11 @@ from halsocenter.report.charts import (  # noqa: E402
     to_png,
 )
 
-PALETTE = ("#1F5F6B", "#9C4A12", "#5B3F8C")
-"""Dark teal, rust and violet: each at least 3:1 against white (7.6, 6.0 and 8.3)."""
-MARKERS = ("o", "s", "^")
-DASHES = ("-", "--", ":")
-
-
-def contrast(color: str, background: str = "#FFFFFF") -> float:
-    """WCAG 2.1 contrast ratio of two sRGB colours given as #RRGGBB."""
-
-    def luminance(hex_color: str) -> float:
-        channels = [int(hex_color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    a, b = sorted((luminance(color), luminance(background)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
+PALETTE = SERIES
+"""The palette's series colours, as the municipal report draws them."""
+MARKERS = P.MPL_MARKERS
+DASHES = P.MPL_DASHES
+contrast = P.contrast
 
 
 def trend(years: list[int], series: list[tuple[str, list[float | None]]],
@@ -60,12 +52,12 @@ def trend(years: list[int], series: list[tuple[str, list[float | None]]],
         if not points:
             continue
         ax.plot([x for x, _ in points], [v for _, v in points], color=PALETTE[i % 3],
-                marker=MARKERS[i % 3], linestyle=DASHES[i % 3], linewidth=1.8, markersize=5,
+                marker=MARKERS[i % 3], linestyle=DASHES[i % 3], linewidth=1.8, markersize=6,
                 label=name)  # fmt: skip
         if i == 0:  # values on the first line only: labels of close lines overwrite each other
             for x, v in points:
                 ax.annotate(number(v), (x, v), xytext=(0, 6), textcoords="offset points",
-                            ha="center", fontsize=7.5, color="#333333")  # fmt: skip
+                            ha="center", fontsize=7.5, color=TEXT)  # fmt: skip
         top = max(top, *(v for _, v in points))
     labels = [f"{y}\n{n} {'kommun' if n == 1 else 'kommuner'}"
               for y, n in zip(years, municipalities, strict=True)]  # fmt: skip

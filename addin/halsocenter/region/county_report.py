@@ -38,7 +38,7 @@ from halsocenter.region import figures as F
 from halsocenter.region.consolidate import county_rows
 from halsocenter.region.outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO
 from halsocenter.region.submissions import COUNTY, ConsolidationResult, reporting_line
-from halsocenter.report.document import DescribedImage, clean, fmt_date
+from halsocenter.report.document import DescribedImage, clean, fmt_date, publish_properties
 from halsocenter.resources import resource
 
 TEMPLATE_PATH = resource("lansrapport.docx")
@@ -420,11 +420,11 @@ def write_county_report(result: ConsolidationResult, out: Path | Output, *,
     tpl = _open_template(template)
     ctx = build_context(tpl, result)
     tpl.render(ctx, autoescape=True)
-    props = tpl.docx.core_properties
-    props.title = ctx["titel"]
-    props.subject = "Länets sammanställning av kommunernas hälsocenter"
-    props.author = result.region.name
-    props.language = "sv-SE"
-    props.last_modified_by = "halsocenter"
+    publish_properties(tpl.docx, title=ctx["titel"],
+                       subject="Länets sammanställning av kommunernas hälsocenter",
+                       author=result.region.name,
+                       description=f"{result.region.name}: länets sammanställning av "
+                                   "kommunernas hälsocenter.",
+                       keywords="Hälsocenter; länet; sammanställning")  # fmt: skip
     return atomic_write(target, lambda tmp: tpl.save(str(tmp)))
 

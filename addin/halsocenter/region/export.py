@@ -64,15 +64,39 @@ from halsocenter.region.export_format import (
     ExportRow,
 )
 from halsocenter.xlsx import cells
-from halsocenter.xlsx.xlbook import add_table, bold_row, save_with_rows, set_widths
+from halsocenter.xlsx.style import page_setup
+from halsocenter.xlsx.textfit import row_height
+from halsocenter.xlsx.xlbook import (
+    add_table,
+    bold_row,
+    header_row,
+    save_with_rows,
+    set_widths,
+    wrapped_row,
+)
+
+DATA_WIDTHS = (14, 8, 34, 44, 12, 11)
+PLAN_WRAPPED = ("fokusomrade", "aktivitet", "uppfoljning", "framtidsplan")
+HISTORY_WIDTHS = (8, 34, 12)
+INFO_WIDTHS = (20, 40)
+CHECK_WIDTHS = (14, 30, 28, 16, 22, 8)
+"""Kontroll: Allvarlighet, Regel, Kod, Flik, Kolumn, Antal -- wide enough for each bold header."""
 
 
 def data_sheet(ws, n_rows: int) -> None:
     """The Rapportdata sheet's header and table; its ``n_rows`` rows go in at save time
-    (``save_with_rows``). The export file and the county workbook share the layout."""
-    set_widths(ws, (14, 8, 34, 34, 12, 11))
-    ws.append(list(EXPORT_COLUMNS))
+    (``save_with_rows``)."""
+    set_widths(ws, DATA_WIDTHS)
+    ws.append(header_row(ws, EXPORT_COLUMNS))
     add_table(ws, C.RAPPORTDATA_TABLE, EXPORT_COLUMNS, n_rows)
+
+
+def _printed(ws, summary: Summary, *, landscape: bool = False, titles: bool = True) -> None:
+    """The export file printed: A4 one page wide, the hub and the sheet in the header, page
+    numbers in the footer and the header row on every page."""
+    page_setup(ws, header_left=f"Hälsocenter {summary.kommun} · fil till regionen",
+               header_right=f"{ws.title} {summary.year}", landscape=landscape,
+               title_rows="1:1" if titles else None)  # fmt: skip
 
 
 def data_row(kommun, year, row: ExportRow, masked_word: str = MASKED) -> list:
@@ -127,20 +151,28 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
     book.properties.created = created
     book.properties.modified = created
 
-    data_sheet(book.create_sheet(DATA_SHEET), len(rows))
+    ws = book.create_sheet(DATA_SHEET)
+    _printed(ws, summary)  # first: a write-only sheet writes its top when the first row comes
+    data_sheet(ws, len(rows))
     data_rows = [data_row(summary.kommun, summary.year, r) for r in rows]
 
     ws = book.create_sheet(PLAN_SHEET)
-    set_widths(ws, [c.width for c in C.PLAN.columns])
-    ws.append(list(C.PLAN.headers))
-    for p in summary.plan:
-        ws.append(cells.row(ws, [p.fokusomrade, p.aktivitet, p.status, p.uppfoljning,
-                                 p.framtidsplan]))  # fmt: skip
+    _printed(ws, summary, landscape=True)
+    widths = [c.width for c in C.PLAN.columns]
+    set_widths(ws, widths)
+    ws.append(header_row(ws, C.PLAN.headers))
+    wrap = [c.key in PLAN_WRAPPED for c in C.PLAN.columns]
+    for r, p in enumerate(summary.plan, start=2):
+        values = [p.fokusomrade, p.aktivitet, p.status, p.uppfoljning, p.framtidsplan]
+        ws.row_dimensions[r].height = row_height(  # the whole text printed, not clipped
+            (v, w) for v, w, wrapped in zip(values, widths, wrap, strict=True) if wrapped)
+        ws.append(wrapped_row(ws, values, wrap))
     add_table(ws, PLAN_TABLE, C.PLAN.headers, len(summary.plan))
 
     ws = book.create_sheet(HISTORY_SHEET)
-    set_widths(ws, (8, 34, 12))
-    ws.append(list(HISTORY_COLUMNS))
+    _printed(ws, summary)
+    set_widths(ws, HISTORY_WIDTHS)
+    ws.append(header_row(ws, HISTORY_COLUMNS))
     n_history = 0
     for year, values in summary.history:
         for key, value in values.items():
@@ -149,7 +181,8 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
     add_table(ws, HISTORY_TABLE, HISTORY_COLUMNS, n_history)
 
     ws = book.create_sheet(INFO_SHEET)
-    set_widths(ws, (20, 40))
+    _printed(ws, summary, titles=False)
+    set_widths(ws, INFO_WIDTHS)
     info = {
         INFO_KIND: EXPORT_KIND, INFO_FORMAT: EXPORT_FORMAT, INFO_KOMMUN: summary.kommun,
         INFO_YEAR: summary.year, INFO_TEMPLATE: summary.template_version,
@@ -164,8 +197,9 @@ def write_export(summary: Summary, findings: Sequence[Finding], out_dir: Path | 
         ws.append([*bold_row(ws, [label]), cells.cell(ws, value)])
 
     ws = book.create_sheet(CHECK_SHEET)
-    set_widths(ws, (12, 30, 28, 16, 22, 8))
-    ws.append(list(CHECK_COLUMNS))
+    _printed(ws, summary, landscape=True)
+    set_widths(ws, CHECK_WIDTHS)
+    ws.append(header_row(ws, CHECK_COLUMNS))
     checks = check_counts(findings, sheet_names or {})
     for c in checks:
         ws.append(cells.row(ws, [C.SEVERITY_LABELS.get(c.severity, c.severity),

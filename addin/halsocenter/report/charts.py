@@ -16,19 +16,24 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["hatch.linewidth"] = 1.2  # the white lines of a patterned bar
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from halsocenter.core import contract as C  # noqa: E402
+from halsocenter.core import palette as P  # noqa: E402
 from halsocenter.core.chart_text import describe  # noqa: E402
 from halsocenter.core.summary import Summary  # noqa: E402
 from halsocenter.core.swedish import MONTHS, PHRASES, join, lower_first, number  # noqa: E402
 
-ACCENT = "#1F5F6B"
-ACCENT_2 = "#6FA8B3"
-ACCENT_3 = "#C9A227"
-GRID = "#D9E3E5"
+SERIES = tuple(P.css(c) for c in P.SERIES)
+"""The palette's series colours (``core.palette``), each at least 3:1 against the page."""
+ACCENT = SERIES[0]
+"""A chart of one series."""
+TEXT = P.css(P.CHART_TEXT)
+AXIS = P.css(P.AXIS)
+GRID = P.css(P.GRID)
 WIDTH_IN = 6.3  # the report's text width (16 cm)
 DPI = 200
 LABEL_WIDTH = 26
@@ -54,8 +59,8 @@ def style_axes(ax, horizontal: bool = False) -> None:
     for side in ("top", "right", "left", "bottom"):
         if side != base:
             ax.spines[side].set_visible(False)
-    ax.spines[base].set_color("#888888")
-    ax.tick_params(colors="#333333", labelsize=8, length=0)
+    ax.spines[base].set_color(AXIS)
+    ax.tick_params(colors=TEXT, labelsize=8, length=0)
     value_axis.grid(True, color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
 
@@ -75,11 +80,11 @@ def label_bars(ax, bars, values, *, horizontal=False, fmt=_fmt) -> None:
         if horizontal:
             ax.annotate(fmt(value), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                         xytext=(3, 0), textcoords="offset points", va="center", fontsize=7.5,
-                        color="#333333")  # fmt: skip
+                        color=TEXT)  # fmt: skip
         else:
             ax.annotate(fmt(value), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                         xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7.5,
-                        color="#333333")  # fmt: skip
+                        color=TEXT)  # fmt: skip
 
 
 def _year(summary: Summary) -> str:
@@ -106,7 +111,7 @@ def monthly(summary: Summary) -> Picture | None:
     style_axes(ax)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_ylim(0, max(values) * 1.18)
-    ax.set_ylabel("Antal", fontsize=8, color="#333333")
+    ax.set_ylabel("Antal", fontsize=8, color=TEXT)
     subject = f"{_subject('remisser')} per månad{_year(summary)}"
     return Picture(to_png(fig), subject[:1].upper() + subject[1:],
                    describe("col", subject, MONTHS, [("", values)], prep="i"))  # fmt: skip
@@ -129,7 +134,7 @@ def horizontal_bars(items: dict[str, float], subject: str, *, color=ACCENT,
     style_axes(ax, horizontal=True)
     ax.set_xlim(0, max(values) * 1.15)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v)))
-    ax.set_xlabel(xlabel, fontsize=8, color="#333333")
+    ax.set_xlabel(xlabel, fontsize=8, color=TEXT)
     shown = list(items)  # read out in the order of the figures, top bar first
     return Picture(to_png(fig), subject[:1].upper() + subject[1:],
                    describe("bar", subject, shown, [("", [items[k] for k in shown])]))
@@ -147,7 +152,24 @@ def activities_by_focus(summary: Summary) -> Picture | None:
     header = C.AKTIVITETER.column("fokusomrade").header
     return horizontal_bars(summary.breakdown("deltagartillfallen", header),
                        f"deltagartillfällen per fokusområde{_year(summary)}, alla typer av "
-                       "aktiviteter", color=ACCENT_2, xlabel="Deltagartillfällen")  # fmt: skip
+                       "aktiviteter", xlabel="Deltagartillfällen")  # fmt: skip
+
+
+def grouped_bars(ax, groups: list[str], series: list[tuple[str, list[float]]]) -> None:
+    """Bars side by side per group, one series after the other, each in the palette's colour
+    and -- from the second on -- its pattern of white lines, so no series is told by colour
+    alone; every bar carries its value, and the legend lists the series in the order the bars
+    stand (left to right), above the chart."""
+    n = len(series)
+    width = 0.8 / n
+    for i, (name, values) in enumerate(series):
+        xs = [j + (i - (n - 1) / 2) * width for j in range(len(groups))]
+        bars = ax.bar(xs, values, width=width * 0.92, color=SERIES[i % len(SERIES)],
+                      hatch=P.MPL_HATCHES[i % len(P.MPL_HATCHES)], edgecolor="white",
+                      linewidth=0, label=name)  # fmt: skip
+        label_bars(ax, bars, values)
+    ax.set_xticks(range(len(groups)), groups)
+    ax.legend(fontsize=8, frameon=False, ncol=n, loc="upper left", bbox_to_anchor=(0, 1.15))
 
 
 def history(summary: Summary) -> Picture | None:
@@ -159,21 +181,12 @@ def history(summary: Summary) -> Picture | None:
     if not keys:
         return None
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.6))
-    n = len(keys)
-    width = 0.8 / n
-    colors = (ACCENT, ACCENT_2, ACCENT_3)
-    for i, key in enumerate(keys):
-        xs = [j + (i - (n - 1) / 2) * width for j in range(len(years))]
-        values = [v.get(key) or 0 for _, v in years]
-        bars = ax.bar(xs, values, width=width * 0.92, color=colors[i % len(colors)],
-                      label=C.FIGURE_BY_KEY[key].label)  # fmt: skip
-        label_bars(ax, bars, values)
-    ax.set_xticks(range(len(years)), [str(y) for y, _ in years])
+    grouped_bars(ax, [str(y) for y, _ in years],
+                 [(C.FIGURE_BY_KEY[k].label, [v.get(k) or 0 for _, v in years]) for k in keys])
     style_axes(ax)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     top = max((v.get(k) or 0) for _, v in years for k in keys)
     ax.set_ylim(0, max(top, 1) * 1.2)
-    ax.legend(fontsize=8, frameon=False, ncol=n, loc="upper left", bbox_to_anchor=(0, 1.15))
     subject = f"{join([_subject(k) for k in keys])} per år"
     return Picture(to_png(fig), subject[:1].upper() + subject[1:], describe(
         "col", subject, [str(y) for y, _ in years],
@@ -190,17 +203,17 @@ def activity_level(summary: Summary) -> Picture | None:
     labels = ["Vid start", "Vid uppföljning"]
     values = [start * 100, follow * 100]
     fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.6, 2.2))
-    bars = ax.bar(labels, values, color=[ACCENT_2, ACCENT], width=0.5)
+    bars = ax.bar(labels, values, color=ACCENT, width=0.5)  # two times of one measure
     for bar, value in zip(bars, (start, follow), strict=True):  # zero is a result: label it
         ax.annotate(number(value, "andel"), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7.5,
-                    color="#333333")  # fmt: skip
+                    color=TEXT)  # fmt: skip
     style_axes(ax)
     ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 25))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)} %"))
     people = PHRASES["matta_start_och_uppfoljning"](measured)
-    ax.set_title(f"Mätta vid start och uppföljning: {people}", fontsize=8, color="#333333",
+    ax.set_title(f"Mätta vid start och uppföljning: {people}", fontsize=8, color=TEXT,
                  pad=10)  # fmt: skip
     subject = (f"andel tillräckligt fysiskt aktiva vid start och vid uppföljning{_year(summary)}, "
                f"bland {people} som mätts båda gångerna")

@@ -17,13 +17,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from docx.shared import Mm, Pt, RGBColor
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate, InlineImage, RichText
 
 from halsocenter.atomic import Output, atomic_write
 from halsocenter.core import contract as C
@@ -34,7 +34,7 @@ from halsocenter.core.summary import Summary
 from halsocenter.core.swedish import MONTHS, PHRASES, join, lower_first, number, typ_phrase
 from halsocenter.errors import UserError
 from halsocenter.report.charts import CHARTS, all_charts
-from halsocenter.report.template_keys import GOAL_KEYS, PLAN_FIELDS
+from halsocenter.report.template_keys import GOAL_KEYS, LINK_STYLE, PLAN_FIELDS
 from halsocenter.resources import resource
 from halsocenter.xlsx.style import COLOR_ERROR_TEXT
 
@@ -199,28 +199,39 @@ def _plan(wb: WorkbookData, summary: Summary) -> list[dict[str, Any]]:
     return areas
 
 
+STEERING_PARTIES = ("kommun", "vardcentral", C.STYRGRUPP_HEALTH_UNIT, "invanare")
+"""Styrgrupp's Ja/Nej columns, in the table's order: who took part in a meeting."""
+
+
 def _steering_text(wb: WorkbookData, year: int | None) -> str:
-    """' Av de 4 mötena deltog vårdcentral vid 4 och Folkhälsa RJL vid 3.' (' Vid mötet deltog
-    vårdcentral.' for one meeting) from the meeting rows of the year."""
+    """Who took part in the year's steering-group meetings, from Styrgrupp's Ja/Nej columns --
+    every party the table names, the municipality first -- without repeating the number of
+    meetings the sentence before gives: ' Kommun, vårdcentral och Folkhälsa RJL var med vid
+    alla och invånarrepresentant vid 2.' (' Vid mötet deltog kommun och vårdcentral.' for
+    one meeting)."""
     td = wb.tables.get("styrgrupp")
     if td is None or td.df.empty or year is None:
         return ""
     df = td.df[pd.to_datetime(td.df["datum"], errors="coerce").dt.year == year]
     if df.empty:
         return ""
-    parts, present_at_one = [], []
-    for key in ("vardcentral", "folkhalsa", "invanare"):
-        present = int((df[key] == C.JA).sum())
-        who = lower_first(td.header(key))
-        if (df[key].notna()).any():
-            parts.append(f"{who} vid {number(present)}")
-        if present:
-            present_at_one.append(who)
+    counted = []  # (who, present) for each party with at least one Ja/Nej
+    for key in STEERING_PARTIES:
+        if key in df.columns and df[key].notna().any():
+            counted.append((lower_first(td.header(key)), int((df[key] == C.JA).sum())))
     if len(df) == 1:
-        return f" Vid mötet deltog {join(present_at_one)}." if present_at_one else ""
+        present = [who for who, n in counted if n]
+        return f" Vid mötet deltog {join(present)}." if present else ""
+    always = [who for who, n in counted if n == len(df)]
+    others = [(who, n) for who, n in counted if n < len(df)]
+    parts = [f"{join(always)} var med vid alla"] if always else []
+    for i, (who, n) in enumerate(others):
+        verb = "" if parts or i else " var med"
+        parts.append(f"{who}{verb} vid {number(n) if n else 'inget'}")
     if not parts:
         return ""
-    return f" Av de {number(len(df))} mötena deltog {join(parts)}."
+    text = join(parts)
+    return f" {text[:1].upper()}{text[1:]}."
 
 
 def sentences(summary: Summary) -> dict[str, str]:
@@ -228,32 +239,44 @@ def sentences(summary: Summary) -> dict[str, str]:
     n = {f.key: summary.value(f.key) for f in C.FIGURES}
     t = {key: PHRASES[key](n.get(key), C.FIGURE_BY_KEY[key].unit) for key in PHRASES
          if key in C.FIGURE_BY_KEY}  # fmt: skip
-    out = {}
+    out: dict[str, Any] = {}
     typ = summary.breakdown("remisser", C.REMISSER.column("typ").header)
     out["typ_text"] = join([typ_phrase(k, v) for k, v in typ.items() if v]) or "inga"
-    wait = n.get("vantetid_median_dagar")
-    out["vantetid_text"] = (f" Mediantiden från remiss till första samtal var "
-                            f"{PHRASES['dagar'](wait, 'dagar')}." if wait is not None else "")
-    lost = [(n.get("uteblev"), "uteblev"), (n.get("tackade_nej"), "tackade nej"),
-            (n.get("ej_nabar"), "inte gick att nå")]
-    parts = [f"{number(v)} som {text}" for v, text in lost if v]
-    text = f" Bland årets remisser fanns {join(parts)}." if parts else ""
-    if n.get("vantar_vid_arsskifte"):
-        text += f" Vid årsskiftet väntade {t['vantar_vid_arsskifte']} på ett första samtal."
-    out["avhopp_text"] = text
-    act = ""
-    if n.get("tillfallen"):
-        act = (f"Hälsocentret höll {t['tillfallen']} under året med sammanlagt "
-               f"{t['deltagartillfallen']} och {t['deltagartimmar']}.")
-        if n.get("unika_deltagare"):
-            act += f" I aktiviteter med närvarolista deltog {t['unika_deltagare']}."
-        if n.get("forelasningar_deltagare"):
-            act += (f" Aktiviteter av typen {C.AKTIVITETSTYP_FORELASNING} samlade "
-                    f"{t['forelasningar_deltagare']}.")
-        if n.get("spontana_besok"):
-            act += f" Hälsocentret tog emot {t['spontana_besok']}."
-    out["aktivitet_text"] = act
+    out["arets_punkter"] = year_points(n, t)
     return out
+
+
+def year_points(n: dict[str, float | None], t: dict[str, str]) -> list[str]:
+    """The year in short points, one figure or one pair of figures each, and none that another
+    sentence of the report already tells (the referrals are told under the ways in, the
+    meetings under the steering group): "89 första samtal hölls; mediantiden från remiss till
+    första samtal var 23 dagar." …"""
+    points = []
+    wait = n.get("vantetid_median_dagar")
+    if n.get("forsta_samtal") or wait is not None:
+        text = f"{t['forsta_samtal']} hölls"
+        if wait is not None:
+            text += (f"; mediantiden från remiss till första samtal var "
+                     f"{PHRASES['dagar'](wait, 'dagar')}")
+        points.append(text + ".")
+    lost = [(n.get("uteblev"), "uteblev"), (n.get("tackade_nej"), "tackade nej"),
+            (n.get("ej_nabar"), "gick inte att nå")]
+    parts = [f"{number(v)} {text}" for v, text in lost if v]
+    if parts:
+        points.append(f"Bland årets remisser: {join(parts)}.")
+    if n.get("vantar_vid_arsskifte"):
+        points.append(f"{t['vantar_vid_arsskifte']} väntade på ett första samtal vid årsskiftet.")
+    if n.get("tillfallen"):
+        points.append(f"{t['tillfallen']} med sammanlagt {t['deltagartillfallen']} och "
+                      f"{t['deltagartimmar']}.")
+    if n.get("unika_deltagare"):
+        points.append(f"{t['unika_deltagare']} i aktiviteter med närvarolista.")
+    if n.get("forelasningar_deltagare"):
+        points.append(f"{t['forelasningar_deltagare']} i aktiviteter av typen "
+                      f"{C.AKTIVITETSTYP_FORELASNING}.")
+    if n.get("spontana_besok"):
+        points.append(f"{t['spontana_besok']}.")
+    return [p[:1].upper() + p[1:] for p in points]
 
 
 def _pictures(tpl: DocxTemplate | None, summary: Summary) -> dict[str, Any]:
@@ -267,12 +290,43 @@ def _pictures(tpl: DocxTemplate | None, summary: Summary) -> dict[str, Any]:
             if pic else "" for name, pic in all_charts(summary).items()}  # fmt: skip
 
 
-def region_context(region: Region) -> dict[str, str]:
+def region_context(region: Region, tpl: DocxTemplate | None = None) -> dict[str, Any]:
     """The region's names as the template's standard texts use them: ``region`` (who collects
-    the reports), ``lan`` (the county), ``folkhalsoenhet`` (as in the Styrgrupp column) and
-    ``webbplats`` (empty when the configuration gives none)."""
-    return {"region": region.name, "lan": region.county, "folkhalsoenhet": region.health_unit,
-            "webbplats": region.website or "", "hc_i_lanet": region.title}
+    the reports), ``lan`` (the county), ``folkhalsoenhet`` (as in the Styrgrupp column),
+    ``webbplats`` and ``konceptsida`` (empty when the configuration gives none) and, for the
+    ``{{r ...}}`` tags, the two as links (``webbplats_lank``, ``konceptsida_lank``)."""
+    ctx: dict[str, Any] = {
+        "region": region.name, "lan": region.county, "folkhalsoenhet": region.health_unit,
+        "webbplats": region.website or "", "hc_i_lanet": region.title,
+        "konceptsida": region.concept_page or "",
+        "fokusomraden_text": focus_areas_text(),
+    }  # fmt: skip
+    ctx["webbplats_lank"] = link(tpl, region.website, region.website_url)
+    ctx["konceptsida_lank"] = link(tpl, f"Konceptet {region.title}", region.concept_page)
+    return ctx
+
+
+def focus_areas_text() -> str:
+    """"fysisk aktivitet, matvanor, stress och återhämtning samt gemenskap/psykiskt
+    välbefinnande/existentiell hälsa": the county's four focus areas as a sentence names them
+    (``samt`` before the last, since the areas hold an "och" of their own)."""
+    areas = [a[:1].lower() + a[1:] for a in C.FOCUS_AREAS]
+    return ", ".join(areas[:-1]) + " samt " + areas[-1]
+
+
+def link(tpl: DocxTemplate | None, text: str | None, url: str | None) -> RichText | str:
+    """``text`` as a real link to ``url`` in Word's Hyperlink style, for a ``{{r ...}}`` tag;
+    the plain text where there is no address (or no template: the context tests)."""
+    if not text:
+        return ""
+    if tpl is None:
+        return clean(text)
+    rich = RichText()  # its own run: a ``{{r ...}}`` tag stands outside any run
+    if url:
+        rich.add(clean(text), url_id=tpl.build_url_id(url), style=LINK_STYLE)
+    else:
+        rich.add(clean(text))
+    return rich
 
 
 def build_context(tpl: DocxTemplate | None, wb: WorkbookData, summary: Summary) -> dict[str, Any]:
@@ -302,7 +356,7 @@ def build_context(tpl: DocxTemplate | None, wb: WorkbookData, summary: Summary) 
         "plan": _plan(wb, summary),
         "berattelse": _narrative(wb),
         "styrgrupp_text": _steering_text(wb, year),
-        **region_context(wb.region),
+        **region_context(wb.region, tpl),
     }
     ctx.update(sentences(summary))
     ctx["diagram"] = _pictures(tpl, summary)
@@ -384,6 +438,25 @@ def _property(text: str) -> str:
     return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1] + "…"
 
 
+def publish_properties(doc, *, title: str, subject: str, author: str, description: str,
+                       keywords: str) -> None:  # fmt: skip
+    """Every core property of a document the program publishes, set for it: its title,
+    subject, author, a description of what it is, keywords, Swedish, made and modified now --
+    nothing left from the template (its instruction text, python-docx's dates of 2013)."""
+    props = doc.core_properties
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)  # the property is UTC
+    props.title = _property(title)
+    props.subject = _property(subject)
+    props.author = _property(author)
+    props.comments = _property(description)
+    props.keywords = _property(keywords)
+    props.category = props.identifier = props.content_status = props.version = ""
+    props.language = "sv-SE"
+    props.last_modified_by = "halsocenter"
+    props.created = props.modified = now
+    props.revision = 1
+
+
 def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | None = None,
                  template: Path | None = None,
                  findings: Sequence[Finding] | None = None) -> Path:  # fmt: skip
@@ -417,10 +490,9 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
     tpl.render(ctx, autoescape=True)
     if status.preliminary:
         mark_preliminary(tpl.docx, status)
-    props = tpl.docx.core_properties
-    props.title = _property(f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan "
-                            f"{ctx['nasta_ar']}")  # fmt: skip
-    props.subject = _property(ctx["hc_namn"])
-    props.author = _property(ctx["kontakt"] or ctx["hc_namn"])
-    props.last_modified_by = "halsocenter"
+    title = f"Verksamhetsberättelse {ctx['ar']} samt verksamhetsplan {ctx['nasta_ar']}"
+    publish_properties(tpl.docx, title=title, subject=ctx["hc_namn"],
+                       author=ctx["kontakt"] or ctx["hc_namn"],
+                       description=f"{ctx['hc_namn']}: {lower_first(title)}.",
+                       keywords="Hälsocenter; verksamhetsberättelse; verksamhetsplan")  # fmt: skip
     return atomic_write(target, lambda tmp: tpl.save(str(tmp)))

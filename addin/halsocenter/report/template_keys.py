@@ -16,8 +16,14 @@ OWN_TEXT_STYLE = "Hälsocentrets text"
 GOAL_KEYS = ("metoder", "samverkan", "vagar_in", "malgrupp", "styrgrupp")
 """Context keys of the five regional goals, in the order of the first five Avsnitt values."""
 
-TABLE_TITLE_STYLE = "Tabellrubrik"
-"""Paragraph style of a table's title: kept with the table, so a title never ends a page."""
+TABLE_TITLE_STYLE = "Caption"
+"""Word's caption style (Swedish Word: Beskrivning): every table's title above it, kept with the
+table, and every chart's caption below it."""
+NOTE_STYLE = "Förklaring"
+"""Paragraph style of an explanation under a table or on the cover (small italic): a note,
+not a caption."""
+LINK_STYLE = "Hyperlink"
+"""Word's character style of a link: the program's links (``{{r ...}}``) are drawn in it."""
 PLAN_FIELDS = C.PLAN_FIELDS
 """The plan table's columns: the summary sheet's order (Aktivitet, Status, Uppföljning,
 Framtidsplan)."""

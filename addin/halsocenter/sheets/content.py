@@ -34,7 +34,7 @@ from halsocenter.core.analysis import Status
 from halsocenter.core.chart_text import NO_DATA, describe
 from halsocenter.core.rounding import shown
 from halsocenter.core.summary import PlanRow, Summary
-from halsocenter.core.swedish import MONTHS
+from halsocenter.core.swedish import MONTHS, lower_first
 from halsocenter.xlsx.style import (
     CHANGE_FORMATS,
     COLOR_ERROR,
@@ -47,6 +47,7 @@ from halsocenter.xlsx.style import (
     FMT_YEAR,
     UNIT_FORMATS,
     hyphenate,
+    page_rows_pt,
 )
 from halsocenter.xlsx.textfit import FONT_SIZE, height, lines_needed
 
@@ -58,14 +59,21 @@ TXT_COUNT = "Antal"
 TXT_SHARE = "Andel"
 TXT_FIGURE = "Nyckeltal"
 TXT_CHANGE = "Förändring"
-TXT_CHANGE_SHARE = "Förändring %"
+TXT_CHANGE_SHARE = "Förändring i procent"
+"""Two words on two lines in a narrow column, never a "%" alone on a line."""
 TXT_CHANGE_DEFINITION = ("Årets värde minus föregående års värde på fliken Tidigare år. "
-                         "Förändring % är den skillnaden som andel av föregående års värde.")
+                         "Förändring i procent är den skillnaden som andel av föregående års "
+                         "värde.")
 TXT_DIVISION = "Indelning"
 TXT_NO_DATA = "Inga uppgifter"
 TXT_NO_DATA_YET = NO_DATA
 """In place of a chart that would show only zeros."""
-TXT_FOCUS_CHART = "Deltagartillfällen per fokusområde, alla typer"
+TXT_FOCUS_CHART = "Deltagartillfällen per fokusområde, alla aktivitetstyper"
+TXT_BY_MONTH = f"{C.FIGURE_BY_KEY['remisser'].label} per månad"
+TXT_BY_REFERRER = f"{C.FIGURE_BY_KEY['remisser'].label} per remittent"
+TXT_HISTORY_CHART = (f"{C.FIGURE_BY_KEY['remisser'].label} samt "
+                     f"{C.FIGURE_BY_KEY['forsta_samtal'].label.lower()} per år")
+"""Titles say the figure's own name ("Remisser och kontakter"), as the key figures do."""
 TXT_NO_PLAN = "Ingen verksamhetsplan är ifylld på fliken Plan."
 TXT_DEFINITIONS = "Definitioner"
 TXT_PLAN = "Verksamhetsplan"
@@ -150,9 +158,6 @@ class Block:
     total_rows: tuple[int, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()
     wrap: bool = False
-    shrink_labels: bool = False
-    """Long labels in the first column shrink to fit rather than wrap, so no row grows taller
-    than the table beside it."""
     row_heights: dict[int, float] = field(default_factory=dict)
     kind: str = "table"
     link: str | None = None
@@ -474,8 +479,10 @@ def activity_rows(summary: Summary, dim_key: str) -> list[list[Any]]:
 
 
 def history_rows(summary: Summary) -> list[list[Any]]:
-    """Referrals, FaR and first talks per year, oldest first (Tidigare år + this year)."""
-    rows: list[list[Any]] = [[_header(C.TIDIGARE_AR, k) for k in ("ar", *C.HISTORY_KEYS)]]
+    """Referrals, FaR and first talks per year, oldest first (Tidigare år + this year). The
+    columns are named as the key figures are ("Remisser och kontakter"), so the chart's legend,
+    which takes its names from here, says what the table beside it says."""
+    rows: list[list[Any]] = [[_header(C.TIDIGARE_AR, "ar"), *(_label(k) for k in C.HISTORY_KEYS)]]
     for year, values in _history(summary):
         rows.append([year] + [_num(values.get(k)) for k in C.HISTORY_KEYS])
     if len(rows) == 1:
@@ -558,13 +565,19 @@ def summary_title(summary: Summary) -> str:
 
 
 def summary_subtitle(summary: Summary, created: datetime | None = None) -> str:
-    parts = [f"{TXT_TEMPLATE_VERSION} {summary.template_version}",
-             f"{TXT_PROGRAM_VERSION} {summary.program_version}"]  # fmt: skip
+    """Where the figures come from and when they were made; the versions are for support and
+    stand under the definitions (``version_line``), not on the page the steering group reads."""
+    sheets = [t.sheet for t in C.TABLES if t.key != "berattelse"]
+    parts = [f"Underlag: flikarna {', '.join(sheets[:-1])} och {sheets[-1]}"]
     if created:
         parts.append(f"{TXT_CREATED} {created:%Y-%m-%d %H:%M}")
-    sheets = [t.sheet for t in C.TABLES if t.key != "berattelse"]
-    source = f"Underlag: flikarna {', '.join(sheets[:-1])} och {sheets[-1]}"
-    return " · ".join([source, *parts])
+    return " · ".join(parts)
+
+
+def version_line(summary: Summary) -> str:
+    """"Mallversion 1 · Programversion 0.1.0", the last line of the sheet."""
+    return (f"{TXT_TEMPLATE_VERSION} {summary.template_version} · "
+            f"{TXT_PROGRAM_VERSION} {summary.program_version}")
 
 
 def banner_text(status: Status) -> str | None:
@@ -619,14 +632,14 @@ def summary_blocks(summary: Summary, created: datetime | None = None,
     start = page1_end + 1
     div_rows, div_groups = division_rows(summary)
     left_end = _stack(blocks, LEFT, start, [
-        dict(name="manad", rows=month_rows(summary), title="Remisser per månad",
+        dict(name="manad", rows=month_rows(summary), title=TXT_BY_MONTH,
              col_formats=(None, FMT_INT)),
-        dict(name="remittent", rows=remittent_rows(summary), title="Remisser per remittent",
+        dict(name="remittent", rows=remittent_rows(summary), title=TXT_BY_REFERRER,
              col_formats=(None, FMT_INT, FMT_PCT)),
     ])  # fmt: skip
     right_end = _stack(blocks, RIGHT, start, [
         dict(name="indelning", rows=div_rows, group_rows=div_groups,
-             title="Remisser per typ, kön, ålder och levnadsvana",
+             title=f"{_label('remisser')} per typ, kön, ålder och levnadsvana",
              col_formats=(None, FMT_INT, FMT_PCT)),
         dict(name="historik", rows=history_rows(summary), title="Utveckling över åren",
              col_formats=(FMT_YEAR, FMT_INT, FMT_INT, FMT_INT)),
@@ -639,10 +652,10 @@ def summary_blocks(summary: Summary, created: datetime | None = None,
     start3 = page2_end + 1
     act_end = _stack(blocks, LEFT, start3, [
         dict(name="aktiviteter", rows=activity_rows(summary, "aktivitet"),
-             title="Aktiviteter", col_formats=act_formats, shrink_labels=True),
+             title="Aktiviteter", col_formats=act_formats, wrap=True),
         dict(name="fokusomraden", rows=activity_rows(summary, "fokusomrade"),
              title=f"Aktiviteter per {_header(C.AKTIVITETER, 'fokusomrade').lower()}",
-             col_formats=act_formats, shrink_labels=True),
+             col_formats=act_formats, wrap=True),
     ])  # fmt: skip
     foc_end = _stack(blocks, RIGHT, start3, [
         dict(name="uppfoljningar", rows=followup_rows(summary),
@@ -655,7 +668,8 @@ def summary_blocks(summary: Summary, created: datetime | None = None,
         _mark_total(blocks, name)
     page3_end = max(act_end, foc_end) - 2
 
-    # Page 4+: the plan per focus area, then the definitions.
+    # Then the plan per focus area, the definitions and the versions, flowing on from the
+    # activities: a page break before a focus area that would not fit (``_flow``).
     row = page3_end + 1
     blocks.append(Block("plan_rubrik", row, LEFT, [[f"{TXT_PLAN} {summary.year or ''}".strip()]],
                         header_rows=0, kind="heading"))  # fmt: skip
@@ -675,17 +689,87 @@ def summary_blocks(summary: Summary, created: datetime | None = None,
                       row_heights=_wrapped_heights(defs, DEFINITION_SPANS, LEFT),
                       kind="definitions")  # fmt: skip
     blocks.append(def_block)
+    versions = Block("versioner", def_block.last_row + 2, LEFT,
+                     [[version_line(summary)]], header_rows=0, kind="subtitle")  # fmt: skip
+    blocks.append(versions)
 
     charts, placeholders = _charts({b.name: b for b in blocks}, overview_row, chart_rows, summary)
     blocks += placeholders
     kommun = summary.kommun or ""
     return SummaryLayout(
-        blocks=tuple(blocks), charts=charts, last_row=def_block.last_row, last_col=LAST_COL,
-        page_breaks=(page1_end, page2_end, page3_end, def_block.top - 1),  # definitions: own page
+        blocks=tuple(blocks), charts=charts, last_row=versions.last_row, last_col=LAST_COL,
+        page_breaks=(page1_end, page2_end, *_flow(blocks, start3, versions.last_row)),
         header_left=f"Hälsocenter {kommun}".strip(),
         header_right=" – ".join(p for p in (f"Årssammanställning {summary.year or ''}".strip(),
                                             C.STATUS_PRELIMINARY.lower() if banner else "") if p),
     )  # fmt: skip
+
+
+PAGE_FILL = 0.94
+"""Fill a page to this share of what the estimate says fits (``style.page_rows_pt``)."""
+HEADING_PT = 21.0
+"""A row with 16 pt text (the plan's heading), as Excel and LibreOffice size it."""
+TITLE_PT = 16.0
+"""A row with a block's 12 pt title."""
+
+
+def page_capacity_pt() -> float:
+    """Points of sheet rows that fit on one printed page of Årssammanställning (landscape A4,
+    one page wide)."""
+    return page_rows_pt([COLUMN_WIDTHS.get(c, 9.0) for c in range(1, LAST_COL + 1)],
+                        fill=PAGE_FILL)
+
+
+def _heights(blocks: Sequence[Block]) -> dict[int, float]:
+    """Row -> height in points wherever it is not the default line (blocks side by side share
+    rows: the taller wins)."""
+    out: dict[int, float] = {}
+
+    def taller(row: int, pt: float) -> None:
+        out[row] = max(out.get(row, ROW_HEIGHT_PT), pt)
+
+    for b in blocks:
+        if b.title:
+            taller(b.top, TITLE_PT)
+        if b.kind in ("heading", "title"):
+            taller(b.first_row, HEADING_PT)
+        for i, pt in b.row_heights.items():
+            taller(b.first_row + i, pt)
+    return out
+
+
+def _flow(blocks: Sequence[Block], start: int, last: int) -> list[int]:
+    """Page breaks from ``start`` to ``last`` so that each printed page is filled and no table
+    is split: the activities' page, then each focus area of the plan (the plan's heading with
+    the first one), then the definitions with the versions -- whole when they fit on a page,
+    else their title with the first three and then row by row -- each moved to a new page only
+    when it does not fit on the current one. Rows after which a page breaks."""
+    heights = _heights(blocks)
+    capacity = page_capacity_pt()
+    by_name = {b.name: b for b in blocks}
+    ends = [max(b.last_row for b in blocks if b.name in ("aktiviteter", "fokusomraden",
+                                                           "uppfoljningar", "slussade"))]  # fmt: skip
+    for b in blocks:
+        if b.kind in ("plan", "text") and b.top > ends[0]:
+            ends.append(b.last_row)
+    defs = by_name["definitioner"]
+    whole = sum(heights.get(r, ROW_HEIGHT_PT) for r in range(defs.top - 1, last + 1))
+    if whole <= capacity:  # a reference table that fits a page is kept on one
+        ends.append(last)
+    else:
+        first_defs = min(defs.first_row + 2, defs.last_row)
+        ends += [first_defs, *range(first_defs + 1, defs.last_row + 1), last]
+    breaks, used, top = [], 0.0, start
+    for end in sorted(set(ends)):
+        if end < top:
+            continue
+        unit = sum(heights.get(r, ROW_HEIGHT_PT) for r in range(top, end + 1))
+        if used and used + unit > capacity:
+            breaks.append(top - 1)
+            used = 0.0
+        used = (used + unit) % capacity if used + unit > capacity else used + unit
+        top = end + 1
+    return breaks
 
 
 def _mark_total(blocks: list[Block], name: str) -> None:
@@ -725,18 +809,18 @@ def _charts(by_name: dict[str, Block], top: int, rows: int,
     year = f" {summary.year}" if summary.year else ""
     remisser = _label("remisser").lower()
     specs = (
-        (ChartSpec("chart_manad", "Remisser per månad", "col", month.column_ref(0),
+        (ChartSpec("chart_manad", TXT_BY_MONTH, "col", month.column_ref(0),
                    series(month, 1), cells(0, 0)),
          describe("col", f"{remisser} per månad{year}", _month_words(_data(month, 0)),
                   [("", _data(month, 1))], prep="i")),
-        (ChartSpec("chart_remittent", "Remisser per remittent", "bar", rem.column_ref(0),
+        (ChartSpec("chart_remittent", TXT_BY_REFERRER, "bar", rem.column_ref(0),
                    series(rem, 1), cells(1, 0)),
          describe("bar", f"{remisser} per remittent{year}", _data(rem, 0),
                   [("", _data(rem, 1))])),
-        (ChartSpec("chart_historik", "Remisser och första samtal per år", "col",
+        (ChartSpec("chart_historik", TXT_HISTORY_CHART, "col",
                    hist.column_ref(0, skip_totals=False), series(hist, 1, first_talks),
                    cells(0, 1)),
-         describe("col", "remisser och första samtal per år",
+         describe("col", lower_first(TXT_HISTORY_CHART),
                   [str(y) for y in _data(hist, 0) if y is not None],
                   [(_label("remisser"), _data(hist, 1)),
                    (_label("forsta_samtal"), _data(hist, first_talks))])),

@@ -10,6 +10,12 @@ group of findings (``core.groups``: count, what is wrong, a link to the first ce
 then the findings one by one with links -- at most ``PER_GROUP`` of each group, then a row "… och
 20 312 till av samma slag", so a systematic mistake in 20,000 rows gives a readable sheet.
 
+Printed, it leads with what a coach needs on paper: the counts, the summary and the first
+``FIRST_LISTED`` findings of each kind, with the list's column headings repeated on every page.
+The rest of each kind follows under its own heading (``TITLE_REST``) from a new page
+(``KontrollLayout.rest_row``), so a printout can stop before it, and only the Allvarlighet cell
+of a row is coloured: 200 findings of two kinds do not print as pages of pink.
+
 Row heights are computed here (``textfit``): LibreOffice does not fit rows to wrapped text when
 it opens a file, and the live writer must not measure row by row. Every row of one group's
 findings gets that group's tallest height, so the live writer sets heights once per group.
@@ -18,6 +24,7 @@ findings gets that group's tallest height, so the live writer sets heights once 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,10 +35,13 @@ from halsocenter.core.a1 import column_letter
 from halsocenter.core.groups import Group, group_findings
 from halsocenter.core.model import Finding, severity_counts
 from halsocenter.core.swedish import number
-from halsocenter.xlsx.textfit import height, lines_needed
+from halsocenter.xlsx.style import page_rows_pt
+from halsocenter.xlsx.textfit import LINE_PT, height, lines_needed
 
 PER_GROUP = 100
 """Findings listed one by one per group; the rest are counted in one row."""
+FIRST_LISTED = 5
+"""Findings of each group in the first part of the list, which a printout leads with."""
 RANGES_SHOWN = 8
 """Cell ranges spelled out in the summary's Celler column before …"""
 
@@ -49,7 +59,10 @@ CODE_COL = len(WIDTHS)
 PRINT_COLS = CODE_COL - 1
 
 TITLE_SUMMARY = "Sammanfattning – en rad per slag av fel"
-TITLE_FINDINGS = f"Varje kontrollpunkt med länk till sin cell (högst {PER_GROUP} av varje slag)"
+TITLE_FINDINGS = (f"Varje kontrollpunkt med länk till sin cell – först de {FIRST_LISTED} första av "
+                  "varje slag")
+TITLE_REST = (f"Resten av kontrollpunkterna (högst {PER_GROUP} av varje slag) – från en ny "
+              "sida, så att utskriften kan sluta före")
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,9 @@ class Row:
 
     values: tuple[Any, ...]
     kind: str
+    """title, count, sentence, heading, header, group (a summary row), finding, later (the
+    first part's "… N till längre ned"), rest (the heading of the rest), more (the count of
+    what is not listed)."""
     severity: str | None = None
     link: str | None = None
     height: float | None = None
@@ -84,6 +100,9 @@ class Block:
 class KontrollLayout:
     blocks: tuple[Block, ...]
     groups: tuple[Group, ...]
+    page_breaks: tuple[int, ...] = ()
+    """Rows after which a printed page ends: before the list when its heading would otherwise
+    end page 1, and before the rest of each kind (``rest_row``)."""
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)
@@ -95,6 +114,18 @@ class KontrollLayout:
     @property
     def print_area(self) -> str:
         return f"A1:{column_letter(PRINT_COLS)}{self.last_row}"
+
+    @property
+    def header_row(self) -> int:
+        """The list's column headings: repeated at the top of every printed page."""
+        return self.block("findings").top + 1
+
+    @property
+    def rest_row(self) -> int | None:
+        """The row of ``TITLE_REST``, where a new printed page starts; None when every
+        finding is in the first part."""
+        b = self.block("findings")
+        return next((b.top + i for i, r in enumerate(b.rows) if r.kind == "rest"), None)
 
     @property
     def filter_ref(self) -> str:
@@ -158,9 +189,19 @@ def title(kommun: str | None, year: int | None) -> str:
     return " ".join(p for p in ("Kontroll av arbetsboken –", hub, str(year or "")) if p)
 
 
+_MASKED_NUMBER = re.compile(r"(\d{4,8}\*\*)-(\*{4})")
+NO_BREAK_HYPHEN = "\u2011"
+
+
+def unbroken(text: Any) -> Any:
+    """Text with each masked identity number ("198112**-****") joined by a non-breaking hyphen,
+    so a wrapped cell never splits it into "198112**-" and "****"."""
+    return _MASKED_NUMBER.sub(rf"\1{NO_BREAK_HYPHEN}\2", text) if isinstance(text, str) else text
+
+
 def cell_value(value: Any) -> Any:
     """A finding's value as a cell shows it: numbers as they are, dates as ISO text, the rest
-    as text."""
+    as text (a masked number kept on one line)."""
     if value is None or isinstance(value, bool):
         return None if value is None else str(value)
     if isinstance(value, (int, float)):
@@ -170,7 +211,7 @@ def cell_value(value: Any) -> Any:
             return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
         except ValueError:  # NaT
             return None
-    return str(value)
+    return unbroken(str(value))
 
 
 def link_location(finding: Finding, sheet_names: Sequence[str] = ()) -> str | None:
@@ -187,19 +228,25 @@ def more_text(n: int) -> str:
     return f"… och {number(n)} till av samma slag"
 
 
+def later_text(n: int) -> str:
+    """The first part's pointer to the rest of a group."""
+    return f"… och {number(n)} till av samma slag under Resten av kontrollpunkterna"
+
+
 # --------------------------------------------------------------------------- layout
 
 
 def _group_row(i: int, g: Group, sheet_names: Sequence[str]) -> Row:
     values = (C.SEVERITY_LABELS.get(g.severity, g.severity), g.sheet, g.count, g.column,
-              g.first.cell, g.ranges_text(RANGES_SHOWN), g.sentence, g.name, g.code)  # fmt: skip
+              g.first.cell, g.ranges_text(RANGES_SHOWN), unbroken(g.sentence), g.name,
+              g.code)  # fmt: skip
     return Row(values, "group", g.severity, link_location(g.first, sheet_names),
                row_height(values), i)  # fmt: skip
 
 
 def _finding_values(f: Finding, name: str) -> tuple[Any, ...]:
     return (C.SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.row, f.column, f.cell,
-            cell_value(f.value), f.message, name, f.code)  # fmt: skip
+            cell_value(f.value), unbroken(f.message), name, f.code)  # fmt: skip
 
 
 def kontroll_layout(findings: Sequence[Finding], sheet_names: Sequence[str] = (), *,
@@ -220,14 +267,64 @@ def kontroll_layout(findings: Sequence[Finding], sheet_names: Sequence[str] = ()
     blocks.append(Block("summary", top, tuple(summary)))
     top += len(summary) + 1
     listed = [Row((TITLE_FINDINGS,), "heading"), Row(C.KONTROLL_FINDING_COLUMNS, "header")]
+    first = min(FIRST_LISTED, per_group)
+    rest: list[Row] = []
     for i, g in enumerate(groups):
         one_by_one = [f for f in g.findings if f.count == 1][:per_group]  # not the counted
         shown = [_finding_values(f, g.name) for f in one_by_one]
         height = max((row_height(v) or 0 for v in shown), default=0) or None
-        listed += [Row(v, "finding", g.severity, link_location(f, sheet_names), height, i)
-                   for v, f in zip(shown, one_by_one, strict=True)]  # fmt: skip
+        rows = [Row(v, "finding", g.severity, link_location(f, sheet_names), height, i)
+                for v, f in zip(shown, one_by_one, strict=True)]  # fmt: skip
+        listed += rows[:first]
+        if g.count > first and len(rows) > first:
+            listed.append(Row((None,) * 6 + (later_text(g.count - first),), "later", g.severity,
+                              group=i))  # fmt: skip
+            rest += rows[first:]
         if g.count > len(one_by_one):
             text = more_text(g.count - len(one_by_one))
-            listed.append(Row((None,) * 6 + (text,), "more", g.severity, group=i))
+            (rest if len(rows) > first else listed).append(
+                Row((None,) * 6 + (text,), "more", g.severity, group=i))
+    if rest:
+        listed += [Row((TITLE_REST,), "rest"), *rest]
     blocks.append(Block("findings", top, tuple(listed)))
-    return KontrollLayout(tuple(blocks), groups)
+    return KontrollLayout(tuple(blocks), groups, _page_breaks(blocks))
+
+
+ROW_PT = {"title": 24.0, "heading": 17.0, "rest": 17.0}
+"""Heights of the rows in larger type, as Excel and LibreOffice size them."""
+
+
+def _page_breaks(blocks: Sequence[Block]) -> tuple[int, ...]:
+    """Where the printed pages break, rows after which a page ends: the counts and the summary
+    first; then the list -- its heading with the first kind's rows, then each kind's first rows
+    (and the row that points on) -- each moved whole to a new page when it does not fit on the
+    current one, so no page holds a lone row of a kind; the rest from a new page of its own
+    (the list's headings repeat at the top of every page after their own)."""
+    heights = {b.top + i: r.height or ROW_PT.get(r.kind, LINE_PT)
+               for b in blocks for i, r in enumerate(b.rows)}  # fmt: skip
+
+    def height(first: int, last: int) -> float:
+        return sum(heights.get(r, LINE_PT) for r in range(first, last + 1))
+
+    findings = next(b for b in blocks if b.name == "findings")
+    rows = findings.rows
+    rest = next((i for i, r in enumerate(rows) if r.kind == "rest"), len(rows))
+    units = [(1, findings.top - 1)]  # the title, counts and the summary
+    start = 0  # the heading and the header go with the first kind
+    for i in range(2, rest):
+        ends_kind = i + 1 == rest or rows[i + 1].group != rows[i].group
+        if ends_kind:
+            units.append((findings.top + start, findings.top + i))
+            start = i + 1
+    capacity = page_rows_pt(WIDTHS[:PRINT_COLS])
+    titles = height(findings.top + 1, findings.top + 1)  # repeated at the top of a new page
+    breaks, used = [], 0.0
+    for first, last in units:
+        unit = height(first, last)
+        if used and used + unit > capacity:
+            breaks.append(first - 1)
+            used = titles
+        used = (used + unit) % capacity if used + unit > capacity else used + unit
+    if rest < len(rows):
+        breaks.append(findings.top + rest - 1)
+    return tuple(breaks)

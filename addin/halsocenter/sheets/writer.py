@@ -13,8 +13,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.styles import Alignment, Border, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -43,6 +41,7 @@ from halsocenter.sheets.content import (
     RAPPORTDATA_INFO_ROW,
     RAPPORTDATA_INFO_WIDTHS,
     RAPPORTDATA_WIDTHS,
+    ROW_HEIGHT_PT,
     TITLE_ROW,
     Block,
     ChartSpec,
@@ -56,7 +55,6 @@ from halsocenter.sheets.content import (
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.chart_alt import set_alt_text
 from halsocenter.xlsx.style import (
-    CHART_COLORS,
     COLOR_DARK,
     COLOR_ERROR,
     COLOR_ERROR_TEXT,
@@ -70,6 +68,7 @@ from halsocenter.xlsx.style import (
     THIN,
     TOTAL_SIDE,
     Font,
+    bar_look,
     chart_title,
     small_text,
 )
@@ -146,7 +145,7 @@ def _style_row(ws, b: Block, i: int, r: int, values: list[Any]) -> None:
             c.alignment = Alignment(wrap_text=True, vertical="top",
                                     horizontal="left" if j == 0 or b.spans else None)
         elif j == 0:
-            c.alignment = Alignment(horizontal="left", shrink_to_fit=b.shrink_labels)
+            c.alignment = Alignment(horizontal="left")
         if b.kind == "definitions" and j == 0:
             c.font = Font(bold=True)
         if b.kind == "plan" and b.left + j == PLAN_SPANS[1][0]:
@@ -175,8 +174,7 @@ def _add_chart(ws, spec: ChartSpec) -> None:
         data = Reference(ws, *range_boundaries(f"{head[:1]}{head[1:]}:{values.split(':')[1]}"))
         chart.add_data(data, titles_from_data=True)
         s = chart.series[-1]
-        s.graphicalProperties = GraphicalProperties(solidFill=CHART_COLORS[i % len(CHART_COLORS)])
-        s.graphicalProperties.line = LineProperties(noFill=True)
+        s.graphicalProperties = bar_look(i)
     chart.set_categories(Reference(ws, *range_boundaries(spec.categories)))
     chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
                                      showLegendKey=False, showPercent=False)  # fmt: skip
@@ -217,6 +215,11 @@ def write_summary_sheet(ws, summary: Summary, created: datetime | None = None,
         _add_chart(ws, spec)
     ws.sheet_view.showGridLines = False
     ws.sheet_view.zoomScale = 100
+    # Every row as tall as Excel makes it (15 pt): LibreOffice would otherwise fit rows to its
+    # font, a little lower, and print more on a page than Excel does -- the page breaks are
+    # computed for Excel's rows (``content._flow``).
+    ws.sheet_format.defaultRowHeight = ROW_HEIGHT_PT
+    ws.sheet_format.customHeight = True
     _page_setup(ws, header_left=layout.header_left, header_right=layout.header_right)
     ws.print_area = layout.print_area
     ws.row_breaks = RowBreak()
@@ -234,8 +237,8 @@ def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
     styles: dict[tuple, Any] = {}
     for block in layout.blocks:
         for r, row in enumerate(block.rows, block.top):
-            width = len(K.WIDTHS) if row.kind in ("header", "group", "finding", "more") \
-                else len(row.values)  # fmt: skip
+            width = len(K.WIDTHS) if row.kind in ("header", "group", "finding", "later",
+                                                  "more") else len(row.values)  # fmt: skip
             for j in range(1, width + 1):
                 value = row.values[j - 1] if j <= len(row.values) else None
                 cell = _set(ws, r, j, value)
@@ -257,8 +260,12 @@ def write_kontroll_sheet(ws, findings: list[Finding], summary: Summary,
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.auto_filter.ref = layout.filter_ref
     _page_setup(ws, header_left=f"Hälsocenter {summary.kommun or ''}".strip(),
-                header_right=C.CHECK_SHEET)  # fmt: skip
+                header_right=C.CHECK_SHEET,
+                title_rows=f"{layout.header_row}:{layout.header_row}")  # fmt: skip
     ws.print_area = layout.print_area
+    ws.row_breaks = RowBreak()
+    for row in layout.page_breaks:  # the list starts whole; the rest of each kind on its own
+        ws.row_breaks.append(Break(id=row))
     return layout
 
 
@@ -266,7 +273,7 @@ def _style_kontroll_cell(cell, row: K.Row, j: int, linked: bool) -> None:
     if row.kind == "title":
         cell.font = Font(bold=True, size=16, color=COLOR_DARK)
         return
-    if row.kind == "heading":
+    if row.kind in ("heading", "rest"):
         cell.font = Font(bold=True, size=KONTROLL_HEADING_SIZE, color=COLOR_DARK)
         return
     if row.kind == "sentence":
@@ -287,13 +294,13 @@ def _style_kontroll_cell(cell, row: K.Row, j: int, linked: bool) -> None:
                                horizontal=KONTROLL_ALIGN.get(j))  # fmt: skip
     cell.border = Border(bottom=THIN)
     fill = KONTROLL_FILLS.get(row.severity)
-    if fill:
+    if fill and j == 1:  # the colour marks the severity cell; a link keeps 4.5:1 on white
         cell.fill = PatternFill("solid", fgColor=fill)
     if linked:
         cell.font = Font(color=COLOR_LINK, underline="single")
     elif j == K.CODE_COL:
         cell.font = Font(size=KONTROLL_CODE_SIZE, color=COLOR_MUTED)
-    elif row.kind == "more":
+    elif row.kind in ("more", "later"):
         cell.font = Font(italic=True)
     elif row.kind == "group" and j <= 3:
         cell.font = Font(bold=True)

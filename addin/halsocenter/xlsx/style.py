@@ -9,10 +9,16 @@ A4, fit-to-width printout with header and page numbers that the summary sheet ha
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
+from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.text import (
     CharacterProperties,
     Paragraph,
@@ -23,26 +29,30 @@ from openpyxl.styles import Font as _Font
 from openpyxl.styles import PatternFill, Side
 
 from halsocenter.core import contract as C
+from halsocenter.core import palette as P
 from halsocenter.xlsx.textfit import FONT_SIZE
 
 FONT_NAME = "Calibri"
 
 # --------------------------------------------------------------------------- palette
+# The colours are ``core.palette``'s (the one palette of every output, held to WCAG 2.1 AA);
+# the names below are the roles the workbooks give them.
 
-COLOR_DARK = "1F4E79"
-COLOR_HEADER_TEXT = "FFFFFF"
-COLOR_MUTED = "595959"
-COLOR_GROUP = "DDEBF7"
-COLOR_TOTAL_LINE = "7F7F7F"
-COLOR_ERROR = "FFC7CE"
-COLOR_ERROR_TEXT = "9C0006"
+COLOR_DARK = P.DARK
+COLOR_HEADER_TEXT = P.WHITE
+COLOR_MUTED = P.MUTED
+COLOR_GROUP = P.GROUP_FILL
+COLOR_TOTAL_LINE = P.AXIS
+COLOR_ERROR = P.ERROR_FILL
+COLOR_ERROR_TEXT = P.ERROR_TEXT
 """Dark red text, on white or on ``COLOR_ERROR``: the preliminary mark, a missing report."""
-COLOR_WARNING = "FFF2CC"
-CHART_COLORS = ("2E75B6", "F4B183", "A9D18E")
-STATUS_COLORS = dict(zip(C.LIST_BY_KEY["status"].values,
-                         ("EDEDED", "DDEBF7", "E2EFDA", "FFF2CC", "FCE4D6"), strict=True))  # fmt: skip
-COLOR_LINK = "0563C1"
-COLOR_CHART_TEXT = "404040"
+COLOR_WARNING = P.WARNING_FILL
+CHART_COLORS = P.SERIES
+STATUS_COLORS = dict(zip(C.LIST_BY_KEY["status"].values, P.STATUS_FILLS, strict=True))
+COLOR_LINK = P.LINK
+COLOR_CHART_TEXT = P.CHART_TEXT
+COLOR_RULE = P.RULE
+COLOR_GRID = P.GRID
 
 # --------------------------------------------------------------------------- number formats
 
@@ -70,17 +80,22 @@ def Font(**kw) -> _Font:  # noqa: N802 - stands in for openpyxl's Font
 
 
 def page_setup(ws, *, header_left: str, header_right: str, landscape: bool = True,
-               title_rows: str | None = None, pages_tall: int = 0) -> None:  # fmt: skip
+               title_rows: str | None = None, pages_tall: int = 0,
+               fit_width: bool = True) -> None:  # fmt: skip
     """A4, one page wide (as many pages down as it takes, or ``pages_tall``), the sheet name and
     "Sida X av Y" in the footer. ``header_*`` are plain text; ``title_rows`` ("1:1") repeat on
-    every page."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    every page. ``fit_width=False`` prints at full size over as many pages across as it takes
+    (a sheet far wider than a page)."""
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = pages_tall
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.sheet_properties.pageSetUpPr.fitToPage = fit_width
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = pages_tall
+    else:
+        ws.page_setup.scale = 100
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_END_IN
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_options.horizontalCentered = True
     for hf in (ws.oddHeader, ws.oddFooter):
@@ -95,7 +110,25 @@ def page_setup(ws, *, header_left: str, header_right: str, landscape: bool = Tru
         ws.print_title_rows = title_rows
 
 
-THIN = Side(style="thin", color="BFBFBF")
+MARGIN_SIDE_IN, MARGIN_END_IN = 0.5, 0.7
+"""``page_setup``'s margins: left and right, top and bottom (inches)."""
+A4_PT = (595.28, 841.89)
+
+
+def page_rows_pt(widths: Iterable[float], *, landscape: bool = True, fill: float = 0.94) -> float:
+    """Points of sheet rows that fit on one printed page of a sheet ``page_setup`` fits to one
+    page wide, its printed columns ``widths`` wide (Excel's width units). Excel and LibreOffice
+    scale such a sheet by a whole percent; a column of width w is 7 w + 5 pixels (a digit of
+    Calibri 11 is 7 pixels wide, plus the cell's padding). ``fill`` keeps a margin: a program's
+    page break must land before the application's own."""
+    short, long = A4_PT
+    page_w, page_h = (long, short) if landscape else (short, long)
+    width_pt = sum((w * 7 + 5) * 0.75 for w in widths)
+    scale = min(1.0, math.floor(100 * (page_w - 2 * 72 * MARGIN_SIDE_IN) / width_pt) / 100)
+    return (page_h - 2 * 72 * MARGIN_END_IN) / scale * fill
+
+
+THIN = Side(style="thin", color=COLOR_RULE)
 TOTAL_SIDE = Side(style="thin", color=COLOR_TOTAL_LINE)
 HEADER_FONT = Font(bold=True, color=COLOR_HEADER_TEXT)
 HEADER_FILL = PatternFill("solid", fgColor=COLOR_DARK)
@@ -117,6 +150,40 @@ def small_text(size: int = 800) -> RichText:
     """Axis, legend and label text of a chart (``size`` in hundredths of a point)."""
     props = CharacterProperties(sz=size, solidFill=COLOR_CHART_TEXT)
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def bar_look(i: int) -> GraphicalProperties:
+    """The ``i``-th bar series (0-based): the palette's colour, and from the second series on
+    its pattern of white lines too, with an outline in the colour -- two series of a clustered
+    chart differ in more than colour (WCAG 1.4.1)."""
+    color = P.series(i)
+    pattern = P.SERIES_PATTERNS[i % len(P.SERIES_PATTERNS)]
+    if pattern is None:
+        look = GraphicalProperties(solidFill=color)
+    else:
+        look = GraphicalProperties(pattFill=PatternFillProperties(
+            prst=pattern, fgClr=ColorChoice(srgbClr=P.WHITE), bgClr=ColorChoice(srgbClr=color)))
+    look.line = LineProperties(solidFill=color, w=6350)  # 0.5 pt: the bar's edge
+    return look
+
+
+LINE_WIDTH = 28575
+"""2.25 pt, in EMU."""
+
+
+def dress_line(series, i: int) -> None:
+    """The ``i``-th line series (0-based): the palette's colour, its own dash and its own marker
+    (circle, square, triangle), so lines that cross are told apart without colour; straight
+    between the points (a curve would invent values)."""
+    color = P.series(i)
+    n = len(P.SERIES)
+    series.smooth = False
+    series.graphicalProperties.line.solidFill = color
+    series.graphicalProperties.line.width = LINE_WIDTH
+    series.graphicalProperties.line.dashStyle = P.SERIES_DASHES[i % n]
+    series.marker = Marker(symbol=P.SERIES_MARKERS[i % n], size=7)
+    series.marker.graphicalProperties = GraphicalProperties(solidFill=color)
+    series.marker.graphicalProperties.line.solidFill = color
 
 
 # --------------------------------------------------------------------------- headers

@@ -28,12 +28,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 from halsocenter.atomic import Output, write_bytes_atomic
 from halsocenter.core import contract as C
 from halsocenter.core import lite_setup
+from halsocenter.core import palette as P
 from halsocenter.core.a1 import column_letter, parse_cell
 from halsocenter.core.region_config import DEFAULT, Region
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.stable_zip import ZIP_TIME, stable_zip  # noqa: F401 - ZIP_TIME is part of the API
-from halsocenter.xlsx.style import COLOR_DARK, COLOR_HEADER_TEXT, COLOR_MUTED, Font, page_setup
-from halsocenter.xlsx.textfit import height, wrapped_lines
+from halsocenter.xlsx.style import (
+    COLOR_DARK,
+    COLOR_HEADER_TEXT,
+    COLOR_MUTED,
+    COLOR_RULE,
+    Font,
+    page_rows_pt,
+    page_setup,
+)
+from halsocenter.xlsx.textfit import LINE_PT, height, wrapped_lines
 
 INPUT_ROWS = 5000
 """Rows 2..INPUT_ROWS of every data sheet carry the drop-downs and input messages."""
@@ -66,15 +75,20 @@ INPUT_STYLE = "Input"
 workbook's font size; the Start cells to fill carry it."""
 TEMPLATE_FILLED = ("hc_mallversion",)
 """Start cells the template fills in and the coach leaves alone."""
-COLOR_INPUT_FILL = "FFCC99"
-COLOR_INPUT_TEXT = "3F3F76"
-COLOR_FIXED_FILL = "F2F2F2"
+COLOR_INPUT_FILL = P.INPUT_FILL
+COLOR_INPUT_TEXT = P.INPUT_TEXT
+COLOR_FIXED_FILL = P.FIXED_FILL
 START_WIDTHS = {"A": 28, "B": 40, "C": 64}
 """Start: labels, values (wide enough for a contact person's name and title), hints."""
+HEADER_ROW_PT = 30.0
+FORM_LINE_PT = 18.0
+"""A ruled row of the printed form is this tall on paper (6,4 mm: room for handwriting)."""
+FORM_ROW_MAX_PT = 30.0
+"""On the sheet a ruled row is at most this tall, however small a wide sheet prints."""
 
 
 def _input_style() -> NamedStyle:
-    side = Side(style="thin", color="7F7F7F")
+    side = Side(style="thin", color=P.AXIS)
     return NamedStyle(name=INPUT_STYLE, builtinId=20, font=Font(color=COLOR_INPUT_TEXT),
                       fill=PatternFill("solid", fgColor=COLOR_INPUT_FILL),
                       border=Border(left=side, right=side, top=side, bottom=side),
@@ -165,15 +179,42 @@ def _data_sheet(wb: Workbook, spec: C.Table, hub: str) -> None:
         dv = _validation(column.kind, column.header, column.help, column.list, column.required)
         dv.add(f"{letter}2:{letter}{INPUT_ROWS}")
         ws.add_data_validation(dv)
-    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[1].height = HEADER_ROW_PT
     ws.freeze_panes = "A2"
     last = get_column_letter(len(spec.columns))
     ws.add_table(_table(spec.name, f"A1:{last}2"))
-    page_setup(ws, header_left=hub, header_right="", title_rows="1:1")
+    _form_rows(ws, spec)
+    page_setup(ws, header_left=hub, header_right=spec.sheet, title_rows="1:1")
+
+
+def form_rows(spec: C.Table) -> tuple[int, float]:
+    """(rows, height in points) of the ruled rows under a data sheet's header: as many as fill
+    the first printed page (landscape A4, one page wide), each ``FORM_LINE_PT`` tall on paper
+    -- taller on the sheet when a wide sheet prints smaller."""
+    widths = [c.width for c in spec.columns]
+    page = page_rows_pt(widths, fill=1.0)
+    scale = (595.28 - 2 * 72 * 0.7) / page  # page_rows_pt divides the page by the scale
+    height = min(FORM_ROW_MAX_PT, max(LINE_PT, round(FORM_LINE_PT / scale, 1)))
+    return int((page * 0.94 - HEADER_ROW_PT) // height), height
+
+
+def _form_rows(ws: Worksheet, spec: C.Table) -> None:
+    """Ruled rows under the header, so the blank sheet prints as a paper form to fill in by
+    hand (at a group session, say) and type in afterwards: thin lines around each cell of the
+    first page's rows. Typing into them, or below them, is as in any other row."""
+    side = Side(style="thin", color=COLOR_RULE)
+    ruled = Border(left=side, right=side, top=side, bottom=side)
+    rows, height = form_rows(spec)
+    for r in range(2, 2 + rows):
+        ws.row_dimensions[r].height = height
+        for c in range(1, len(spec.columns) + 1):
+            ws.cell(row=r, column=c).border = ruled
 
 
 def _lists_sheet(wb: Workbook, hub: str, region: Region) -> None:
     ws = wb.create_sheet(C.LISTS_SHEET)
+    header_font = Font(bold=True, color=COLOR_HEADER_TEXT)
+    header_fill = PatternFill("solid", fgColor=COLOR_DARK)
     ws["A1"] = "Listor till rullgardinerna i arbetsboken."
     ws["A1"].font = Font(bold=True, size=12, color=COLOR_DARK)
     ws["A2"] = ("Du kan lägga till ett eget värde: skriv det i första tomma cellen längst ned i "
@@ -181,7 +222,8 @@ def _lists_sheet(wb: Workbook, hub: str, region: Region) -> None:
     for i, lst in enumerate(region.lists):
         col = 2 * i + 1
         letter = get_column_letter(col)
-        ws.cell(row=LIST_HEADER_ROW, column=col, value=lst.header)
+        head = ws.cell(row=LIST_HEADER_ROW, column=col, value=lst.header)
+        head.font, head.fill = header_font, header_fill  # printed as a heading in LibreOffice too
         for j, value in enumerate(lst.values, start=1):
             ws.cell(row=LIST_HEADER_ROW + j, column=col, value=value)
         longest = max(len(v) for v in (lst.header, *lst.values))
@@ -192,8 +234,10 @@ def _lists_sheet(wb: Workbook, hub: str, region: Region) -> None:
         wb.defined_names[lst.defined_name] = DefinedName(
             lst.defined_name, attr_text=list_name_formula(lst, col))
     ws.freeze_panes = f"A{LIST_HEADER_ROW + 1}"
-    page_setup(ws, header_left=hub, header_right="",
-               title_rows=f"{LIST_HEADER_ROW}:{LIST_HEADER_ROW}")  # fmt: skip
+    # Twenty lists side by side: printed at full size over a few pages across, never shrunk
+    # to one page wide (which would print them at 4 pt).
+    page_setup(ws, header_left=hub, header_right=C.LISTS_SHEET,
+               title_rows=f"{LIST_HEADER_ROW}:{LIST_HEADER_ROW}", fit_width=False)  # fmt: skip
 
 
 def _region_sheet(wb: Workbook, region: Region) -> None:
@@ -313,6 +357,9 @@ def start_help(year: int, lite_address: str | None = None) -> list[tuple[str, st
               f"löpnummer som {year}-001 och pseudonymer som D-017.", ""),
         ("p", "Välj värden i rullgardinerna. Datum skrivs ÅÅÅÅ-MM-DD, t.ex. 2024-03-15.", ""),
         ("p", "Skriv nya rader direkt under en tabell, så växer tabellen med.", ""),
+        ("p", f"En tom flik, t.ex. {C.NARVARO.sheet} eller {C.AKTIVITETER.sheet}, skrivs ut som "
+              "en blankett med linjerade rader att fylla i för hand, till exempel vid en "
+              "gruppträff.", ""),
         ("p", "Ändra inte rubrikerna, flikarnas namn eller cellerna ovan som mallen fyllt i.", ""),
         ("", "", ""), ("h", "Kontroll och årssammanställning", ""),
         ("p", "Öppna fliken Hälsocenter i menyfliksområdet och klicka på Kontrollera. Alla fel "

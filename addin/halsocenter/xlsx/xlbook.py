@@ -13,7 +13,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Border, PatternFill
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -21,7 +21,7 @@ from halsocenter.atomic import Output, atomic_write
 from halsocenter.xlsx import cells
 from halsocenter.xlsx.cellxml import rows_xml
 from halsocenter.xlsx.layout import Layout
-from halsocenter.xlsx.style import Font
+from halsocenter.xlsx.style import COLOR_DARK, COLOR_HEADER_TEXT, THIN, Font
 
 
 def save_with_rows(book: Workbook, path: Path | Output, bulk: dict[str, list[Sequence]], *,
@@ -71,6 +71,32 @@ def bold_row(ws, values: Iterable, wrap: bool = False) -> list:
         cell.font = Font(bold=True)
         if wrap:
             cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        row.append(cell)
+    return row
+
+
+def header_row(ws, values: Iterable) -> list:
+    """A table's header row in the house look (white bold Calibri on dark blue): named, so no
+    printer falls back to a serif, and printed as a heading where table styles are not drawn
+    (LibreOffice)."""
+    row = []
+    for v in values:
+        cell = cells.as_text(WriteOnlyCell(ws), v)
+        cell.font = Font(bold=True, color=COLOR_HEADER_TEXT)
+        cell.fill = PatternFill("solid", fgColor=COLOR_DARK)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        row.append(cell)
+    return row
+
+
+def wrapped_row(ws, values: Iterable, wrap: Sequence[bool]) -> list:
+    """A body row whose text cells listed in ``wrap`` wrap within their column, top-aligned
+    with the rest, with a thin line below (text stays text, as ``cells.row``)."""
+    row = []
+    for v, w in zip(values, wrap, strict=True):
+        cell = cells.as_text(WriteOnlyCell(ws), v)
+        cell.alignment = Alignment(vertical="top", wrap_text=w or None)
+        cell.border = Border(bottom=THIN)
         row.append(cell)
     return row
 
