@@ -12,6 +12,8 @@ that the libraries the action needs have loaded.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import xlwings as xw
@@ -64,22 +66,12 @@ def read_comments(book: xw.Book) -> Comments:
     out = Comments()
     unread: set[str] = set()
     for sheet in _sheets(book):
-        try:
+        with _or_unread(unread, NOTES):
             notes = [(_cell(n.location), n.text) for n in sheet.notes]
-        except Exception as exc:  # noqa: BLE001 - only an engine's refusal, see _refused
-            if not _refused(exc):
-                raise
-            unread.add(NOTES)
-        else:
             out.texts += [_note(sheet.name, cell, text) for cell, text in notes]
-        try:
+        with _or_unread(unread, THREADED):
             threads = [(_cell(c.location), [c.text, *(r.text for r in c.replies)])
                        for c in sheet.comments]  # fmt: skip
-        except Exception as exc:  # noqa: BLE001
-            if not _refused(exc):
-                raise
-            unread.add(THREADED)
-        else:
             out.texts += [_comment(sheet.name, cell, texts) for cell, texts in threads]
     out.unread = tuple(k for k in (NOTES, THREADED) if k in unread)
     return out
@@ -94,30 +86,26 @@ async def read_comments_async(book: xw.Book) -> Comments:
     out = Comments()
     unread: set[str] = set()
     for sheet in _sheets(book):
-        try:
-            entries = list(sheet.notes)
-        except Exception as exc:  # noqa: BLE001
-            if not _refused(exc):
-                raise
-            unread.add(NOTES)
-        else:
-            try:
-                for note in entries:
-                    out.texts.append(_note(sheet.name, await _where(note), await _text(note)))
-            except Exception as exc:  # noqa: BLE001
-                if not _refused(exc):
-                    raise
-                unread.add(NOTES)
-        try:
+        with _or_unread(unread, NOTES):
+            for note in list(sheet.notes):
+                out.texts.append(_note(sheet.name, await _where(note), await _text(note)))
+        with _or_unread(unread, THREADED):
             threads = await _threads(sheet)
-        except Exception as exc:  # noqa: BLE001
-            if not _refused(exc):
-                raise
-            unread.add(THREADED)
-        else:
             out.texts += [_comment(sheet.name, cell, texts) for cell, texts in threads]
     out.unread = tuple(k for k in (NOTES, THREADED) if k in unread)
     return out
+
+
+@contextmanager
+def _or_unread(unread: set[str], kind: str) -> Iterator[None]:
+    """Run the block; when the engine refuses (``_refused``), ``kind`` is marked unread and the
+    reading goes on with the next kind. Anything else is a bug and is raised."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - only an engine's refusal, see _refused
+        if not _refused(exc):
+            raise
+        unread.add(kind)
 
 
 async def _text(item) -> str | None:

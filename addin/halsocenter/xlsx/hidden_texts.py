@@ -237,12 +237,7 @@ class Hidden:
         return sheet_rest(data) if data is not None else None
 
     def _parse(self, data: bytes | None):
-        if data is None:
-            return None
-        try:
-            return safe_xml.parse(data)
-        except safe_xml.UnsafeXml:
-            return None
+        return safe_xml.parse_or_none(data)
 
     # ---------------------------------------------------------------- which parts
 

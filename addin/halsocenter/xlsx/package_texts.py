@@ -16,7 +16,7 @@ nothing here (the workbook reader reports a damaged package on its own).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from halsocenter.core.model import (
@@ -72,13 +72,7 @@ def read_part(zf, name: str) -> bytes | None:
 def parse_part(zf, name: str):
     """One part as XML, or None when it is missing or not XML. The one place this module
     parses: the hardened parser of ``safe_xml`` (no DTD, no entities, no network)."""
-    data = read_part(zf, name)
-    if data is None:
-        return None
-    try:
-        return safe_xml.parse(data)
-    except safe_xml.UnsafeXml:
-        return None
+    return safe_xml.parse_or_none(read_part(zf, name))
 
 
 def _local(tag: str) -> str:
@@ -139,36 +133,47 @@ def _defined_names(zf) -> list[tuple[str, str | None]]:
             for dn in workbook.iterfind("m:definedNames/m:definedName", NS)]  # fmt: skip
 
 
+def _roots(zf, layout: Layout, part: str, names: set[str], kind: str) -> Iterator:
+    """The parsed parts ``part`` points to by relationships of ``kind``; a missing or broken
+    one is passed over."""
+    for target in layout._rels(part, names, kind=kind).values():
+        root = parse_part(zf, target)
+        if root is not None:
+            yield root
+
+
+def _threads(zf, layout: Layout, part: str, names: set[str]) -> Iterator[tuple[str, str, str]]:
+    """(cell, person id, text) of each threaded comment and reply of one sheet, in order."""
+    for root in _roots(zf, layout, part, names, "/threadedComment"):
+        for c in root.iter(f"{{{THREADED_NS}}}threadedComment"):
+            text = "".join(_text_of(t) for t in c.iter(f"{{{THREADED_NS}}}text"))
+            yield c.get("ref") or "", c.get("personId") or "", text
+
+
+def _people(zf, layout: Layout, names: set[str]) -> dict[str, str]:
+    """The threaded comments' authors: person id to display name."""
+    return {p.get("id") or "": p.get("displayName") or ""
+            for root in _roots(zf, layout, "xl/workbook.xml", names, "/person")
+            for p in root.iter(f"{{{THREADED_NS}}}person")}  # fmt: skip
+
+
 def comments(zf, layout: Layout, names: set[str] | None = None,
              ) -> list[PackageText]:  # fmt: skip
     """Notes and threaded comments of every sheet, with their authors."""
     names = names if names is not None else set(zf.namelist())
     out: list[PackageText] = []
-    authors: set[str] = set()
+    authors = set(_people(zf, layout, names).values())
     for sheet, part in layout.sheet_parts.items():
-        for target in layout._rels(part, names, kind="/comments").values():
-            root = parse_part(zf, target)
-            if root is None:
-                continue
+        for root in _roots(zf, layout, part, names, "/comments"):
             authors.update(_text_of(a) for a in root.iterfind("m:authors/m:author", NS))
             for c in root.iterfind("m:commentList/m:comment", NS):
                 text = "".join(_text_of(t) for t in c.iterfind("m:text", NS))
                 ref = c.get("ref")
                 out.append(PackageText(COMMENT, f"{sheet}, anteckning i cell {ref}", text,
                                        sheet, ref))  # fmt: skip
-        for target in layout._rels(part, names, kind="/threadedComment").values():
-            root = parse_part(zf, target)
-            if root is None:
-                continue
-            for c in root.iter(f"{{{THREADED_NS}}}threadedComment"):
-                text = "".join(_text_of(t) for t in c.iter(f"{{{THREADED_NS}}}text"))
-                ref = c.get("ref")
-                out.append(PackageText(COMMENT, f"{sheet}, kommentar i cell {ref}", text,
-                                       sheet, ref))  # fmt: skip
-    for target in layout._rels("xl/workbook.xml", names, kind="/person").values():
-        root = parse_part(zf, target)
-        if root is not None:
-            authors.update(p.get("displayName") or "" for p in root.iter(f"{{{THREADED_NS}}}person"))
+        for ref, _, text in _threads(zf, layout, part, names):
+            out.append(PackageText(COMMENT, f"{sheet}, kommentar i cell {ref}", text, sheet,
+                                   ref or None))  # fmt: skip
     out += [PackageText(AUTHOR, f"Kommentarsförfattaren ”{a}”", a) for a in sorted(authors) if a]
     return out
 
@@ -188,30 +193,17 @@ def cell_notes(zf, layout: Layout) -> list[CellNote]:
     a threaded comment gets the thread (each entry with its author), not the placeholder note
     Excel keeps beside it for older versions."""
     names = set(zf.namelist())
-    people: dict[str, str] = {}
-    for target in layout._rels("xl/workbook.xml", names, kind="/person").values():
-        root = parse_part(zf, target)
-        if root is not None:
-            people.update({p.get("id") or "": p.get("displayName") or ""
-                           for p in root.iter(f"{{{THREADED_NS}}}person")})  # fmt: skip
+    people = _people(zf, layout, names)
     out: dict[tuple[str, str], CellNote] = {}
     for sheet, part in layout.sheet_parts.items():
         threads: dict[str, list[str]] = {}
-        for target in layout._rels(part, names, kind="/threadedComment").values():
-            root = parse_part(zf, target)
-            if root is None:
-                continue
-            for c in root.iter(f"{{{THREADED_NS}}}threadedComment"):
-                text = "".join(_text_of(t) for t in c.iter(f"{{{THREADED_NS}}}text"))
-                who = people.get(c.get("personId") or "", "")
-                threads.setdefault(c.get("ref") or "", []).append(f"{who}: {text}" if who else text)
+        for ref, person, text in _threads(zf, layout, part, names):
+            who = people.get(person, "")
+            threads.setdefault(ref, []).append(f"{who}: {text}" if who else text)
         for ref, entries in threads.items():
             if ref:
                 out[sheet, ref] = CellNote(sheet, ref, "\n".join(entries))
-        for target in layout._rels(part, names, kind="/comments").values():
-            root = parse_part(zf, target)
-            if root is None:
-                continue
+        for root in _roots(zf, layout, part, names, "/comments"):
             authors = [_text_of(a) for a in root.iterfind("m:authors/m:author", NS)]
             for c in root.iterfind("m:commentList/m:comment", NS):
                 ref = c.get("ref") or ""

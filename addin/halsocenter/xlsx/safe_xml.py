@@ -79,6 +79,17 @@ def parse(data: bytes) -> etree._Element:
         raise UnsafeXml(f"är inte giltig XML ({exc.msg})") from None
 
 
+def parse_or_none(data: bytes | None) -> etree._Element | None:
+    """``parse`` for the places that read what they can and pass over the rest (the hidden
+    texts): None for a missing part, a refused one or one that is not XML."""
+    if data is None:
+        return None
+    try:
+        return parse(data)
+    except UnsafeXml:
+        return None
+
+
 def iterparse(data: bytes, events=("end",), tag=None) -> Iterator[tuple[str, etree._Element]]:
     """``lxml.etree.iterparse`` over a part with the same protections as ``parse``."""
     from lxml import etree
