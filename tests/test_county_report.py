@@ -32,6 +32,7 @@ from halsocenter.jobs import consolidate
 from halsocenter.region import county_charts
 from halsocenter.region.county_report import TEMPLATE_PATH, write_county_report
 from halsocenter.region.export import write_export
+from halsocenter.report.template_keys import TABLE_TITLE_STYLE
 from halsocenter.xlsx.read import workbook_data
 from ooxml import validate_package
 
@@ -164,7 +165,8 @@ def test_the_report_is_accessible(county):
               if p.style.name.startswith("Heading ")]  # fmt: skip
     assert document.paragraphs[0].style.name == "Title" and levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
-    # every table: a header row marked as such and a caption, and a visible title before it
+    # every table: a header row marked as such and a caption, and a visible title before it in
+    # Word's own caption style
     body = document.element.body
     for table in document.tables:
         first = table.rows[0]._tr
@@ -172,7 +174,7 @@ def test_the_report_is_accessible(county):
         assert _caption(table)
         before = table._tbl.getprevious()
         assert before is not None and before.tag == qn("w:p")
-        assert docx.text.paragraph.Paragraph(before, document).style.name == "Tabellrubrik"
+        assert docx.text.paragraph.Paragraph(before, document).style.name == TABLE_TITLE_STYLE
     # every chart has an alternative text with its message and numbers
     pictures = body.findall(".//" + qn("wp:docPr"))
     assert len(pictures) >= 5

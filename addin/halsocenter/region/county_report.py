@@ -38,7 +38,13 @@ from halsocenter.region import figures as F
 from halsocenter.region.consolidate import county_rows
 from halsocenter.region.outliers import KIND_JUMP, KIND_PEERS, UNIT_RATIO
 from halsocenter.region.submissions import COUNTY, ConsolidationResult, reporting_line
-from halsocenter.report.document import DescribedImage, clean, fmt_date, publish_properties
+from halsocenter.report.document import (
+    DescribedImage,
+    clean,
+    fmt_date,
+    open_template,
+    publish_properties,
+)
 from halsocenter.resources import resource
 
 TEMPLATE_PATH = resource("lansrapport.docx")
@@ -396,16 +402,6 @@ def build_context(tpl: DocxTemplate | None, result: ConsolidationResult) -> dict
     }
 
 
-def _open_template(template: Path | None) -> DocxTemplate:
-    path = Path(template) if template else TEMPLATE_PATH
-    if path.exists():
-        return DocxTemplate(str(path))
-    if template:
-        raise FileNotFoundError(f"Mallen för länsrapporten {path} finns inte.")
-    raise UserError(f"Word-mallen för länsrapporten saknas ({path}), så installationen av "
-                    "halsocenter är trasig. Installera programmet på nytt.")  # fmt: skip
-
-
 def county_report_output(out: Path | Output) -> Output:
     """``--rapport``'s rules: an earlier county report of ours may be replaced, never another
     file or a report someone has saved in Word."""
@@ -417,7 +413,7 @@ def write_county_report(result: ConsolidationResult, out: Path | Output, *,
     """Write the county report for ``result`` (atomically) and return its path."""
     target = county_report_output(out)
     target.check()
-    tpl = _open_template(template)
+    tpl = open_template(template, TEMPLATE_PATH, "länsrapporten")
     ctx = build_context(tpl, result)
     tpl.render(ctx, autoescape=True)
     publish_properties(tpl.docx, title=ctx["titel"],

@@ -415,15 +415,17 @@ def mark_preliminary(doc, status: Status) -> None:
     _mark_run(cover, status.banner, 14)
 
 
-def _open_template(template: Path | None) -> DocxTemplate:
+def open_template(template: Path | None, installed: Path | None = None,
+                  what: str = "rapporten") -> DocxTemplate:  # fmt: skip
     """The given template, or the one installed with the package (the wheel carries it: a
-    missing one means a broken installation, not something to rebuild here)."""
-    path = Path(template) if template else TEMPLATE_PATH
+    missing one means a broken installation, not something to rebuild here). ``what`` names
+    the report in the messages ("länsrapporten" for the county's)."""
+    path = Path(template) if template else (installed or TEMPLATE_PATH)
     if path.exists():
         return DocxTemplate(str(path))
     if template:
-        raise FileNotFoundError(f"Rapportmallen {path} finns inte.")
-    raise UserError(f"Word-mallen för rapporten saknas ({path}), så installationen av "
+        raise FileNotFoundError(f"Mallen för {what} {path} finns inte.")
+    raise UserError(f"Word-mallen för {what} saknas ({path}), så installationen av "
                     "halsocenter är trasig. Installera programmet på nytt.")  # fmt: skip
 
 
@@ -485,7 +487,7 @@ def write_report(wb: WorkbookData, out: Path | Output, *, summary: Summary | Non
         summary = compute(wb)
     if summary.year is None:
         refuse_without_year(wb, "rapporten")
-    tpl = _open_template(template)
+    tpl = open_template(template)
     ctx = build_context(tpl, wb, summary)
     tpl.render(ctx, autoescape=True)
     if status.preliminary:
