@@ -328,30 +328,29 @@ def test_clean_folder_exits_zero(tmp_path, clean):
     assert proc.returncode == 0 and summary["problems"] == [] and summary["unreadable"] == []
 
 
+def plant_identity_numbers(wb) -> None:
+    """An export with identity numbers in every place a person or a tool could put them: as a
+    dimension, a value, a key, in the plan, the program version, Historik, the file's own
+    Kontroll sheet, a sheet name and a document property."""
+    ws = wb["Rapportdata"]
+    ws.cell(find_row(ws, "tillfallen", "Aktivitet=FaR träningsgrupp"), 4).value = \
+        f"Aktivitet=Promenad {FORMS[0]}"
+    ws.cell(find_row(ws, "slussade"), 5).value = int(PNR)  # a number, not text
+    ws.append(["Eksjö", YEAR, FORMS[1], None, 3, None])  # as a key
+    wb["Plan"].cell(2, 4).value = f"Uppföljning med {FORMS[2]} i december"
+    wb["Info"]["B6"] = f"0.1.0 {FORMS[0]}"  # Programversion
+    wb["Historik"].append([2022, "remisser", int(SAMORDNING)])
+    wb["Kontroll"].append(["Fel", "Remisser", 4, "Kommentar", "M4", f"text {FORMS[1]}", "x"])
+    wb.create_sheet(f"Lista {FORMS[0]}")["A1"] = FORMS[2]
+    wb.properties.title = f"Deltagare {FORMS[0]}"
+
+
 @pytest.mark.slow
 def test_identity_numbers_in_an_export_file_never_reach_the_county_workbook(tmp_path, clean):
     folder = inbox(tmp_path, clean, leave_out=("Eksjö",))
-    dim = "Aktivitet=FaR träningsgrupp"
-
-    def edit(wb):
-        ws = wb["Rapportdata"]
-        ws.cell(find_row(ws, "tillfallen", dim), 4).value = f"Aktivitet=Promenad {FORMS[0]}"
-        ws.cell(find_row(ws, "slussade"), 5).value = int(PNR)  # a number, not text
-        ws.append(["Eksjö", YEAR, FORMS[1], None, 3, None])  # as a key
-        plan = wb["Plan"]
-        plan.cell(2, 4).value = f"Uppföljning med {FORMS[2]} i december"
-        info = wb["Info"]
-        info["B6"] = f"0.1.0 {FORMS[0]}"  # Programversion
-        history = wb["Historik"]
-        history.append([2022, "remisser", int(SAMORDNING)])
-        wb["Kontroll"].append(["Fel", "Remisser", 4, "Kommentar", "M4", f"text {FORMS[1]}", "x"])
-        extra = wb.create_sheet(f"Lista {FORMS[0]}")
-        extra["A1"] = FORMS[2]
-        wb.properties.title = f"Deltagare {FORMS[0]}"
-
     assert openpyxl.load_workbook(clean["Eksjö"])["Info"]["A6"].value == "Programversion"
     name = f"Halsocenter_Eksjö_{FORMS[0]}.xlsx"
-    tampered(clean["Eksjö"], folder / name, edit)
+    tampered(clean["Eksjö"], folder / name, plant_identity_numbers)
     proc, summary, out = region(folder, tmp_path)
     assert proc.returncode == 1
     assert_never_written(out, proc)

@@ -38,6 +38,7 @@ from test_hostile_region import (
     find_row,
     inbox,
     outliers,
+    plant_identity_numbers,
     reporting,
     sheet,
     table,
@@ -180,22 +181,8 @@ def test_identity_numbers_in_an_export_file_never_reach_the_county_workbook(tmp_
     in the file's own Kontroll sheet, a sheet name and a document property: each place is
     named (masked), the rest of the file is used, no number is written."""
     folder = inbox(tmp_path, clean, leave_out=("Eksjö",))
-    dim = "Aktivitet=FaR träningsgrupp"
-
-    def edit(wb):
-        ws = wb["Rapportdata"]
-        ws.cell(find_row(ws, "tillfallen", dim), 4).value = f"Aktivitet=Promenad {FORMS[0]}"
-        ws.cell(find_row(ws, "slussade"), 5).value = int(PNR)  # a number, not text
-        ws.append(["Eksjö", YEAR, FORMS[1], None, 3, None])  # as a key
-        wb["Plan"].cell(2, 4).value = f"Uppföljning med {FORMS[2]} i december"
-        wb["Info"]["B6"] = f"0.1.0 {FORMS[0]}"  # Programversion
-        wb["Historik"].append([2022, "remisser", int(SAMORDNING)])
-        wb["Kontroll"].append(["Fel", "Remisser", 4, "Kommentar", "M4", f"text {FORMS[1]}", "x"])
-        wb.create_sheet(f"Lista {FORMS[0]}")["A1"] = FORMS[2]
-        wb.properties.title = f"Deltagare {FORMS[0]}"
-
     name = f"Halsocenter_Eksjö_{FORMS[0]}.xlsx"
-    tampered(clean["Eksjö"], folder / name, edit)
+    tampered(clean["Eksjö"], folder / name, plant_identity_numbers)
     code, text, out = region(folder, tmp_path, capsys, "--json")
     assert code == cli.EXIT_FINDINGS
     never_written(out, text)
